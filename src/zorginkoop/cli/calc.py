@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""``zorginkoop calc``: the financing engine at the command line."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+import typer
+
+from zorginkoop.cli.output import fail
+from zorginkoop.domain.codes import Frequency, Unit
+from zorginkoop.domain.financing import FinancingError, effort_monthly_rate
+from zorginkoop.domain.money import Money
+
+app = typer.Typer(help="Calculations of the financing engine.", no_args_is_help=True)
+
+
+@app.command("monthly-rate")
+def monthly_rate(
+    volume: str = typer.Option(..., help="units per frequency, e.g. 3"),
+    unit: str = typer.Option("uur", help="WJ756 unit: minuut, uur, dagdeel, etmaal, stuks or a code"),
+    frequency: str = typer.Option("week", help="WMO757 frequency: dag, week, maand or a code"),
+    tariff: str = typer.Option(..., help="tariff per unit in euros, e.g. 40 or 52.17"),
+) -> None:
+    """Fixed monthly rate of an effort indication: volume x frequency x tariff (3 h/week at 40 = 520.00)."""
+    try:
+        parsed_volume = Decimal(volume)
+    except InvalidOperation:
+        fail(f"--volume must be a number, got {volume!r}")
+    try:
+        parsed_unit = Unit.parse(unit)
+        parsed_frequency = Frequency.parse(frequency)
+        amount = effort_monthly_rate(parsed_volume, parsed_frequency, Money.euros(tariff))
+    except (ValueError, FinancingError) as exc:
+        fail(str(exc))
+    del parsed_unit  # the unit names what the tariff is per; the rate does not depend on it
+    typer.echo(str(amount))
