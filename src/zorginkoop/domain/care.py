@@ -1,0 +1,136 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Clients, decisions (beschikkingen) and allocations (toewijzingen).
+
+The social team decides *what*: a decision for a client names the result areas, the budget
+frame, the duration and the evaluation moments. The allocation gives that decision to one
+provider as the iStandaarden's ToegewezenProduct (message 301): a ToewijzingNummer, a product
+(category and code), a period, and either an Omvang (volume, unit, frequency) or a budget.
+The provider decides *how*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+
+from stdnum.nl import bsn as stdnum_bsn
+
+from zorginkoop.domain.codes import ChangeReason, Frequency, Law, Unit
+from zorginkoop.domain.money import Money
+from zorginkoop.domain.periods import Period, age_on
+
+
+class CareError(ValueError):
+    """A client, decision or allocation that breaks a rule."""
+
+
+def check_bsn(value: str) -> str:
+    """Return the BSN as nine digits or raise CareError (CD: the BSN eleven-test)."""
+    digits = stdnum_bsn.compact(value) if value else value
+    if not digits or not stdnum_bsn.is_valid(digits):
+        raise CareError(f"{value!r} is not a valid BSN (nine digits passing the eleven-test)")
+    return digits
+
+
+class Gender(str, Enum):
+    """COD046 Geslacht."""
+
+    UNKNOWN = "0"
+    MALE = "1"
+    FEMALE = "2"
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    """An inhabitant receiving care; personal data, read only under a scope and logged."""
+
+    bsn: str
+    birth_date: date
+    family_name: str
+    initials: str
+    gender: Gender
+    municipality_code: str
+    household_id: str | None = None
+    prefix: str = ""
+    """Voorvoegsel, e.g. 'van', 'de'."""
+
+    def __post_init__(self) -> None:
+        check_bsn(self.bsn)
+
+    def age_on(self, day: date) -> int:
+        return age_on(self.birth_date, day)
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationMoment:
+    """A planned evaluation of a decision with the client and provider."""
+
+    due: date
+    label: str = "evaluatie"
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A beschikking: what the municipality grants a client, for how long, within which budget."""
+
+    id: str
+    client_bsn: str
+    municipality_code: str
+    law: Law
+    decided_on: date
+    valid: Period
+    product_code: str
+    model_id: str | None = None
+    result_areas: tuple[str, ...] = ()
+    support_type: str | None = None
+    intensity: str | None = None
+    monthly_budget: Money | None = None
+    total_budget: Money | None = None
+    evaluation_moments: tuple[EvaluationMoment, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Allocation:
+    """A toewijzing: one product allocated to one provider for one client.
+
+    Either ``volume``/``unit``/``frequency`` (Omvang) or ``budget`` is set, as the
+    toewijzingsvarianten prescribe; ``end`` is required when the frequency is per week.
+    """
+
+    number: int
+    """ToewijzingNummer: unique per municipality within the law (TR332)."""
+    client_bsn: str
+    provider_agb: str
+    municipality_code: str
+    law: Law
+    category: str
+    product_code: str | None
+    valid: Period
+    allocated_at: datetime
+    volume: int | None = None
+    unit: Unit | None = None
+    frequency: Frequency | None = None
+    budget: Money | None = None
+    decision_id: str | None = None
+    change_reason: ChangeReason | None = None
+    provider_reference: str | None = None
+    """ReferentieAanbieder: set when the allocation answers a provider's request (315/317)."""
+    comment: str = ""
+    tags: frozenset[str] = field(default_factory=frozenset)
+
+    def __post_init__(self) -> None:
+        if not 0 < self.number <= 999_999_999:
+            raise CareError(f"ToewijzingNummer must be 1..999999999, got {self.number}")
+        has_omvang = self.volume is not None
+        if has_omvang != (self.unit is not None) or has_omvang != (self.frequency is not None):
+            raise CareError(f"allocation {self.number}: volume, unit and frequency go together")
+        if has_omvang and self.budget is not None:
+            raise CareError(f"allocation {self.number}: give either an Omvang or a budget, not both")
+        if self.frequency is Frequency.PER_WEEK and self.valid.end is None:
+            raise CareError(f"allocation {self.number}: a volume per week needs an end date")
+        if has_omvang and self.product_code is None:
+            raise CareError(f"allocation {self.number}: an Omvang needs a product code")
+
+    def active_on(self, day: date) -> bool:
+        return self.valid.contains(day) and self.change_reason is not ChangeReason.VERWIJDERD

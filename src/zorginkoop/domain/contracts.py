@@ -1,0 +1,231 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Contracts: framework agreements, lots, provider contracts, terms and ceilings.
+
+A region signs a framework agreement (raamovereenkomst / basisovereenkomst) with sub-agreements
+(deelovereenkomsten) per lot (perceel) and product set. A provider joins lots; that is its
+:class:`Contract`. Terms run for an initial number of years with extension options
+(Lekstroom 2022: 2 + 1 + 1 years), five years (Wmo 2015), or indefinitely (U16 wish); each
+extension needs a decision some months before the running term ends.
+
+Ceilings cap what is paid: per provider (zorgplafond / omzetplafond / bestedingsruimte) and
+collective over a group of contracts (all free practitioners together: EUR 2,300,000). The
+national contract standard's spending-room article asks for a notice at 70% and 100%.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import Enum
+
+from zorginkoop.domain.codes import Law
+from zorginkoop.domain.money import Money
+from zorginkoop.domain.periods import Period, add_months
+
+
+class ContractError(ValueError):
+    """A contract, term or ceiling that breaks a rule."""
+
+
+class AgreementKind(str, Enum):
+    """Price-and-volume agreements (supra-regional care) or price-only (the rest)."""
+
+    PRICE_AND_VOLUME = "prijs-en-volume"
+    PRICE_ONLY = "alleen-prijs"
+
+
+class ProcurementProcedure(str, Enum):
+    BESTUURLIJK = "bestuurlijk-aanbesteden"
+    TENDER = "aanbesteding"
+    SAS = "sociale-en-specifieke-diensten"
+    SUBSIDY = "subsidie"
+    NONE = "niet-gecontracteerd"
+
+
+class CeilingPolicy(str, Enum):
+    """What happens when approved amounts would pass a ceiling; the region chooses per contract."""
+
+    SIGNAL = "signaleren"
+    REFUSE = "weigeren"
+
+
+class TariffBasis(str, Enum):
+    """Where a lot's tariffs come from: the regional schedule, or a percentage of a reference."""
+
+    REGIONAL = "regionaal-tarief"
+    PERCENT_OF_REFERENCE = "percentage-referentietarief"
+
+
+@dataclass(frozen=True, slots=True)
+class ExtensionDecision:
+    """A date by which the region must decide whether to use an extension option."""
+
+    number: int
+    decide_by: date
+    term_ends: date
+    extended_until: date
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A contract term: ``initial_years`` from ``start`` plus extension options in years.
+
+    ``initial_years=None`` is an indefinite term (no end, no extensions).
+    """
+
+    start: date
+    initial_years: int | None
+    extensions: tuple[int, ...] = ()
+    notice_months: int = 6
+    extensions_used: int = 0
+
+    def __post_init__(self) -> None:
+        if self.initial_years is None and self.extensions:
+            raise ContractError("an indefinite term has no extension options")
+        if self.initial_years is not None and self.initial_years < 1:
+            raise ContractError("a term runs at least one year")
+        if not 0 <= self.extensions_used <= len(self.extensions):
+            raise ContractError("more extensions used than the term offers")
+
+    def _end_after(self, years: int) -> date:
+        return add_months(self.start, 12 * years) - timedelta(days=1)
+
+    @property
+    def end(self) -> date | None:
+        """Last day of the term as it stands (with the extensions used so far)."""
+        if self.initial_years is None:
+            return None
+        return self._end_after(self.initial_years + sum(self.extensions[: self.extensions_used]))
+
+    @property
+    def latest_end(self) -> date | None:
+        """Last day if every extension is used."""
+        if self.initial_years is None:
+            return None
+        return self._end_after(self.initial_years + sum(self.extensions))
+
+    @property
+    def period(self) -> Period:
+        return Period(self.start, self.end)
+
+    def extension_calendar(self) -> list[ExtensionDecision]:
+        """Every extension decision with its deadline, in order, used ones included."""
+        if self.initial_years is None:
+            return []
+        decisions = []
+        years = self.initial_years
+        for number, extra in enumerate(self.extensions, start=1):
+            term_ends = self._end_after(years)
+            decisions.append(
+                ExtensionDecision(
+                    number=number,
+                    decide_by=add_months(term_ends + timedelta(days=1), -self.notice_months),
+                    term_ends=term_ends,
+                    extended_until=self._end_after(years + extra),
+                )
+            )
+            years += extra
+        return decisions
+
+    def extended(self) -> Term:
+        """The term with its next extension option used."""
+        if self.extensions_used >= len(self.extensions):
+            raise ContractError("no extension option left")
+        return Term(self.start, self.initial_years, self.extensions, self.notice_months, self.extensions_used + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Lot:
+    """A lot (perceel) with its sub-agreement: a product set and how it is priced."""
+
+    code: str
+    name: str
+    law: Law
+    product_codes: frozenset[str]
+    kind: AgreementKind = AgreementKind.PRICE_ONLY
+    tariff_basis: TariffBasis = TariffBasis.REGIONAL
+    reference_percentage: Decimal | None = None
+    """For PERCENT_OF_REFERENCE: the share of the reference (NZa) tariff, e.g. 85."""
+
+    def __post_init__(self) -> None:
+        if (self.tariff_basis is TariffBasis.PERCENT_OF_REFERENCE) != (self.reference_percentage is not None):
+            raise ContractError(f"lot {self.code}: a percentage goes with, and only with, a reference tariff")
+
+
+@dataclass(frozen=True, slots=True)
+class FrameworkAgreement:
+    """A framework agreement with its lots, procedure and term."""
+
+    code: str
+    name: str
+    procedure: ProcurementProcedure
+    term: Term
+    lots: tuple[Lot, ...]
+
+    def lot(self, code: str) -> Lot:
+        for lot in self.lots:
+            if lot.code == code:
+                return lot
+        raise ContractError(f"framework agreement {self.code} has no lot {code!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Contract:
+    """A provider's participation in one lot of a framework agreement."""
+
+    number: str
+    provider_agb: str
+    framework_code: str
+    lot_code: str
+    valid: Period
+    ceiling: Money | None = None
+    """Yearly ceiling for this provider under this contract; None when there is none."""
+    ceiling_policy: CeilingPolicy = CeilingPolicy.SIGNAL
+    volume_clients: int | None = None
+    """For price-and-volume agreements: the agreed number of clients a year."""
+
+
+@dataclass(frozen=True, slots=True)
+class CollectiveCeiling:
+    """A yearly ceiling shared by a group of contracts (e.g. all free practitioners)."""
+
+    code: str
+    name: str
+    amount: Money
+    year: int
+    contract_numbers: frozenset[str]
+    policy: CeilingPolicy = CeilingPolicy.SIGNAL
+
+
+NOTICE_THRESHOLDS: tuple[int, ...] = (70, 100)
+"""Percentages of a ceiling at which the region and provider get a notice (spending room)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CeilingUse:
+    """How far a ceiling is exhausted by approved amounts."""
+
+    ceiling: Money
+    used: Money
+
+    @property
+    def remaining(self) -> Money:
+        return self.ceiling - self.used
+
+    @property
+    def percentage(self) -> Decimal:
+        if self.ceiling.is_zero():
+            return Decimal(100) if self.used.cents > 0 else Decimal(0)
+        return (Decimal(self.used.cents) * 100 / Decimal(self.ceiling.cents)).quantize(Decimal("0.1"))
+
+    def thresholds_passed(self) -> tuple[int, ...]:
+        return tuple(t for t in NOTICE_THRESHOLDS if self.used.cents * 100 >= self.ceiling.cents * t)
+
+    def crossed_by(self, amount: Money) -> tuple[int, ...]:
+        """Thresholds newly passed if ``amount`` is approved on top of what is used."""
+        after = CeilingUse(self.ceiling, self.used + amount)
+        return tuple(t for t in after.thresholds_passed() if t not in self.thresholds_passed())
+
+    def room_for(self, amount: Money) -> bool:
+        return (self.used + amount).cents <= self.ceiling.cents
