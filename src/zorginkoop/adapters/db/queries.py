@@ -1,0 +1,124 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Aggregate queries for reports. They return counts and sums, never personal data.
+
+"Cost" is the sum of granted amounts of approved declared lines whose ProductPeriode starts
+in the period asked; "clients" the number of distinct BSNs with such a line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, distinct, func, select
+from sqlalchemy.orm import Session
+
+from zorginkoop.adapters.db import tables as t
+from zorginkoop.domain.access import Scope, ScopeKind
+from zorginkoop.domain.codes import Law
+from zorginkoop.domain.declarations import LineStatus
+from zorginkoop.domain.money import Money
+
+
+@dataclass(frozen=True, slots=True)
+class CostRow:
+    key: str
+    name: str
+    clients: int
+    cost: Money
+
+
+class ReportQueries:
+    def __init__(self, session: Session, scope: Scope) -> None:
+        self.session = session
+        self.scope = scope
+
+    def _approved_lines(self, query: Select[Any], start: date, end: date, law: Law | None) -> Select[Any]:
+        L = t.DeclarationLineRow  # noqa: N806 - a short alias keeps the query readable
+        query = query.where(
+            L.status == LineStatus.APPROVED.value, L.period_start >= start, L.period_start <= end
+        )
+        if law is not None:
+            query = query.where(L.law == law.value)
+        if self.scope.kind is ScopeKind.MUNICIPALITY:
+            query = query.where(L.municipality_code == self.scope.code)
+        elif self.scope.kind is ScopeKind.PROVIDER:
+            query = query.where(L.provider_agb == self.scope.code)
+        return query
+
+    def cost_by_municipality(self, start: date, end: date, law: Law | None) -> list[CostRow]:
+        L, M = t.DeclarationLineRow, t.MunicipalityRow  # noqa: N806
+        query = self._approved_lines(
+            select(
+                M.code,
+                M.name,
+                func.count(distinct(L.client_bsn)),
+                func.coalesce(func.sum(L.granted_cents), 0),
+            )
+            .select_from(L)
+            .join(M, M.code == L.municipality_code),
+            start,
+            end,
+            law,
+        ).group_by(M.code, M.name)
+        rows = [
+            CostRow(code, name, clients, Money(int(cents)))
+            for code, name, clients, cents in self.session.execute(query)
+        ]
+        return sorted(rows, key=lambda r: r.name.lower())
+
+    def distinct_clients(
+        self, start: date, end: date, law: Law | None, exclude: frozenset[str] = frozenset()
+    ) -> int:
+        L = t.DeclarationLineRow  # noqa: N806
+        query = self._approved_lines(
+            select(func.count(distinct(L.client_bsn))).select_from(L), start, end, law
+        )
+        if exclude:
+            query = query.where(L.municipality_code.not_in(exclude))
+        return self.session.scalar(query) or 0
+
+    def cost_by_provider(
+        self, start: date, end: date, law: Law | None, exclude: frozenset[str] = frozenset()
+    ) -> list[CostRow]:
+        L, P = t.DeclarationLineRow, t.ProviderRow  # noqa: N806
+        query = self._approved_lines(
+            select(
+                P.agb_code,
+                P.name,
+                func.count(distinct(L.client_bsn)),
+                func.coalesce(func.sum(L.granted_cents), 0),
+            )
+            .select_from(L)
+            .join(P, P.agb_code == L.provider_agb),
+            start,
+            end,
+            law,
+        )
+        if exclude:
+            query = query.where(L.municipality_code.not_in(exclude))
+        query = query.group_by(P.agb_code, P.name)
+        rows = [
+            CostRow(agb, name, clients, Money(int(cents)))
+            for agb, name, clients, cents in self.session.execute(query)
+        ]
+        return sorted(rows, key=lambda r: (-r.cost.cents, r.key))
+
+    def cost_by_year(self, law: Law | None) -> list[tuple[int, int, Money]]:
+        """(year, clients, cost) for every year with approved lines."""
+        L = t.DeclarationLineRow  # noqa: N806
+        year = func.extract("year", L.period_start)
+        query = (
+            self._approved_lines(
+                select(
+                    year, func.count(distinct(L.client_bsn)), func.coalesce(func.sum(L.granted_cents), 0)
+                ).select_from(L),
+                date(1900, 1, 1),
+                date(9999, 12, 31),
+                law,
+            )
+            .group_by(year)
+            .order_by(year)
+        )
+        return [(int(y), clients, Money(int(cents))) for y, clients, cents in self.session.execute(query)]

@@ -1,0 +1,622 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Repositories: translate between domain objects and tables. They never commit.
+
+Reads of personal data go through :class:`ClientRepository` or :class:`AllocationRepository`,
+which apply the reader's :class:`~zorginkoop.domain.access.Scope` in SQL and write one row to
+the processing log per read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, exists, func, insert, select
+from sqlalchemy.orm import Session
+
+from zorginkoop.adapters.db import tables as t
+from zorginkoop.domain.access import Scope, ScopeKind
+from zorginkoop.domain.care import Allocation, Client, Decision, Gender
+from zorginkoop.domain.catalogue import Product, Tariff
+from zorginkoop.domain.codes import ChangeReason, FinancingVariant, Frequency, Law, TargetGroup, Unit
+from zorginkoop.domain.contracts import CollectiveCeiling, Contract, FrameworkAgreement
+from zorginkoop.domain.declarations import Declaration, LineOutcome, LineStatus
+from zorginkoop.domain.money import Money
+from zorginkoop.domain.periods import Period
+from zorginkoop.domain.region import Municipality, Provider, Region
+
+BULK_CHUNK = 5000
+LOGGED_BSNS_MAX = 50
+"""A log row names the BSNs read when there are at most this many; otherwise it counts them."""
+
+
+def _chunks(rows: Sequence[dict[str, Any]], size: int = BULK_CHUNK) -> Iterable[Sequence[dict[str, Any]]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def bulk_insert(session: Session, table: type[t.Base], rows: Sequence[dict[str, Any]]) -> None:
+    """Insert many rows with executemany in chunks (fast on SQLite and PostgreSQL)."""
+    for chunk in _chunks(rows):
+        session.execute(insert(table), list(chunk))
+
+
+# -- region, providers, catalogue, contracts (no personal data) -------------------------------
+
+
+class RegionRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, region: Region) -> None:
+        self.session.add(t.RegionRow(code=region.code, name=region.name))
+        self.session.flush()
+        bulk_insert(
+            self.session,
+            t.MunicipalityRow,
+            [
+                {"code": m.code, "region_code": region.code, "name": m.name, "inhabitants": m.inhabitants}
+                for m in region.municipalities
+            ],
+        )
+
+    def get(self) -> Region | None:
+        row = self.session.scalars(select(t.RegionRow).order_by(t.RegionRow.code)).first()
+        if row is None:
+            return None
+        municipalities = self.session.scalars(
+            select(t.MunicipalityRow)
+            .where(t.MunicipalityRow.region_code == row.code)
+            .order_by(t.MunicipalityRow.name)
+        )
+        return Region(
+            row.code, row.name, tuple(Municipality(m.code, m.name, m.inhabitants) for m in municipalities)
+        )
+
+    def municipality_names(self) -> dict[str, str]:
+        return dict(self.session.execute(select(t.MunicipalityRow.code, t.MunicipalityRow.name)).tuples())
+
+
+class ProviderRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add_all(self, providers: Iterable[Provider]) -> None:
+        providers = list(providers)
+        bulk_insert(
+            self.session,
+            t.ProviderRow,
+            [
+                {
+                    "agb_code": p.agb_code,
+                    "name": p.name,
+                    "laws": ",".join(sorted(law.value for law in p.laws)),
+                    "target_groups": ",".join(sorted(g.value for g in p.target_groups)),
+                    "client_stop": p.client_stop,
+                    "capacity": p.capacity,
+                    "waiting_weeks": p.waiting_weeks,
+                    "free_practitioner": p.free_practitioner,
+                }
+                for p in providers
+            ],
+        )
+        bulk_insert(
+            self.session,
+            t.ProviderMunicipalityRow,
+            [
+                {"provider_agb": p.agb_code, "municipality_code": code}
+                for p in providers
+                for code in sorted(p.municipalities_served)
+            ],
+        )
+
+    def all(self) -> list[Provider]:
+        served: dict[str, set[str]] = {}
+        for agb, code in self.session.execute(
+            select(t.ProviderMunicipalityRow.provider_agb, t.ProviderMunicipalityRow.municipality_code)
+        ):
+            served.setdefault(agb, set()).add(code)
+        rows = self.session.scalars(select(t.ProviderRow).order_by(t.ProviderRow.name))
+        return [_provider(row, served.get(row.agb_code, set())) for row in rows]
+
+    def get(self, agb_code: str) -> Provider | None:
+        row = self.session.get(t.ProviderRow, agb_code)
+        if row is None:
+            return None
+        served = self.session.scalars(
+            select(t.ProviderMunicipalityRow.municipality_code).where(
+                t.ProviderMunicipalityRow.provider_agb == agb_code
+            )
+        )
+        return _provider(row, set(served))
+
+
+def _provider(row: t.ProviderRow, served: set[str]) -> Provider:
+    return Provider(
+        agb_code=row.agb_code,
+        name=row.name,
+        laws=frozenset(Law(v) for v in row.laws.split(",") if v),
+        target_groups=frozenset(TargetGroup(v) for v in row.target_groups.split(",") if v),
+        municipalities_served=frozenset(served),
+        client_stop=row.client_stop,
+        capacity=row.capacity,
+        waiting_weeks=row.waiting_weeks,
+        free_practitioner=row.free_practitioner,
+    )
+
+
+class CatalogueRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add_products(self, products: Iterable[Product]) -> dict[tuple[str, str], int]:
+        """Insert products; returns their ids keyed by (law, code)."""
+        for p in products:
+            self.session.add(
+                t.ProductRow(
+                    law=p.law.value,
+                    code=p.code,
+                    category=p.category,
+                    name=p.name,
+                    unit=p.unit.value,
+                    frequency=p.frequency.value,
+                    variant=p.variant.value,
+                    crisis=p.crisis,
+                )
+            )
+        self.session.flush()
+        return self.product_ids()
+
+    def product_ids(self) -> dict[tuple[str, str], int]:
+        return {
+            (law, code): pid
+            for pid, law, code in self.session.execute(
+                select(t.ProductRow.id, t.ProductRow.law, t.ProductRow.code)
+            )
+        }
+
+    def add_tariffs(self, tariffs: Iterable[Tariff], product_ids: dict[str, int]) -> None:
+        """``product_ids`` maps product code -> id (product codes are unique in a region)."""
+        bulk_insert(
+            self.session,
+            t.TariffRow,
+            [
+                {
+                    "product_id": product_ids[tariff.product_code],
+                    "amount_cents": tariff.amount.cents,
+                    "valid_from": tariff.valid.start,
+                    "valid_to": tariff.valid.end,
+                    "note": tariff.note,
+                }
+                for tariff in tariffs
+            ],
+        )
+
+    def products(self, law: Law | None = None) -> list[Product]:
+        query = select(t.ProductRow).order_by(t.ProductRow.law, t.ProductRow.code)
+        if law is not None:
+            query = query.where(t.ProductRow.law == law.value)
+        return [
+            Product(
+                code=r.code,
+                law=Law(r.law),
+                category=r.category,
+                name=r.name,
+                unit=Unit(r.unit),
+                frequency=Frequency(r.frequency),
+                variant=FinancingVariant(r.variant),
+                crisis=r.crisis,
+            )
+            for r in self.session.scalars(query)
+        ]
+
+    def tariffs(self) -> list[Tariff]:
+        query = (
+            select(t.TariffRow, t.ProductRow.code)
+            .join(t.ProductRow, t.ProductRow.id == t.TariffRow.product_id)
+            .order_by(t.ProductRow.code, t.TariffRow.valid_from)
+        )
+        return [
+            Tariff(code, Money(row.amount_cents), Period(row.valid_from, row.valid_to), row.note)
+            for row, code in self.session.execute(query).tuples()
+        ]
+
+
+class ContractRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add_frameworks(self, frameworks: Iterable[FrameworkAgreement], product_ids: dict[str, int]) -> None:
+        for fw in frameworks:
+            self.session.add(
+                t.FrameworkAgreementRow(
+                    code=fw.code,
+                    name=fw.name,
+                    procedure=fw.procedure.value,
+                    term_start=fw.term.start,
+                    initial_years=fw.term.initial_years,
+                    extensions=",".join(str(y) for y in fw.term.extensions),
+                    notice_months=fw.term.notice_months,
+                    extensions_used=fw.term.extensions_used,
+                )
+            )
+            self.session.flush()
+            for lot in fw.lots:
+                self.session.add(
+                    t.LotRow(
+                        framework_code=fw.code,
+                        code=lot.code,
+                        name=lot.name,
+                        law=lot.law.value,
+                        kind=lot.kind.value,
+                        tariff_basis=lot.tariff_basis.value,
+                        reference_percentage=lot.reference_percentage,
+                    )
+                )
+            self.session.flush()
+            bulk_insert(
+                self.session,
+                t.LotProductRow,
+                [
+                    {"framework_code": fw.code, "lot_code": lot.code, "product_id": product_ids[code]}
+                    for lot in fw.lots
+                    for code in sorted(lot.product_codes)
+                ],
+            )
+
+    def add_contracts(self, contracts: Iterable[Contract]) -> None:
+        bulk_insert(
+            self.session,
+            t.ContractRow,
+            [
+                {
+                    "number": c.number,
+                    "provider_agb": c.provider_agb,
+                    "framework_code": c.framework_code,
+                    "lot_code": c.lot_code,
+                    "valid_from": c.valid.start,
+                    "valid_to": c.valid.end,
+                    "ceiling_cents": c.ceiling.cents if c.ceiling is not None else None,
+                    "ceiling_policy": c.ceiling_policy.value,
+                    "volume_clients": c.volume_clients,
+                }
+                for c in contracts
+            ],
+        )
+
+    def add_collective_ceilings(self, ceilings: Iterable[CollectiveCeiling]) -> None:
+        ceilings = list(ceilings)
+        bulk_insert(
+            self.session,
+            t.CollectiveCeilingRow,
+            [
+                {
+                    "code": c.code,
+                    "year": c.year,
+                    "name": c.name,
+                    "amount_cents": c.amount.cents,
+                    "policy": c.policy.value,
+                }
+                for c in ceilings
+            ],
+        )
+        bulk_insert(
+            self.session,
+            t.CollectiveCeilingContractRow,
+            [
+                {"ceiling_code": c.code, "year": c.year, "contract_number": number}
+                for c in ceilings
+                for number in sorted(c.contract_numbers)
+            ],
+        )
+
+
+# -- personal data: scoped and logged ----------------------------------------------------------
+
+
+class ProcessingLog:
+    """Writes one row per read of personal data (AVG/GDPR art. 30 processing record)."""
+
+    def __init__(self, session: Session, actor: str) -> None:
+        self.session = session
+        self.actor = actor
+
+    def record(self, scope: Scope, purpose: str, action: str, bsns: Sequence[str]) -> None:
+        if not bsns:
+            return
+        self.session.add(
+            t.ProcessingLogRow(
+                at=datetime.now(UTC).replace(tzinfo=None),
+                actor=self.actor,
+                scope=str(scope),
+                purpose=purpose,
+                action=action,
+                subjects=len(set(bsns)),
+                subject_bsns=",".join(sorted(set(bsns))) if len(set(bsns)) <= LOGGED_BSNS_MAX else "",
+            )
+        )
+
+    def entries(self, since: datetime | None = None) -> list[t.ProcessingLogRow]:
+        query = select(t.ProcessingLogRow).order_by(t.ProcessingLogRow.id)
+        if since is not None:
+            query = query.where(t.ProcessingLogRow.at >= since)
+        return list(self.session.scalars(query))
+
+
+def scope_clients(query: Select[Any], scope: Scope) -> Select[Any]:
+    """Restrict a query over ``client`` to what ``scope`` may see."""
+    if scope.kind is ScopeKind.MUNICIPALITY:
+        return query.where(t.ClientRow.municipality_code == scope.code)
+    if scope.kind is ScopeKind.PROVIDER:
+        return query.where(
+            exists().where(
+                and_(
+                    t.AllocationRow.client_bsn == t.ClientRow.bsn, t.AllocationRow.provider_agb == scope.code
+                )
+            )
+        )
+    return query
+
+
+def scope_allocations(query: Select[Any], scope: Scope) -> Select[Any]:
+    if scope.kind is ScopeKind.MUNICIPALITY:
+        return query.where(t.AllocationRow.municipality_code == scope.code)
+    if scope.kind is ScopeKind.PROVIDER:
+        return query.where(t.AllocationRow.provider_agb == scope.code)
+    return query
+
+
+class ClientRepository:
+    def __init__(self, session: Session, scope: Scope, log: ProcessingLog) -> None:
+        self.session = session
+        self.scope = scope
+        self.log = log
+
+    def add_all(self, clients: Iterable[Client]) -> None:
+        bulk_insert(
+            self.session,
+            t.ClientRow,
+            [
+                {
+                    "bsn": c.bsn,
+                    "birth_date": c.birth_date,
+                    "family_name": c.family_name,
+                    "prefix": c.prefix,
+                    "initials": c.initials,
+                    "gender": c.gender.value,
+                    "municipality_code": c.municipality_code,
+                    "household_id": c.household_id,
+                }
+                for c in clients
+            ],
+        )
+
+    def get(self, bsn: str, purpose: str) -> Client | None:
+        """The client, if within scope; the read is logged."""
+        row = self.session.scalars(
+            scope_clients(select(t.ClientRow).where(t.ClientRow.bsn == bsn), self.scope)
+        ).first()
+        if row is None:
+            return None
+        self.log.record(self.scope, purpose, "client.get", [row.bsn])
+        return _client(row)
+
+    def household(self, household_id: str, purpose: str) -> list[Client]:
+        rows = list(
+            self.session.scalars(
+                scope_clients(select(t.ClientRow).where(t.ClientRow.household_id == household_id), self.scope)
+            )
+        )
+        self.log.record(self.scope, purpose, "client.household", [r.bsn for r in rows])
+        return [_client(r) for r in rows]
+
+    def count(self) -> int:
+        """Number of clients in scope (no personal data, not logged)."""
+        return (
+            self.session.scalar(scope_clients(select(func.count()).select_from(t.ClientRow), self.scope)) or 0
+        )
+
+
+def _client(row: t.ClientRow) -> Client:
+    return Client(
+        bsn=row.bsn,
+        birth_date=row.birth_date,
+        family_name=row.family_name,
+        initials=row.initials,
+        gender=Gender(row.gender),
+        municipality_code=row.municipality_code,
+        household_id=row.household_id,
+        prefix=row.prefix,
+    )
+
+
+class DecisionRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add_all(self, decisions: Iterable[Decision]) -> None:
+        decisions = list(decisions)
+        bulk_insert(
+            self.session,
+            t.DecisionRow,
+            [
+                {
+                    "id": d.id,
+                    "client_bsn": d.client_bsn,
+                    "municipality_code": d.municipality_code,
+                    "law": d.law.value,
+                    "decided_on": d.decided_on,
+                    "valid_from": d.valid.start,
+                    "valid_to": d.valid.end,
+                    "product_code": d.product_code,
+                    "model_id": d.model_id,
+                    "result_areas": ",".join(d.result_areas),
+                    "support_type": d.support_type,
+                    "intensity": d.intensity,
+                    "monthly_budget_cents": d.monthly_budget.cents if d.monthly_budget else None,
+                    "total_budget_cents": d.total_budget.cents if d.total_budget else None,
+                }
+                for d in decisions
+            ],
+        )
+        bulk_insert(
+            self.session,
+            t.EvaluationMomentRow,
+            [
+                {"decision_id": d.id, "due": m.due, "label": m.label, "done_on": None}
+                for d in decisions
+                for m in d.evaluation_moments
+            ],
+        )
+
+
+class AllocationRepository:
+    def __init__(self, session: Session, scope: Scope, log: ProcessingLog) -> None:
+        self.session = session
+        self.scope = scope
+        self.log = log
+
+    def add_all(self, allocations: Iterable[Allocation]) -> None:
+        bulk_insert(self.session, t.AllocationRow, [allocation_row(a) for a in allocations])
+
+    def active_on(self, day: date, purpose: str, law: Law | None = None) -> list[Allocation]:
+        query = select(t.AllocationRow).where(
+            t.AllocationRow.valid_from <= day,
+            (t.AllocationRow.valid_to.is_(None)) | (t.AllocationRow.valid_to >= day),
+            (t.AllocationRow.change_reason.is_(None))
+            | (t.AllocationRow.change_reason != ChangeReason.VERWIJDERD.value),
+        )
+        if law is not None:
+            query = query.where(t.AllocationRow.law == law.value)
+        rows = list(self.session.scalars(scope_allocations(query.order_by(t.AllocationRow.id), self.scope)))
+        self.log.record(self.scope, purpose, "allocation.active_on", [r.client_bsn for r in rows])
+        return [allocation_from_row(r) for r in rows]
+
+    def count(self) -> int:
+        return (
+            self.session.scalar(
+                scope_allocations(select(func.count()).select_from(t.AllocationRow), self.scope)
+            )
+            or 0
+        )
+
+
+def allocation_row(a: Allocation) -> dict[str, Any]:
+    return {
+        "number": a.number,
+        "municipality_code": a.municipality_code,
+        "law": a.law.value,
+        "client_bsn": a.client_bsn,
+        "provider_agb": a.provider_agb,
+        "category": a.category,
+        "product_code": a.product_code,
+        "valid_from": a.valid.start,
+        "valid_to": a.valid.end,
+        "allocated_at": a.allocated_at,
+        "volume": a.volume,
+        "unit": a.unit.value if a.unit else None,
+        "frequency": a.frequency.value if a.frequency else None,
+        "budget_cents": a.budget.cents if a.budget is not None else None,
+        "decision_id": a.decision_id,
+        "change_reason": a.change_reason.value if a.change_reason else None,
+        "provider_reference": a.provider_reference,
+        "comment": a.comment,
+    }
+
+
+def allocation_from_row(r: t.AllocationRow) -> Allocation:
+    return Allocation(
+        number=r.number,
+        client_bsn=r.client_bsn,
+        provider_agb=r.provider_agb,
+        municipality_code=r.municipality_code,
+        law=Law(r.law),
+        category=r.category,
+        product_code=r.product_code,
+        valid=Period(r.valid_from, r.valid_to),
+        allocated_at=r.allocated_at,
+        volume=r.volume,
+        unit=Unit(r.unit) if r.unit else None,
+        frequency=Frequency(r.frequency) if r.frequency else None,
+        budget=Money(r.budget_cents) if r.budget_cents is not None else None,
+        decision_id=r.decision_id,
+        change_reason=ChangeReason(r.change_reason) if r.change_reason else None,
+        provider_reference=r.provider_reference,
+        comment=r.comment,
+    )
+
+
+class DeclarationRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add_processed(
+        self, declarations: Sequence[Declaration], outcomes: dict[tuple[str, str], LineOutcome]
+    ) -> None:
+        """Store declarations already adjudicated (history, demo). ``outcomes`` is keyed by
+        (provider AGB, line reference); a line without an outcome stays pending."""
+        header_rows = []
+        for d in declarations:
+            granted = sum(
+                outcomes[(d.provider_agb, line.reference)].granted.cents
+                for line in d.lines
+                if (d.provider_agb, line.reference) in outcomes
+            )
+            header_rows.append(
+                {
+                    "number": d.number,
+                    "message_id": d.message_id,
+                    "provider_agb": d.provider_agb,
+                    "municipality_code": d.municipality_code,
+                    "law": d.law.value,
+                    "period_start": d.period.start,
+                    "period_end": d.period.end,
+                    "submitted_on": d.submitted_on,
+                    "total_cents": d.total.cents,
+                    "granted_cents": granted,
+                    "status": "processed",
+                }
+            )
+        bulk_insert(self.session, t.DeclarationRow, header_rows)
+        ids = {
+            (agb, law, number): did
+            for did, agb, law, number in self.session.execute(
+                select(
+                    t.DeclarationRow.id,
+                    t.DeclarationRow.provider_agb,
+                    t.DeclarationRow.law,
+                    t.DeclarationRow.number,
+                )
+            )
+        }
+        line_rows = []
+        for d in declarations:
+            declaration_id = ids[(d.provider_agb, d.law.value, d.number)]
+            for line in d.lines:
+                outcome = outcomes.get((d.provider_agb, line.reference))
+                line_rows.append(
+                    {
+                        "declaration_id": declaration_id,
+                        "reference": line.reference,
+                        "client_bsn": line.client_bsn,
+                        "allocation_number": line.allocation_number,
+                        "provider_agb": line.provider_agb,
+                        "municipality_code": line.municipality_code,
+                        "law": line.law.value,
+                        "category": line.category,
+                        "product_code": line.product_code,
+                        "period_start": line.period.start,
+                        "period_end": line.period.end,
+                        "volume": line.volume,
+                        "unit": line.unit.value,
+                        "tariff_cents": line.tariff.cents,
+                        "amount_cents": line.amount.cents,
+                        "debit_credit": line.debit_credit.value,
+                        "previous_reference": line.previous_reference,
+                        "status": (outcome.status if outcome else LineStatus.PENDING).value,
+                        "granted_cents": outcome.granted.cents if outcome else 0,
+                        "return_codes": ",".join(outcome.return_codes) if outcome else "",
+                    }
+                )
+        bulk_insert(self.session, t.DeclarationLineRow, line_rows)

@@ -1,0 +1,319 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The store's tables (SQLAlchemy 2). Schema changes go through Alembic migrations.
+
+Tables are kept apart from the domain classes; repositories translate. Amounts are whole
+cents in BIGINT columns (``*_cents``), never floats. Every table that holds personal data
+carries the municipality code (and, where care is delivered, the provider's AGB code), so any
+query can be scoped to one municipality or one provider.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class RegionRow(Base):
+    __tablename__ = "region"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class MunicipalityRow(Base):
+    __tablename__ = "municipality"
+    code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
+    name: Mapped[str] = mapped_column(String(200))
+    inhabitants: Mapped[int] = mapped_column(Integer)
+
+
+class ProviderRow(Base):
+    __tablename__ = "provider"
+    agb_code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    laws: Mapped[str] = mapped_column(String(40), doc="comma-separated Law values")
+    target_groups: Mapped[str] = mapped_column(Text, default="", doc="comma-separated TargetGroup values")
+    client_stop: Mapped[bool] = mapped_column(Boolean, default=False)
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    waiting_weeks: Mapped[int] = mapped_column(Integer, default=0)
+    free_practitioner: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ProviderMunicipalityRow(Base):
+    """Delivery area: the municipalities a provider serves."""
+
+    __tablename__ = "provider_municipality"
+    provider_agb: Mapped[str] = mapped_column(ForeignKey("provider.agb_code"), primary_key=True)
+    municipality_code: Mapped[str] = mapped_column(ForeignKey("municipality.code"), primary_key=True)
+
+
+class ProductRow(Base):
+    __tablename__ = "product"
+    __table_args__ = (UniqueConstraint("law", "code"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    law: Mapped[str] = mapped_column(String(10))
+    code: Mapped[str] = mapped_column(String(5))
+    category: Mapped[str] = mapped_column(String(2))
+    name: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(2))
+    frequency: Mapped[str] = mapped_column(String(1))
+    variant: Mapped[str] = mapped_column(String(40))
+    crisis: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class TariffRow(Base):
+    __tablename__ = "tariff"
+    __table_args__ = (Index("ix_tariff_product_valid", "product_id", "valid_from"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+
+class FrameworkAgreementRow(Base):
+    __tablename__ = "framework_agreement"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    procedure: Mapped[str] = mapped_column(String(60))
+    term_start: Mapped[date] = mapped_column(Date)
+    initial_years: Mapped[int | None] = mapped_column(Integer)
+    extensions: Mapped[str] = mapped_column(String(40), default="", doc="comma-separated years")
+    notice_months: Mapped[int] = mapped_column(Integer, default=6)
+    extensions_used: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LotRow(Base):
+    __tablename__ = "lot"
+    framework_code: Mapped[str] = mapped_column(ForeignKey("framework_agreement.code"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    law: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(40))
+    tariff_basis: Mapped[str] = mapped_column(String(60))
+    reference_percentage: Mapped[Decimal | None] = mapped_column(Numeric(7, 4, asdecimal=True))
+
+
+class LotProductRow(Base):
+    __tablename__ = "lot_product"
+    __table_args__ = (
+        ForeignKeyConstraint(["framework_code", "lot_code"], ["lot.framework_code", "lot.code"]),
+    )
+    framework_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    lot_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"), primary_key=True)
+
+
+class ContractRow(Base):
+    __tablename__ = "contract"
+    __table_args__ = (
+        ForeignKeyConstraint(["framework_code", "lot_code"], ["lot.framework_code", "lot.code"]),
+        Index("ix_contract_provider", "provider_agb"),
+    )
+    number: Mapped[str] = mapped_column(String(40), primary_key=True)
+    provider_agb: Mapped[str] = mapped_column(ForeignKey("provider.agb_code"))
+    framework_code: Mapped[str] = mapped_column(String(40))
+    lot_code: Mapped[str] = mapped_column(String(40))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    ceiling_cents: Mapped[int | None] = mapped_column(BigInteger)
+    ceiling_policy: Mapped[str] = mapped_column(String(20), default="signaleren")
+    volume_clients: Mapped[int | None] = mapped_column(Integer)
+
+
+class CollectiveCeilingRow(Base):
+    __tablename__ = "collective_ceiling"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    policy: Mapped[str] = mapped_column(String(20), default="signaleren")
+
+
+class CollectiveCeilingContractRow(Base):
+    __tablename__ = "collective_ceiling_contract"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["ceiling_code", "year"], ["collective_ceiling.code", "collective_ceiling.year"]
+        ),
+    )
+    ceiling_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_number: Mapped[str] = mapped_column(ForeignKey("contract.number"), primary_key=True)
+
+
+class ClientRow(Base):
+    """Personal data: read only through a scoped repository that logs the read."""
+
+    __tablename__ = "client"
+    __table_args__ = (
+        Index("ix_client_municipality", "municipality_code"),
+        Index("ix_client_household", "household_id"),
+    )
+    bsn: Mapped[str] = mapped_column(String(9), primary_key=True)
+    birth_date: Mapped[date] = mapped_column(Date)
+    family_name: Mapped[str] = mapped_column(String(200))
+    prefix: Mapped[str] = mapped_column(String(10), default="")
+    initials: Mapped[str] = mapped_column(String(6))
+    gender: Mapped[str] = mapped_column(String(1))
+    municipality_code: Mapped[str] = mapped_column(ForeignKey("municipality.code"))
+    household_id: Mapped[str | None] = mapped_column(String(40))
+
+
+class DecisionRow(Base):
+    __tablename__ = "decision"
+    __table_args__ = (Index("ix_decision_client", "client_bsn"),)
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    client_bsn: Mapped[str] = mapped_column(ForeignKey("client.bsn"))
+    municipality_code: Mapped[str] = mapped_column(ForeignKey("municipality.code"))
+    law: Mapped[str] = mapped_column(String(10))
+    decided_on: Mapped[date] = mapped_column(Date)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    product_code: Mapped[str] = mapped_column(String(5))
+    model_id: Mapped[str | None] = mapped_column(String(60))
+    result_areas: Mapped[str] = mapped_column(Text, default="")
+    support_type: Mapped[str | None] = mapped_column(String(40))
+    intensity: Mapped[str | None] = mapped_column(String(40))
+    monthly_budget_cents: Mapped[int | None] = mapped_column(BigInteger)
+    total_budget_cents: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class EvaluationMomentRow(Base):
+    __tablename__ = "evaluation_moment"
+    decision_id: Mapped[str] = mapped_column(ForeignKey("decision.id"), primary_key=True)
+    due: Mapped[date] = mapped_column(Date, primary_key=True)
+    label: Mapped[str] = mapped_column(String(100), default="evaluatie")
+    done_on: Mapped[date | None] = mapped_column(Date)
+
+
+class AllocationRow(Base):
+    """A toewijzing (ToegewezenProduct of a 301)."""
+
+    __tablename__ = "allocation"
+    __table_args__ = (
+        # TR332: a ToewijzingNummer is unique per municipality within the law.
+        UniqueConstraint("municipality_code", "law", "number", name="uq_allocation_number"),
+        Index("ix_allocation_client", "client_bsn"),
+        Index("ix_allocation_provider", "provider_agb", "valid_from"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    number: Mapped[int] = mapped_column(BigInteger)
+    municipality_code: Mapped[str] = mapped_column(ForeignKey("municipality.code"))
+    law: Mapped[str] = mapped_column(String(10))
+    client_bsn: Mapped[str] = mapped_column(ForeignKey("client.bsn"))
+    provider_agb: Mapped[str] = mapped_column(ForeignKey("provider.agb_code"))
+    category: Mapped[str] = mapped_column(String(2))
+    product_code: Mapped[str | None] = mapped_column(String(5))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    allocated_at: Mapped[datetime] = mapped_column(DateTime)
+    volume: Mapped[int | None] = mapped_column(BigInteger)
+    unit: Mapped[str | None] = mapped_column(String(2))
+    frequency: Mapped[str | None] = mapped_column(String(1))
+    budget_cents: Mapped[int | None] = mapped_column(BigInteger)
+    decision_id: Mapped[str | None] = mapped_column(ForeignKey("decision.id"))
+    change_reason: Mapped[str | None] = mapped_column(String(2))
+    provider_reference: Mapped[str | None] = mapped_column(String(36))
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+
+class DeclarationRow(Base):
+    """A declaration (323) as received, with its processing state."""
+
+    __tablename__ = "declaration"
+    __table_args__ = (
+        UniqueConstraint("provider_agb", "law", "number", name="uq_declaration_number"),
+        Index("ix_declaration_municipality_period", "municipality_code", "period_start"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    number: Mapped[str] = mapped_column(String(12))
+    message_id: Mapped[str] = mapped_column(String(40))
+    provider_agb: Mapped[str] = mapped_column(ForeignKey("provider.agb_code"))
+    municipality_code: Mapped[str] = mapped_column(ForeignKey("municipality.code"))
+    law: Mapped[str] = mapped_column(String(10))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    submitted_on: Mapped[date] = mapped_column(Date)
+    total_cents: Mapped[int] = mapped_column(BigInteger)
+    granted_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    status: Mapped[str] = mapped_column(String(20), default="processed")
+
+
+class DeclarationLineRow(Base):
+    """A prestatie with its outcome. The unique reference per provider is what makes a line
+    payable once and only once, even with two imports at the same moment (TR314, 8021)."""
+
+    __tablename__ = "declaration_line"
+    __table_args__ = (
+        UniqueConstraint("provider_agb", "law", "reference", name="uq_declaration_line_reference"),
+        Index("ix_line_allocation", "municipality_code", "law", "allocation_number"),
+        Index("ix_line_period", "period_start", "municipality_code"),
+        Index("ix_line_declaration", "declaration_id"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("declaration.id"))
+    reference: Mapped[str] = mapped_column(String(36))
+    client_bsn: Mapped[str] = mapped_column(String(9))
+    allocation_number: Mapped[int] = mapped_column(BigInteger)
+    provider_agb: Mapped[str] = mapped_column(String(8))
+    municipality_code: Mapped[str] = mapped_column(String(4))
+    law: Mapped[str] = mapped_column(String(10))
+    category: Mapped[str] = mapped_column(String(2))
+    product_code: Mapped[str | None] = mapped_column(String(5))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    volume: Mapped[int] = mapped_column(BigInteger)
+    unit: Mapped[str] = mapped_column(String(2))
+    tariff_cents: Mapped[int] = mapped_column(BigInteger)
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    debit_credit: Mapped[str] = mapped_column(String(1))
+    previous_reference: Mapped[str | None] = mapped_column(String(36))
+    status: Mapped[str] = mapped_column(String(10))
+    granted_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    return_codes: Mapped[str] = mapped_column(String(200), default="")
+
+
+class ProcessingLogRow(Base):
+    """Every read of personal data: who, when, under which scope, for what, about whom."""
+
+    __tablename__ = "processing_log"
+    __table_args__ = (Index("ix_processing_log_at", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(200))
+    scope: Mapped[str] = mapped_column(String(60))
+    purpose: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(200))
+    subjects: Mapped[int] = mapped_column(Integer, doc="number of persons whose data was read")
+    subject_bsns: Mapped[str] = mapped_column(Text, default="", doc="the BSNs read, when few")

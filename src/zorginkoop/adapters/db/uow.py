@@ -1,0 +1,84 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The unit of work: one session, one transaction, repositories that share it.
+
+A use case opens ``with uow:``, works through the repositories and calls ``uow.commit()``
+once; leaving the block without a commit rolls everything back.
+"""
+
+from __future__ import annotations
+
+import getpass
+from types import TracebackType
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from zorginkoop.adapters.db.queries import ReportQueries
+from zorginkoop.adapters.db.repositories import (
+    AllocationRepository,
+    CatalogueRepository,
+    ClientRepository,
+    ContractRepository,
+    DeclarationRepository,
+    DecisionRepository,
+    ProcessingLog,
+    ProviderRepository,
+    RegionRepository,
+)
+from zorginkoop.adapters.db.session import session_factory
+from zorginkoop.domain.access import Scope
+
+
+class UnitOfWork:
+    """SQLAlchemy unit of work scoped to what one reader may see."""
+
+    session: Session
+    region: RegionRepository
+    providers: ProviderRepository
+    catalogue: CatalogueRepository
+    contracts: ContractRepository
+    clients: ClientRepository
+    decisions: DecisionRepository
+    allocations: AllocationRepository
+    declarations: DeclarationRepository
+    reports: ReportQueries
+    log: ProcessingLog
+
+    def __init__(self, engine: Engine, scope: Scope | None = None, actor: str | None = None) -> None:
+        self.engine = engine
+        self._factory: sessionmaker[Session] = session_factory(engine)
+        self.scope = scope or Scope.region()
+        self.actor = actor or _default_actor()
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self._factory()
+        self.log = ProcessingLog(self.session, self.actor)
+        self.region = RegionRepository(self.session)
+        self.providers = ProviderRepository(self.session)
+        self.catalogue = CatalogueRepository(self.session)
+        self.contracts = ContractRepository(self.session)
+        self.clients = ClientRepository(self.session, self.scope, self.log)
+        self.decisions = DecisionRepository(self.session)
+        self.allocations = AllocationRepository(self.session, self.scope, self.log)
+        self.declarations = DeclarationRepository(self.session)
+        self.reports = ReportQueries(self.session, self.scope)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+
+def _default_actor() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Settings, each read from one environment variable and documented where it is declared.
+
+Every command also takes ``--db URL``, which wins over ``ZORGINKOOP_DATABASE_URL``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+DEFAULT_DATABASE_URL = "sqlite:///zorginkoop.sqlite"
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    name: str
+    env: str
+    default: str | None
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "database_url",
+        "ZORGINKOOP_DATABASE_URL",
+        DEFAULT_DATABASE_URL,
+        "SQLAlchemy URL of the store. Default: a SQLite file zorginkoop.sqlite in the current "
+        "directory. Production: postgresql+psycopg://user@host:5432/dbname.",
+    ),
+    Setting(
+        "models_dir",
+        "ZORGINKOOP_MODELS_DIR",
+        None,
+        "Folder with the region's own product model files (*.toml), loaded next to the shipped ones.",
+    ),
+    Setting(
+        "xsd_dir",
+        "ZORGINKOOP_XSD_DIR",
+        None,
+        "Folder with the official iWmo/iJw XSDs; when set, messages are also validated against them.",
+    ),
+    Setting(
+        "pseudonym_key",
+        "ZORGINKOOP_PSEUDONYM_KEY",
+        None,
+        "Secret key for pseudonymising BSNs in analytics (HMAC-SHA256). Required outside "
+        "development; the demo uses a fixed development key when unset.",
+    ),
+    Setting(
+        "actor",
+        "ZORGINKOOP_ACTOR",
+        None,
+        "Who is acting, for the processing log of personal data (defaults to the OS user).",
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    models_dir: Path | None = None
+    xsd_dir: Path | None = None
+    pseudonym_key: str | None = None
+    actor: str | None = None
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for setting in SETTINGS:
+            raw = env.get(setting.env) or setting.default
+            if raw is None:
+                continue
+            values[setting.name] = Path(raw) if setting.name.endswith("_dir") else raw
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        known = {f.name for f in fields(cls)}
+        unknown = set(values) - known
+        if unknown:
+            raise ValueError(f"unknown settings: {', '.join(sorted(unknown))}")
+        return cls(**values)  # type: ignore[arg-type]
