@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from zorginkoop.cli import calc
+from zorginkoop.cli import calc, db, demo, report
 
 app = typer.Typer(
     name="zorginkoop",
@@ -14,6 +14,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(calc.app, name="calc")
+app.add_typer(report.app, name="report")
+app.add_typer(db.app, name="db")
+app.command("demo")(demo.demo)
 
 
 def main() -> None:

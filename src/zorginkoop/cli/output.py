@@ -69,7 +69,9 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 
 def _numeric(rows: Sequence[Mapping[str, Any]], column: str) -> bool:
-    return bool(rows) and all(isinstance(r.get(column), int | float) or _looks_numeric(r.get(column)) for r in rows)
+    return bool(rows) and all(
+        isinstance(r.get(column), int | float) or _looks_numeric(r.get(column)) for r in rows
+    )
 
 
 def _looks_numeric(value: Any) -> bool:

@@ -1,0 +1,30 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""``zorginkoop db``: schema migrations of the store."""
+
+from __future__ import annotations
+
+import typer
+
+from zorginkoop.adapters.db import session as db_session
+from zorginkoop.cli.common import DB_OPTION, engine_for, store_errors
+
+app = typer.Typer(help="Schema migrations of the store.", no_args_is_help=True)
+
+
+@app.command("upgrade")
+def upgrade(db: str | None = DB_OPTION, revision: str = typer.Option("head", help="target revision")) -> None:
+    """Migrate the store's schema to the newest (or the given) revision."""
+    engine = engine_for(db, require_schema=False)
+    with store_errors():
+        db_session.upgrade(engine, revision)
+        typer.echo(f"schema at {db_session.current_revision(engine)}")
+
+
+@app.command("current")
+def current(db: str | None = DB_OPTION) -> None:
+    """Show the store's schema revision and the one this version needs."""
+    engine = engine_for(db, require_schema=False)
+    with store_errors():
+        typer.echo(
+            f"store: {db_session.current_revision(engine) or 'empty'}; needed: {db_session.head_revision()}"
+        )

@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""``zorginkoop demo``: a working Lekstroom region in one command."""
+
+from __future__ import annotations
+
+import time
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from zorginkoop.adapters.db.session import StoreError, make_engine
+from zorginkoop.adapters.db.uow import UnitOfWork
+from zorginkoop.cli.common import DB_OPTION, settings
+from zorginkoop.cli.output import OutputFormat, console, fail, render
+from zorginkoop.domain.codes import Law
+from zorginkoop.services import reports
+
+
+def demo(
+    db: str | None = DB_OPTION,
+    seed: int = typer.Option(2020, "--seed", help="random seed; the same seed gives the same region"),
+) -> None:
+    """Build the Lekstroom demo region (5 municipalities, 49 Wmo providers, Jeugd care, 2018-2020)
+    in the store and show the 2020 Wmo table of the Lekstroom memo."""
+    from zorginkoop.services.demo import DemoError, build_demo  # the generator loads only when asked
+
+    url = settings(db).database_url
+    started = time.perf_counter()
+    try:
+        engine = make_engine(url)
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as progress:
+            task = progress.add_task("building the Lekstroom demo region", total=None)
+
+            def step(name: str, count: int) -> None:
+                progress.update(task, description=f"{name}: {count:,}")
+                progress.console.print(f"  [green]✓[/] {name}: {count:,}")
+
+            summary = build_demo(engine, seed=seed, progress=step)
+    except (DemoError, StoreError) as exc:
+        fail(str(exc))
+    elapsed = time.perf_counter() - started
+    console.print(
+        f"Demo region Lekstroom built in {elapsed:.1f} s: {summary.municipalities} municipalities, "
+        f"{summary.providers} providers, {summary.clients:,} clients, {summary.allocations:,} allocations, "
+        f"{summary.lines:,} declared lines (seed {seed}).",
+        highlight=False,
+    )
+    with UnitOfWork(engine) as uow:
+        lines, total = reports.costs_by_municipality(uow, 2020, Law.WMO)
+    rows = [
+        {"municipality": line.municipality, "clients": line.clients, "cost_eur": str(line.cost)}
+        for line in lines
+    ]
+    rows.append({"municipality": "total", "clients": total.clients, "cost_eur": str(total.cost)})
+    render(
+        rows, ["municipality", "clients", "cost_eur"], OutputFormat.table, title="Wmo begeleiding (OZR) 2020"
+    )
+    console.print(f"Store: {url}", highlight=False)

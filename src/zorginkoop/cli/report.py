@@ -1,0 +1,122 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""``zorginkoop report``: the figures a policy memo quotes."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import typer
+
+from zorginkoop.adapters.db.uow import UnitOfWork
+from zorginkoop.cli.common import DB_OPTION, engine_for
+from zorginkoop.cli.output import FORMAT_OPTION, OutputFormat, fail, render
+from zorginkoop.domain.codes import Law
+from zorginkoop.services import reports
+
+app = typer.Typer(help="Reports: cost and clients per municipality and provider.", no_args_is_help=True)
+
+
+class LawChoice(str, Enum):
+    wmo = "wmo"
+    jeugd = "jeugd"
+
+
+YEAR_OPTION = typer.Option(..., "--year", "-y", help="calendar year, e.g. 2020")
+LAW_OPTION = typer.Option(None, "--law", help="wmo or jeugd (default: both)")
+EXCLUDE_OPTION = typer.Option(
+    None, "--exclude", help="leave out a municipality (name or CBS code); repeatable"
+)
+
+
+def _law(choice: LawChoice | None) -> Law | None:
+    return Law(choice.value) if choice is not None else None
+
+
+@app.command("costs")
+def costs(
+    year: int = YEAR_OPTION,
+    law: LawChoice | None = LAW_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
+    db: str | None = DB_OPTION,
+) -> None:
+    """Clients and approved cost per municipality, with a total row."""
+    with UnitOfWork(engine_for(db)) as uow:
+        lines, total = reports.costs_by_municipality(uow, year, _law(law))
+    rows = [
+        {"municipality": line.municipality, "clients": line.clients, "cost_eur": str(line.cost)}
+        for line in lines
+    ]
+    rows.append({"municipality": "total", "clients": total.clients, "cost_eur": str(total.cost)})
+    title = f"Approved cost {year}" + (f" ({law.value})" if law else "")
+    render(rows, ["municipality", "clients", "cost_eur"], fmt, title=title)
+
+
+@app.command("providers")
+def providers(
+    year: int = YEAR_OPTION,
+    law: LawChoice | None = LAW_OPTION,
+    exclude: list[str] | None = EXCLUDE_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
+    db: str | None = DB_OPTION,
+) -> None:
+    """Clients and approved cost per provider, largest first, with shares."""
+    with UnitOfWork(engine_for(db)) as uow:
+        try:
+            lines = reports.costs_by_provider(uow, year, _law(law), exclude)
+        except reports.ReportError as exc:
+            fail(str(exc))
+    rows = [
+        {
+            "rank": p.rank,
+            "agb": p.agb,
+            "provider": p.provider,
+            "clients": p.clients,
+            "cost_eur": str(p.cost),
+            "share_pct": p.share_pct,
+            "cumulative_pct": p.cumulative_pct,
+        }
+        for p in lines
+    ]
+    columns = ["rank", "agb", "provider", "clients", "cost_eur", "share_pct", "cumulative_pct"]
+    render(rows, columns, fmt, title=f"Providers {year}")
+
+
+@app.command("concentration")
+def concentration(
+    year: int = YEAR_OPTION,
+    law: LawChoice | None = LAW_OPTION,
+    exclude: list[str] | None = EXCLUDE_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
+    db: str | None = DB_OPTION,
+) -> None:
+    """How spending is spread over providers: the largest holding 90% and 80%, the small tail."""
+    with UnitOfWork(engine_for(db)) as uow:
+        try:
+            result = reports.provider_concentration(uow, year, _law(law), exclude)
+        except reports.ReportError as exc:
+            fail(str(exc))
+    rows = [
+        {
+            "group": line.label,
+            "providers": line.providers,
+            "cost_eur": str(line.cost),
+            "share_pct": str(line.share_pct),
+        }
+        for line in result.lines()
+    ]
+    render(rows, ["group", "providers", "cost_eur", "share_pct"], fmt, title=f"Provider concentration {year}")
+
+
+@app.command("years")
+def years(
+    law: LawChoice | None = LAW_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
+    db: str | None = DB_OPTION,
+) -> None:
+    """Clients and approved cost per year: the trend."""
+    with UnitOfWork(engine_for(db)) as uow:
+        rows = [
+            {"year": year, "clients": clients, "cost_eur": str(cost)}
+            for year, clients, cost in reports.costs_by_year(uow, _law(law))
+        ]
+    render(rows, ["year", "clients", "cost_eur"], fmt, title="Approved cost per year")

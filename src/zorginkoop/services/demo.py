@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Build the Lekstroom demo region in a store: generate it (pure) and write it in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from zorginkoop.adapters.db import session as db
+from zorginkoop.adapters.db.uow import UnitOfWork
+from zorginkoop.demo.lekstroom import DemoRegion, build_lekstroom
+from zorginkoop.domain.declarations import LineOutcome
+
+Progress = Callable[[str, int], None]
+"""Called with a step's name and how many records it wrote."""
+
+
+class DemoError(RuntimeError):
+    """The demo cannot be built in this store (e.g. it holds another region's data)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSummary:
+    municipalities: int
+    providers: int
+    products: int
+    contracts: int
+    clients: int
+    allocations: int
+    declarations: int
+    lines: int
+
+
+def prepare_store(engine: Engine, demo_region_code: str) -> None:
+    """Bring the schema to head; wipe an earlier demo region, refuse any other region's data."""
+    db.upgrade(engine)
+    with UnitOfWork(engine) as uow:
+        existing = uow.region.get()
+    if existing is None:
+        return
+    if existing.code != demo_region_code:
+        raise DemoError(
+            f"this store holds region {existing.name!r}; the demo only replaces an earlier demo. "
+            "Point --db at another database."
+        )
+    db.downgrade(engine, "base")
+    db.upgrade(engine)
+
+
+def _outcomes(demo: DemoRegion) -> dict[tuple[str, str], LineOutcome]:
+    raw = demo.line_outcomes
+    if isinstance(raw, Mapping):
+        return dict(raw)
+    provider_of = {line.reference: d.provider_agb for d in demo.declarations for line in d.lines}
+    return {(provider_of[o.reference], o.reference): o for o in raw}
+
+
+def build_demo(engine: Engine, seed: int = 2020, progress: Progress | None = None) -> DemoSummary:
+    """Generate the demo region for ``seed`` and store it; returns what was written."""
+    report = progress or (lambda _step, _n: None)
+    demo = build_lekstroom(seed)
+    report("generated region", len(demo.clients))
+    prepare_store(engine, demo.region.code)
+    with UnitOfWork(engine, actor="zorginkoop demo") as uow:
+        uow.region.add(demo.region)
+        uow.providers.add_all(demo.providers)
+        report("region and providers", len(demo.providers))
+        ids = uow.catalogue.add_products(demo.products)
+        by_code = {code: pid for (_law, code), pid in ids.items()}
+        uow.catalogue.add_tariffs(demo.tariffs, by_code)
+        uow.contracts.add_frameworks(demo.frameworks, by_code)
+        uow.contracts.add_contracts(demo.contracts)
+        uow.contracts.add_collective_ceilings(demo.collective_ceilings)
+        report("catalogue and contracts", len(demo.contracts))
+        uow.clients.add_all(demo.clients)
+        uow.decisions.add_all(demo.decisions)
+        uow.allocations.add_all(demo.allocations)
+        report("clients, decisions and allocations", len(demo.allocations))
+        uow.declarations.add_processed(demo.declarations, _outcomes(demo))
+        lines = sum(len(d.lines) for d in demo.declarations)
+        report("declarations", lines)
+        uow.commit()
+    return DemoSummary(
+        municipalities=len(demo.region.municipalities),
+        providers=len(demo.providers),
+        products=len(demo.products),
+        contracts=len(demo.contracts),
+        clients=len(demo.clients),
+        allocations=len(demo.allocations),
+        declarations=len(demo.declarations),
+        lines=lines,
+    )
