@@ -359,9 +359,12 @@ _WMO_WITHOUT: dict[str, tuple[str, str]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class MessageSpec:
-    """One message type of one law: its namespace, root sequence and local types."""
+    """One message type of one law: its namespace, root sequence and local types.
+
+    One instance per message type (see :func:`message_spec`): compared and hashed by identity.
+    """
 
     law: Law
     number: str
