@@ -35,7 +35,7 @@ class ReportQueries:
         self.scope = scope
 
     def _approved_lines(self, query: Select[Any], start: date, end: date, law: Law | None) -> Select[Any]:
-        L = t.DeclarationLineRow  # noqa: N806 - a short alias keeps the query readable
+        L = t.DeclarationLineRow
         query = query.where(
             L.status == LineStatus.APPROVED.value, L.period_start >= start, L.period_start <= end
         )
@@ -48,7 +48,7 @@ class ReportQueries:
         return query
 
     def cost_by_municipality(self, start: date, end: date, law: Law | None) -> list[CostRow]:
-        L, M = t.DeclarationLineRow, t.MunicipalityRow  # noqa: N806
+        L, M = t.DeclarationLineRow, t.MunicipalityRow
         query = self._approved_lines(
             select(
                 M.code,
@@ -71,7 +71,7 @@ class ReportQueries:
     def distinct_clients(
         self, start: date, end: date, law: Law | None, exclude: frozenset[str] = frozenset()
     ) -> int:
-        L = t.DeclarationLineRow  # noqa: N806
+        L = t.DeclarationLineRow
         query = self._approved_lines(
             select(func.count(distinct(L.client_bsn))).select_from(L), start, end, law
         )
@@ -82,7 +82,7 @@ class ReportQueries:
     def cost_by_provider(
         self, start: date, end: date, law: Law | None, exclude: frozenset[str] = frozenset()
     ) -> list[CostRow]:
-        L, P = t.DeclarationLineRow, t.ProviderRow  # noqa: N806
+        L, P = t.DeclarationLineRow, t.ProviderRow
         query = self._approved_lines(
             select(
                 P.agb_code,
@@ -107,7 +107,7 @@ class ReportQueries:
 
     def cost_by_year(self, law: Law | None) -> list[tuple[int, int, Money]]:
         """(year, clients, cost) for every year with approved lines."""
-        L = t.DeclarationLineRow  # noqa: N806
+        L = t.DeclarationLineRow
         year = func.extract("year", L.period_start)
         query = (
             self._approved_lines(

@@ -9,6 +9,7 @@ the processing log per read.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -75,7 +76,10 @@ class RegionRepository:
         )
 
     def municipality_names(self) -> dict[str, str]:
-        return dict(self.session.execute(select(t.MunicipalityRow.code, t.MunicipalityRow.name)).tuples())
+        return {
+            code: name
+            for code, name in self.session.execute(select(t.MunicipalityRow.code, t.MunicipalityRow.name))
+        }
 
 
 class ProviderRepository:
@@ -219,7 +223,7 @@ class CatalogueRepository:
         )
         return [
             Tariff(code, Money(row.amount_cents), Period(row.valid_from, row.valid_to), row.note)
-            for row, code in self.session.execute(query).tuples()
+            for row, code in self.session.execute(query)
         ]
 
 
@@ -315,6 +319,19 @@ class ContractRepository:
 # -- personal data: scoped and logged ----------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    """One read of personal data, as the auditor sees it."""
+
+    at: datetime
+    actor: str
+    scope: str
+    purpose: str
+    action: str
+    subjects: int
+    subject_bsns: str
+
+
 class ProcessingLog:
     """Writes one row per read of personal data (AVG/GDPR art. 30 processing record)."""
 
@@ -337,11 +354,14 @@ class ProcessingLog:
             )
         )
 
-    def entries(self, since: datetime | None = None) -> list[t.ProcessingLogRow]:
+    def entries(self, since: datetime | None = None) -> list[LogEntry]:
         query = select(t.ProcessingLogRow).order_by(t.ProcessingLogRow.id)
         if since is not None:
             query = query.where(t.ProcessingLogRow.at >= since)
-        return list(self.session.scalars(query))
+        return [
+            LogEntry(r.at, r.actor, r.scope, r.purpose, r.action, r.subjects, r.subject_bsns)
+            for r in self.session.scalars(query)
+        ]
 
 
 def scope_clients(query: Select[Any], scope: Scope) -> Select[Any]:

@@ -1,0 +1,141 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The store on SQLite and PostgreSQL: migrations, repositories, scopes, the processing log, reports."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import inspect
+from sqlalchemy.exc import IntegrityError
+
+from tests.factories import (
+    ALFA,
+    BETA,
+    BSN_A,
+    BSN_B,
+    BSN_C,
+    HOUTEN,
+    NIEUWEGEIN,
+    PROVIDERS,
+    REGION,
+    load_tiny_region,
+)
+from zorginkoop.adapters.db.session import (
+    current_revision,
+    downgrade,
+    head_revision,
+    require_current_schema,
+    upgrade,
+)
+from zorginkoop.adapters.db.uow import UnitOfWork
+from zorginkoop.domain.access import Scope
+from zorginkoop.domain.codes import Law
+from zorginkoop.domain.money import Money
+from zorginkoop.services import reports
+
+
+def test_migrations_go_up_and_down(engine):
+    assert current_revision(engine) == head_revision()
+    require_current_schema(engine)
+    if engine.dialect.name == "postgresql":
+        pytest.skip("the shared PostgreSQL schema stays at head for the other tests")
+    downgrade(engine, "base")
+    assert "allocation" not in inspect(engine).get_table_names()
+    upgrade(engine)
+    assert {"allocation", "declaration_line", "processing_log"} <= set(inspect(engine).get_table_names())
+
+
+def test_region_and_providers_round_trip(engine):
+    with UnitOfWork(engine) as uow:
+        load_tiny_region(uow)
+    with UnitOfWork(engine) as uow:
+        assert uow.region.get() == REGION
+        assert sorted(uow.providers.all(), key=lambda p: p.agb_code) == sorted(
+            PROVIDERS, key=lambda p: p.agb_code
+        )
+        assert uow.providers.get(BETA).client_stop
+        assert [t.amount for t in uow.catalogue.tariffs()] == [Money.euros(50)]
+
+
+def test_uncommitted_work_is_rolled_back(engine):
+    with UnitOfWork(engine) as uow:
+        uow.region.add(REGION)
+    with UnitOfWork(engine) as uow:
+        assert uow.region.get() is None
+
+
+def test_a_line_reference_is_stored_once_per_provider(engine):
+    with UnitOfWork(engine) as uow:
+        load_tiny_region(uow)
+    from tests.factories import DECLARATIONS, OUTCOMES
+
+    with UnitOfWork(engine) as uow, pytest.raises(IntegrityError):
+        uow.declarations.add_processed(DECLARATIONS[:1], OUTCOMES)
+        uow.session.flush()
+
+
+def test_a_municipality_sees_only_its_own_inhabitants_and_every_read_is_logged(engine):
+    with UnitOfWork(engine) as uow:
+        load_tiny_region(uow)
+    with UnitOfWork(engine, scope=Scope.municipality(HOUTEN), actor="consulent-houten") as uow:
+        assert uow.clients.get(BSN_A, purpose="intake") is not None
+        assert uow.clients.get(BSN_B, purpose="intake") is None  # Nieuwegein's inhabitant
+        assert uow.clients.count() == 1
+        assert [a.client_bsn for a in uow.allocations.active_on(date(2020, 6, 1), purpose="overview")] == [
+            BSN_A
+        ]
+        uow.commit()
+    with UnitOfWork(engine) as uow:
+        entries = uow.log.entries()
+    assert [(e.actor, e.scope, e.purpose, e.action, e.subject_bsns) for e in entries] == [
+        ("consulent-houten", f"municipality:{HOUTEN}", "intake", "client.get", BSN_A),
+        ("consulent-houten", f"municipality:{HOUTEN}", "overview", "allocation.active_on", BSN_A),
+    ]
+
+
+def test_a_provider_sees_only_its_own_clients(engine):
+    with UnitOfWork(engine) as uow:
+        load_tiny_region(uow)
+    with UnitOfWork(engine, scope=Scope.provider(BETA)) as uow:
+        assert uow.clients.get(BSN_B, purpose="care") is None  # Alfa's client
+        assert uow.clients.get(BSN_C, purpose="care") is not None
+        assert [c.bsn for c in uow.clients.household("H2", purpose="family plan")] == [BSN_C]
+    with UnitOfWork(engine, scope=Scope.provider(ALFA)) as uow:
+        assert {a.client_bsn for a in uow.allocations.active_on(date(2020, 6, 1), purpose="care")} == {
+            BSN_A,
+            BSN_B,
+        }
+
+
+def test_costs_per_municipality_count_approved_lines_only(engine):
+    with UnitOfWork(engine) as uow:
+        load_tiny_region(uow)
+    with UnitOfWork(engine) as uow:
+        lines, total = reports.costs_by_municipality(uow, 2020, Law.WMO)
+        assert [(line.municipality, line.clients, line.cost) for line in lines] == [
+            ("Houten", 1, Money.euros(1100)),
+            ("Nieuwegein", 2, Money.euros(700)),
+        ]
+        assert (total.clients, total.cost) == (3, Money.euros(1800))
+        assert reports.costs_by_municipality(uow, 2019, Law.WMO)[1].cost == Money.zero()
+        assert reports.costs_by_municipality(uow, 2020, Law.JEUGD)[0] == []
+
+
+def test_costs_per_provider_with_an_excluded_municipality(engine):
+    with UnitOfWork(engine) as uow:
+        load_tiny_region(uow)
+    with UnitOfWork(engine) as uow:
+        lines = reports.costs_by_provider(uow, 2020, Law.WMO)
+        assert [(p.agb, p.clients, p.cost, p.cumulative_pct) for p in lines] == [
+            (ALFA, 2, Money.euros(1500), "83.3"),
+            (BETA, 1, Money.euros(300), "100.0"),
+        ]
+        lines = reports.costs_by_provider(uow, 2020, Law.WMO, exclude=["houten"])
+        assert [(p.agb, p.cost) for p in lines] == [(ALFA, Money.euros(400)), (BETA, Money.euros(300))]
+        with pytest.raises(reports.ReportError, match="unknown municipality 'Utrecht'"):
+            reports.costs_by_provider(uow, 2020, Law.WMO, exclude=["Utrecht"])
+    with UnitOfWork(engine, scope=Scope.municipality(NIEUWEGEIN)) as uow:
+        assert [line.municipality for line in reports.costs_by_municipality(uow, 2020, None)[0]] == [
+            "Nieuwegein"
+        ]
