@@ -31,9 +31,7 @@ VALID = [p for p in _examples() if p.name not in KNOWN_INVALID]
 
 
 @pytest.mark.parametrize("path", VALID, ids=lambda p: p.name)
-def test_example_reads_and_writes_back_equal_and_xsd_valid(
-    path: Path, xsd_dirs: dict[Law, Path]
-) -> None:
+def test_example_reads_and_writes_back_equal_and_xsd_valid(path: Path, xsd_dirs: dict[Law, Path]) -> None:
     data = path.read_bytes()
     message = read_message(data)
     assert message.spec.name == path.stem
@@ -50,9 +48,7 @@ def test_example_passes_our_structure_and_code_lists(path: Path) -> None:
     assert report.valid, report.errors
 
 
-def test_jw315_example_is_rejected_for_its_impossible_date(
-    reference: Path, jw_xsd_dir: Path
-) -> None:
+def test_jw315_example_is_rejected_for_its_impossible_date(reference: Path, jw_xsd_dir: Path) -> None:
     """JW315.xml as published has ToewijzingEinddatum 2027-06-31: June has 30 days."""
     data = (reference / "ijw-3.2/examples/JW315.xml").read_bytes()
     with pytest.raises(MessageError) as exc:
@@ -81,3 +77,17 @@ def test_jw318_example_is_rejected_for_a_retourcode_outside_retourcodes(
     lxml_errors = validate_with_xsd(data, jw_xsd_dir)
     assert [e.line for e in lxml_errors] == [33]
     assert "RetourCode': This element is not expected" in lxml_errors[0].message
+
+
+# The published examples break a few content rules; our validator finds exactly these.
+CONTENT_FINDINGS = {
+    "JW317.xml": ["CS003"],  # NieuwProduct Einddatum 2024-02-28 before GewensteIngangsdatum 2026-11-01
+    "JW323.xml": ["TR101"],  # ReferentieNummer RN004 declared twice
+    "WMO317.xml": ["TR380"],  # GewensteIngangsdatum equal to the Dagtekening, not after it
+}
+
+
+@pytest.mark.parametrize("path", VALID, ids=lambda p: p.name)
+def test_example_content_rules(path: Path) -> None:
+    report = validate_message(path.read_bytes())
+    assert [e.code for e in report.errors] == CONTENT_FINDINGS.get(path.name, [])

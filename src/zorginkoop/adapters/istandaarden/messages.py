@@ -66,8 +66,10 @@ def write_message(bericht: Bericht, *, law: Law, number: str | None = None) -> b
     if number is None:
         number = next(n for n, c in BERICHT_CLASSES.items() if isinstance(bericht, c))
     if not isinstance(bericht, BERICHT_CLASSES[number]):
-        raise TypeError(f"a {type(bericht).__name__} cannot be written as message {number}; "
-                        f"use {BERICHT_CLASSES[number].__name__}")
+        raise TypeError(
+            f"a {type(bericht).__name__} cannot be written as message {number}; "
+            f"use {BERICHT_CLASSES[number].__name__}"
+        )
     spec = message_spec(law, number)
     return codec.to_bytes(codec.to_tree(spec, bericht))
 
@@ -85,8 +87,13 @@ def _to_message(spec: MessageSpec, root: etree._Element) -> Message:
     return Message(spec, codec.read_element(spec, "Root", cls, root))
 
 
-def read_message(data: bytes | os.PathLike[str] | str, *, limits: Limits | None = None,
-                 law: Law | None = None, number: str | None = None) -> Message:
+def read_message(
+    data: bytes | os.PathLike[str] | str,
+    *,
+    limits: Limits | None = None,
+    law: Law | None = None,
+    number: str | None = None,
+) -> Message:
     """Read a message (bytes, or a path) into typed objects.
 
     Raises :class:`MessageError` when the bytes are unsafe or not well-formed, when it is not
@@ -100,15 +107,20 @@ def read_message(data: bytes | os.PathLike[str] | str, *, limits: Limits | None 
     spec, errors = parse_message(root)
     if spec is not None and ((law and spec.law is not law) or (number and spec.number != number)):
         wanted = f"{(law or spec.law).message_prefix}{number or spec.number}"
-        errors.insert(0, ValidationError("XSD", f"expected a {wanted} message, got {spec.name}",
-                                         "/Bericht", root.sourceline))
+        errors.insert(
+            0,
+            ValidationError(
+                "XSD", f"expected a {wanted} message, got {spec.name}", "/Bericht", root.sourceline
+            ),
+        )
     if errors or spec is None:
         raise MessageError(errors)
     return _to_message(spec, root)
 
 
-def validate_message(data: bytes | os.PathLike[str] | str, *, limits: Limits | None = None,
-                     rules: bool = True) -> ValidationReport:
+def validate_message(
+    data: bytes | os.PathLike[str] | str, *, limits: Limits | None = None, rules: bool = True
+) -> ValidationReport:
     """Every finding for one message, layer by layer; never raises for bad input.
 
     Structure errors stop the validation (rules need a readable message). Content rules
