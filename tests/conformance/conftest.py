@@ -70,17 +70,20 @@ def build_wmo_retour_xsd_dir(target: Path) -> Path:
         shutil.copy(f, target / f.name)
     for number in WMO_RETOURS:
         text = (jw / f"JW{number}.xsd").read_text(encoding="utf-8")
-        text = text.replace("http://www.istandaarden.nl/ijw/3_2/basisschema/schema",
-                            "http://www.istandaarden.nl/iwmo/3_2/basisschema/schema")
-        text = re.sub(r"http://www\.istandaarden\.nl/ijw/3_2/jw(\d+)/schema",
-                      r"http://www.istandaarden.nl/iwmo/3_2/wmo\1/schema", text)
+        text = text.replace(
+            "http://www.istandaarden.nl/ijw/3_2/basisschema/schema",
+            "http://www.istandaarden.nl/iwmo/3_2/basisschema/schema",
+        )
+        text = re.sub(
+            r"http://www\.istandaarden\.nl/ijw/3_2/jw(\d+)/schema",
+            r"http://www.istandaarden.nl/iwmo/3_2/wmo\1/schema",
+            text,
+        )
         text = re.sub(r"\bijw:", "iwmo:", text).replace("xmlns:ijw=", "xmlns:iwmo=")
         text = re.sub(r"\bjw(\d{3}):", r"wmo\1:", text)
         text = re.sub(r"xmlns:jw(\d{3})=", r"xmlns:wmo\1=", text)
-        code = {"302": "415", "306": "419", "308": "421", "316": "445", "318": "481",
-                "320": "483"}[number]
-        jw_code = {"302": "437", "306": "439", "308": "441", "316": "447", "318": "487",
-                   "320": "489"}[number]
+        code = {"302": "415", "306": "419", "308": "421", "316": "445", "318": "481", "320": "483"}[number]
+        jw_code = {"302": "437", "306": "439", "308": "441", "316": "447", "318": "487", "320": "489"}[number]
         text = text.replace(f'<xs:pattern value="{jw_code}"/>', f'<xs:pattern value="{code}"/>')
         text = text.replace("0.1.0", "1.0.0")
         (target / f"WMO{number}.xsd").write_text(text, encoding="utf-8")

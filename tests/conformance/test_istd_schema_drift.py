@@ -13,8 +13,13 @@ from zorginkoop.adapters.istandaarden import codelists, schema
 from zorginkoop.domain.codes import Law
 
 XS = "{http://www.w3.org/2001/XMLSchema}"
-FACETS = {"minLength": "min_length", "maxLength": "max_length", "pattern": "pattern",
-          "minInclusive": "min_inclusive", "maxInclusive": "max_inclusive"}
+FACETS = {
+    "minLength": "min_length",
+    "maxLength": "max_length",
+    "pattern": "pattern",
+    "minInclusive": "min_inclusive",
+    "maxInclusive": "max_inclusive",
+}
 
 
 def _local(qname: str | None) -> str | None:
@@ -64,8 +69,11 @@ def test_basisschema_complex_types_match(law: Law, xsd_dirs: dict[Law, Path]) ->
         names.add(ct.get("name"))
         assert _sequence(ct) == _our_sequence(schema.BASIS_TYPES[ct.get("name")]), ct.get("name")
     assert names == set(schema.BASIS_TYPES)
-    appinfo = {etree.QName(e).localname: e.text for e in root.iter() if e.text and
-               etree.QName(e).localname.startswith("Basisschema")}
+    appinfo = {
+        etree.QName(e).localname: e.text
+        for e in root.iter()
+        if e.text and etree.QName(e).localname.startswith("Basisschema")
+    }
     assert appinfo["BasisschemaXsdVersie"] == schema.XSD_VERSIONS[law]
 
 
@@ -78,8 +86,14 @@ def _sequence(ct: etree._Element) -> list[tuple[str, str, int, int | None]]:
             facets, _ = _facets(restriction)
             typ = f"{_local(restriction.get('base'))}{sorted(facets.items())}"
         max_occurs = el.get("maxOccurs", "1")
-        out.append((el.get("name"), typ, int(el.get("minOccurs", "1")),
-                    None if max_occurs == "unbounded" else int(max_occurs)))
+        out.append(
+            (
+                el.get("name"),
+                typ,
+                int(el.get("minOccurs", "1")),
+                None if max_occurs == "unbounded" else int(max_occurs),
+            )
+        )
     return out
 
 
@@ -96,8 +110,7 @@ def _our_sequence(ct: schema.ComplexType, spec: schema.MessageSpec | None = None
 
 @pytest.mark.parametrize("law", list(Law))
 @pytest.mark.parametrize("number", schema.MESSAGE_NUMBERS)
-def test_message_declaration_matches_xsd(law: Law, number: str,
-                                         xsd_dirs: dict[Law, Path]) -> None:
+def test_message_declaration_matches_xsd(law: Law, number: str, xsd_dirs: dict[Law, Path]) -> None:
     spec = schema.message_spec(law, number)
     xsd = xsd_dirs[law] / f"{spec.name}.xsd"
     root = etree.parse(str(xsd)).getroot()
@@ -108,16 +121,17 @@ def test_message_declaration_matches_xsd(law: Law, number: str,
     theirs = {ct.get("name"): _sequence(ct) for ct in root.findall(f"{XS}complexType")}
     if law is Law.WMO and number in ("316", "320"):
         # Made from the iJw XSD in the test; iWmo has no GezagsdragerBekend/Woonplaatsbeginsel.
-        dropped = {"316": ("Client", "GezagsdragerBekend"),
-                   "320": ("Antwoord", "Woonplaatsbeginsel")}[number]
+        dropped = {"316": ("Client", "GezagsdragerBekend"), "320": ("Antwoord", "Woonplaatsbeginsel")}[number]
         theirs[dropped[0]] = [f for f in theirs[dropped[0]] if f[0] != dropped[1]]
         theirs.pop(dropped[1], None)
     ours = {name: _our_sequence(ct, spec) for name, ct in spec.types.items()}
     assert ours == theirs
-    versions = {etree.QName(e).localname: e.text for e in root.iter()
-                if etree.QName(e).localname in ("BerichtXsdVersie", "BasisschemaXsdVersie")}
-    assert versions == {"BerichtXsdVersie": spec.xsd_version,
-                        "BasisschemaXsdVersie": spec.xsd_version}
+    versions = {
+        etree.QName(e).localname: e.text
+        for e in root.iter()
+        if etree.QName(e).localname in ("BerichtXsdVersie", "BasisschemaXsdVersie")
+    }
+    assert versions == {"BerichtXsdVersie": spec.xsd_version, "BasisschemaXsdVersie": spec.xsd_version}
 
 
 def test_code_list_files_are_complete() -> None:

@@ -17,7 +17,7 @@ class CodeEnum(str, Enum):
 
     label: str
 
-    def __new__(cls, code: str, label: str) -> CodeEnum:
+    def __new__(cls, code: str, label: str = "") -> CodeEnum:
         member = str.__new__(cls, code)
         member._value_ = code
         member.label = label

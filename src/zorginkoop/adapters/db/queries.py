@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar, Unpack
 
 from sqlalchemy import Select, distinct, func, select
 from sqlalchemy.orm import Session
@@ -19,6 +19,9 @@ from zorginkoop.domain.access import Scope, ScopeKind
 from zorginkoop.domain.codes import Law
 from zorginkoop.domain.declarations import LineStatus
 from zorginkoop.domain.money import Money
+
+
+_Query = TypeVar("_Query", bound=Select[Unpack[tuple[Any, ...]]])
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +37,7 @@ class ReportQueries:
         self.session = session
         self.scope = scope
 
-    def _approved_lines(self, query: Select[Any], start: date, end: date, law: Law | None) -> Select[Any]:
+    def _approved_lines(self, query: _Query, start: date, end: date, law: Law | None) -> _Query:
         L = t.DeclarationLineRow
         query = query.where(
             L.status == LineStatus.APPROVED.value, L.period_start >= start, L.period_start <= end
