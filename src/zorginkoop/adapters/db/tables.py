@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -317,3 +318,131 @@ class ProcessingLogRow(Base):
     action: Mapped[str] = mapped_column(String(200))
     subjects: Mapped[int] = mapped_column(Integer, doc="number of persons whose data was read")
     subject_bsns: Mapped[str] = mapped_column(Text, default="", doc="the BSNs read, when few")
+
+
+# -- message exchange (issue: iWmo/iJw workflow) -----------------------------------------------
+
+
+class MessageRow(Base):
+    """Every message sent or received, with its content: the outbox and the inbox.
+
+    TR056: a message's Identificatie is unique per message type for the sender.
+    """
+
+    __tablename__ = "message"
+    __table_args__ = (
+        UniqueConstraint("direction", "sender", "law", "message_type", "identification", name="uq_message_identification"),
+        Index("ix_message_outbox", "direction", "status", "message_type"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    direction: Mapped[str] = mapped_column(String(3), doc="in or out")
+    law: Mapped[str] = mapped_column(String(10))
+    message_type: Mapped[str] = mapped_column(String(3), doc="301, 302, 305, ... 325")
+    identification: Mapped[str] = mapped_column(String(40))
+    sender: Mapped[str] = mapped_column(String(8), doc="AGB code or CBS code")
+    receiver: Mapped[str] = mapped_column(String(8))
+    dated: Mapped[date] = mapped_column(Date, doc="Dagtekening")
+    municipality_code: Mapped[str] = mapped_column(String(4))
+    provider_agb: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(20), doc="out: pending, exported; in: processed, rejected")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    exported_at: Mapped[datetime | None] = mapped_column(DateTime)
+    in_reply_to: Mapped[int | None] = mapped_column(ForeignKey("message.id"))
+    file_name: Mapped[str] = mapped_column(String(255), default="")
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+
+class DeliveryEventRow(Base):
+    """A start (305) or stop (307) of care on an allocation, as the provider reported it.
+
+    The logical key is (Bsn, ToewijzingNummer, Begindatum); ``current`` is false once a later
+    message with StatusAanlevering 3 removed it.
+    """
+
+    __tablename__ = "delivery_event"
+    __table_args__ = (Index("ix_delivery_allocation", "municipality_code", "law", "allocation_number"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(5), doc="start or stop")
+    municipality_code: Mapped[str] = mapped_column(String(4))
+    law: Mapped[str] = mapped_column(String(10))
+    allocation_number: Mapped[int] = mapped_column(BigInteger)
+    client_bsn: Mapped[str] = mapped_column(String(9))
+    provider_agb: Mapped[str] = mapped_column(String(8))
+    start_date: Mapped[date] = mapped_column(Date, doc="Begindatum of the delivery")
+    end_date: Mapped[date | None] = mapped_column(Date)
+    end_reason: Mapped[str | None] = mapped_column(String(2))
+    status: Mapped[str] = mapped_column(String(1), doc="StatusAanlevering: 1 new, 3 remove")
+    current: Mapped[bool] = mapped_column(Boolean, default=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("message.id"))
+    received_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class AllocationRequestRow(Base):
+    """A provider's request for an allocation (315) or a change (317) and its answer (319)."""
+
+    __tablename__ = "allocation_request"
+    __table_args__ = (
+        # TR347: ReferentieAanbieder is unique for the provider within the law.
+        UniqueConstraint("provider_agb", "law", "reference", name="uq_allocation_request_reference"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(3), doc="315 or 317")
+    law: Mapped[str] = mapped_column(String(10))
+    provider_agb: Mapped[str] = mapped_column(String(8))
+    municipality_code: Mapped[str] = mapped_column(String(4))
+    client_bsn: Mapped[str] = mapped_column(String(9))
+    reference: Mapped[str] = mapped_column(String(36), doc="ReferentieAanbieder")
+    status: Mapped[str] = mapped_column(String(20), doc="open, in-onderzoek, granted, refused")
+    reason: Mapped[str | None] = mapped_column(String(2), doc="WJ759 reden afwijzing")
+    payload: Mapped[str] = mapped_column(Text, default="", doc="the requested products as JSON")
+    message_id: Mapped[int] = mapped_column(ForeignKey("message.id"))
+    answer_message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id"))
+    received_at: Mapped[datetime] = mapped_column(DateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+# -- declaration processing (issue: 323 in, 325 out) -------------------------------------------
+
+
+class ProcessedFileRow(Base):
+    """A declaration file by content hash: the same file twice is recognised and grants nothing."""
+
+    __tablename__ = "processed_file"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    processed_at: Mapped[datetime] = mapped_column(DateTime)
+    declaration_id: Mapped[int | None] = mapped_column(ForeignKey("declaration.id"))
+    outcome: Mapped[str] = mapped_column(String(200))
+
+
+class PaymentRow(Base):
+    """The payments ledger: one signed entry per approved line, never updated, never deleted."""
+
+    __tablename__ = "payment"
+    __table_args__ = (
+        UniqueConstraint("declaration_line_id", name="uq_payment_line"),
+        Index("ix_payment_municipality_provider", "municipality_code", "provider_agb", "year"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    declaration_line_id: Mapped[int] = mapped_column(ForeignKey("declaration_line.id"))
+    municipality_code: Mapped[str] = mapped_column(String(4))
+    provider_agb: Mapped[str] = mapped_column(String(8))
+    law: Mapped[str] = mapped_column(String(10))
+    year: Mapped[int] = mapped_column(Integer, doc="year of the ProductPeriode")
+    amount_cents: Mapped[int] = mapped_column(BigInteger, doc="credits negative")
+    booked_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class CeilingNoticeRow(Base):
+    """A notice that a ceiling passed 70% or 100% (national contract standard, spending room)."""
+
+    __tablename__ = "ceiling_notice"
+    __table_args__ = (UniqueConstraint("ceiling_kind", "ceiling_key", "year", "threshold", name="uq_ceiling_notice"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ceiling_kind: Mapped[str] = mapped_column(String(20), doc="provider, collective or allocation")
+    ceiling_key: Mapped[str] = mapped_column(String(60))
+    year: Mapped[int] = mapped_column(Integer)
+    threshold: Mapped[int] = mapped_column(Integer)
+    reached_at: Mapped[datetime] = mapped_column(DateTime)
+    declaration_id: Mapped[int | None] = mapped_column(ForeignKey("declaration.id"))
