@@ -119,44 +119,55 @@ def _child_path(parent: str, name: str, index: int | None) -> str:
     return f"{parent}/{name}" + (f"[{index}]" if index is not None else "")
 
 
-def _check_simple(spec: MessageSpec, st: SimpleType, el: etree._Element, path: str,
-                  errors: list[ValidationError]) -> None:
+def _check_simple(
+    spec: MessageSpec, st: SimpleType, el: etree._Element, path: str, errors: list[ValidationError]
+) -> None:
     name = etree.QName(el).localname
     if len(el):
-        errors.append(ValidationError("XSD", f"element {name} must contain text only, not "
-                                      "elements", path, el.sourceline))
+        errors.append(
+            ValidationError(
+                "XSD", f"element {name} must contain text only, not elements", path, el.sourceline
+            )
+        )
         return
     raw = el.text or ""
     problem = check_value(spec, st, raw)
     if problem:
-        errors.append(ValidationError(
-            "XSD", f"{name}: {raw!r} is not a valid {base_of(spec, st).name}: {problem}",
-            path, el.sourceline))
+        errors.append(
+            ValidationError(
+                "XSD",
+                f"{name}: {raw!r} is not a valid {base_of(spec, st).name}: {problem}",
+                path,
+                el.sourceline,
+            )
+        )
         return
     base = base_of(spec, st)
     if base.codelist:
         cl = codelist_for(spec.law, base.name)
         if raw not in cl:
-            errors.append(ValidationError(
-                cl.id, f"{name}: {raw!r} is not a code of {cl.id} {cl.name}", path,
-                el.sourceline))
+            errors.append(
+                ValidationError(
+                    cl.id, f"{name}: {raw!r} is not a code of {cl.id} {cl.name}", path, el.sourceline
+                )
+            )
 
 
-def _check_complex(spec: MessageSpec, ctype: ComplexType, el: etree._Element, path: str,
-                   errors: list[ValidationError]) -> None:
+def _check_complex(
+    spec: MessageSpec, ctype: ComplexType, el: etree._Element, path: str, errors: list[ValidationError]
+) -> None:
     name = etree.QName(el).localname
     if el.text and el.text.strip(" \t\n\r"):
-        errors.append(ValidationError("XSD", f"element {name} may not contain text",
-                                      path, el.sourceline))
+        errors.append(ValidationError("XSD", f"element {name} may not contain text", path, el.sourceline))
     for attr in el.attrib:
         if etree.QName(attr).namespace != XSI:
-            errors.append(ValidationError("XSD", f"element {name} may not have attribute "
-                                          f"{attr}", path, el.sourceline))
+            errors.append(
+                ValidationError("XSD", f"element {name} may not have attribute {attr}", path, el.sourceline)
+            )
     children = [c for c in el if isinstance(c.tag, str)]
     for c in children:
         if c.tail and c.tail.strip(" \t\n\r"):
-            errors.append(ValidationError("XSD", f"element {name} may not contain text",
-                                          path, c.sourceline))
+            errors.append(ValidationError("XSD", f"element {name} may not contain text", path, c.sourceline))
             break
     ns = spec.basis_namespace if ctype.basis else spec.namespace
     i = 0
@@ -164,9 +175,7 @@ def _check_complex(spec: MessageSpec, ctype: ComplexType, el: etree._Element, pa
     for f in ctype.fields:
         tag = f"{{{ns}}}{f.name}"
         count = 0
-        while i < len(children) and children[i].tag == tag and (
-            f.max_occurs is None or count < f.max_occurs
-        ):
+        while i < len(children) and children[i].tag == tag and (f.max_occurs is None or count < f.max_occurs):
             count += 1
             index = count if f.repeats else None
             _check_element(spec, f.type, children[i], _child_path(path, f.name, index), errors)
@@ -177,9 +186,11 @@ def _check_complex(spec: MessageSpec, ctype: ComplexType, el: etree._Element, pa
             if i < len(children):
                 _unexpected(children[i], expected, path, errors)
             else:
-                errors.append(ValidationError(
-                    "XSD", f"element {name} is missing required element {f.name}", path,
-                    el.sourceline))
+                errors.append(
+                    ValidationError(
+                        "XSD", f"element {name} is missing required element {f.name}", path, el.sourceline
+                    )
+                )
             return
         if f.max_occurs is None or count < f.max_occurs:
             expected.append(f.name)
@@ -187,17 +198,22 @@ def _check_complex(spec: MessageSpec, ctype: ComplexType, el: etree._Element, pa
         _unexpected(children[i], expected, path, errors)
 
 
-def _unexpected(child: etree._Element, expected: list[str], path: str,
-                errors: list[ValidationError]) -> None:
+def _unexpected(child: etree._Element, expected: list[str], path: str, errors: list[ValidationError]) -> None:
     q = etree.QName(child)
     hint = f"; expected {' or '.join(expected)}" if expected else "; no more elements expected"
-    errors.append(ValidationError(
-        "XSD", f"element {q.localname} (namespace {q.namespace}) is not expected here{hint}",
-        _child_path(path, q.localname, None), child.sourceline))
+    errors.append(
+        ValidationError(
+            "XSD",
+            f"element {q.localname} (namespace {q.namespace}) is not expected here{hint}",
+            _child_path(path, q.localname, None),
+            child.sourceline,
+        )
+    )
 
 
-def _check_element(spec: MessageSpec, type_name: str, el: etree._Element, path: str,
-                   errors: list[ValidationError]) -> None:
+def _check_element(
+    spec: MessageSpec, type_name: str, el: etree._Element, path: str, errors: list[ValidationError]
+) -> None:
     ctype = spec.complex_type(type_name)
     if ctype is not None:
         _check_complex(spec, ctype, el, path, errors)
@@ -207,18 +223,37 @@ def _check_element(spec: MessageSpec, type_name: str, el: etree._Element, path: 
     _check_simple(spec, st, el, path, errors)
 
 
+def check_element(spec: MessageSpec, type_name: str, el: etree._Element,
+                  path: str) -> list[ValidationError]:
+    """Layers (a) and (b) for one element declared as ``type_name`` (used when streaming)."""
+    errors: list[ValidationError] = []
+    _check_element(spec, type_name, el, path, errors)
+    return errors
+
+
 def identify(root: etree._Element) -> tuple[MessageSpec | None, list[ValidationError]]:
     """Which message this is, from the namespace of its root ``Bericht`` element."""
     q = etree.QName(root)
     spec = spec_for_namespace(q.namespace or "")
     if spec is None:
-        return None, [ValidationError(
-            "XSD", f"the root element is in namespace {q.namespace or '(none)'}, which is not "
-            "an iWmo 3.2 or iJw 3.2 message namespace", f"/{q.localname}", root.sourceline)]
+        return None, [
+            ValidationError(
+                "XSD",
+                f"the root element is in namespace {q.namespace or '(none)'}, which is not "
+                "an iWmo 3.2 or iJw 3.2 message namespace",
+                f"/{q.localname}",
+                root.sourceline,
+            )
+        ]
     if q.localname != "Bericht":
-        return None, [ValidationError(
-            "XSD", f"the root element must be Bericht, not {q.localname}", f"/{q.localname}",
-            root.sourceline)]
+        return None, [
+            ValidationError(
+                "XSD",
+                f"the root element must be Bericht, not {q.localname}",
+                f"/{q.localname}",
+                root.sourceline,
+            )
+        ]
     return spec, []
 
 
