@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from zorginkoop.cli import calc, db, demo, report
+from zorginkoop.cli import calc, db, demo, models, report
 
 app = typer.Typer(
     name="zorginkoop",
@@ -16,6 +16,7 @@ app = typer.Typer(
 app.add_typer(calc.app, name="calc")
 app.add_typer(report.app, name="report")
 app.add_typer(db.app, name="db")
+app.add_typer(models.app, name="models")
 app.command("demo")(demo.demo)
 
 
