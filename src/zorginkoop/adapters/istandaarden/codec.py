@@ -80,8 +80,9 @@ def plan(spec: MessageSpec, type_name: str, cls: type) -> tuple[_Slot, ...]:
     for f in ctype.fields:
         attr = snake(f.name)
         if attr not in known:
-            raise TypeError(f"{cls.__name__} has no attribute {attr} for element {f.name} "
-                            f"of {spec.name} {type_name}")
+            raise TypeError(
+                f"{cls.__name__} has no attribute {attr} for element {f.name} of {spec.name} {type_name}"
+            )
         child_ctype = spec.complex_type(f.type)
         wrapper = None
         repeats = f.repeats
@@ -93,8 +94,9 @@ def plan(spec: MessageSpec, type_name: str, cls: type) -> tuple[_Slot, ...]:
             child_ctype = spec.complex_type(item.type)
         cls_hint = _target_class(hints[attr])
         money = simple is not None and base_of(spec, simple).money
-        slots.append(_Slot(f.name, attr, f.min_occurs, repeats, wrapper, simple, money,
-                           cls_hint, child_ctype))
+        slots.append(
+            _Slot(f.name, attr, f.min_occurs, repeats, wrapper, simple, money, cls_hint, child_ctype)
+        )
     return tuple(slots)
 
 
@@ -117,7 +119,7 @@ def read_element(spec: MessageSpec, type_name: str, cls: type, el: etree._Elemen
     by_name: dict[str, list[etree._Element]] = {}
     for child in el:
         if isinstance(child.tag, str):
-            by_name.setdefault(etree.QName(child).localname, []).append(child)
+            by_name.setdefault(child.tag.rpartition("}")[2], []).append(child)
     kwargs: dict[str, Any] = {}
     for slot in plan(spec, type_name, cls):
         found = by_name.get(slot.element, [])
@@ -162,8 +164,9 @@ def write_element(spec: MessageSpec, type_name: str, obj: Any, el: etree._Elemen
         if slot.wrapper:
             wrapper = etree.SubElement(el, f"{{{ns}}}{slot.element}")
             for item in value:
-                _write_value(spec, slot, item, etree.SubElement(
-                    wrapper, f"{{{spec.namespace}}}{slot.wrapper}"))
+                _write_value(
+                    spec, slot, item, etree.SubElement(wrapper, f"{{{spec.namespace}}}{slot.wrapper}")
+                )
         elif slot.repeats:
             for item in value:
                 _write_value(spec, slot, item, etree.SubElement(el, f"{{{ns}}}{slot.element}"))

@@ -67,7 +67,7 @@ class DeclaratieStream:
         self._read_head()
 
     def _local(self, el: etree._Element) -> str:
-        return etree.QName(el).localname
+        return str(el.tag).rpartition("}")[2]
 
     def _read_head(self) -> None:
         head: dict[str, Any] = {}
@@ -119,13 +119,12 @@ class DeclaratieStream:
         client_index = prestatie_index = 0
         for event, el in self._events:
             if event != "end":
-                if self._local(el) == "Client":
-                    client_index += 1
-                    prestatie_index = 0
                 continue
             name = self._local(el)
-            if name == "Bsn":
+            if name == "Bsn":  # the first child of each Client
                 bsn = el.text or ""
+                client_index += 1
+                prestatie_index = 0
             elif name == "Prestatie":
                 prestatie_index += 1
                 path = (f"/Bericht/Declaratie/Clienten/Client[{client_index}]/Prestaties/"

@@ -19,7 +19,7 @@ from lxml import etree
 from .codec import base_of
 from .codelists import codelist_for
 from .errors import ValidationError
-from .schema import ComplexType, MessageSpec, SimpleType, spec_for_namespace
+from .schema import ComplexType, Field, MessageSpec, SimpleType, spec_for_namespace
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
@@ -196,6 +196,12 @@ def _check_complex(
             expected.append(f.name)
     if i < len(children):
         _unexpected(children[i], expected, path, errors)
+
+
+@cache
+def _tags(spec: MessageSpec, ctype: ComplexType) -> tuple[tuple[Field, str], ...]:
+    ns = spec.basis_namespace if ctype.basis else spec.namespace
+    return tuple((f, f"{{{ns}}}{f.name}") for f in ctype.fields)
 
 
 def _unexpected(child: etree._Element, expected: list[str], path: str, errors: list[ValidationError]) -> None:
