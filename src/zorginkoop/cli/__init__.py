@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from zorginkoop.cli import calc, db, demo, models, report
+from zorginkoop.cli import calc, db, demo, messages, models, report
 
 app = typer.Typer(
     name="zorginkoop",
@@ -17,6 +17,7 @@ app.add_typer(calc.app, name="calc")
 app.add_typer(report.app, name="report")
 app.add_typer(db.app, name="db")
 app.add_typer(models.app, name="models")
+app.add_typer(messages.app, name="messages")
 app.command("demo")(demo.demo)
 
 
