@@ -1,0 +1,359 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The Lekstroom demo region reproduces the memo's 2020 Wmo figures and keeps the rules."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+
+from zorginkoop.demo.lekstroom import (
+    FREE_PRACTITIONER_CEILING,
+    OZR_CODES,
+    VIJFHEERENLANDEN,
+    DemoRegion,
+    build_lekstroom,
+)
+from zorginkoop.domain.catalogue import TariffSchedule
+from zorginkoop.domain.codes import Frequency, Law, TargetGroup
+from zorginkoop.domain.declarations import DeclaredLine, LineOutcome, LineStatus
+from zorginkoop.domain.financing import allocated_units
+from zorginkoop.domain.money import Money
+from zorginkoop.domain.monitoring import ProviderSpend, concentration
+from zorginkoop.domain.periods import Period, age_on
+
+MEMO_CLIENTS = {"0321": 363, "0353": 242, "0331": 66, "0356": 886, "1961": 320}
+MEMO_COST = {
+    "0321": Money.euros(2_145_868),
+    "0353": Money.euros(1_066_805),
+    "0331": Money.euros(306_677),
+    "0356": Money.euros(3_207_069),
+    "1961": Money.euros("1226965.41"),
+}
+WMO_TARGET_GROUPS = (
+    TargetGroup.PSYCHOGERIATRIC_SOMATIC,
+    TargetGroup.PSYCHIATRIC_PSYCHOSOCIAL,
+    TargetGroup.ACQUIRED_BRAIN_INJURY,
+    TargetGroup.MILD_INTELLECTUAL_DISABILITY,
+    TargetGroup.COMPLEX_PROBLEMS,
+)
+
+
+@dataclass(frozen=True)
+class Figures:
+    clients: dict[str, int]
+    cost: dict[str, Money]
+    provider_cost: dict[str, Money]
+    provider_clients: dict[str, int]
+
+
+def _lines(demo: DemoRegion) -> Iterator[tuple[DeclaredLine, LineOutcome]]:
+    outcomes = {o.reference: o for o in demo.line_outcomes}
+    for declaration in demo.declarations:
+        for line in declaration.lines:
+            yield line, outcomes[line.reference]
+
+
+def _approved(demo: DemoRegion, law: Law, year: int) -> Iterator[tuple[DeclaredLine, LineOutcome]]:
+    for line, outcome in _lines(demo):
+        if outcome.status is LineStatus.APPROVED and line.law is law and line.period.start.year == year:
+            yield line, outcome
+
+
+def _figures(demo: DemoRegion) -> Figures:
+    clients: dict[str, set[str]] = defaultdict(set)
+    cost: dict[str, int] = defaultdict(int)
+    provider_clients: dict[str, set[str]] = defaultdict(set)
+    provider_cost: dict[str, int] = defaultdict(int)
+    for line, outcome in _approved(demo, Law.WMO, 2020):
+        assert line.product_code in OZR_CODES
+        clients[line.municipality_code].add(line.client_bsn)
+        cost[line.municipality_code] += outcome.granted.cents
+        if line.municipality_code != VIJFHEERENLANDEN:
+            provider_clients[line.provider_agb].add(line.client_bsn)
+            provider_cost[line.provider_agb] += outcome.granted.cents
+    return Figures(
+        {k: len(v) for k, v in clients.items()},
+        {k: Money(v) for k, v in cost.items()},
+        {k: Money(v) for k, v in provider_cost.items()},
+        {k: len(v) for k, v in provider_clients.items()},
+    )
+
+
+@pytest.fixture(scope="module")
+def demo() -> DemoRegion:
+    return build_lekstroom()
+
+
+@pytest.fixture(scope="module")
+def figures(demo: DemoRegion) -> Figures:
+    return _figures(demo)
+
+
+@pytest.fixture(scope="module")
+def other_seed() -> DemoRegion:
+    return build_lekstroom(7)
+
+
+def _close(value: Money, euros: int, tolerance: float = 0.005) -> bool:
+    return abs(value.cents - euros * 100) <= euros * 100 * tolerance
+
+
+# -- the memo's 2020 table ---------------------------------------------------------------------
+
+
+def test_region_has_the_five_municipalities(demo: DemoRegion) -> None:
+    codes = {m.code: m.name for m in demo.region.municipalities}
+    assert codes == {
+        "0321": "Houten", "0353": "IJsselstein", "0331": "Lopik", "0356": "Nieuwegein", "1961": "Vijfheerenlanden",
+    }  # fmt: skip
+    assert all(m.inhabitants > 10_000 for m in demo.region.municipalities)
+
+
+def test_2020_clients_per_municipality_exact(figures: Figures) -> None:
+    assert figures.clients == MEMO_CLIENTS
+    assert sum(figures.clients.values()) == 1877
+
+
+def test_2020_cost_per_municipality(figures: Figures) -> None:
+    for code, expected in MEMO_COST.items():
+        assert abs(figures.cost[code].cents - expected.cents) <= 100, code
+    assert abs(Money.sum(figures.cost.values()).cents - Money.euros("7953384.41").cents) <= 500
+
+
+def test_2020_provider_concentration_excluding_vijfheerenlanden(figures: Figures) -> None:
+    ranked = sorted(figures.provider_cost.values(), reverse=True)
+    assert len(ranked) == 49
+    assert _close(Money.sum(ranked), 6_726_419)
+    assert _close(Money.sum(ranked[:12]), 6_068_476)
+    assert _close(Money.sum(ranked[:7]), 5_381_135)
+    assert _close(Money.sum(ranked[12:]), 657_945)
+    small = [figures.provider_cost[a] for a, n in figures.provider_clients.items() if n < 7]
+    assert len(small) == 27
+    assert _close(Money.sum(small), 225_645)
+
+
+def test_2020_concentration_as_the_report_reads_it(figures: Figures) -> None:
+    spend = [ProviderSpend(a, a, figures.provider_clients[a], c) for a, c in figures.provider_cost.items()]
+    table = concentration(spend)
+    assert table.total.providers == 49
+    assert [line.providers for line in table.largest] == [12, 7]
+    assert table.smallest_rest.providers == 37
+    assert table.small_providers.providers == 27
+
+
+def test_largest_twelve_serve_about_ninety_percent_of_clients(figures: Figures) -> None:
+    largest = sorted(figures.provider_cost, key=lambda a: -figures.provider_cost[a].cents)[:12]
+    share = sum(figures.provider_clients[a] for a in largest) / sum(figures.provider_clients.values())
+    assert 0.87 <= share <= 0.93
+
+
+def test_one_provider_per_wmo_client_in_2020(demo: DemoRegion) -> None:
+    providers: dict[str, set[str]] = defaultdict(set)
+    for line, _outcome in _approved(demo, Law.WMO, 2020):
+        providers[line.client_bsn].add(line.provider_agb)
+    assert all(len(p) == 1 for p in providers.values())
+
+
+def test_vijfheerenlanden_served_by_the_same_providers(demo: DemoRegion, figures: Figures) -> None:
+    vhl = {
+        line.provider_agb
+        for line, _o in _approved(demo, Law.WMO, 2020)
+        if line.municipality_code == VIJFHEERENLANDEN
+    }
+    assert vhl <= set(figures.provider_cost)
+
+
+# -- trends ------------------------------------------------------------------------------------
+
+
+def _yearly(demo: DemoRegion, law: Law) -> dict[int, int]:
+    totals: dict[int, int] = defaultdict(int)
+    for line, outcome in _lines(demo):
+        if outcome.status is LineStatus.APPROVED and line.law is law:
+            totals[line.period.start.year] += outcome.granted.cents
+    return dict(totals)
+
+
+def test_wmo_cost_rises_and_shifts_to_heavier_products(demo: DemoRegion) -> None:
+    totals = _yearly(demo, Law.WMO)
+    assert sorted(totals) == [2018, 2019, 2020]
+    assert totals[2018] < totals[2019] < totals[2020]
+    assert 6_500_000_00 < totals[2018] < 7_200_000_00
+    hours: dict[tuple[int, str | None], int] = defaultdict(int)
+    for line, _outcome in _lines(demo):
+        if line.law is Law.WMO:
+            hours[line.period.start.year, line.product_code] += line.volume
+
+    def share(year: int, product: str) -> float:
+        return hours[year, product] / sum(hours[year, p] for p in OZR_CODES)
+
+    assert share(2018, "OZR3") < share(2019, "OZR3") < share(2020, "OZR3")
+    assert share(2018, "OZR1") > share(2019, "OZR1") > share(2020, "OZR1")
+
+
+def test_jeugd_volumes_plausible_and_free_practitioners_under_the_ceiling(demo: DemoRegion) -> None:
+    for year, cents in _yearly(demo, Law.JEUGD).items():
+        assert 8_000_000_00 <= cents <= 12_000_000_00, year
+    free = {p.agb_code for p in demo.providers if p.free_practitioner}
+    assert 15 <= len(free) <= 25
+    per_year: dict[int, int] = defaultdict(int)
+    for line, outcome in _lines(demo):
+        if outcome.status is LineStatus.APPROVED and line.provider_agb in free:
+            per_year[line.period.start.year] += outcome.granted.cents
+    ceilings = {c.year: c for c in demo.collective_ceilings}
+    assert sorted(ceilings) == [2018, 2019, 2020, 2021]
+    free_contracts = {c.number for c in demo.contracts if c.provider_agb in free}
+    for year, cents in per_year.items():
+        assert ceilings[year].amount == FREE_PRACTITIONER_CEILING
+        assert ceilings[year].contract_numbers == free_contracts
+        assert 2_000_000_00 <= cents < FREE_PRACTITIONER_CEILING.cents, year
+
+
+# -- rules every line and allocation keeps -----------------------------------------------------
+
+
+def test_nothing_declared_after_2020_but_allocations_run_into_2021(demo: DemoRegion) -> None:
+    assert all(
+        line.period.end is not None
+        and line.period.end <= date(2020, 12, 31)
+        and line.period.start >= date(2018, 1, 1)
+        for line, _o in _lines(demo)
+    )
+    assert any(
+        a.valid.end is not None and a.valid.end.year == 2021 for a in demo.allocations if a.law is Law.WMO
+    )
+    assert any(
+        a.valid.end is not None and a.valid.end.year == 2021 for a in demo.allocations if a.law is Law.JEUGD
+    )
+
+
+def test_lines_inside_their_allocation_and_one_month_with_the_schedule_tariff(demo: DemoRegion) -> None:
+    allocations = {(a.municipality_code, a.number): a for a in demo.allocations}
+    schedule = TariffSchedule.of(demo.tariffs)
+    declared: dict[tuple[str, int], int] = defaultdict(int)
+    for declaration in demo.declarations:
+        for line in declaration.lines:
+            allocation = allocations[line.municipality_code, line.allocation_number]
+            assert allocation.client_bsn == line.client_bsn
+            assert allocation.provider_agb == line.provider_agb == declaration.provider_agb
+            assert allocation.product_code == line.product_code
+            assert allocation.valid.covers(line.period)
+            assert declaration.period.covers(line.period)
+            assert line.period.start.month == line.period.end.month  # type: ignore[union-attr]
+            assert allocation.volume is not None
+            assert 1 <= line.volume <= allocated_units(allocation.volume, Frequency.PER_WEEK, line.period)
+            assert line.amount == line.tariff * line.volume
+            declared[line.municipality_code, line.allocation_number] += line.volume
+    for key, volume in declared.items():
+        allocation = allocations[key]
+        window = allocation.valid.intersection(Period(date(2018, 1, 1), date(2020, 12, 31)))
+        assert window is not None and allocation.volume is not None
+        assert volume <= allocated_units(allocation.volume, Frequency.PER_WEEK, window)
+    for line, outcome in _lines(demo):
+        assert line.product_code is not None
+        if outcome.status is LineStatus.APPROVED:
+            assert line.tariff == schedule.tariff_on(line.product_code, line.period.start)
+            assert outcome.granted == line.amount
+        else:
+            assert outcome.granted == Money.zero()
+            assert outcome.return_codes == ("0611",)
+            assert line.tariff != schedule.tariff_on(line.product_code, line.period.start)
+
+
+def test_one_declaration_per_provider_municipality_month_and_unique_references(demo: DemoRegion) -> None:
+    keys = [(d.provider_agb, d.municipality_code, d.period.start) for d in demo.declarations]
+    assert len(keys) == len(set(keys))
+    assert all(d.period.is_whole_month() for d in demo.declarations)
+    numbers = [(d.provider_agb, d.number) for d in demo.declarations]
+    assert len(numbers) == len(set(numbers))
+    references = [line.reference for line, _o in _lines(demo)]
+    assert len(references) == len(set(references)) == len(demo.line_outcomes)
+
+
+def test_bsns_valid_and_unique_and_allocation_numbers_unique_per_municipality(demo: DemoRegion) -> None:
+    bsns = [c.bsn for c in demo.clients]
+    assert len(bsns) == len(set(bsns))
+    assert all(len(b) == 9 and b.startswith("999") for b in bsns)
+    numbers = [(a.municipality_code, a.number) for a in demo.allocations]
+    assert len(numbers) == len(set(numbers))
+    known = set(bsns)
+    assert all(a.client_bsn in known for a in demo.allocations)
+    assert all(a.frequency is not Frequency.PER_WEEK or a.valid.end is not None for a in demo.allocations)
+
+
+def test_households_with_wmo_and_jeugd_and_youths_turning_eighteen(demo: DemoRegion) -> None:
+    laws: dict[str, set[Law]] = defaultdict(set)
+    household = {c.bsn: c.household_id for c in demo.clients}
+    for a in demo.allocations:
+        laws[household[a.client_bsn]].add(a.law)  # type: ignore[index]
+    assert sum(1 for v in laws.values() if v == {Law.WMO, Law.JEUGD}) >= 20
+    births = {c.bsn: c.birth_date for c in demo.clients}
+    wmo_clients = {a.client_bsn for a in demo.allocations if a.law is Law.WMO}
+    turning = {
+        a.client_bsn
+        for a in demo.allocations
+        if a.law is Law.JEUGD
+        and age_on(births[a.client_bsn], date(2020, 1, 1))
+        < 18
+        <= age_on(births[a.client_bsn], date(2021, 12, 31))
+        and a.valid.end is not None
+        and age_on(births[a.client_bsn], a.valid.end) == 17
+        and a.client_bsn not in wmo_clients
+    }
+    assert len(turning) >= 5
+
+
+def test_providers_tariffs_and_contracts(demo: DemoRegion) -> None:
+    wmo = [p for p in demo.providers if Law.WMO in p.laws]
+    assert len(wmo) == 49
+    assert len({p.agb_code for p in demo.providers}) == len(demo.providers)
+    assert any(p.client_stop for p in wmo)
+    for code in MEMO_CLIENTS:
+        for group in WMO_TARGET_GROUPS:
+            assert any(p.serves(code, group) and not p.client_stop for p in wmo), (code, group)
+    schedule = TariffSchedule.of(demo.tariffs)
+    tariffs_2020 = [schedule.tariff_on(code, date(2020, 6, 1)).cents for code in OZR_CODES]
+    assert all(t % 2 == 1 for t in tariffs_2020)
+    assert math.gcd(*tariffs_2020) == 1
+    assert tariffs_2020 == sorted(tariffs_2020)
+    for code in OZR_CODES:
+        history = [schedule.tariff_on(code, date(y, 6, 1)).cents for y in (2018, 2019, 2020, 2021)]
+        assert history == sorted(history)
+    assert schedule.tariff_on("54002", date(2020, 6, 1)) == Money.euros("82.81")
+    assert all(len(p.code) <= 5 for p in demo.products)
+    frameworks = {f.code: f for f in demo.frameworks}
+    assert frameworks["WMO2015"].term.end == date(2021, 12, 31)
+    assert frameworks["VG2016"].term.extensions == ()
+    contracted = {c.provider_agb for c in demo.contracts}
+    assert contracted == {p.agb_code for p in demo.providers}
+    assert any(c.volume_clients for c in demo.contracts)
+    assert all(c.ceiling for c in demo.contracts if c.framework_code.startswith("JW"))
+
+
+# -- determinism -------------------------------------------------------------------------------
+
+
+def test_same_seed_same_region(demo: DemoRegion) -> None:
+    assert build_lekstroom() == demo
+
+
+def test_other_seed_other_clients_same_figures(
+    demo: DemoRegion, other_seed: DemoRegion, figures: Figures
+) -> None:
+    assert {c.bsn for c in other_seed.clients} != {c.bsn for c in demo.clients}
+    other = _figures(other_seed)
+    assert other.clients == figures.clients
+    assert other.cost == figures.cost
+    ranked = sorted(other.provider_cost.values(), reverse=True)
+    assert len(ranked) == 49
+    assert _close(Money.sum(ranked[:12]), 6_068_476)
+    assert _close(Money.sum(ranked[:7]), 5_381_135)
+    assert _close(Money.sum(ranked[12:]), 657_945)
+    small = [other.provider_cost[a] for a, n in other.provider_clients.items() if n < 7]
+    assert len(small) == 27
+    assert _close(Money.sum(small), 225_645)
