@@ -415,7 +415,7 @@ FAMILY_NAMES: tuple[tuple[str, str], ...] = (
 )  # fmt: skip
 INITIALS = "AABCDEFGHHIJJJKLMMNPPRSSTW"
 
-BSN_START = 999_000_000
+BSN_PREFIX_START = 99_900_000
 """Synthetic BSNs: 999xxxxxx, the range used for test persons, never a real inhabitant."""
 
 # 2020 product mix of running trajectories, heavier than the mix of trajectories that ended
@@ -424,12 +424,12 @@ MIX_2020 = (0.25, 0.45, 0.30)
 MIX_ENDED = (0.42, 0.42, 0.16)
 ESCALATION = 0.4
 WEEKLY_HOURS: tuple[tuple[int, float], ...] = (
-    (1, 0.14),
-    (2, 0.33),
-    (3, 0.27),
-    (4, 0.14),
-    (5, 0.07),
-    (6, 0.05),
+    (1, 0.06),
+    (2, 0.32),
+    (3, 0.30),
+    (4, 0.17),
+    (5, 0.09),
+    (6, 0.06),
 )
 ENDED_BEFORE_2020 = 700
 
@@ -462,17 +462,22 @@ def _round_to_total(values: Sequence[float], total: int) -> list[int]:
     return floors
 
 
-def _eleven_test(number: int) -> bool:
-    digits = f"{number:09d}"
-    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True)) - int(digits[8])
-    return total % 11 == 0
+def _bsn_with_check_digit(prefix: int) -> str | None:
+    """The BSN starting with eight digits ``prefix`` that passes the eleven-test, if there is one.
+
+    9*d1 + 8*d2 + ... + 2*d8 - d9 must be a multiple of 11, so d9 is that weighted sum modulo 11,
+    which must be a single digit.
+    """
+    digits = f"{prefix:08d}"
+    check = sum(int(d) * w for d, w in zip(digits, range(9, 1, -1), strict=True)) % 11
+    return None if check == 10 else f"{digits}{check}"
 
 
 @dataclass(slots=True)
 class _Generator:
     rng: random.Random
     schedule: TariffSchedule
-    next_bsn: int
+    next_bsn_prefix: int
     clients: list[Client] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
     allocations: list[Allocation] = field(default_factory=list)
@@ -483,11 +488,11 @@ class _Generator:
 
     # -- people ---------------------------------------------------------------------------------
     def bsn(self) -> str:
-        while not _eleven_test(self.next_bsn):
-            self.next_bsn += 1
-        value = f"{self.next_bsn:09d}"
-        self.next_bsn += 1
-        return check_bsn(value)
+        while True:
+            value = _bsn_with_check_digit(self.next_bsn_prefix)
+            self.next_bsn_prefix += 1
+            if value is not None:
+                return check_bsn(value)
 
     def new_household(self, municipality: str) -> str:
         self.households += 1
@@ -788,7 +793,7 @@ def build_lekstroom(seed: int = 2020) -> DemoRegion:
     jeugd_groups = _jeugd_groups(fixed, taken)
 
     rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
-    gen = _Generator(rng=rng, schedule=schedule, next_bsn=BSN_START + rng.randrange(0, 400_000))
+    gen = _Generator(rng=rng, schedule=schedule, next_bsn_prefix=BSN_PREFIX_START + rng.randrange(0, 40_000))
 
     wmo_2020_clients = _wmo_care(gen, plans)
     _jeugd_care(gen, jeugd_groups, wmo_2020_clients)
