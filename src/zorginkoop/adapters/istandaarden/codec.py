@@ -70,7 +70,7 @@ def _hints(cls: type) -> dict[str, Any]:
 
 
 @cache
-def plan(spec: MessageSpec, type_name: str, cls: type) -> tuple[_Slot, ...]:
+def plan(spec: MessageSpec, type_name: str, cls: Any) -> tuple[_Slot, ...]:
     """How the fields of ``cls`` map to the elements of complex type ``type_name``."""
     ctype = spec.complex_type(type_name)
     assert ctype is not None, type_name
@@ -157,7 +157,7 @@ def write_element(spec: MessageSpec, type_name: str, obj: Any, el: etree._Elemen
     ctype = spec.complex_type(type_name)
     assert ctype is not None
     ns = spec.basis_namespace if ctype.basis else spec.namespace
-    for slot in plan(spec, type_name, type(obj)):
+    for slot in plan(spec, type_name, obj.__class__):
         value = getattr(obj, slot.attr)
         if value is None or (slot.repeats and not value and slot.min_occurs == 0):
             continue
@@ -192,4 +192,5 @@ def to_tree(spec: MessageSpec, bericht: Any) -> etree._Element:
 
 def to_bytes(root: etree._Element) -> bytes:
     """Pretty-printed UTF-8 with an XML declaration."""
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return data

@@ -60,8 +60,7 @@ def _load(path: Path) -> CodeList:
         laws = frozenset(Law(x) for x in data["laws"])
         if data["id"] != path.stem:
             raise CodeListError(f"{path.name}: id {data['id']!r} does not match the file name")
-        return CodeList(data["id"], data["name"], data["element"], laws,
-                        MappingProxyType(labels))
+        return CodeList(data["id"], data["name"], data["element"], laws, MappingProxyType(labels))
     except (KeyError, TypeError, ValueError) as exc:
         if isinstance(exc, CodeListError):
             raise
@@ -77,8 +76,7 @@ def all_codelists() -> Mapping[str, CodeList]:
         for law in cl.laws:
             key = (law, cl.element)
             if key in seen:
-                raise CodeListError(f"{cl.id} and {seen[key]} both enumerate {cl.element} "
-                                    f"for {law.value}")
+                raise CodeListError(f"{cl.id} and {seen[key]} both enumerate {cl.element} for {law.value}")
             seen[key] = cl.id
     return MappingProxyType(lists)
 

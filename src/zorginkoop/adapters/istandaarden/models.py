@@ -21,37 +21,35 @@ from zorginkoop.domain.codes import Law
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import Period
 
-_model = dataclass(frozen=True, slots=True, kw_only=True)
-
 RetourCodes = tuple[str, ...]
 
 
 # -- basisschema (CDT_*) ----------------------------------------------------------------------
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class BerichtIdentificatie:
     identificatie: str
     dagtekening: date
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class XsdVersie:
     basisschema_xsd_versie: str
     bericht_xsd_versie: str
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Geboortedatum:
     datum: date
     datum_gebruik: str | None = None  # COD170: 1 dag onbekend, 2 dag+maand, 3 geheel onbekend
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Achternaam:
     achternaam: str
     voorvoegsel: str | None = None
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class VolledigeNaam:
     geslachtsnaam: Achternaam
     partnernaam: Achternaam | None = None
@@ -60,14 +58,14 @@ class VolledigeNaam:
     naam_gebruik: str  # COD700
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class VerkorteNaam:
     geslachtsnaam: Achternaam
     voornamen: str | None = None
     voorletters: str | None = None
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Huis:
     huisnummer: int
     huisletter: str | None = None
@@ -75,7 +73,7 @@ class Huis:
     aanduiding_woonadres: str | None = None
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Adres:
     huis: Huis | None = None
     postcode: str | None = None
@@ -84,31 +82,31 @@ class Adres:
     land_code: str | None = None
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Telefoon:
     telefoonnummer: str
     landnummer: str
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Telefoonnummers:
     telefoon01: Telefoon
     telefoon02: Telefoon | None = None
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Communicatie:
     vorm: str
     taal: str | None = None
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class OpenPeriode:
     begindatum: date | None = None
     einddatum: date | None = None
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class GeslotenPeriode:
     begindatum: date
     einddatum: date
@@ -118,26 +116,26 @@ class GeslotenPeriode:
         return Period(self.begindatum, self.einddatum)
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Omvang:
     volume: int
     eenheid: str  # WJ756
     frequentie: str  # WMO757
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Product:
     categorie: str  # WMO020 / JZ020
     code: str | None = None
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Referentie:
     referentie_nummer: str
     vorig_referentie_nummer: str | None = None
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class BedragMetDC:
     bedrag: Money
     debet_credit: str  # COD043: D or C
@@ -148,7 +146,7 @@ class BedragMetDC:
         return -self.bedrag if self.debet_credit == "C" else self.bedrag
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TotaalBedragMetDC:
     totaal_bedrag: Money
     debet_credit: str
@@ -158,7 +156,7 @@ class TotaalBedragMetDC:
         return -self.totaal_bedrag if self.debet_credit == "C" else self.totaal_bedrag
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Verwijzer:
     type: str  # COD327
     naam: str | None = None
@@ -166,7 +164,7 @@ class Verwijzer:
 
 
 # -- Header -------------------------------------------------------------------------------------
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Header:
     """The header of every message; the retour fields are set only in retour messages (and
     the declaratie fields only in 325)."""
@@ -187,8 +185,9 @@ class Header:
     retour_codes: RetourCodes = ()
 
     @classmethod
-    def for_message(cls, law: Law, number: str, *, afzender: str, ontvanger: str,
-                    identificatie: str, dagtekening: date) -> Header:
+    def for_message(
+        cls, law: Law, number: str, *, afzender: str, ontvanger: str, identificatie: str, dagtekening: date
+    ) -> Header:
         """A heen header with BerichtCode, versions and XsdVersie as the 3.2 XSDs prescribe."""
         from .schema import message_spec
 
@@ -197,15 +196,15 @@ class Header:
             bericht_code=spec.berichtcode,
             afzender=afzender,
             ontvanger=ontvanger,
-            bericht_identificatie=BerichtIdentificatie(identificatie=identificatie,
-                                                       dagtekening=dagtekening),
-            xsd_versie=XsdVersie(basisschema_xsd_versie=spec.xsd_version,
-                                 bericht_xsd_versie=spec.xsd_version),
+            bericht_identificatie=BerichtIdentificatie(identificatie=identificatie, dagtekening=dagtekening),
+            xsd_versie=XsdVersie(
+                basisschema_xsd_versie=spec.xsd_version, bericht_xsd_versie=spec.xsd_version
+            ),
         )
 
 
 # -- 301 / 302 Toewijzing -----------------------------------------------------------------------
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Contact:
     soort: str  # COD757
     adres: Adres | None = None
@@ -216,7 +215,7 @@ class Contact:
     retour_codes: RetourCodes = ()
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Relatie:
     nummer: str
     volgorde: int | None = None
@@ -228,7 +227,7 @@ class Relatie:
     retour_codes: RetourCodes = ()
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ToegewezenProduct:
     toewijzing_nummer: int
     referentie_aanbieder: str | None = None
@@ -248,7 +247,7 @@ class ToegewezenProduct:
         return Period(self.ingangsdatum, self.einddatum)
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ToewijzingClient:
     """``Client`` of 301/302."""
 
@@ -266,7 +265,7 @@ class ToewijzingClient:
     retour_codes: RetourCodes = ()
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Toewijzingbericht:
     """301 Toewijzing (and its retour 302)."""
 
@@ -275,7 +274,7 @@ class Toewijzingbericht:
 
 
 # -- 305 / 306 Start zorg, 307 / 308 Stop zorg -------------------------------------------------
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class StartProduct:
     toewijzing_nummer: int | None = None
     product: Product | None = None
@@ -285,7 +284,7 @@ class StartProduct:
     retour_codes: RetourCodes = ()
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class StartClient:
     """``Client`` of 305/306."""
 
@@ -297,7 +296,7 @@ class StartClient:
     retour_codes: RetourCodes = ()
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class StartZorgbericht:
     """305 Start zorg (and its retour 306)."""
 
@@ -305,7 +304,7 @@ class StartZorgbericht:
     client: StartClient | None
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class StopProduct:
     toewijzing_nummer: int | None = None
     product: Product | None = None
@@ -317,7 +316,7 @@ class StopProduct:
     retour_codes: RetourCodes = ()
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class StopClient:
     """``Client`` of 307/308."""
 
@@ -329,7 +328,7 @@ class StopClient:
     retour_codes: RetourCodes = ()
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class StopZorgbericht:
     """307 Stop zorg (and its retour 308)."""
 
@@ -338,7 +337,7 @@ class StopZorgbericht:
 
 
 # -- 315 / 316 Verzoek om toewijzing ------------------------------------------------------------
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AangevraagdProduct:
     referentie_aanbieder: str
     beschikking_nummer: int | None = None
@@ -354,7 +353,7 @@ class AangevraagdProduct:
     retour_codes: RetourCodes = ()
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class VerzoekToewijzingClient:
     """``Client`` of 315/316. ``gezagsdrager_bekend`` exists in iJw only."""
 
@@ -368,7 +367,7 @@ class VerzoekToewijzingClient:
     retour_codes: RetourCodes = ()
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class VerzoekToewijzingbericht:
     """315 Verzoek om toewijzing (and its retour 316)."""
 
@@ -377,13 +376,13 @@ class VerzoekToewijzingbericht:
 
 
 # -- 317 / 318 Verzoek om wijziging -------------------------------------------------------------
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class OngewijzigdProduct:
     toewijzing_nummer: int
     retour_codes: RetourCodes = ()
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TeWijzigenProduct:
     toewijzing_nummer: int
     gewenste_ingangsdatum: date
@@ -393,7 +392,7 @@ class TeWijzigenProduct:
     retour_codes: RetourCodes = ()
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class NieuwProduct:
     product: Product | None = None
     gewenste_ingangsdatum: date
@@ -403,7 +402,7 @@ class NieuwProduct:
     retour_codes: RetourCodes = ()
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Verzoek:
     referentie_aanbieder: str
     reden_verzoek: str  # WJ758
@@ -413,7 +412,7 @@ class Verzoek:
     retour_codes: RetourCodes = ()
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class VerzoekWijzigingClient:
     """``Client`` of 317/318."""
 
@@ -422,7 +421,7 @@ class VerzoekWijzigingClient:
     retour_codes: RetourCodes = ()
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class VerzoekWijzigingbericht:
     """317 Verzoek om wijziging (and its retour 318)."""
 
@@ -431,13 +430,13 @@ class VerzoekWijzigingbericht:
 
 
 # -- 319 / 320 Antwoord -------------------------------------------------------------------------
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Woonplaatsbeginsel:
     gemeente: str
     retour_codes: RetourCodes = ()
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Antwoord:
     """``woonplaatsbeginsel`` exists in iJw only."""
 
@@ -448,7 +447,7 @@ class Antwoord:
     retour_codes: RetourCodes = ()
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Antwoordbericht:
     """319 Antwoordbericht (and its retour 320)."""
 
@@ -457,7 +456,7 @@ class Antwoordbericht:
 
 
 # -- 323 Declaratie / 325 Declaratie-antwoord ----------------------------------------------------
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Prestatie:
     product_referentie: Referentie
     toewijzing_nummer: int
@@ -471,7 +470,7 @@ class Prestatie:
     retour_codes: RetourCodes = ()  # 325 only
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DeclaratieClient:
     """``Client`` of 323/325."""
 
@@ -480,7 +479,7 @@ class DeclaratieClient:
     retour_codes: RetourCodes = ()
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Declaratie:
     declaratie_nummer: str
     declaratie_periode: GeslotenPeriode
@@ -489,7 +488,7 @@ class Declaratie:
     clienten: tuple[DeclaratieClient, ...]
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Declaratiebericht:
     """323 Declaratie."""
 
@@ -497,7 +496,7 @@ class Declaratiebericht:
     declaratie: Declaratie
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DeclaratieAntwoord:
     declaratie_nummer: str
     totaal_ingediend_bedrag: TotaalBedragMetDC
@@ -506,7 +505,7 @@ class DeclaratieAntwoord:
     retour_codes: RetourCodes
 
 
-@_model
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DeclaratieAntwoordbericht:
     """325 Declaratie-antwoord."""
 
@@ -515,8 +514,14 @@ class DeclaratieAntwoordbericht:
 
 
 Bericht = (
-    Toewijzingbericht | StartZorgbericht | StopZorgbericht | VerzoekToewijzingbericht
-    | VerzoekWijzigingbericht | Antwoordbericht | Declaratiebericht | DeclaratieAntwoordbericht
+    Toewijzingbericht
+    | StartZorgbericht
+    | StopZorgbericht
+    | VerzoekToewijzingbericht
+    | VerzoekWijzigingbericht
+    | Antwoordbericht
+    | Declaratiebericht
+    | DeclaratieAntwoordbericht
 )
 
 BERICHT_CLASSES: dict[str, type] = {

@@ -64,7 +64,7 @@ def _owner(path: str, class_paths: Sequence[str]) -> str:
 def _class_paths(spec: MessageSpec, type_name: str, obj: Any, path: str, out: list[str]) -> None:
     if "retour_codes" in {f.name for f in dataclasses.fields(obj)}:
         out.append(path)
-    for slot in codec.plan(spec, type_name, type(obj)):
+    for slot in codec.plan(spec, type_name, obj.__class__):
         if slot.cls is None or slot.ctype is None or slot.ctype.basis:
             continue
         value = getattr(obj, slot.attr)
@@ -84,7 +84,7 @@ def _class_paths(spec: MessageSpec, type_name: str, obj: Any, path: str, out: li
 def _with_codes(spec: MessageSpec, type_name: str, obj: Any, path: str,
                 codes: Mapping[str, tuple[str, ...]]) -> Any:
     changes: dict[str, Any] = {}
-    for slot in codec.plan(spec, type_name, type(obj)):
+    for slot in codec.plan(spec, type_name, obj.__class__):
         if slot.cls is None or slot.ctype is None or slot.ctype.basis:
             continue
         value = getattr(obj, slot.attr)
@@ -116,9 +116,9 @@ def build_retour(heen: Message, *, identificatie: str, dagtekening: date,
                          "build_declaratie_antwoord")
     number = HEEN_OF[heen.number]
     retour_spec = message_spec(heen.law, number)
-    codes = {k: tuple(v) for k, v in (codes or {}).items()}
+    given: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in (codes or {}).items()}
     h = heen.bericht.header
-    header_codes = codes.get("/Bericht", ()) + codes.get("/Bericht/Header", ())
+    header_codes = given.get("/Bericht", ()) + given.get("/Bericht/Header", ())
     header = dataclasses.replace(
         h,
         bericht_code=retour_spec.berichtcode,
@@ -135,7 +135,7 @@ def build_retour(heen: Message, *, identificatie: str, dagtekening: date,
     paths: list[str] = []
     _class_paths(retour_spec, "Root", heen.bericht, "/Bericht", paths)
     owned: dict[str, tuple[str, ...]] = {}
-    for path, found in codes.items():
+    for path, found in given.items():
         owner = _owner(path, [p for p in paths if p != "/Bericht"])
         owned[owner] = tuple(dict.fromkeys(owned.get(owner, ()) + found))
     bericht = _with_codes(retour_spec, "Root", heen.bericht, "/Bericht", owned)

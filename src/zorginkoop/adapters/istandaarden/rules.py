@@ -30,6 +30,7 @@ from .models import (
     Adres,
     Contact,
     Geboortedatum,
+    Header,
     NieuwProduct,
     Omvang,
     TeWijzigenProduct,
@@ -46,7 +47,8 @@ def _err(code: str, message: str, path: str) -> ValidationError:
 
 
 def _dagtekening(m: Message) -> date:
-    return m.bericht.header.bericht_identificatie.dagtekening
+    header: Header = m.bericht.header
+    return header.bericht_identificatie.dagtekening
 
 
 def _client(m: Message) -> Any:
@@ -107,11 +109,14 @@ def _start(p: Any) -> date | None:
         return p.ingangsdatum
     if isinstance(p, AangevraagdProduct):
         return p.toewijzing_ingangsdatum
-    return p.gewenste_ingangsdatum
+    start: date = p.gewenste_ingangsdatum
+    return start
 
 
 def _end(p: Any) -> date | None:
-    return p.toewijzing_einddatum if isinstance(p, AangevraagdProduct) else p.einddatum
+    end: date | None = (p.toewijzing_einddatum if isinstance(p, AangevraagdProduct)
+                        else p.einddatum)
+    return end
 
 
 # -- conditions and constraints -----------------------------------------------------------------

@@ -70,9 +70,12 @@ def check_prolog(head: bytes) -> None:
         if not m:
             break
         pos = m.end()
-    if head[pos:pos + 9].upper() == b"<!DOCTYPE":
-        raise _fail("a DOCTYPE/DTD is not allowed in an iStandaarden message (entities and "
-                    "external references are refused)", line=head[:pos].count(b"\n") + 1)
+    if head[pos : pos + 9].upper() == b"<!DOCTYPE":
+        raise _fail(
+            "a DOCTYPE/DTD is not allowed in an iStandaarden message (entities and "
+            "external references are refused)",
+            line=head[:pos].count(b"\n") + 1,
+        )
 
 
 def check_utf8(data: bytes) -> None:
@@ -80,13 +83,17 @@ def check_utf8(data: bytes) -> None:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise _fail(f"the message is not valid UTF-8 (byte {exc.start}: "
-                    f"{data[exc.start:exc.start + 1]!r}); iStandaarden messages are UTF-8",
-                    line=line) from None
+        raise _fail(
+            f"the message is not valid UTF-8 (byte {exc.start}: "
+            f"{data[exc.start : exc.start + 1]!r}); iStandaarden messages are UTF-8",
+            line=line,
+        ) from None
     m = re.match(rb"\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']", data)
     if m and m.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
-        raise _fail(f"the XML declaration says encoding {m.group(1).decode()!r}; "
-                    "iStandaarden messages are UTF-8", line=1)
+        raise _fail(
+            f"the XML declaration says encoding {m.group(1).decode()!r}; iStandaarden messages are UTF-8",
+            line=1,
+        )
 
 
 def _check_depth(root: etree._Element, max_depth: int) -> None:
@@ -94,8 +101,7 @@ def _check_depth(root: etree._Element, max_depth: int) -> None:
     while stack:
         el, depth = stack.pop()
         if depth > max_depth:
-            raise _fail(f"the document nests deeper than {max_depth} elements",
-                        line=el.sourceline)
+            raise _fail(f"the document nests deeper than {max_depth} elements", line=el.sourceline)
         stack.extend((child, depth + 1) for child in el)
 
 
@@ -105,8 +111,7 @@ def parse_bytes(data: bytes, limits: Limits | None = None) -> etree._ElementTree
     if not isinstance(data, bytes | bytearray):
         raise TypeError("parse_bytes needs bytes (read files in binary mode)")
     if len(data) > limits.max_bytes:
-        raise _fail(f"the message is {len(data):,} bytes, more than the limit of "
-                    f"{limits.max_bytes:,} bytes")
+        raise _fail(f"the message is {len(data):,} bytes, more than the limit of {limits.max_bytes:,} bytes")
     if not data.strip():
         raise _fail("the message is empty")
     check_utf8(bytes(data))
@@ -128,8 +133,7 @@ def read_limited(path: str | os.PathLike[str], limits: Limits | None = None) -> 
     limits = limits or Limits()
     size = Path(path).stat().st_size
     if size > limits.max_bytes:
-        raise _fail(f"{os.fspath(path)} is {size:,} bytes, more than the limit of "
-                    f"{limits.max_bytes:,} bytes")
+        raise _fail(f"{os.fspath(path)} is {size:,} bytes, more than the limit of {limits.max_bytes:,} bytes")
     return Path(path).read_bytes()
 
 
@@ -159,9 +163,7 @@ class _LimitedSource:
         return chunk
 
 
-def iterparse_safe(
-    source: IO[bytes], limits: Limits | None = None
-) -> Iterator[tuple[str, etree._Element]]:
+def iterparse_safe(source: IO[bytes], limits: Limits | None = None) -> Iterator[tuple[str, etree._Element]]:
     """Stream ``(event, element)`` pairs ('start'/'end') from a binary file with the same
     protections as :func:`parse_bytes`. The caller clears elements it has handled."""
     limits = limits or Limits()
@@ -171,8 +173,10 @@ def iterparse_safe(
     check_prolog(head)
     m = re.match(rb"\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']", head)
     if m and m.group(1).lower() not in (b"utf-8", b"utf8"):
-        raise _fail(f"the XML declaration says encoding {m.group(1).decode()!r}; "
-                    "iStandaarden messages are UTF-8", line=1)
+        raise _fail(
+            f"the XML declaration says encoding {m.group(1).decode()!r}; iStandaarden messages are UTF-8",
+            line=1,
+        )
     reader = _LimitedSource(source, head, limits.max_bytes)
     depth = 0
     try:
@@ -180,8 +184,9 @@ def iterparse_safe(
             if event == "start":
                 depth += 1
                 if depth > limits.max_depth:
-                    raise _fail(f"the document nests deeper than {limits.max_depth} elements",
-                                line=el.sourceline)
+                    raise _fail(
+                        f"the document nests deeper than {limits.max_depth} elements", line=el.sourceline
+                    )
             else:
                 depth -= 1
             yield event, el

@@ -113,8 +113,7 @@ def _naam_kort(rng: random.Random) -> m.VerkorteNaam:
 def sample_bericht(law: Law, number: str, rng: random.Random | None = None) -> Any:
     """A valid message of ``number`` for ``law`` (retours built from a sample heen message)."""
     rng = rng or random.Random(0)  # noqa: S311 - sample data, not secrets
-    header = _header(law, number, rng) if number not in ("302", "306", "308", "316", "318",
-                                                         "320", "325") else None
+    header = _header(law, number, rng)  # unused for retours, which copy their heen header
     if number == "301":
         return m.Toewijzingbericht(header=header, client=_client_301(law, rng))
     if number == "305":

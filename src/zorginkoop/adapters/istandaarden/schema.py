@@ -87,7 +87,8 @@ def seq(spec: str) -> tuple[Field, ...]:
     fields = []
     for token in spec.split():
         name, typ = token.split(":")
-        lo, hi = 1, 1
+        lo: int = 1
+        hi: int | None = 1
         if typ.endswith("?"):
             typ, lo = typ[:-1], 0
         elif typ.endswith("+"):
@@ -217,8 +218,7 @@ XSD_VERSIONS: Mapping[Law, str] = MappingProxyType({Law.WMO: "1.0.0", Law.JEUGD:
 """BerichtXsdVersie and BasisschemaXsdVersie from the appinfo of the 3.2 XSDs (min = max)."""
 
 RETOUR_OF: Mapping[str, str] = MappingProxyType(
-    {"302": "301", "306": "305", "308": "307", "316": "315", "318": "317", "320": "319",
-     "325": "323"}
+    {"302": "301", "306": "305", "308": "307", "316": "315", "318": "317", "320": "319", "325": "323"}
 )
 HEEN_OF: Mapping[str, str] = MappingProxyType({v: k for k, v in RETOUR_OF.items()})
 MESSAGE_NUMBERS: tuple[str, ...] = (
@@ -239,8 +239,7 @@ _RETOUR_HEADER = (
 )
 
 _CLIENT_PERSOON_KORT = (
-    "Bsn:LDT_BurgerServicenummer Geboortedatum:CDT_Geboortedatum Geslacht:LDT_Geslacht "
-    "Naam:CDT_VerkorteNaam"
+    "Bsn:LDT_BurgerServicenummer Geboortedatum:CDT_Geboortedatum Geslacht:LDT_Geslacht Naam:CDT_VerkorteNaam"
 )
 
 # Heen messages (iJw spelling; iWmo differs only where _WMO_WITHOUT says so).
@@ -465,7 +464,9 @@ def message_spec(law: Law, number: str) -> MessageSpec:
     }  # fmt: skip
     if number == "323":
         local["DeclaratieNummer"] = SimpleType(
-            "DeclaratieNummer", "string", pattern="([a-zA-Z0-9])+",
+            "DeclaratieNummer",
+            "string",
+            pattern="([a-zA-Z0-9])+",
             restricts="LDT_IdentificatieDeclaratie",
         )
     return MessageSpec(

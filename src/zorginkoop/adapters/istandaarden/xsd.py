@@ -48,8 +48,9 @@ def _schema(path: Path) -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(path), parser))
 
 
-def validate_with_xsd(xml_bytes: bytes, xsd_dir: str | os.PathLike[str] | None = None,
-                      limits: Limits | None = None) -> list[ValidationError]:
+def validate_with_xsd(
+    xml_bytes: bytes, xsd_dir: str | os.PathLike[str] | None = None, limits: Limits | None = None
+) -> list[ValidationError]:
     """Validate with lxml against the official XSD of the message; findings have code ``XSD``.
 
     The message is parsed with the same protections as everywhere else. Returns the findings
