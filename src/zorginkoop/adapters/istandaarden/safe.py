@@ -6,8 +6,10 @@ DOCTYPE (so no entity expansion, "billion laughs" or external entity ``file:///e
 never touches the network, refuses bytes that are not UTF-8 (the iStandaarden prescribe UTF-8),
 and stops at :attr:`Limits.max_bytes` and :attr:`Limits.max_depth`.
 
-A 100,000-prestatie 323 declaration is about 75 MB pretty-printed; the default limit of
-128 MB leaves room for that with long names. Raise it per call for larger files.
+Measured with our writer (pretty-printed): a 323 of 100,000 lines is about 5,100 prestaties
+and 4.9 MB; a 323 of 100,000 *prestaties* (10,000 clients) is 1.95 million lines and 95 MB.
+The default limit of 128 MB admits both; :class:`~.stream.DeclaratieStream` reads the latter
+in about 13 s with a peak RSS of 23 MB. Raise the limit per call for larger files.
 """
 
 from __future__ import annotations
