@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar, Unpack
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, distinct, func, select
 from sqlalchemy.orm import Session
@@ -20,8 +20,7 @@ from zorginkoop.domain.codes import Law
 from zorginkoop.domain.declarations import LineStatus
 from zorginkoop.domain.money import Money
 
-
-_Query = TypeVar("_Query", bound=Select[Unpack[tuple[Any, ...]]])
+_Query = TypeVar("_Query", bound=Select[*tuple[Any, ...]])
 
 
 @dataclass(frozen=True, slots=True)
