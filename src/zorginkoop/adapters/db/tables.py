@@ -191,6 +191,22 @@ class ClientRow(Base):
     household_id: Mapped[str | None] = mapped_column(String(40))
 
 
+class ClientContactRow(Base):
+    """The client's BRP address (Contact Soort 01) and phone, as a 301 carries them (TR061, TR006).
+
+    Personal data: read only with the client, through a scoped repository.
+    """
+
+    __tablename__ = "client_contact"
+    bsn: Mapped[str] = mapped_column(ForeignKey("client.bsn"), primary_key=True)
+    street: Mapped[str] = mapped_column(String(200))
+    house_number: Mapped[int] = mapped_column(Integer)
+    house_letter: Mapped[str | None] = mapped_column(String(1))
+    postcode: Mapped[str] = mapped_column(String(6))
+    city: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(15))
+
+
 class DecisionRow(Base):
     __tablename__ = "decision"
     __table_args__ = (Index("ix_decision_client", "client_bsn"),)
