@@ -85,3 +85,18 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
 @pytest.fixture
 def engine_url(engine: Engine) -> str:
     return engine.url.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def demo_store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A SQLite store with the Lekstroom demo region (seed 2020), built once per test worker.
+
+    Tests must not change it; copy it (``shutil.copy``) for tests that write.
+    """
+    from zorginkoop.services.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    engine = make_engine(f"sqlite:///{path}")
+    build_demo(engine, seed=2020)
+    engine.dispose()
+    return f"sqlite:///{path}"

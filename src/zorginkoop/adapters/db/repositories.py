@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, insert, select
+from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from zorginkoop.adapters.db import tables as t
@@ -40,7 +40,7 @@ def _chunks(rows: Sequence[dict[str, Any]], size: int = BULK_CHUNK) -> Iterable[
 def bulk_insert(session: Session, table: type[t.Base], rows: Sequence[dict[str, Any]]) -> None:
     """Insert many rows with executemany in chunks (fast on SQLite and PostgreSQL)."""
     for chunk in _chunks(rows):
-        session.execute(insert(table), list(chunk))
+        session.execute(table.__table__.insert(), list(chunk))
 
 
 # -- region, providers, catalogue, contracts (no personal data) -------------------------------
