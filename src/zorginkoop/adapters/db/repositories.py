@@ -21,7 +21,17 @@ from zorginkoop.domain.access import Scope, ScopeKind
 from zorginkoop.domain.care import Allocation, Client, Decision, Gender
 from zorginkoop.domain.catalogue import Product, Tariff
 from zorginkoop.domain.codes import ChangeReason, FinancingVariant, Frequency, Law, TargetGroup, Unit
-from zorginkoop.domain.contracts import CollectiveCeiling, Contract, FrameworkAgreement
+from zorginkoop.domain.contracts import (
+    AgreementKind,
+    CeilingPolicy,
+    CollectiveCeiling,
+    Contract,
+    FrameworkAgreement,
+    Lot,
+    ProcurementProcedure,
+    TariffBasis,
+    Term,
+)
 from zorginkoop.domain.declarations import Declaration, LineOutcome, LineStatus
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import Period
@@ -314,6 +324,92 @@ class ContractRepository:
                 for number in sorted(c.contract_numbers)
             ],
         )
+
+    def frameworks(self) -> list[FrameworkAgreement]:
+        products = {(fw, lot): codes for fw, lot, codes in self._lot_product_codes()}
+        result = []
+        for fw in self.session.scalars(
+            select(t.FrameworkAgreementRow).order_by(t.FrameworkAgreementRow.code)
+        ):
+            lots = tuple(
+                Lot(
+                    code=lot.code,
+                    name=lot.name,
+                    law=Law(lot.law),
+                    product_codes=frozenset(products.get((fw.code, lot.code), ())),
+                    kind=AgreementKind(lot.kind),
+                    tariff_basis=TariffBasis(lot.tariff_basis),
+                    reference_percentage=lot.reference_percentage,
+                )
+                for lot in self.session.scalars(
+                    select(t.LotRow).where(t.LotRow.framework_code == fw.code).order_by(t.LotRow.code)
+                )
+            )
+            term = Term(
+                fw.term_start,
+                fw.initial_years,
+                tuple(int(y) for y in fw.extensions.split(",") if y),
+                fw.notice_months,
+                fw.extensions_used,
+            )
+            result.append(
+                FrameworkAgreement(fw.code, fw.name, ProcurementProcedure(fw.procedure), term, lots)
+            )
+        return result
+
+    def _lot_product_codes(self) -> list[tuple[str, str, list[str]]]:
+        grouped: dict[tuple[str, str], list[str]] = {}
+        query = select(t.LotProductRow.framework_code, t.LotProductRow.lot_code, t.ProductRow.code).join(
+            t.ProductRow, t.ProductRow.id == t.LotProductRow.product_id
+        )
+        for fw, lot, code in self.session.execute(query):
+            grouped.setdefault((fw, lot), []).append(code)
+        return [(fw, lot, codes) for (fw, lot), codes in grouped.items()]
+
+    def contracts(self, provider_agb: str | None = None) -> list[Contract]:
+        query = select(t.ContractRow).order_by(t.ContractRow.number)
+        if provider_agb is not None:
+            query = query.where(t.ContractRow.provider_agb == provider_agb)
+        return [
+            Contract(
+                number=r.number,
+                provider_agb=r.provider_agb,
+                framework_code=r.framework_code,
+                lot_code=r.lot_code,
+                valid=Period(r.valid_from, r.valid_to),
+                ceiling=Money(r.ceiling_cents) if r.ceiling_cents is not None else None,
+                ceiling_policy=CeilingPolicy(r.ceiling_policy),
+                volume_clients=r.volume_clients,
+            )
+            for r in self.session.scalars(query)
+        ]
+
+    def collective_ceilings(self, year: int | None = None) -> list[CollectiveCeiling]:
+        members: dict[tuple[str, int], set[str]] = {}
+        for code, y, number in self.session.execute(
+            select(
+                t.CollectiveCeilingContractRow.ceiling_code,
+                t.CollectiveCeilingContractRow.year,
+                t.CollectiveCeilingContractRow.contract_number,
+            )
+        ):
+            members.setdefault((code, y), set()).add(number)
+        query = select(t.CollectiveCeilingRow).order_by(
+            t.CollectiveCeilingRow.code, t.CollectiveCeilingRow.year
+        )
+        if year is not None:
+            query = query.where(t.CollectiveCeilingRow.year == year)
+        return [
+            CollectiveCeiling(
+                r.code,
+                r.name,
+                Money(r.amount_cents),
+                r.year,
+                frozenset(members.get((r.code, r.year), ())),
+                CeilingPolicy(r.policy),
+            )
+            for r in self.session.scalars(query)
+        ]
 
 
 # -- personal data: scoped and logged ----------------------------------------------------------
