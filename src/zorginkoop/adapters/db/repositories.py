@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy import Select, Table, and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from zorginkoop.adapters.db import tables as t
@@ -50,7 +50,7 @@ def _chunks(rows: Sequence[dict[str, Any]], size: int = BULK_CHUNK) -> Iterable[
 def bulk_insert(session: Session, table: type[t.Base], rows: Sequence[dict[str, Any]]) -> None:
     """Insert many rows with executemany in chunks (fast on SQLite and PostgreSQL)."""
     for chunk in _chunks(rows):
-        session.execute(table.__table__.insert(), list(chunk))
+        session.execute(cast(Table, table.__table__).insert(), list(chunk))
 
 
 # -- region, providers, catalogue, contracts (no personal data) -------------------------------
