@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlalchemy import Engine
 
@@ -12,6 +13,9 @@ from zorginkoop.adapters.db import session as db
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.demo.lekstroom import DemoRegion, build_lekstroom
 from zorginkoop.domain.declarations import LineOutcome
+
+OUTBOX_ON = date(2021, 1, 1)
+"""The demo's 'today' for the exchange: its allocations running into 2021 wait as pending 301s."""
 
 Progress = Callable[[str, int], None]
 """Called with a step's name and how many records it wrote."""
@@ -78,6 +82,12 @@ def build_demo(engine: Engine, seed: int = 2020, progress: Progress | None = Non
         uow.decisions.add_all(demo.decisions)
         uow.allocations.add_all(demo.allocations)
         report("clients, decisions and allocations", len(demo.allocations))
+        from zorginkoop.demo.contacts import demo_contacts
+        from zorginkoop.services.allocations import queue_current_allocations
+
+        uow.workflow.add_contacts(demo_contacts(demo.clients))
+        queued = queue_current_allocations(uow, OUTBOX_ON, datetime(2021, 1, 1, 8, 0))
+        report("301 messages in the outbox", queued)
         uow.declarations.add_processed(demo.declarations, _outcomes(demo))
         lines = sum(len(d.lines) for d in demo.declarations)
         report("declarations", lines)

@@ -13,6 +13,12 @@ from types import TracebackType
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from zorginkoop.adapters.db.exchange import (
+    DeliveryRepository,
+    MessageRepository,
+    RequestRepository,
+    WorkflowRepository,
+)
 from zorginkoop.adapters.db.queries import ReportQueries
 from zorginkoop.adapters.db.repositories import (
     AllocationRepository,
@@ -43,6 +49,10 @@ class UnitOfWork:
     declarations: DeclarationRepository
     reports: ReportQueries
     log: ProcessingLog
+    messages: MessageRepository
+    deliveries: DeliveryRepository
+    requests: RequestRepository
+    workflow: WorkflowRepository
 
     def __init__(self, engine: Engine, scope: Scope | None = None, actor: str | None = None) -> None:
         self.engine = engine
@@ -62,6 +72,10 @@ class UnitOfWork:
         self.allocations = AllocationRepository(self.session, self.scope, self.log)
         self.declarations = DeclarationRepository(self.session)
         self.reports = ReportQueries(self.session, self.scope)
+        self.messages = MessageRepository(self.session)
+        self.deliveries = DeliveryRepository(self.session)
+        self.requests = RequestRepository(self.session)
+        self.workflow = WorkflowRepository(self.session, self.scope, self.log)
         return self
 
     def __exit__(

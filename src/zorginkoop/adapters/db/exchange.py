@@ -1,0 +1,552 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Repositories of the message exchange: the in- and outbox, deliveries (305/307), requests
+(315/317) and the allocation workflow's reads and writes. They never commit.
+
+Reads of personal data (allocations, clients, their contact data) apply the reader's scope in
+SQL and write one processing-log row per read, as :mod:`.repositories` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from zorginkoop.adapters.db import tables as t
+from zorginkoop.adapters.db.repositories import (
+    ProcessingLog,
+    _client,
+    allocation_from_row,
+    allocation_row,
+    bulk_insert,
+    scope_allocations,
+    scope_clients,
+)
+from zorginkoop.domain.access import Scope, ScopeKind
+from zorginkoop.domain.care import Allocation, Client, Decision, EvaluationMoment
+from zorginkoop.domain.codes import Law
+from zorginkoop.domain.delivery import DeliveryEvent, DeliveryKind
+from zorginkoop.domain.money import Money
+from zorginkoop.domain.periods import Period
+
+
+@dataclass(frozen=True, slots=True)
+class ClientContact:
+    """The address (BRP, Contact Soort 01) and phone a 301 carries for the client."""
+
+    street: str
+    house_number: int
+    postcode: str
+    city: str
+    house_letter: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutMessage:
+    """A message in the outbox."""
+
+    id: int
+    law: Law
+    message_type: str
+    identification: str
+    sender: str
+    receiver: str
+    file_name: str
+    content: bytes
+    status: str
+
+
+class MessageRepository:
+    """The ``message`` table: inbox (direction ``in``) and outbox (direction ``out``)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def received(self, sender: str, law: Law, message_type: str, identification: str) -> bool:
+        """Whether this Identificatie was received before from ``sender`` (TR056)."""
+        found = self.session.scalar(
+            select(func.count())
+            .select_from(t.MessageRow)
+            .where(
+                t.MessageRow.direction == "in",
+                t.MessageRow.sender == sender,
+                t.MessageRow.law == law.value,
+                t.MessageRow.message_type == message_type,
+                t.MessageRow.identification == identification,
+            )
+        )
+        return bool(found)
+
+    def next_sequence(self, sender: str, law: Law, message_type: str) -> int:
+        """1 + the number of messages of this type we sent as ``sender`` (for our Identificatie)."""
+        count = self.session.scalar(
+            select(func.count())
+            .select_from(t.MessageRow)
+            .where(
+                t.MessageRow.direction == "out",
+                t.MessageRow.sender == sender,
+                t.MessageRow.law == law.value,
+                t.MessageRow.message_type == message_type,
+            )
+        )
+        return int(count or 0) + 1
+
+    def add(self, **values: Any) -> int:
+        row = t.MessageRow(**values)
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def add_many(self, rows: Sequence[dict[str, Any]]) -> None:
+        bulk_insert(self.session, t.MessageRow, rows)
+
+    def outbox(self, message_type: str, status: str = "pending", law: Law | None = None) -> list[OutMessage]:
+        query = select(t.MessageRow).where(
+            t.MessageRow.direction == "out",
+            t.MessageRow.message_type == message_type,
+            t.MessageRow.status == status,
+        )
+        if law is not None:
+            query = query.where(t.MessageRow.law == law.value)
+        return [
+            OutMessage(
+                r.id,
+                Law(r.law),
+                r.message_type,
+                r.identification,
+                r.sender,
+                r.receiver,
+                r.file_name,
+                r.content,
+                r.status,
+            )
+            for r in self.session.scalars(query.order_by(t.MessageRow.id))
+        ]
+
+    def mark_exported(self, ids: Sequence[int], at: datetime) -> None:
+        for start in range(0, len(ids), 1000):
+            self.session.execute(
+                update(t.MessageRow)
+                .where(t.MessageRow.id.in_(ids[start : start + 1000]))
+                .values(status="exported", exported_at=at)
+            )
+
+
+class DeliveryRepository:
+    """Starts and stops of care (``delivery_event``)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def events(self, municipality_code: str, law: Law, number: int) -> list[tuple[int, DeliveryEvent]]:
+        rows = self.session.scalars(
+            select(t.DeliveryEventRow)
+            .where(
+                t.DeliveryEventRow.municipality_code == municipality_code,
+                t.DeliveryEventRow.law == law.value,
+                t.DeliveryEventRow.allocation_number == number,
+                t.DeliveryEventRow.status == "1",
+            )
+            .order_by(t.DeliveryEventRow.id)
+        )
+        return [
+            (
+                r.id,
+                DeliveryEvent(
+                    DeliveryKind(r.kind),
+                    r.client_bsn,
+                    r.allocation_number,
+                    r.start_date,
+                    r.end_date,
+                    r.end_reason,
+                    r.current,
+                ),
+            )
+            for r in rows
+        ]
+
+    def add(self, **values: Any) -> int:
+        row = t.DeliveryEventRow(**values)
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def set_removed(self, event_id: int) -> None:
+        self.session.execute(
+            update(t.DeliveryEventRow).where(t.DeliveryEventRow.id == event_id).values(current=False)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRequest:
+    id: int
+    kind: str
+    reference: str
+    status: str
+    client_bsn: str
+
+
+class RequestRepository:
+    """Requests for an allocation (315) or a change (317) and their answers (319)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def reference_used(self, provider_agb: str, law: Law, reference: str) -> bool:
+        """TR347: ReferentieAanbieder is unique for the provider within the law."""
+        return bool(
+            self.session.scalar(
+                select(func.count())
+                .select_from(t.AllocationRequestRow)
+                .where(
+                    t.AllocationRequestRow.provider_agb == provider_agb,
+                    t.AllocationRequestRow.law == law.value,
+                    t.AllocationRequestRow.reference == reference,
+                )
+            )
+        )
+
+    def open_for(self, provider_agb: str, law: Law, client_bsn: str) -> list[StoredRequest]:
+        """Requests still being handled (TR374): not refused and not answered by a 301."""
+        rows = self.session.scalars(
+            select(t.AllocationRequestRow).where(
+                t.AllocationRequestRow.provider_agb == provider_agb,
+                t.AllocationRequestRow.law == law.value,
+                t.AllocationRequestRow.client_bsn == client_bsn,
+                t.AllocationRequestRow.status.in_(("open", "in-onderzoek")),
+            )
+        )
+        return [StoredRequest(r.id, r.kind, r.reference, r.status, r.client_bsn) for r in rows]
+
+    def add(self, **values: Any) -> int:
+        row = t.AllocationRequestRow(**values)
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def answer(
+        self, request_id: int, status: str, reason: str | None, answer_id: int | None, at: datetime
+    ) -> None:
+        self.session.execute(
+            update(t.AllocationRequestRow)
+            .where(t.AllocationRequestRow.id == request_id)
+            .values(status=status, reason=reason, answer_message_id=answer_id, answered_at=at)
+        )
+
+
+class WorkflowRepository:
+    """Scoped, logged reads and the writes of the allocation workflow."""
+
+    def __init__(self, session: Session, scope: Scope, log: ProcessingLog) -> None:
+        self.session = session
+        self.scope = scope
+        self.log = log
+
+    # -- allocations ---------------------------------------------------------------------------
+    def allocation(self, municipality_code: str, law: Law, number: int, purpose: str) -> Allocation | None:
+        row = self.session.scalars(
+            scope_allocations(
+                select(t.AllocationRow).where(
+                    t.AllocationRow.municipality_code == municipality_code,
+                    t.AllocationRow.law == law.value,
+                    t.AllocationRow.number == number,
+                ),
+                self.scope,
+            )
+        ).first()
+        if row is None:
+            return None
+        self.log.record(self.scope, purpose, "allocation.get", [row.client_bsn])
+        return allocation_from_row(row)
+
+    def client_allocations(
+        self, client_bsn: str, purpose: str, provider_agb: str | None = None, law: Law | None = None
+    ) -> list[Allocation]:
+        query = select(t.AllocationRow).where(t.AllocationRow.client_bsn == client_bsn)
+        if provider_agb is not None:
+            query = query.where(t.AllocationRow.provider_agb == provider_agb)
+        if law is not None:
+            query = query.where(t.AllocationRow.law == law.value)
+        rows = list(self.session.scalars(scope_allocations(query.order_by(t.AllocationRow.id), self.scope)))
+        self.log.record(self.scope, purpose, "allocation.client", [r.client_bsn for r in rows])
+        return [allocation_from_row(r) for r in rows]
+
+    def allocations_valid_from(
+        self, day: date, purpose: str, municipality_code: str | None = None
+    ) -> list[Allocation]:
+        """Allocations valid on or after ``day`` (OP087's selection for a 301)."""
+        query = select(t.AllocationRow).where(
+            or_(t.AllocationRow.valid_to.is_(None), t.AllocationRow.valid_to >= day)
+        )
+        if municipality_code is not None:
+            query = query.where(t.AllocationRow.municipality_code == municipality_code)
+        rows = list(self.session.scalars(scope_allocations(query.order_by(t.AllocationRow.id), self.scope)))
+        self.log.record(self.scope, purpose, "allocation.valid_from", [r.client_bsn for r in rows])
+        return [allocation_from_row(r) for r in rows]
+
+    def max_number(self, municipality_code: str, law: Law) -> int:
+        """The highest ToewijzingNummer of the municipality within the law (TR332); no personal data."""
+        value = self.session.scalar(
+            select(func.max(t.AllocationRow.number)).where(
+                t.AllocationRow.municipality_code == municipality_code, t.AllocationRow.law == law.value
+            )
+        )
+        return int(value or 0)
+
+    def add_allocation(self, allocation: Allocation) -> None:
+        bulk_insert(self.session, t.AllocationRow, [allocation_row(allocation)])
+
+    def replace_allocation(self, allocation: Allocation) -> None:
+        """Store a changed allocation under its own number (a change keeps the ToewijzingNummer)."""
+        values = allocation_row(allocation)
+        self.session.execute(
+            update(t.AllocationRow)
+            .where(
+                t.AllocationRow.municipality_code == allocation.municipality_code,
+                t.AllocationRow.law == allocation.law.value,
+                t.AllocationRow.number == allocation.number,
+            )
+            .values(**values)
+        )
+
+    def clients_in_care(self, day: date) -> dict[str, int]:
+        """Clients per provider with an allocation running on ``day`` (counts only, not logged)."""
+        rows = self.session.execute(
+            select(t.AllocationRow.provider_agb, func.count(func.distinct(t.AllocationRow.client_bsn)))
+            .where(
+                t.AllocationRow.valid_from <= day,
+                or_(t.AllocationRow.valid_to.is_(None), t.AllocationRow.valid_to >= day),
+            )
+            .group_by(t.AllocationRow.provider_agb)
+        )
+        return {agb: int(n) for agb, n in rows}
+
+    # -- clients -------------------------------------------------------------------------------
+    def clients(self, bsns: Iterable[str], purpose: str) -> dict[str, Client]:
+        wanted = sorted(set(bsns))
+        found: dict[str, Client] = {}
+        for start in range(0, len(wanted), 1000):
+            chunk = wanted[start : start + 1000]
+            for row in self.session.scalars(
+                scope_clients(select(t.ClientRow).where(t.ClientRow.bsn.in_(chunk)), self.scope)
+            ):
+                found[row.bsn] = _client(row)
+        self.log.record(self.scope, purpose, "client.many", list(found))
+        return found
+
+    def contacts(self, bsns: Iterable[str], purpose: str) -> dict[str, ClientContact]:
+        wanted = sorted(set(bsns))
+        found: dict[str, ClientContact] = {}
+        for start in range(0, len(wanted), 1000):
+            chunk = wanted[start : start + 1000]
+            query = (
+                select(t.ClientContactRow)
+                .join(t.ClientRow, t.ClientRow.bsn == t.ClientContactRow.bsn)
+                .where(t.ClientContactRow.bsn.in_(chunk))
+            )
+            for r in self.session.scalars(scope_clients(query, self.scope)):
+                found[r.bsn] = ClientContact(
+                    r.street, r.house_number, r.postcode, r.city, r.house_letter, r.phone
+                )
+        self.log.record(self.scope, purpose, "client.contact", list(found))
+        return found
+
+    def add_contacts(self, contacts: dict[str, ClientContact]) -> None:
+        bulk_insert(
+            self.session,
+            t.ClientContactRow,
+            [
+                {
+                    "bsn": bsn,
+                    "street": c.street,
+                    "house_number": c.house_number,
+                    "house_letter": c.house_letter,
+                    "postcode": c.postcode,
+                    "city": c.city,
+                    "phone": c.phone,
+                }
+                for bsn, c in contacts.items()
+            ],
+        )
+
+    def add_client(self, client: Client, contact: ClientContact | None) -> None:
+        bulk_insert(
+            self.session,
+            t.ClientRow,
+            [
+                {
+                    "bsn": client.bsn,
+                    "birth_date": client.birth_date,
+                    "family_name": client.family_name,
+                    "prefix": client.prefix,
+                    "initials": client.initials,
+                    "gender": client.gender.value,
+                    "municipality_code": client.municipality_code,
+                    "household_id": client.household_id,
+                }
+            ],
+        )
+        if contact is not None:
+            self.add_contacts({client.bsn: contact})
+
+    def household_members(self, household_id: str, purpose: str) -> list[Client]:
+        rows = list(
+            self.session.scalars(
+                scope_clients(select(t.ClientRow).where(t.ClientRow.household_id == household_id), self.scope)
+            )
+        )
+        self.log.record(self.scope, purpose, "client.household", [r.bsn for r in rows])
+        return [_client(r) for r in rows]
+
+    def clients_born_between(self, first: date, last: date, purpose: str) -> list[Client]:
+        rows = list(
+            self.session.scalars(
+                scope_clients(
+                    select(t.ClientRow).where(
+                        t.ClientRow.birth_date >= first, t.ClientRow.birth_date <= last
+                    ),
+                    self.scope,
+                )
+            )
+        )
+        self.log.record(self.scope, purpose, "client.born_between", [r.bsn for r in rows])
+        return [_client(r) for r in rows]
+
+    def allocations_of(self, bsns: Iterable[str], purpose: str) -> list[Allocation]:
+        wanted = sorted(set(bsns))
+        out: list[Allocation] = []
+        for start in range(0, len(wanted), 1000):
+            chunk = wanted[start : start + 1000]
+            rows = self.session.scalars(
+                scope_allocations(
+                    select(t.AllocationRow).where(t.AllocationRow.client_bsn.in_(chunk)), self.scope
+                ).order_by(t.AllocationRow.id)
+            )
+            out.extend(allocation_from_row(r) for r in rows)
+        self.log.record(self.scope, purpose, "allocation.of_clients", [a.client_bsn for a in out])
+        return out
+
+    def households_with_allocations(
+        self, day: date, purpose: str
+    ) -> dict[str, list[tuple[Client, Allocation]]]:
+        """Per household: its members in scope with the allocations valid on or after ``day``."""
+        query: Any = (
+            select(t.ClientRow, t.AllocationRow)
+            .join(t.AllocationRow, t.AllocationRow.client_bsn == t.ClientRow.bsn)
+            .where(
+                t.ClientRow.household_id.is_not(None),
+                or_(t.AllocationRow.valid_to.is_(None), t.AllocationRow.valid_to >= day),
+                # one family, one plan is per municipality: the allocation's and the client's agree
+                t.AllocationRow.municipality_code == t.ClientRow.municipality_code,
+            )
+        )
+        query = scope_allocations(scope_clients(query, self.scope), self.scope)
+        out: dict[str, list[tuple[Client, Allocation]]] = {}
+        bsns: list[str] = []
+        result: Any = self.session.execute(query.order_by(t.AllocationRow.id))
+        for client_row, allocation_row_ in result:
+            assert client_row.household_id is not None
+            out.setdefault(client_row.household_id, []).append(
+                (_client(client_row), allocation_from_row(allocation_row_))
+            )
+            bsns.append(client_row.bsn)
+        self.log.record(self.scope, purpose, "household.allocations", bsns)
+        return out
+
+    # -- decisions -----------------------------------------------------------------------------
+    def evaluations_due(self, first: date, last: date, purpose: str) -> list[tuple[str, str, str, date, str]]:
+        """(decision id, client BSN, municipality, due date, label) of open evaluation moments."""
+        query: Any = (
+            select(
+                t.DecisionRow.id,
+                t.DecisionRow.client_bsn,
+                t.DecisionRow.municipality_code,
+                t.EvaluationMomentRow.due,
+                t.EvaluationMomentRow.label,
+            )
+            .join(t.EvaluationMomentRow, t.EvaluationMomentRow.decision_id == t.DecisionRow.id)
+            .join(t.ClientRow, t.ClientRow.bsn == t.DecisionRow.client_bsn)
+            .where(
+                and_(t.EvaluationMomentRow.due >= first, t.EvaluationMomentRow.due <= last),
+                t.EvaluationMomentRow.done_on.is_(None),
+            )
+            .order_by(t.EvaluationMomentRow.due, t.DecisionRow.id)
+        )
+        rows: list[tuple[str, str, str, date, str]] = [
+            (r[0], r[1], r[2], r[3], r[4]) for r in self.session.execute(scope_clients(query, self.scope))
+        ]
+        self.log.record(self.scope, purpose, "decision.evaluations", [r[1] for r in rows])
+        return rows
+
+    def decision_period(self, decision_id: str) -> Period | None:
+        row = self.session.get(t.DecisionRow, decision_id)
+        return None if row is None else Period(row.valid_from, row.valid_to)
+
+    def moments(self, decision_id: str) -> list[EvaluationMoment]:
+        return [
+            EvaluationMoment(r.due, r.label)
+            for r in self.session.scalars(
+                select(t.EvaluationMomentRow).where(t.EvaluationMomentRow.decision_id == decision_id)
+            )
+        ]
+
+    def decision(self, decision_id: str, purpose: str) -> Decision | None:
+        query = select(t.DecisionRow).where(t.DecisionRow.id == decision_id)
+        if self.scope.kind is ScopeKind.MUNICIPALITY:
+            query = query.where(t.DecisionRow.municipality_code == self.scope.code)
+        row = self.session.scalars(query).first()
+        if row is None:
+            return None
+        self.log.record(self.scope, purpose, "decision.get", [row.client_bsn])
+        return Decision(
+            id=row.id,
+            client_bsn=row.client_bsn,
+            municipality_code=row.municipality_code,
+            law=Law(row.law),
+            decided_on=row.decided_on,
+            valid=Period(row.valid_from, row.valid_to),
+            product_code=row.product_code,
+            model_id=row.model_id,
+            result_areas=tuple(a for a in row.result_areas.split(",") if a),
+            support_type=row.support_type,
+            intensity=row.intensity,
+            monthly_budget=Money(row.monthly_budget_cents) if row.monthly_budget_cents is not None else None,
+            total_budget=Money(row.total_budget_cents) if row.total_budget_cents is not None else None,
+            evaluation_moments=tuple(self.moments(row.id)),
+        )
+
+    def contracted(self, provider_agb: str, law: Law, product_code: str, on: date) -> bool:
+        """The provider holds a contract on ``on`` for a lot that includes the product."""
+        found = self.session.scalar(
+            select(func.count())
+            .select_from(t.ContractRow)
+            .join(
+                t.LotProductRow,
+                and_(
+                    t.LotProductRow.framework_code == t.ContractRow.framework_code,
+                    t.LotProductRow.lot_code == t.ContractRow.lot_code,
+                ),
+            )
+            .join(t.ProductRow, t.ProductRow.id == t.LotProductRow.product_id)
+            .where(
+                t.ContractRow.provider_agb == provider_agb,
+                t.ProductRow.law == law.value,
+                t.ProductRow.code == product_code,
+                t.ContractRow.valid_from <= on,
+                or_(t.ContractRow.valid_to.is_(None), t.ContractRow.valid_to >= on),
+            )
+        )
+        return bool(found)
+
+    def product_category(self, law: Law, product_code: str) -> str | None:
+        return self.session.scalar(
+            select(t.ProductRow.category).where(t.ProductRow.law == law.value, t.ProductRow.code == product_code)
+        )
+
+    def municipality_codes(self) -> set[str]:
+        return set(self.session.scalars(select(t.MunicipalityRow.code)))
