@@ -20,10 +20,11 @@ from rich.table import Table
 
 from zorginkoop.adapters.istandaarden import Limits, validate_message, validate_with_xsd
 from zorginkoop.adapters.istandaarden.xsd import XSD_DIR_SETTING
+from zorginkoop.cli.common import DB_OPTION, engine_for, store_errors
 from zorginkoop.cli.output import console, fail
 
 app = typer.Typer(
-    help="iWmo 3.2 / iJw 3.2 messages (301 ... 325): validate files.", no_args_is_help=True
+    help="iWmo 3.2 / iJw 3.2 messages (301 ... 325): validate, import, export.", no_args_is_help=True
 )
 
 
@@ -46,13 +47,13 @@ def _result(path: Path, xsd_dir: Path | None, limits: Limits) -> dict[str, Any]:
         report = validate_message(data, limits=limits)
         report_errors = report.errors
         message_name = report.spec.name if report.spec else None
-    errors = [{"code": e.code, "message": e.message, "path": e.path, "line": e.line}
-              for e in report_errors]
+    errors = [{"code": e.code, "message": e.message, "path": e.path, "line": e.line} for e in report_errors]
     if xsd_dir is not None and data is not None and not any(e["code"] == "XML" for e in errors):
         try:
             for e in validate_with_xsd(data, xsd_dir, limits):
-                errors.append({"code": "XSD", "message": f"official XSD: {e.message}",
-                               "path": "", "line": e.line})
+                errors.append(
+                    {"code": "XSD", "message": f"official XSD: {e.message}", "path": "", "line": e.line}
+                )
         except FileNotFoundError as exc:
             fail(str(exc))
     return {"file": str(path), "message": message_name, "valid": not errors, "errors": errors}
@@ -64,10 +65,14 @@ def validate(
     fmt: Annotated[ValidateFormat, typer.Option("--format", "-f", help="table or json")] = (
         ValidateFormat.table
     ),
-    xsd_dir: Annotated[Path | None, typer.Option(
-        "--xsd-dir", envvar=XSD_DIR_SETTING,
-        help=f"also validate with the official XSDs in this folder [env: {XSD_DIR_SETTING}]",
-    )] = None,
+    xsd_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--xsd-dir",
+            envvar=XSD_DIR_SETTING,
+            help=f"also validate with the official XSDs in this folder [env: {XSD_DIR_SETTING}]",
+        ),
+    ] = None,
 ) -> None:
     """Validate message files: structure, code lists, conditions and technical rules."""
     for path in files:
@@ -78,9 +83,17 @@ def validate(
     limits = Limits.from_env()
     results = [_result(path, xsd_dir, limits) for path in files]
     if fmt is ValidateFormat.json:
-        out = [{"file": r["file"], "valid": r["valid"],
-                "errors": [{"code": e["code"], "message": e["message"], "path": e["path"],
-                            "line": e["line"]} for e in r["errors"]]} for r in results]
+        out = [
+            {
+                "file": r["file"],
+                "valid": r["valid"],
+                "errors": [
+                    {"code": e["code"], "message": e["message"], "path": e["path"], "line": e["line"]}
+                    for e in r["errors"]
+                ],
+            }
+            for r in results
+        ]
         sys.stdout.write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
     else:
         table = Table(title="Message validation")
@@ -92,8 +105,100 @@ def validate(
                 table.add_row(r["file"], r["message"] or "", status, "", "", "")
             for i, e in enumerate(r["errors"]):
                 where = f" at {e['path']}" if e["path"] else ""
-                table.add_row(r["file"] if i == 0 else "", (r["message"] or "") if i == 0 else "",
-                              status if i == 0 else "", e["code"],
-                              str(e["line"] or ""), e["message"] + where)
+                table.add_row(
+                    r["file"] if i == 0 else "",
+                    (r["message"] or "") if i == 0 else "",
+                    status if i == 0 else "",
+                    e["code"],
+                    str(e["line"] or ""),
+                    e["message"] + where,
+                )
         console.print(table)
     raise typer.Exit(0 if all(r["valid"] for r in results) else 1)
+
+
+def _write_file(out: Path, name: str, content: bytes) -> None:
+    try:
+        (out / name).write_bytes(content)
+    except OSError as exc:
+        fail(f"{out / name}: cannot write the message ({exc.strerror or exc})")
+
+
+@app.command("export")
+def export(
+    message_type: Annotated[str, typer.Option("--type", help="message type to export, e.g. 301")],
+    out: Annotated[Path, typer.Option("--out", help="folder to write the files to")],
+    db: str | None = DB_OPTION,
+) -> None:
+    """Write the outbox's pending messages of one type to files and mark them exported."""
+    from datetime import UTC, datetime
+
+    from zorginkoop.adapters.db.uow import UnitOfWork
+    from zorginkoop.services.allocations import ExportedFile, export_outbox
+
+    if message_type not in ("301", "319"):
+        fail(f"--type {message_type}: only 301 and 319 wait in the outbox (retours are written on import)")
+    if not out.is_dir():
+        try:
+            out.mkdir(parents=True)
+        except OSError as exc:
+            fail(f"{out}: cannot create the folder ({exc.strerror or exc})")
+    engine = engine_for(db)
+
+    def write(f: ExportedFile) -> None:
+        _write_file(out, f.file_name, f.content)
+
+    with store_errors():
+        files = export_outbox(UnitOfWork(engine, actor=None), message_type, datetime.now(UTC), write)
+    console.print(f"{len(files)} message(s) {message_type} exported to {out}", highlight=False)
+
+
+@app.command("import")
+def import_(
+    path: Annotated[
+        Path, typer.Argument(help="a message file (XML) or a folder of them", show_default=False)
+    ],
+    out: Annotated[Path, typer.Option("--out", help="folder for the retour and answer messages")] = Path(),
+    db: str | None = DB_OPTION,
+) -> None:
+    """Process incoming 305/307/315/317 messages; write the retours (306/308/316/318), 319s and
+    301s (granted requests) to --out. Refusals are a normal outcome (exit 0)."""
+    from datetime import UTC, datetime
+
+    from zorginkoop.adapters.db.uow import UnitOfWork
+    from zorginkoop.services.exchange import UnreadableMessage, import_message
+
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".xml")
+    elif path.is_file():
+        files = [path]
+    else:
+        fail(f"{path}: no such file or folder")
+    if not out.is_dir():
+        fail(f"{out}: no such folder (--out)")
+    engine = engine_for(db)
+    limits = Limits.from_env()
+    table = Table(title="Messages processed")
+    for column in ("file", "message", "status", "retour codes", "written"):
+        table.add_column(column)
+    for f in files:
+        try:
+            if f.stat().st_size > limits.max_bytes:
+                fail(f"{f}: larger than {limits.max_bytes} bytes; not processed")
+            data = f.read_bytes()
+        except OSError as exc:
+            fail(f"{f}: cannot read the file ({exc.strerror or exc})")
+        try:
+            with store_errors():
+                outcome = import_message(UnitOfWork(engine, actor=None), data, f.name, datetime.now(UTC))
+        except UnreadableMessage as exc:
+            fail(str(exc))
+        for o in outcome.outgoing:
+            _write_file(out, o.file_name, o.content)
+        codes = (
+            "; ".join(f"{p.rsplit('/', 1)[-1]}: {','.join(c)}" for p, c in outcome.codes.items()) or "0200"
+        )
+        table.add_row(
+            f.name, outcome.message, outcome.status, codes, "\n".join(o.file_name for o in outcome.outgoing)
+        )
+    console.print(table)
