@@ -1,0 +1,88 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Signals for the social team, from the seeds: one family one plan, 18-/18+, evaluations due.
+
+Pure functions over clients and allocations the service read (scoped, logged).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from zorginkoop.domain.allocating import is_current
+from zorginkoop.domain.care import Allocation, Client
+from zorginkoop.domain.codes import Law
+from zorginkoop.domain.periods import add_months, age_on
+
+BIG_5 = ("ondersteuning", "wonen", "school en werk", "inkomen", "welzijn")
+"""The 18-/18+ Big-5 a youth needs arranged before Jeugdwet care ends at 18."""
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyLine:
+    household_id: str
+    client: Client
+    allocation: Allocation
+
+
+def one_family_one_plan(
+    households: Mapping[str, Sequence[tuple[Client, Allocation]]], on: date
+) -> list[FamilyLine]:
+    """Households with current allocations under both the Jeugdwet and the Wmo: every current
+    allocation of such a household, together, so one plan can be made (seeds: one family, one plan)."""
+    out: list[FamilyLine] = []
+    for household_id, pairs in sorted(households.items()):
+        current = [(c, a) for c, a in pairs if is_current(a, on)]
+        if {a.law for _, a in current} >= {Law.WMO, Law.JEUGD}:
+            out.extend(
+                FamilyLine(household_id, c, a)
+                for c, a in sorted(current, key=lambda p: (p[0].bsn, p[1].number))
+            )
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class TransitionSignal:
+    client: Client
+    turns_18: date
+    jeugd_ends: date | None
+    wmo_ready: bool
+    missing: str
+
+
+def transition_18(
+    clients: Iterable[Client], allocations: Iterable[Allocation], on: date
+) -> list[TransitionSignal]:
+    """Youths aged 16-23 on ``on`` with Jeugdwet care that ends at 18 (or already ended) and no
+    Wmo support running from their 18th birthday: the 18-/18+ list, soonest 18th birthday first."""
+    by_client: dict[str, list[Allocation]] = {}
+    for a in allocations:
+        by_client.setdefault(a.client_bsn, []).append(a)
+    out: list[TransitionSignal] = []
+    for c in clients:
+        if not 16 <= age_on(c.birth_date, on) <= 23:
+            continue
+        turns_18 = add_months(c.birth_date, 18 * 12)
+        mine = [a for a in by_client.get(c.bsn, []) if not (a.valid.end == a.valid.start and a.change_reason)]
+        jeugd = [a for a in mine if a.law is Law.JEUGD]
+        if not jeugd:
+            continue
+        ends = [a.valid.end for a in jeugd]
+        jeugd_end = None if any(e is None for e in ends) else max(e for e in ends if e is not None)
+        if jeugd_end is not None and jeugd_end < add_months(turns_18, -6):
+            continue  # Jeugd care ended well before 18: not a transition at 18
+        wmo_ready = any(
+            a.law is Law.WMO
+            and a.valid.start <= max(turns_18, on)
+            and (a.valid.end is None or a.valid.end >= max(turns_18, on))
+            for a in mine
+        )
+        if wmo_ready:
+            continue
+        out.append(
+            TransitionSignal(
+                c, turns_18, jeugd_end, False, "Wmo-ondersteuning vanaf 18 (Big-5: " + ", ".join(BIG_5) + ")"
+            )
+        )
+    return sorted(out, key=lambda s: (s.turns_18, s.client.bsn))

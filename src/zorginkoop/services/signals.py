@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Use cases: the social team's signals, read under a scope and logged in the processing log."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from zorginkoop.adapters.db.uow import UnitOfWork
+from zorginkoop.domain.periods import add_months
+from zorginkoop.domain.signals import one_family_one_plan, transition_18
+
+
+def _name(c: Any) -> str:
+    return f"{c.initials} {c.prefix + ' ' if c.prefix else ''}{c.family_name}"
+
+
+def family_plans(uow: UnitOfWork, on: date) -> list[dict[str, Any]]:
+    """Every current allocation of households with both Jeugd and Wmo care (one family, one plan)."""
+    with uow:
+        households = uow.workflow.households_with_allocations(on, purpose="signaal een gezin een plan")
+        lines = one_family_one_plan(households, on)
+        uow.commit()  # the processing log rows
+    return [
+        {
+            "household": line.household_id,
+            "bsn": line.client.bsn,
+            "name": _name(line.client),
+            "law": line.allocation.law.value,
+            "allocation": line.allocation.number,
+            "provider": line.allocation.provider_agb,
+            "product": line.allocation.product_code or line.allocation.category,
+            "start": line.allocation.valid.start,
+            "end": line.allocation.valid.end,
+        }
+        for line in lines
+    ]
+
+
+def transition_signals(uow: UnitOfWork, on: date) -> list[dict[str, Any]]:
+    """Youths aged 16-23 whose Jeugdwet care ends at 18 without Wmo support ready (18-/18+)."""
+    with uow:
+        youths = uow.workflow.clients_born_between(
+            add_months(on, -24 * 12), add_months(on, -16 * 12), purpose="signaal 18-/18+"
+        )
+        allocations = uow.workflow.allocations_of([c.bsn for c in youths], purpose="signaal 18-/18+")
+        signals = transition_18(youths, allocations, on)
+        uow.commit()
+    return [
+        {
+            "bsn": s.client.bsn,
+            "name": _name(s.client),
+            "municipality": s.client.municipality_code,
+            "birth_date": s.client.birth_date,
+            "turns_18": s.turns_18,
+            "jeugd_ends": s.jeugd_ends,
+            "missing": s.missing,
+        }
+        for s in signals
+    ]
+
+
+def evaluations_due(uow: UnitOfWork, on: date, days: int) -> list[dict[str, Any]]:
+    """Open evaluation moments of decisions falling due within ``days`` days from ``on``."""
+    with uow:
+        rows = uow.workflow.evaluations_due(
+            on, on + timedelta(days=days), purpose="signaal evaluatiemomenten"
+        )
+        uow.commit()
+    return [
+        {"due": due, "decision": decision, "bsn": bsn, "municipality": municipality, "label": label}
+        for decision, bsn, municipality, due, label in rows
+    ]
