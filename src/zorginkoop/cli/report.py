@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
+from typing import TypeVar
 
 import typer
 
@@ -12,6 +14,8 @@ from zorginkoop.cli.common import DB_OPTION, engine_for
 from zorginkoop.cli.output import FORMAT_OPTION, OutputFormat, fail, render
 from zorginkoop.domain.codes import Law
 from zorginkoop.services import reports
+
+T = TypeVar("T")
 
 app = typer.Typer(help="Reports: cost and clients per municipality and provider.", no_args_is_help=True)
 
@@ -32,6 +36,15 @@ def _law(choice: LawChoice | None) -> Law | None:
     return Law(choice.value) if choice is not None else None
 
 
+def _query(db: str | None, question: Callable[[UnitOfWork], T]) -> T:
+    """Ask the store one question; a report error becomes one clear line."""
+    with UnitOfWork(engine_for(db)) as uow:
+        try:
+            return question(uow)
+        except reports.ReportError as exc:
+            fail(str(exc))
+
+
 @app.command("costs")
 def costs(
     year: int = YEAR_OPTION,
@@ -40,8 +53,7 @@ def costs(
     db: str | None = DB_OPTION,
 ) -> None:
     """Clients and approved cost per municipality, with a total row."""
-    with UnitOfWork(engine_for(db)) as uow:
-        lines, total = reports.costs_by_municipality(uow, year, _law(law))
+    lines, total = _query(db, lambda uow: reports.costs_by_municipality(uow, year, _law(law)))
     rows = [
         {"municipality": line.municipality, "clients": line.clients, "cost_eur": str(line.cost)}
         for line in lines
@@ -60,11 +72,7 @@ def providers(
     db: str | None = DB_OPTION,
 ) -> None:
     """Clients and approved cost per provider, largest first, with shares."""
-    with UnitOfWork(engine_for(db)) as uow:
-        try:
-            lines = reports.costs_by_provider(uow, year, _law(law), exclude)
-        except reports.ReportError as exc:
-            fail(str(exc))
+    lines = _query(db, lambda uow: reports.costs_by_provider(uow, year, _law(law), exclude))
     rows = [
         {
             "rank": p.rank,
@@ -90,11 +98,7 @@ def concentration(
     db: str | None = DB_OPTION,
 ) -> None:
     """How spending is spread over providers: the largest holding 90% and 80%, the small tail."""
-    with UnitOfWork(engine_for(db)) as uow:
-        try:
-            result = reports.provider_concentration(uow, year, _law(law), exclude)
-        except reports.ReportError as exc:
-            fail(str(exc))
+    result = _query(db, lambda uow: reports.provider_concentration(uow, year, _law(law), exclude))
     rows = [
         {
             "group": line.label,
@@ -114,9 +118,8 @@ def years(
     db: str | None = DB_OPTION,
 ) -> None:
     """Clients and approved cost per year: the trend."""
-    with UnitOfWork(engine_for(db)) as uow:
-        rows = [
-            {"year": year, "clients": clients, "cost_eur": str(cost)}
-            for year, clients, cost in reports.costs_by_year(uow, _law(law))
-        ]
+    rows = [
+        {"year": year, "clients": clients, "cost_eur": str(cost)}
+        for year, clients, cost in _query(db, lambda uow: reports.costs_by_year(uow, _law(law)))
+    ]
     render(rows, ["year", "clients", "cost_eur"], fmt, title="Approved cost per year")
