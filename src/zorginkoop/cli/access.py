@@ -22,6 +22,7 @@ from zorginkoop.domain.access import Scope
 from zorginkoop.domain.care import CareError
 from zorginkoop.domain.codes import ChangeReason, Law, TargetGroup
 from zorginkoop.domain.product_models import Intake, IntakeRefused, ProductModel
+from zorginkoop.domain.region import ProviderMatch
 from zorginkoop.services import allocations as workflow
 from zorginkoop.services import signals as signal_service
 
@@ -144,11 +145,15 @@ def _provider_rows(
     matches = workflow.providers_for(
         UnitOfWork(engine, Scope.municipality(municipality)), municipality, law, target_group, on
     )
-    return [
-        {"agb": m.provider.agb_code, "name": m.provider.name, "waiting_weeks": m.waiting_weeks,
-         "clients_in_care": m.clients_in_care, "capacity": m.provider.capacity}
-        for m in matches
-    ]  # fmt: skip
+    return [_match_row(m) for m in matches]
+
+
+PROVIDER_COLUMNS = ["agb", "name", "waiting_weeks", "clients_in_care", "capacity"]
+
+
+def _match_row(m: ProviderMatch) -> dict[str, Any]:
+    return {"agb": m.provider.agb_code, "name": m.provider.name, "waiting_weeks": m.waiting_weeks,
+            "clients_in_care": m.clients_in_care, "capacity": m.provider.capacity}  # fmt: skip
 
 
 def _target(text: str | None) -> TargetGroup | None:
@@ -173,9 +178,7 @@ def providers(
     engine = engine_for(db)
     with store_errors():
         rows = _provider_rows(engine, municipality, _law(law), _target(target_group), _day(on))
-    render(
-        rows, ["agb", "name", "waiting_weeks", "clients_in_care", "capacity"], fmt, title="Eligible providers"
-    )
+    render(rows, PROVIDER_COLUMNS, fmt, title="Eligible providers")
 
 
 @app.command("allocate")
@@ -193,10 +196,17 @@ def allocate(
     engine = engine_for(db)
     now = datetime.now(UTC)
     if provider is None:
-        with store_errors():
-            rows = _provider_rows(engine, municipality, Law.WMO, _target(target_group), now.date())
-        render(rows, ["agb", "name", "waiting_weeks", "clients_in_care", "capacity"], fmt,
-               title="Eligible providers: choose one with --provider AGB")  # fmt: skip
+        # the providers for the decision's own law: a Jeugd decision needs a Jeugd provider
+        try:
+            with store_errors():
+                found, matches = workflow.providers_for_decision(
+                    UnitOfWork(engine, Scope.municipality(municipality)), decision, _target(target_group),
+                    now.date(),
+                )  # fmt: skip
+        except workflow.WorkflowError as exc:
+            fail(str(exc))
+        render([_match_row(m) for m in matches], PROVIDER_COLUMNS, fmt,
+               title=f"Eligible {found.law.value} providers: choose one with --provider AGB")  # fmt: skip
         return
     try:
         with store_errors():
@@ -207,6 +217,37 @@ def allocate(
     except (workflow.WorkflowError, CareError) as exc:
         fail(str(exc))
     _show_allocation(result, fmt)
+
+
+@app.command("client")
+def client(
+    bsn: str = typer.Option(..., "--bsn", help="the client's BSN"),
+    street: str = typer.Option(..., "--street", help="street name (BRP), at most 24 characters"),
+    house_number: int = typer.Option(..., "--house-number"),
+    postcode: str = typer.Option(..., "--postcode", help="Dutch postcode, 1234AB"),
+    city: str = typer.Option(..., "--city"),
+    house_letter: str | None = typer.Option(None, "--house-letter"),
+    phone: str | None = typer.Option(None, "--phone", help="digits only, at most 15"),
+    municipality: str = MUNICIPALITY,
+    db: str | None = DB_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """Record a client's BRP address and phone (a 301 carries them, TR061)."""
+    engine = engine_for(db)
+    try:
+        with store_errors():
+            contact = workflow.record_contact(
+                UnitOfWork(engine, Scope.municipality(municipality)), bsn, street, house_number, postcode,
+                city, house_letter, phone,
+            )  # fmt: skip
+    except workflow.WorkflowError as exc:
+        fail(str(exc))
+    render_object(
+        {"bsn": bsn.strip(), "street": contact.street, "house_number": contact.house_number,
+         "house_letter": contact.house_letter, "postcode": contact.postcode, "city": contact.city,
+         "phone": contact.phone},
+        fmt,
+    )  # fmt: skip
 
 
 def _show_allocation(result: workflow.AllocationResult, fmt: OutputFormat) -> None:
@@ -291,16 +332,20 @@ def transition(municipality: str = MUNICIPALITY, on: str | None = ON, db: str | 
         rows = signal_service.transition_signals(
             UnitOfWork(engine, Scope.municipality(municipality)), _day(on)
         )
-    render(rows, ["bsn", "name", "birth_date", "turns_18", "jeugd_ends", "missing"], fmt, title="18-/18+")
+    render(rows, ["bsn", "name", "municipality", "birth_date", "turns_18", "jeugd_ends", "missing"], fmt,
+           title="18-/18+")  # fmt: skip
 
 
 @signals_app.command("evaluations")
 def evaluations(municipality: str = MUNICIPALITY, days: int = typer.Option(30, "--days"), on: str | None = ON,
                 db: str | None = DB_OPTION, fmt: OutputFormat = FORMAT_OPTION) -> None:  # fmt: skip
     """Evaluation moments falling due within --days days."""
+    if days < 0:
+        fail(f"--days {days}: give 0 (today only) or more days")
     engine = engine_for(db)
     with store_errors():
         rows = signal_service.evaluations_due(
             UnitOfWork(engine, Scope.municipality(municipality)), _day(on), days
         )
-    render(rows, ["due", "decision", "bsn", "label"], fmt, title=f"Evaluations due within {days} days")
+    render(rows, ["due", "decision", "bsn", "municipality", "label"], fmt,
+           title=f"Evaluations due within {days} days")  # fmt: skip

@@ -31,10 +31,16 @@ def next_allocation_number(highest_used: int) -> int:
     return number
 
 
+def is_withdrawn(a: Allocation) -> bool:
+    """CS335: a deleted allocation has Einddatum = Ingangsdatum with RedenWijziging 13 (or the
+    former 01); it counts as never given."""
+    return a.change_reason in NOT_CURRENT_REASONS and a.valid.end == a.valid.start
+
+
 def is_current(a: Allocation, on: date) -> bool:
-    """OP087/TR349: valid on or after ``on``; a deleted allocation (Einddatum = Ingangsdatum with
-    RedenWijziging 13 or 01) is not current."""
-    if a.change_reason in NOT_CURRENT_REASONS and a.valid.end == a.valid.start:
+    """OP087/TR349: valid on or after ``on``; a deleted allocation (:func:`is_withdrawn`) is not
+    current."""
+    if is_withdrawn(a):
         return False
     return a.valid.end is None or a.valid.end >= on
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from zorginkoop.domain.allocating import is_current
+from zorginkoop.domain.allocating import is_current, is_withdrawn
 from zorginkoop.domain.care import Allocation, Client
 from zorginkoop.domain.codes import Law
-from zorginkoop.domain.periods import add_months, age_on
+from zorginkoop.domain.periods import Period, add_months, age_on
 
 BIG_5 = ("ondersteuning", "wonen", "school en werk", "inkomen", "welzijn")
 """The 18-/18+ Big-5 a youth needs arranged before Jeugdwet care ends at 18."""
@@ -42,6 +42,13 @@ def one_family_one_plan(
     return out
 
 
+def eighteenth_birthday(birth_date: date) -> date:
+    """The first day on which the client is 18 by :func:`age_on`: for a birth on 29 February
+    that is 1 March in a common year (``add_months`` would give 28 February, a day too early)."""
+    day = add_months(birth_date, 18 * 12)
+    return day if age_on(birth_date, day) >= 18 else day + timedelta(days=1)
+
+
 @dataclass(frozen=True, slots=True)
 class TransitionSignal:
     client: Client
@@ -63,8 +70,9 @@ def transition_18(
     for c in clients:
         if not 16 <= age_on(c.birth_date, on) <= 23:
             continue
-        turns_18 = add_months(c.birth_date, 18 * 12)
-        mine = [a for a in by_client.get(c.bsn, []) if not (a.valid.end == a.valid.start and a.change_reason)]
+        turns_18 = eighteenth_birthday(c.birth_date)
+        # a withdrawn allocation (13) never existed; a one-day allocation shortened (05) did
+        mine = [a for a in by_client.get(c.bsn, []) if not is_withdrawn(a)]
         jeugd = [a for a in mine if a.law is Law.JEUGD]
         if not jeugd:
             continue
@@ -86,3 +94,11 @@ def transition_18(
             )
         )
     return sorted(out, key=lambda s: (s.turns_18, s.client.bsn))
+
+
+def evaluation_window(on: date, days: int) -> Period:
+    """The days on which an open evaluation moment counts as falling due: ``on`` up to and
+    including ``on + days`` (``days`` = 0: today only)."""
+    if days < 0:
+        raise ValueError(f"a window of {days} days: give 0 or more days")
+    return Period(on, on + timedelta(days=days))

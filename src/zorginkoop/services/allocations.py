@@ -22,8 +22,9 @@ from zorginkoop.domain.allocating import (
     next_allocation_number,
     toewijzing_selection,
 )
-from zorginkoop.domain.care import Allocation, CareError, Client, Decision
+from zorginkoop.domain.care import Allocation, CareError, Client, Decision, check_bsn
 from zorginkoop.domain.codes import ChangeReason, Law, TargetGroup
+from zorginkoop.domain.contact import check_address
 from zorginkoop.domain.exchange import file_name, identification
 from zorginkoop.domain.product_models import Indication, Intake, ProductModel, evaluate
 from zorginkoop.domain.region import ProviderMatch, eligible_providers
@@ -91,6 +92,55 @@ def providers_for(
     return eligible_providers(providers, municipality_code, target_group, law, in_care)
 
 
+def providers_for_decision(
+    uow: UnitOfWork, decision_id: str, target_group: TargetGroup | None, on: date
+) -> tuple[Decision, list[ProviderMatch]]:
+    """The providers eligible for a decision: under the decision's own law (a Jeugd decision
+    goes to a Jeugd provider) in the decision's municipality. The decision read is logged."""
+    with uow:
+        decision = uow.workflow.decision(decision_id, purpose="keuze aanbieder")
+        if decision is None:
+            raise WorkflowError(f"no decision {decision_id!r} in scope {uow.scope}")
+        providers = uow.providers.all()
+        in_care = uow.workflow.clients_in_care(on)
+        uow.commit()  # the processing log row
+    return decision, eligible_providers(
+        providers, decision.municipality_code, target_group, decision.law, in_care
+    )
+
+
+def record_contact(  # noqa: PLR0917 - the parts of one address
+    uow: UnitOfWork,
+    client_bsn: str,
+    street: str,
+    house_number: int,
+    postcode: str,
+    city: str,
+    house_letter: str | None = None,
+    phone: str | None = None,
+) -> ClientContact:
+    """Record the BRP address (and phone) a 301 needs for an inhabitant in scope (TR061, CS089)."""
+    try:
+        bsn = check_bsn(client_bsn)
+        address = check_address(street, house_number, postcode, city, house_letter, phone)
+    except CareError as exc:
+        raise WorkflowError(str(exc)) from None
+    contact = ClientContact(
+        address.street,
+        address.house_number,
+        address.postcode,
+        address.city,
+        address.house_letter,
+        address.phone,
+    )
+    with uow:
+        if uow.clients.get(bsn, purpose="adres vastleggen") is None:
+            raise WorkflowError(f"client {bsn} is not an inhabitant in scope {uow.scope}")
+        uow.workflow.set_contact(bsn, contact)
+        uow.commit()
+    return contact
+
+
 def allocate(
     uow: UnitOfWork,
     model: ProductModel,
@@ -122,6 +172,7 @@ def allocate(
                 f"provider {provider_agb} is not eligible for this decision (municipality, target group, "
                 "law, client stop or capacity); run `zorginkoop access providers` to see who is"
             )
+        uow.workflow.lock_numbering(decision.municipality_code, decision.law)
         number = next_allocation_number(uow.workflow.max_number(decision.municipality_code, decision.law))
         try:
             allocation = allocation_for_decision(
@@ -149,6 +200,7 @@ def change(
     """Change or end an allocation with a RedenWijziging (WMO002/JZ002); a new 301 goes out."""
     at = allocated_at_now(now)
     with uow:
+        uow.workflow.lock_numbering(municipality_code, law)  # the 301's Identificatie
         current = uow.workflow.allocation(municipality_code, law, number, purpose="wijziging toewijzing")
         if current is None:
             raise WorkflowError(f"no allocation {number} of municipality {municipality_code} ({law.value})")

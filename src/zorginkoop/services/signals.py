@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.domain.periods import add_months
-from zorginkoop.domain.signals import one_family_one_plan, transition_18
+from zorginkoop.domain.signals import evaluation_window, one_family_one_plan, transition_18
 
 
 def _name(c: Any) -> str:
@@ -61,11 +61,12 @@ def transition_signals(uow: UnitOfWork, on: date) -> list[dict[str, Any]]:
 
 
 def evaluations_due(uow: UnitOfWork, on: date, days: int) -> list[dict[str, Any]]:
-    """Open evaluation moments of decisions falling due within ``days`` days from ``on``."""
+    """Open evaluation moments of decisions falling due within ``days`` days from ``on``
+    (both ends included, :func:`evaluation_window`)."""
+    window = evaluation_window(on, days)
+    assert window.end is not None
     with uow:
-        rows = uow.workflow.evaluations_due(
-            on, on + timedelta(days=days), purpose="signaal evaluatiemomenten"
-        )
+        rows = uow.workflow.evaluations_due(window.start, window.end, purpose="signaal evaluatiemomenten")
         uow.commit()
     return [
         {"due": due, "decision": decision, "bsn": bsn, "municipality": municipality, "label": label}

@@ -8,13 +8,14 @@ SQL and write one processing-log row per read, as :mod:`.repositories` does.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, delete, func, or_, select, text, update
+from sqlalchemy.orm import Session, aliased
 
 from zorginkoop.adapters.db import tables as t
 from zorginkoop.adapters.db.repositories import (
@@ -289,6 +290,23 @@ class WorkflowRepository:
         self.log.record(self.scope, purpose, "allocation.valid_from", [r.client_bsn for r in rows])
         return [allocation_from_row(r) for r in rows]
 
+    def lock_numbering(self, municipality_code: str, law: Law) -> None:
+        """Serialise the numbering of one municipality within one law until the transaction ends.
+
+        ToewijzingNummers (TR332) and our message Identificaties are "highest + 1": two
+        transactions numbering at once would both pick the same one and the second would fail on
+        the unique constraint. On PostgreSQL a transaction-level advisory lock makes the second
+        wait until the first commits. SQLite is the single-user store: there a concurrent second
+        writer still fails on the constraint, and nothing of it is stored.
+        """
+        if self.session.get_bind().dialect.name != "postgresql":
+            return
+        digest = hashlib.blake2b(
+            f"zorginkoop:numbering:{municipality_code}:{law.value}".encode(), digest_size=8
+        )
+        key = int.from_bytes(digest.digest(), "big", signed=True)
+        self.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
     def max_number(self, municipality_code: str, law: Law) -> int:
         """The highest ToewijzingNummer of the municipality within the law (TR332); no personal data."""
         value = self.session.scalar(
@@ -374,6 +392,11 @@ class WorkflowRepository:
             ],
         )
 
+    def set_contact(self, bsn: str, contact: ClientContact) -> None:
+        """Record (or replace) the address and phone of a client the caller has read in scope."""
+        self.session.execute(delete(t.ClientContactRow).where(t.ClientContactRow.bsn == bsn))
+        self.add_contacts({bsn: contact})
+
     def add_client(self, client: Client, contact: ClientContact | None) -> None:
         bulk_insert(
             self.session,
@@ -434,15 +457,35 @@ class WorkflowRepository:
     def households_with_allocations(
         self, day: date, purpose: str
     ) -> dict[str, list[tuple[Client, Allocation]]]:
-        """Per household: its members in scope with the allocations valid on or after ``day``."""
+        """Per household: its members in scope with the allocations valid on or after ``day``.
+
+        Only households with such allocations under both laws are read (data minimisation: the
+        signal needs no one else, AVG art. 5); the pure rule decides the rest."""
+        running = or_(t.AllocationRow.valid_to.is_(None), t.AllocationRow.valid_to >= day)
+        # one family, one plan is per municipality: the allocation's and the client's agree
+        own = t.AllocationRow.municipality_code == t.ClientRow.municipality_code
+
+        def households_with(law: Law) -> Any:
+            member, care = aliased(t.ClientRow), aliased(t.AllocationRow)
+            return (
+                select(member.household_id)
+                .join(care, care.client_bsn == member.bsn)
+                .where(
+                    member.household_id.is_not(None),
+                    care.law == law.value,
+                    care.municipality_code == member.municipality_code,
+                    or_(care.valid_to.is_(None), care.valid_to >= day),
+                )
+            )
+
         query: Any = (
             select(t.ClientRow, t.AllocationRow)
             .join(t.AllocationRow, t.AllocationRow.client_bsn == t.ClientRow.bsn)
             .where(
-                t.ClientRow.household_id.is_not(None),
-                or_(t.AllocationRow.valid_to.is_(None), t.AllocationRow.valid_to >= day),
-                # one family, one plan is per municipality: the allocation's and the client's agree
-                t.AllocationRow.municipality_code == t.ClientRow.municipality_code,
+                t.ClientRow.household_id.in_(households_with(Law.WMO)),
+                t.ClientRow.household_id.in_(households_with(Law.JEUGD)),
+                running,
+                own,
             )
         )
         query = scope_allocations(scope_clients(query, self.scope), self.scope)
@@ -545,7 +588,9 @@ class WorkflowRepository:
 
     def product_category(self, law: Law, product_code: str) -> str | None:
         return self.session.scalar(
-            select(t.ProductRow.category).where(t.ProductRow.law == law.value, t.ProductRow.code == product_code)
+            select(t.ProductRow.category).where(
+                t.ProductRow.law == law.value, t.ProductRow.code == product_code
+            )
         )
 
     def municipality_codes(self) -> set[str]:
