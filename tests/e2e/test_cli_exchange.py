@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import shutil
 from pathlib import Path
 
 import pytest
@@ -16,12 +16,12 @@ from zorginkoop.cli import app
 runner = CliRunner()
 
 
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite'}"
-    result = runner.invoke(app, ["demo", "--db", url])
-    assert result.exit_code == 0, result.output
-    yield url
+@pytest.fixture(scope="module")
+def demo_db(demo_store_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A copy of the session's demo store (export marks its 301s): no second demo build."""
+    copy = tmp_path_factory.mktemp("exchange") / "demo.sqlite"
+    shutil.copy(demo_store_url.removeprefix("sqlite:///"), copy)
+    return f"sqlite:///{copy}"
 
 
 def test_demo_301s_export_as_valid_files(demo_db: str, tmp_path: Path) -> None:

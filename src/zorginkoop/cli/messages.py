@@ -21,7 +21,7 @@ from rich.table import Table
 from zorginkoop.adapters.istandaarden import Limits, validate_message, validate_with_xsd
 from zorginkoop.adapters.istandaarden.xsd import XSD_DIR_SETTING
 from zorginkoop.cli.common import DB_OPTION, engine_for, store_errors
-from zorginkoop.cli.output import console, fail
+from zorginkoop.cli.output import console, err_console, fail
 
 app = typer.Typer(
     help="iWmo 3.2 / iJw 3.2 messages (301 ... 325): validate, import, export.", no_args_is_help=True
@@ -153,6 +153,18 @@ def export(
     console.print(f"{len(files)} message(s) {message_type} exported to {out}", highlight=False)
 
 
+def _read_incoming(path: Path, limits: Limits) -> bytes:
+    """The file's bytes, or UnreadableMessage naming the file and why (too large, no access)."""
+    from zorginkoop.services.exchange import UnreadableMessage
+
+    try:
+        if path.stat().st_size > limits.max_bytes:
+            raise UnreadableMessage(f"{path}: larger than {limits.max_bytes} bytes; not processed")
+        return path.read_bytes()
+    except OSError as exc:
+        raise UnreadableMessage(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+
+
 @app.command("import")
 def import_(
     path: Annotated[
@@ -181,18 +193,18 @@ def import_(
     table = Table(title="Messages processed")
     for column in ("file", "message", "status", "retour codes", "written"):
         table.add_column(column)
+    unreadable = 0
     for f in files:
+        # every file in its own transaction; one that cannot be read changes nothing and does
+        # not stop the others: it is reported in one line and the exit code says so at the end
         try:
-            if f.stat().st_size > limits.max_bytes:
-                fail(f"{f}: larger than {limits.max_bytes} bytes; not processed")
-            data = f.read_bytes()
-        except OSError as exc:
-            fail(f"{f}: cannot read the file ({exc.strerror or exc})")
-        try:
+            data = _read_incoming(f, limits)
             with store_errors():
                 outcome = import_message(UnitOfWork(engine, actor=None), data, f.name, datetime.now(UTC))
         except UnreadableMessage as exc:
-            fail(str(exc))
+            unreadable += 1
+            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            continue
         for o in outcome.outgoing:
             _write_file(out, o.file_name, o.content)
         codes = (
@@ -202,3 +214,5 @@ def import_(
             f.name, outcome.message, outcome.status, codes, "\n".join(o.file_name for o in outcome.outgoing)
         )
     console.print(table)
+    if unreadable:
+        fail(f"{unreadable} of {len(files)} file(s) could not be read; the others were processed")

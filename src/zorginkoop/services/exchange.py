@@ -81,6 +81,8 @@ def import_message(uow: UnitOfWork, data: bytes, source: str, now: datetime) -> 
     sender, receiver, law = header.afzender, header.ontvanger, msg.law
     ident = header.bericht_identificatie.identificatie
     with uow:
+        # the retour's Identificatie and any granted allocation are numbered "highest + 1"
+        uow.workflow.lock_numbering(receiver, law)
         header_codes: tuple[str, ...] = ()
         summary = ""
         if report.errors:
