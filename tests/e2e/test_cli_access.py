@@ -65,10 +65,14 @@ def refused(result: Result, *words: str) -> None:
 
 
 def scalar(store: str, query: Any) -> Any:
+    return scalar_row(store, query)[0]
+
+
+def scalar_row(store: str, query: Any) -> Any:
     engine = make_engine(store)
     try:
         with engine.connect() as connection:
-            return connection.execute(query).scalar()
+            return connection.execute(query).one()
     finally:
         engine.dispose()
 
@@ -238,16 +242,16 @@ def test_the_providers_listed_are_exactly_the_eligible_ones_for_the_municipality
 
 
 def test_allocate_without_provider_lists_jeugd_providers_for_a_jeugd_decision(cli: Cli, store: str) -> None:
-    jeugd_decision = scalar(store, select(t.DecisionRow.id).where(t.DecisionRow.municipality_code == HOUTEN,
-                                                                  t.DecisionRow.law == "jeugd").limit(1))  # fmt: skip
+    jeugd_decision, starts = scalar_row(store, select(t.DecisionRow.id, t.DecisionRow.valid_from).where(
+        t.DecisionRow.municipality_code == HOUTEN, t.DecisionRow.law == "jeugd").limit(1))  # fmt: skip
     listed = as_json(cli("access", "allocate", jeugd_decision, "-m", HOUTEN, "--model", "lekstroom-ozr",
                          "--format", "json"))  # fmt: skip
     providers = providers_in(store)
     assert listed and all(Law.JEUGD in providers[p["agb"]].laws for p in listed)
     assert {p["agb"] for p in listed} == {
         p["agb"]
-        for p in as_json(cli("access", "providers", "-m", HOUTEN, "--law", "jeugd", "--format", "json"))
-    }
+        for p in as_json(cli("access", "providers", "-m", HOUTEN, "--law", "jeugd", "--on", starts.isoformat(), "--format", "json"))
+    }  # capacity is judged on the day the decision's care begins
 
 
 def test_a_provider_on_client_stop_or_not_serving_the_municipality_is_refused(cli: Cli, store: str) -> None:

@@ -200,8 +200,7 @@ def allocate(
         try:
             with store_errors():
                 found, matches = workflow.providers_for_decision(
-                    UnitOfWork(engine, Scope.municipality(municipality)), decision, _target(target_group),
-                    now.date(),
+                    UnitOfWork(engine, Scope.municipality(municipality)), decision, _target(target_group)
                 )  # fmt: skip
         except workflow.WorkflowError as exc:
             fail(str(exc))

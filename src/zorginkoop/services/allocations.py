@@ -93,16 +93,17 @@ def providers_for(
 
 
 def providers_for_decision(
-    uow: UnitOfWork, decision_id: str, target_group: TargetGroup | None, on: date
+    uow: UnitOfWork, decision_id: str, target_group: TargetGroup | None
 ) -> tuple[Decision, list[ProviderMatch]]:
     """The providers eligible for a decision: under the decision's own law (a Jeugd decision
-    goes to a Jeugd provider) in the decision's municipality. The decision read is logged."""
+    goes to a Jeugd provider) in the decision's municipality, with room on the day the care
+    begins. The decision read is logged."""
     with uow:
         decision = uow.workflow.decision(decision_id, purpose="keuze aanbieder")
         if decision is None:
             raise WorkflowError(f"no decision {decision_id!r} in scope {uow.scope}")
         providers = uow.providers.all()
-        in_care = uow.workflow.clients_in_care(on)
+        in_care = uow.workflow.clients_in_care(decision.valid.start)
         uow.commit()  # the processing log row
     return decision, eligible_providers(
         providers, decision.municipality_code, target_group, decision.law, in_care
@@ -160,7 +161,8 @@ def allocate(
             raise WorkflowError(
                 f"decision {decision_id} was made with model {decision.model_id}, not {model.info.id}"
             )
-        in_care = uow.workflow.clients_in_care(at.date())
+        # capacity is judged on the day the care begins: who else is in care then
+        in_care = uow.workflow.clients_in_care(decision.valid.start)
         eligible = {
             m.provider.agb_code
             for m in eligible_providers(
