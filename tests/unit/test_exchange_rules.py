@@ -148,3 +148,11 @@ def test_granting_policy() -> None:
     assert r.decide_request(wanted, youth).reason is r.RefusalReason.AGE_LIMIT
     category_only = [r.RequestedProduct("02", None, date(2021, 2, 1))]
     assert r.decide_request(category_only, _facts()).answer == r.IN_INVESTIGATION
+
+
+def test_a_request_for_a_client_without_an_address_on_file_is_put_in_onderzoek_not_refused() -> None:
+    wanted = [r.RequestedProduct("02", "OZR1", date(2021, 2, 1))]
+    decision = r.decide_request(wanted, _facts(address_on_file=False))
+    assert (decision.granted, decision.answer, decision.reason) == (False, r.IN_INVESTIGATION, None)
+    # a refusal still wins: there is nothing for the consultant to complete
+    assert r.decide_request(wanted, _facts(address_on_file=False, inhabitant=False)).answer == r.REFUSED

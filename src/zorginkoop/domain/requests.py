@@ -16,7 +16,9 @@ Granting policy (automatic, documented in the README):
    else refused 4 (past niet binnen contract);
 4. the provider serves the municipality and holds a contract on the start date for a lot with
    that product, else refused 3 (geen contract);
-5. a request without a product code (category only) is put in onderzoek (2): a consultant decides.
+5. a request without a product code (category only) is put in onderzoek (2): a consultant decides;
+6. so is a request for a client whose address is not on file: the granting 301 must carry it
+   (TR061), so the consultant records it first (``zorginkoop access client``).
 Otherwise it is granted: allocations with the requested period and volume go out in a 301.
 """
 
@@ -101,6 +103,7 @@ class RequestFacts:
     provider_serves_municipality: bool
     known_products: frozenset[str]
     contracted_products: frozenset[str]
+    address_on_file: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +135,6 @@ def decide_request(products: Sequence[RequestedProduct], facts: RequestFacts) ->
         p.product_code not in facts.contracted_products for p in coded
     ):
         return RequestDecision(False, REFUSED, RefusalReason.NO_CONTRACT)
-    if len(coded) != len(products):
+    if len(coded) != len(products) or not facts.address_on_file:
         return RequestDecision(False, IN_INVESTIGATION)
     return RequestDecision(True)

@@ -289,6 +289,7 @@ def _facts(ctx: _Context, bsn: str, products: list[RequestedProduct]) -> Request
         and ctx.law in provider.laws,
         known_products=frozenset(known),
         contracted_products=frozenset(contracted),
+        address_on_file=bool(ctx.uow.workflow.contacts([bsn], purpose=f"verwerking {ctx.msg.number}")),
     )
 
 
