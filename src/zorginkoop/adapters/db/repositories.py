@@ -736,3 +736,7 @@ class DeclarationRepository:
                     }
                 )
         bulk_insert(self.session, t.DeclarationLineRow, line_rows)
+        # Approved history is paid history: one ledger entry per approved line.
+        from zorginkoop.adapters.db.declaration_store import add_payments
+
+        add_payments(self.session, datetime.now(UTC).replace(tzinfo=None))

@@ -1,0 +1,611 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The store side of declaration processing: the facts a declaration is judged against, and
+writing its outcome (declaration, lines, payments, ceiling notices, the 325) in one transaction.
+
+Facts are loaded for the declaration's provider, municipality and law in a few queries up front
+(allocations by number, tariffs, contracts and ceilings, earlier lines by reference, volumes and
+amounts used per allocation); lines and payments are written with Core bulk inserts in chunks.
+The unique constraint on (provider, law, reference) of ``declaration_line`` and the primary key
+of ``processed_file`` are what make a line payable once even with two imports at the same time.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import DateTime, Integer, case, func, insert, literal, select
+from sqlalchemy.orm import Session
+
+from zorginkoop.adapters.db import tables as t
+from zorginkoop.adapters.db.repositories import ContractRepository, allocation_from_row, bulk_insert
+from zorginkoop.domain.adjudication import (
+    CeilingKey,
+    CeilingState,
+    DebitKey,
+    DeclarationFacts,
+    Notice,
+    PriorLine,
+    ProductFacts,
+)
+from zorginkoop.domain.care import Allocation
+from zorginkoop.domain.catalogue import Tariff, TariffSchedule
+from zorginkoop.domain.codes import Law, Unit
+from zorginkoop.domain.contracts import CeilingPolicy, Contract
+from zorginkoop.domain.declarations import DebitCredit, DeclaredLine, LineOutcome, LineStatus
+from zorginkoop.domain.financing import MINUTES_PER_UNIT
+from zorginkoop.domain.money import Money
+from zorginkoop.domain.periods import Period
+
+DUPLICATE_REFERENCE = "8021"
+"""A line rejected with 8021 (TR314) is answered in the 325 but not stored: its reference is taken."""
+IN_CHUNK = 900
+"""Values per ``IN (...)`` list: well below SQLite's limit on bound parameters."""
+
+
+def _chunked(values: Sequence[Any], size: int = IN_CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessedFile:
+    sha256: str
+    file_name: str
+    processed_at: datetime
+    declaration_id: int | None
+    outcome: str
+
+
+@dataclass(frozen=True, slots=True)
+class ContractScope:
+    """A provider's contract with the products and law of its lot."""
+
+    contract: Contract
+    law: Law
+    products: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class HeadRow:
+    """What the ``declaration`` row records of a 323."""
+
+    number: str
+    message_id: str
+    provider_agb: str
+    municipality_code: str
+    law: Law
+    period: Period
+    submitted_on: date
+    total: Money
+
+
+class DeclarationStore:
+    """Reads facts for and writes outcomes of declaration processing. Never commits."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # -- recognising what was seen before ---------------------------------------------------------
+    def processed_file(self, sha256: str) -> ProcessedFile | None:
+        row = self.session.get(t.ProcessedFileRow, sha256)
+        if row is None:
+            return None
+        return ProcessedFile(row.sha256, row.file_name, row.processed_at, row.declaration_id, row.outcome)
+
+    def number_known(self, provider_agb: str, law: Law, number: str) -> bool:
+        """TR333: the DeclaratieNummer was used before by the provider within the law."""
+        return bool(
+            self.session.scalar(
+                select(func.count())
+                .select_from(t.DeclarationRow)
+                .where(
+                    t.DeclarationRow.provider_agb == provider_agb,
+                    t.DeclarationRow.law == law.value,
+                    t.DeclarationRow.number == number,
+                )
+            )
+        )
+
+    def identification_known(self, provider_agb: str, law: Law, identification: str) -> bool:
+        """TR056: the 323's Identificatie was received before from the provider within the law."""
+        return bool(
+            self.session.scalar(
+                select(func.count())
+                .select_from(t.DeclarationRow)
+                .where(
+                    t.DeclarationRow.provider_agb == provider_agb,
+                    t.DeclarationRow.law == law.value,
+                    t.DeclarationRow.message_id == identification,
+                )
+            )
+        )
+
+    def parties_known(self, provider_agb: str, municipality_code: str) -> tuple[bool, bool]:
+        provider = self.session.get(t.ProviderRow, provider_agb) is not None
+        municipality = self.session.get(t.MunicipalityRow, municipality_code) is not None
+        return provider, municipality
+
+    # -- facts --------------------------------------------------------------------------------------
+    def contract_scopes(self, provider_agb: str | None = None) -> list[ContractScope]:
+        repo = ContractRepository(self.session)
+        lots = {(fw.code, lot.code): lot for fw in repo.frameworks() for lot in fw.lots}
+        scopes = []
+        for contract in repo.contracts(provider_agb):
+            lot = lots.get((contract.framework_code, contract.lot_code))
+            if lot is not None:
+                scopes.append(ContractScope(contract, lot.law, lot.product_codes))
+        return scopes
+
+    def load_facts(
+        self,
+        *,
+        provider_agb: str,
+        municipality_code: str,
+        law: Law,
+        declaration_period: Period,
+        lines: Sequence[DeclaredLine],
+    ) -> DeclarationFacts:
+        """Everything the lines are judged against, in a handful of queries."""
+        s = self.session
+        numbers = sorted({line.allocation_number for line in lines})
+        allocations: dict[int, Allocation] = {}
+        for chunk in _chunked(numbers):
+            for row in s.scalars(
+                select(t.AllocationRow).where(
+                    t.AllocationRow.municipality_code == municipality_code,
+                    t.AllocationRow.law == law.value,
+                    t.AllocationRow.number.in_(chunk),
+                )
+            ):
+                allocations[row.number] = allocation_from_row(row)
+
+        products: dict[str, ProductFacts] = {}
+        product_ids: dict[int, str] = {}
+        for pid, code, unit, crisis in s.execute(
+            select(t.ProductRow.id, t.ProductRow.code, t.ProductRow.unit, t.ProductRow.crisis).where(
+                t.ProductRow.law == law.value
+            )
+        ):
+            products[code] = ProductFacts(Unit(unit), bool(crisis))
+            product_ids[pid] = code
+        schedule = TariffSchedule.of(
+            Tariff(product_ids[pid], Money(cents), Period(start, end))
+            for pid, cents, start, end in s.execute(
+                select(
+                    t.TariffRow.product_id,
+                    t.TariffRow.amount_cents,
+                    t.TariffRow.valid_from,
+                    t.TariffRow.valid_to,
+                )
+            )
+            if pid in product_ids
+        )
+
+        own = [c for c in self.contract_scopes(provider_agb) if c.law is law]
+        years = sorted({line.period.start.year for line in lines})
+        collectives = [
+            cc
+            for cc in ContractRepository(self.session).collective_ceilings()
+            if cc.year in years and any(c.contract.number in cc.contract_numbers for c in own)
+        ]
+        member_numbers = {n for cc in collectives for n in cc.contract_numbers}
+        members = (
+            [c for c in self.contract_scopes() if c.contract.number in member_numbers] if collectives else []
+        )
+        ceilings = self._ceilings(own, members, collectives, years, law)
+        allocation_states = self._allocation_budgets(allocations, municipality_code, law)
+        ceilings.update(allocation_states)
+
+        def contracts_on(line: DeclaredLine) -> list[ContractScope]:
+            day = line.period.start
+            return [c for c in own if line.product_code in c.products and c.contract.valid.contains(day)]
+
+        def tariff_for(line: DeclaredLine) -> Money | None:
+            if not contracts_on(line):
+                return None
+            tariff = schedule.tariffs.get(line.product_code or "", ())
+            for item in tariff:
+                if item.valid.contains(line.period.start):
+                    return item.amount
+            return None
+
+        collective_of: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for cc in collectives:
+            for number in cc.contract_numbers:
+                collective_of[number, cc.year].append(cc.code)
+
+        def ceilings_for(line: DeclaredLine) -> list[CeilingKey]:
+            year = line.period.start.year
+            keys: list[CeilingKey] = []
+            for scope in contracts_on(line):
+                if scope.contract.ceiling is not None:
+                    keys.append(CeilingKey("provider", scope.contract.number, year))
+                keys.extend(
+                    CeilingKey("collective", code, year)
+                    for code in collective_of[scope.contract.number, year]
+                )
+            allocation = allocations.get(line.allocation_number)
+            if allocation is not None and allocation.budget is not None:
+                keys.append(_allocation_key(allocation))
+            return list(dict.fromkeys(keys))
+
+        facts = DeclarationFacts(
+            declaration_period=declaration_period,
+            allocations=allocations,
+            products=products,
+            tariff_for=tariff_for,
+            ceilings_for=ceilings_for,
+            ceilings=ceilings,
+        )
+        self._prior(facts, provider_agb, law, lines)
+        self._used(facts, municipality_code, law, numbers, allocations)
+        return facts
+
+    def _ceilings(
+        self,
+        own: Sequence[ContractScope],
+        members: Sequence[ContractScope],
+        collectives: Sequence[Any],
+        years: Sequence[int],
+        law: Law,
+    ) -> dict[CeilingKey, CeilingState]:
+        scopes = {c.contract.number: c for c in (*own, *members)}
+        providers = sorted({c.contract.provider_agb for c in scopes.values()})
+        spent: dict[tuple[str, str, int], int] = defaultdict(int)
+        if providers:
+            for agb, code, year, cents in self.session.execute(
+                select(t.PaymentRow.provider_agb, t.DeclarationLineRow.product_code, t.PaymentRow.year,
+                       func.sum(t.PaymentRow.amount_cents))
+                .join(t.DeclarationLineRow, t.DeclarationLineRow.id == t.PaymentRow.declaration_line_id)
+                .where(t.PaymentRow.provider_agb.in_(providers), t.PaymentRow.year.in_(years),
+                       t.PaymentRow.law == law.value)
+                .group_by(t.PaymentRow.provider_agb, t.DeclarationLineRow.product_code, t.PaymentRow.year)
+            ):  # fmt: skip
+                spent[agb, code or "", year] += int(cents or 0)
+
+        def used(scope: ContractScope, year: int) -> Money:
+            period = Period.year(year)
+            if not scope.contract.valid.overlaps(period):
+                return Money.zero()
+            return Money(sum(spent[scope.contract.provider_agb, code, year] for code in scope.products))
+
+        states: dict[CeilingKey, CeilingState] = {}
+        for year in years:
+            for scope in own:
+                if scope.contract.ceiling is not None and scope.contract.valid.overlaps(Period.year(year)):
+                    key = CeilingKey("provider", scope.contract.number, year)
+                    states[key] = CeilingState(key, scope.contract.ceiling, used(scope, year),
+                                               scope.contract.ceiling_policy)  # fmt: skip
+        for cc in collectives:
+            key = CeilingKey("collective", cc.code, cc.year)
+            total = Money.sum(used(scopes[n], cc.year) for n in cc.contract_numbers if n in scopes)
+            states[key] = CeilingState(key, cc.amount, total, cc.policy)
+        return states
+
+    def _allocation_budgets(
+        self, allocations: dict[int, Allocation], municipality_code: str, law: Law
+    ) -> dict[CeilingKey, CeilingState]:
+        budgeted = [a for a in allocations.values() if a.budget is not None]
+        if not budgeted:
+            return {}
+        used: dict[int, int] = defaultdict(int)
+        for chunk in _chunked([a.number for a in budgeted]):
+            for number, cents in self.session.execute(
+                select(t.DeclarationLineRow.allocation_number, func.sum(t.DeclarationLineRow.granted_cents))
+                .where(t.DeclarationLineRow.municipality_code == municipality_code,
+                       t.DeclarationLineRow.law == law.value,
+                       t.DeclarationLineRow.status == LineStatus.APPROVED.value,
+                       t.DeclarationLineRow.allocation_number.in_(chunk))
+                .group_by(t.DeclarationLineRow.allocation_number)
+            ):  # fmt: skip
+                used[number] = int(cents or 0)
+        states = {}
+        for a in budgeted:
+            assert a.budget is not None
+            key = _allocation_key(a)
+            # TR369 refuses beyond the budget; the state only raises the 70%/100% notices
+            states[key] = CeilingState(key, a.budget, Money(used[a.number]), CeilingPolicy.SIGNAL)
+        return states
+
+    def _prior(
+        self, facts: DeclarationFacts, provider_agb: str, law: Law, lines: Sequence[DeclaredLine]
+    ) -> None:
+        """Earlier lines by reference (TR314, TR323) and debits already credited (TR390)."""
+        refs = sorted(
+            {x.reference for x in lines} | {x.previous_reference for x in lines if x.previous_reference}
+        )
+        prior: dict[str, PriorLine] = {}
+        for chunk in _chunked(refs):
+            for ref, status, dc, previous in self.session.execute(
+                select(t.DeclarationLineRow.reference, t.DeclarationLineRow.status,
+                       t.DeclarationLineRow.debit_credit, t.DeclarationLineRow.previous_reference)
+                .where(t.DeclarationLineRow.provider_agb == provider_agb,
+                       t.DeclarationLineRow.law == law.value, t.DeclarationLineRow.reference.in_(chunk))
+            ):  # fmt: skip
+                prior[ref] = PriorLine(ref, status == LineStatus.APPROVED.value, DebitCredit(dc), previous)
+        previous_refs = sorted({x.previous_reference for x in lines if x.previous_reference})
+        for chunk in _chunked(previous_refs):
+            facts.credited.update(
+                self.session.scalars(
+                    select(t.DeclarationLineRow.previous_reference).where(
+                        t.DeclarationLineRow.provider_agb == provider_agb,
+                        t.DeclarationLineRow.law == law.value,
+                        t.DeclarationLineRow.debit_credit == DebitCredit.CREDIT.value,
+                        t.DeclarationLineRow.status == LineStatus.APPROVED.value,
+                        t.DeclarationLineRow.previous_reference.in_(chunk),
+                    )
+                )
+            )
+        facts.prior = prior
+
+    def _used(
+        self, facts: DeclarationFacts, municipality_code: str, law: Law, numbers: Sequence[int],
+        allocations: dict[int, Allocation],
+    ) -> None:  # fmt: skip
+        """Approved volume and amount per allocation (TR322, TR369) and open debits (TR389)."""
+        volume: dict[int, int] = defaultdict(int)
+        amount: dict[int, int] = defaultdict(int)
+        debits: dict[str, DebitKey] = {}
+        credited: set[str] = set()
+        line = t.DeclarationLineRow
+        for chunk in _chunked(list(numbers)):
+            for number, ref, dc, previous, start, end, category, code, vol, unit, granted in self.session.execute(
+                select(line.allocation_number, line.reference, line.debit_credit, line.previous_reference,
+                       line.period_start, line.period_end, line.category, line.product_code, line.volume,
+                       line.unit, line.granted_cents)
+                .where(line.municipality_code == municipality_code, line.law == law.value,
+                       line.status == LineStatus.APPROVED.value, line.allocation_number.in_(chunk))
+            ):  # fmt: skip
+                allocation = allocations.get(number)
+                units = _to_allocation_unit(vol, Unit(unit), allocation.unit if allocation else None)
+                amount[number] += granted
+                if dc == DebitCredit.DEBIT.value:
+                    volume[number] += units
+                    debits[ref] = (number, start, end, category, code)
+                else:
+                    volume[number] -= units
+                    credited.add(previous or "")
+        facts.volume_used = dict(volume)
+        facts.amount_used = {n: Money(c) for n, c in amount.items()}
+        facts.open_debits = {key for ref, key in debits.items() if ref not in credited}
+
+    def existing_notices(self, keys: Iterable[CeilingKey]) -> set[tuple[str, str, int, int]]:
+        wanted = {(k.kind, k.key, k.year) for k in keys}
+        if not wanted:
+            return set()
+        n = t.CeilingNoticeRow
+        rows = self.session.execute(
+            select(n.ceiling_kind, n.ceiling_key, n.year, n.threshold).where(
+                n.ceiling_key.in_(sorted({k for _kind, k, _y in wanted}))
+            )
+        )
+        return {
+            (kind, key, year, threshold) for kind, key, year, threshold in rows if (kind, key, year) in wanted
+        }
+
+    # -- writing --------------------------------------------------------------------------------------
+    def claim_file(self, sha256: str, file_name: str, now: datetime) -> None:
+        """Insert the ``processed_file`` row first: a concurrent import of the same bytes waits
+        here (PostgreSQL) or fails on the primary key, and then finds the file processed."""
+        self.session.execute(
+            insert(t.ProcessedFileRow).values(
+                sha256=sha256,
+                file_name=file_name[:255],
+                processed_at=now,
+                declaration_id=None,
+                outcome="processing",
+            )
+        )
+
+    def save(
+        self,
+        *,
+        sha256: str,
+        head: HeadRow,
+        lines: Sequence[DeclaredLine],
+        outcomes: Sequence[LineOutcome],
+        notices: Sequence[Notice],
+        now: datetime,
+        outcome: str,
+    ) -> int:
+        """Write the declaration, its lines with outcomes, one payment per approved line and new
+        notices; returns the declaration id. The caller commits once."""
+        s = self.session
+        granted = Money.sum(o.granted for o in outcomes)
+        declaration_id = int(
+            s.execute(
+                insert(t.DeclarationRow)
+                .values(
+                    number=head.number, message_id=head.message_id, provider_agb=head.provider_agb,
+                    municipality_code=head.municipality_code, law=head.law.value,
+                    period_start=head.period.start, period_end=head.period.end, submitted_on=head.submitted_on,
+                    total_cents=head.total.cents, granted_cents=granted.cents, status="processed",
+                )
+                .returning(t.DeclarationRow.id)
+            ).scalar_one()
+        )  # fmt: skip
+        rows = []
+        for line, result in zip(lines, outcomes, strict=True):
+            if DUPLICATE_REFERENCE in result.return_codes:
+                continue  # the reference belongs to the line declared first; the 325 answers this one
+            rows.append({
+                "declaration_id": declaration_id, "reference": line.reference, "client_bsn": line.client_bsn,
+                "allocation_number": line.allocation_number, "provider_agb": line.provider_agb,
+                "municipality_code": line.municipality_code, "law": line.law.value, "category": line.category,
+                "product_code": line.product_code, "period_start": line.period.start,
+                "period_end": line.period.end, "volume": line.volume, "unit": line.unit.value,
+                "tariff_cents": line.tariff.cents, "amount_cents": line.amount.cents,
+                "debit_credit": line.debit_credit.value, "previous_reference": line.previous_reference,
+                "status": result.status.value, "granted_cents": result.granted.cents,
+                "return_codes": ",".join(result.return_codes)[:200],
+            })  # fmt: skip
+        bulk_insert(s, t.DeclarationLineRow, rows)
+        del rows
+        add_payments(s, now, declaration_id)
+        self._add_notices(notices, declaration_id, now)
+        s.execute(
+            t.ProcessedFileRow.__table__.update()  # type: ignore[attr-defined]
+            .where(t.ProcessedFileRow.sha256 == sha256)
+            .values(declaration_id=declaration_id, outcome=outcome[:200])
+        )
+        return declaration_id
+
+    def record_refusal(self, sha256: str, outcome: str) -> None:
+        """A refused declaration keeps only its processed_file row (nothing was paid)."""
+        self.session.execute(
+            t.ProcessedFileRow.__table__.update()  # type: ignore[attr-defined]
+            .where(t.ProcessedFileRow.sha256 == sha256)
+            .values(outcome=outcome[:200])
+        )
+
+    def _add_notices(self, notices: Sequence[Notice], declaration_id: int, now: datetime) -> None:
+        if not notices:
+            return
+        existing = self.existing_notices(n.key for n in notices)
+        rows = []
+        for notice in dict.fromkeys(notices):
+            k = notice.key
+            if (k.kind, k.key, k.year, notice.threshold) in existing:
+                continue
+            rows.append({"ceiling_kind": k.kind, "ceiling_key": k.key, "year": k.year,
+                         "threshold": notice.threshold, "reached_at": now, "declaration_id": declaration_id})  # fmt: skip
+        if rows:
+            bulk_insert(self.session, t.CeilingNoticeRow, rows)
+
+    def add_answer(self, **values: Any) -> None:
+        """Keep the 325 in the message store (direction out), so it can be sent again."""
+        self.session.execute(insert(t.MessageRow).values(**values))
+
+
+def add_payments(session: Session, now: datetime, declaration_id: int | None = None) -> None:
+    """One signed payment per approved line without one (of one declaration, or all): the ledger."""
+    line = t.DeclarationLineRow
+    year = (func.cast(func.strftime("%Y", line.period_start), Integer) if session.get_bind().dialect.name == "sqlite"
+            else func.cast(func.extract("year", line.period_start), Integer))  # fmt: skip
+    query = select(line.id, line.municipality_code, line.provider_agb, line.law, year, line.granted_cents,
+                   literal(now, DateTime)).where(line.status == LineStatus.APPROVED.value)  # fmt: skip
+    if declaration_id is not None:
+        query = query.where(line.declaration_id == declaration_id)
+    else:
+        query = query.where(
+            ~select(t.PaymentRow.id).where(t.PaymentRow.declaration_line_id == line.id).exists()
+        )
+    session.execute(
+        insert(t.PaymentRow).from_select(
+            [
+                "declaration_line_id",
+                "municipality_code",
+                "provider_agb",
+                "law",
+                "year",
+                "amount_cents",
+                "booked_at",
+            ],
+            query,
+        )
+    )
+
+
+def _allocation_key(a: Allocation) -> CeilingKey:
+    return CeilingKey("allocation", f"{a.municipality_code}-{a.law.value}-{a.number}", a.valid.start.year)
+
+
+def _to_allocation_unit(volume: int, unit: Unit, allocated: Unit | None) -> int:
+    if (
+        allocated is None
+        or unit == allocated
+        or unit not in MINUTES_PER_UNIT
+        or allocated not in MINUTES_PER_UNIT
+    ):
+        return volume
+    per = MINUTES_PER_UNIT[allocated] // max(1, MINUTES_PER_UNIT[unit])
+    return -(-volume // per) if per else volume
+
+
+# -- reading the ledger and what is used of ceilings and allocations --------------------------------
+
+
+class SpendingQueries:
+    """Sums over the payments ledger (counts and sums only: no personal data leaves)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def ledger(self, year: int) -> list[tuple[str, str, str, int, int, int]]:
+        """(municipality, provider, law, entries, debit cents, credit cents) for payments in ``year``."""
+        p = t.PaymentRow
+        debit = func.sum(case((p.amount_cents > 0, p.amount_cents), else_=0))
+        credit = func.sum(case((p.amount_cents < 0, p.amount_cents), else_=0))
+        rows = self.session.execute(
+            select(p.municipality_code, p.provider_agb, p.law, func.count(), debit, credit)
+            .where(p.year == year)
+            .group_by(p.municipality_code, p.provider_agb, p.law)
+            .order_by(p.municipality_code, p.provider_agb, p.law)
+        )
+        return [(m, agb, law, int(n), int(d or 0), int(c or 0)) for m, agb, law, n, d, c in rows]
+
+    def used_by_provider_product(self, year: int) -> dict[tuple[str, str, str], int]:
+        """Paid cents per (provider, law, product code) in ``year``."""
+        p, line = t.PaymentRow, t.DeclarationLineRow
+        rows = self.session.execute(
+            select(p.provider_agb, p.law, line.product_code, func.sum(p.amount_cents))
+            .join(line, line.id == p.declaration_line_id)
+            .where(p.year == year)
+            .group_by(p.provider_agb, p.law, line.product_code)
+        )
+        return {(agb, law, code or ""): int(c or 0) for agb, law, code, c in rows}
+
+    def used_by_allocation(self, year: int) -> dict[tuple[str, str, int], int]:
+        """Paid cents per (municipality, law, allocation number) in ``year``."""
+        p, line = t.PaymentRow, t.DeclarationLineRow
+        rows = self.session.execute(
+            select(p.municipality_code, p.law, line.allocation_number, func.sum(p.amount_cents))
+            .join(line, line.id == p.declaration_line_id)
+            .where(p.year == year)
+            .group_by(p.municipality_code, p.law, line.allocation_number)
+        )
+        return {(m, law, int(n)): int(c or 0) for m, law, n, c in rows}
+
+    def notices(self, year: int) -> dict[tuple[str, str], list[int]]:
+        n = t.CeilingNoticeRow
+        found: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for kind, key, threshold in self.session.execute(
+            select(n.ceiling_kind, n.ceiling_key, n.threshold).where(n.year == year).order_by(n.threshold)
+        ):
+            found[kind, key].append(int(threshold))
+        return found
+
+    def allocations_in(
+        self, year: int, municipality_code: str | None, provider_agb: str | None
+    ) -> list[Allocation]:
+        """Allocations that run for part of ``year`` (no personal data is shown from them)."""
+        a = t.AllocationRow
+        query = select(a).where(
+            a.valid_from <= date(year, 12, 31), (a.valid_to.is_(None)) | (a.valid_to >= date(year, 1, 1))
+        )
+        if municipality_code:
+            query = query.where(a.municipality_code == municipality_code)
+        if provider_agb:
+            query = query.where(a.provider_agb == provider_agb)
+        return [
+            allocation_from_row(r)
+            for r in self.session.scalars(query.order_by(a.municipality_code, a.law, a.number))
+        ]
+
+    def tariffs(self) -> dict[str, TariffSchedule]:
+        """Tariff schedules per law."""
+        schedules: dict[str, TariffSchedule] = defaultdict(TariffSchedule)
+        products = {pid: (law, code) for pid, law, code in self.session.execute(
+            select(t.ProductRow.id, t.ProductRow.law, t.ProductRow.code))}  # fmt: skip
+        for pid, cents, start, end in self.session.execute(
+            select(
+                t.TariffRow.product_id, t.TariffRow.amount_cents, t.TariffRow.valid_from, t.TariffRow.valid_to
+            )
+        ):
+            law, code = products[pid]
+            schedules[law].add(Tariff(code, Money(cents), Period(start, end)))
+        return dict(schedules)
