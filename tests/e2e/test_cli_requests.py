@@ -237,8 +237,12 @@ def test_a_317_breaking_a_cross_message_rule_gets_only_a_318_with_its_code_and_c
                                              to_change=(more_hours(case, number=999_999_997),)),
         "backdated-not-from-start": lambda: verzoek(case, "VOW-357",
                                                     to_change=(more_hours(case, start=DAGTEKENING - timedelta(days=1)),)),
-        "reference-used": lambda: verzoek(case, "VOW-GRANT", to_change=(more_hours(case),)),
+        "reference-used": lambda: verzoek(case, "VOW-347", to_change=(more_hours(case),)),
     }[name]()  # fmt: skip
+    if code == "9347":  # the reference was used by an earlier request, refused (so not open, TR374)
+        _, first = send(store, tmp_path, verzoek(case, "VOW-347", unchanged=(a.number, *case.others),
+                                                 new=(new_product("OZR9"),)), "first.xml")  # fmt: skip
+        assert sorted(first) == ["WMO318", "WMO319"]
     before = allocations_of(store, case)
     requests_before = _count(store, t.AllocationRequestRow)
     _, out = send(store, tmp_path, data)
