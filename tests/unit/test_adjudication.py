@@ -95,7 +95,9 @@ def test_tr307_tr308_product_period_within_the_allocation():
 
 def test_tr319_within_one_declaration_period():
     assert a.tr319_within_declaration_period(line(), JAN) == ()
-    assert a.tr319_within_declaration_period(line(period=Period.month(2020, 12)), JAN) == ()  # an earlier month
+    assert (
+        a.tr319_within_declaration_period(line(period=Period.month(2020, 12)), JAN) == ()
+    )  # an earlier month
     assert a.tr319_within_declaration_period(line(period=Period.month(2021, 2)), JAN) == ("9319",)
     two_months = line(period=Period(date(2020, 12, 15), date(2021, 1, 15)))
     assert a.tr319_within_declaration_period(two_months, JAN) == ("9319",)
