@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 
+from zorginkoop.adapters.model_files import load_models
 from zorginkoop.demo.lekstroom import (
     FREE_PRACTITIONER_CEILING,
     OZR_CODES,
@@ -25,6 +26,7 @@ from zorginkoop.domain.financing import allocated_units
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.monitoring import ProviderSpend, concentration
 from zorginkoop.domain.periods import Period, age_on
+from zorginkoop.domain.product_models import ResultAreaMatrixModel
 
 MEMO_CLIENTS = {"0321": 363, "0353": 242, "0331": 66, "0356": 886, "1961": 320}
 MEMO_COST = {
@@ -84,9 +86,15 @@ def _figures(demo: DemoRegion) -> Figures:
     )
 
 
+def model_2022() -> ResultAreaMatrixModel:
+    model = load_models()["lekstroom-2022"]
+    assert isinstance(model, ResultAreaMatrixModel)
+    return model
+
+
 @pytest.fixture(scope="module")
 def demo() -> DemoRegion:
-    return build_lekstroom()
+    return build_lekstroom(model_2022=model_2022())
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +104,7 @@ def figures(demo: DemoRegion) -> Figures:
 
 @pytest.fixture(scope="module")
 def other_seed() -> DemoRegion:
-    return build_lekstroom(7)
+    return build_lekstroom(7, model_2022=model_2022())
 
 
 def _close(value: Money, euros: int, tolerance: float = 0.005) -> bool:
@@ -335,11 +343,44 @@ def test_providers_tariffs_and_contracts(demo: DemoRegion) -> None:
     assert all(c.ceiling for c in demo.contracts if c.framework_code.startswith("JW"))
 
 
+def test_the_2022_framework_agreement_holds_the_model_cells_for_most_providers(demo: DemoRegion) -> None:
+    model = model_2022()
+    (framework,) = [f for f in demo.frameworks if f.code == "WMO2022"]
+    assert (framework.procedure.value, framework.term.start, framework.term.initial_years) == (
+        "sociale-en-specifieke-diensten",
+        date(2022, 1, 1),
+        2,
+    )
+    assert framework.term.extensions == (1, 1)
+    assert [d.decide_by for d in framework.term.extension_calendar()] == [date(2023, 7, 1), date(2024, 7, 1)]
+    (lot,) = framework.lots
+    cells = {c.product_code: c for c in model.cells}
+    assert lot.product_codes == frozenset(cells) and len(cells) == 18
+    products = {p.code: p for p in demo.products if p.code in cells}
+    assert {
+        (p.law, p.category, p.unit.value, p.frequency.value, p.variant.value) for p in products.values()
+    } == {(Law.WMO, "02", "84", "4", "inspanningsgericht")}
+    schedule = TariffSchedule.of(demo.tariffs)
+    assert all(
+        schedule.tariff_on(code, date(2022, 6, 1)) == cell.monthly_tariff for code, cell in cells.items()
+    )
+    # award criteria: fewer providers than the 49 under OZR, every one of them contracted for every cell
+    awarded = {c.provider_agb for c in demo.contracts if c.framework_code == "WMO2022"}
+    wmo = {p.agb_code: p for p in demo.providers if Law.WMO in p.laws}
+    assert 30 <= len(awarded) <= 35 and awarded < set(wmo)
+    assert all(c.valid == framework.term.period for c in demo.contracts if c.framework_code == "WMO2022")
+    for code in MEMO_CLIENTS:
+        for group in WMO_TARGET_GROUPS:
+            assert any(wmo[a].serves(code, group) and not wmo[a].client_stop for a in awarded), (code, group)
+    # nothing runs under it: the care history stays 2018-2020
+    assert not any(a.product_code in cells for a in demo.allocations)
+
+
 # -- determinism -------------------------------------------------------------------------------
 
 
 def test_same_seed_same_region(demo: DemoRegion) -> None:
-    assert build_lekstroom() == demo
+    assert build_lekstroom(model_2022=model_2022()) == demo
 
 
 def test_other_seed_other_clients_same_figures(

@@ -19,6 +19,13 @@ smallest, the 27 with fewer than 7 clients). The way there:
 
 Earlier years (2018, 2019) and Jeugd are scaled to plausible yearly totals, not to the cent.
 Nothing is declared after December 2020; allocations do run into 2021.
+
+The region also holds the Lekstroom 2022 framework agreement (seed 001): the 18 cells of the
+``lekstroom-2022`` product model as products with their 2022 all-in monthly tariffs, one lot
+(individuele begeleiding), 2 years + 2 x 1 year from 2022-01-01, awarded to the OZR providers
+serving the most clients. The model is passed in (the caller reads its file), so the products
+and tariffs are the model's own and this module stays free of file access. Nothing runs under
+it yet: the care history stays 2018-2020.
 """
 
 from __future__ import annotations
@@ -48,6 +55,7 @@ from zorginkoop.domain.contracts import (
 from zorginkoop.domain.declarations import Declaration, DeclaredLine, LineOutcome, LineStatus
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import Period, add_months
+from zorginkoop.domain.product_models import ResultAreaMatrixModel
 from zorginkoop.domain.region import Municipality, Provider, Region
 
 # --------------------------------------------------------------------------------------------
@@ -776,11 +784,13 @@ def _shift_hours(candidates: Sequence[_Line], hours: int) -> int:
     return remaining * step
 
 
-def build_lekstroom(seed: int = 2020) -> DemoRegion:
+def build_lekstroom(seed: int = 2020, *, model_2022: ResultAreaMatrixModel) -> DemoRegion:
     """The Lekstroom demo region for ``seed``: same seed, same region, to the last object.
 
     The providers, catalogue and contracts do not depend on the seed; clients, their care and
     the declared volumes do, while the 2020 Wmo figures of the memo hold for every seed.
+    ``model_2022`` is the ``lekstroom-2022`` product model: its cells are the 2022 agreement's
+    products and tariffs.
     """
     region = Region(
         REGION_CODE, REGION_NAME, tuple(Municipality(code, name, n) for code, name, n in MUNICIPALITIES)
@@ -801,15 +811,18 @@ def build_lekstroom(seed: int = 2020) -> DemoRegion:
     _mark_rejections(gen)
     declarations, outcomes = _declarations(gen.lines)
     frameworks, contracts, ceilings = _contracts(plans, jeugd_groups, declarations, outcomes)
+    # after the care history, so the seed's random draws (and the memo figures) are untouched
+    products_2022, tariffs_2022 = _catalogue_2022(model_2022)
+    framework_2022, contracts_2022 = _framework_2022(model_2022, plans)
 
     providers = tuple(p.provider for p in plans) + tuple(p for g in jeugd_groups for p in g.providers)
     return DemoRegion(
         region=region,
         providers=providers,
-        products=products,
-        tariffs=tariffs,
-        frameworks=frameworks,
-        contracts=contracts,
+        products=products + products_2022,
+        tariffs=tariffs + tariffs_2022,
+        frameworks=(*frameworks, framework_2022),
+        contracts=contracts + contracts_2022,
         collective_ceilings=ceilings,
         clients=tuple(gen.clients),
         decisions=tuple(gen.decisions),
@@ -1204,3 +1217,77 @@ def _contracts(
         for year in TARIFF_YEARS
     )
     return tuple(frameworks), tuple(contracts), ceilings
+
+
+# --------------------------------------------------------------------------------------------
+# The 2022 framework agreement (seed 001: result areas, one lot, SAS procedure)
+# --------------------------------------------------------------------------------------------
+
+FRAMEWORK_2022 = "WMO2022"
+LOT_2022 = "IB"
+TERM_2022 = Term(date(2022, 1, 1), 2, extensions=(1, 1))
+"""Raamovereenkomst 2022: two years from 2022-01-01 plus twice a one-year extension option."""
+AWARDED_2022 = 32
+"""OZR providers awarded the 2022 agreement: those serving the most clients (the seed expects
+the number of providers to drop with award criteria), widened only to keep the offer covering."""
+
+
+def _catalogue_2022(model: ResultAreaMatrixModel) -> tuple[tuple[Product, ...], tuple[Tariff, ...]]:
+    """Every cell of the model as a product, coded as the model allocates (category, unit,
+    frequency, variant), with the cell's all-in monthly tariff for 2022."""
+    coding = model.info.allocation
+    bands = {b.id: b.label for b in model.bands}
+    products = tuple(
+        Product(
+            cell.product_code,
+            coding.law,
+            coding.category.value,
+            f"{model.rule_for(cell.support_type).label}, {bands[cell.band]}, intensiteit {cell.intensity.value}",
+            coding.unit,
+            coding.frequency,
+            model.info.financing_variant,
+        )
+        for cell in model.cells
+    )
+    year = Period.year(TERM_2022.start.year)
+    tariffs = tuple(
+        Tariff(cell.product_code, cell.monthly_tariff, year, note=f"all-in maandtarief {model.info.id}")
+        for cell in model.cells
+    )
+    return products, tariffs
+
+
+def _awarded_2022(plans: Sequence[WmoProviderPlan]) -> list[Provider]:
+    """The providers serving the most 2020 clients; then, for any municipality and Wmo target
+    group no open provider among them serves, the largest one that does (dekkend aanbod)."""
+    ranked = [p.provider for p in sorted(plans, key=lambda p: -p.clients_2020)]  # stable on ties
+    awarded = ranked[:AWARDED_2022]
+    for code in ALL_CODES:
+        for group in WMO_TARGET_GROUPS:
+            if not any(p.serves(code, group) and not p.client_stop for p in awarded):
+                awarded.append(next(p for p in ranked if p.serves(code, group) and not p.client_stop))
+    return awarded
+
+
+def _framework_2022(
+    model: ResultAreaMatrixModel, plans: Sequence[WmoProviderPlan]
+) -> tuple[FrameworkAgreement, tuple[Contract, ...]]:
+    # A provider must offer every cell (seed 001), so the one lot holds all of them.
+    lot = Lot(
+        LOT_2022,
+        "Individuele begeleiding in resultaatgebieden",
+        model.info.allocation.law,
+        frozenset(cell.product_code for cell in model.cells),
+    )
+    framework = FrameworkAgreement(
+        FRAMEWORK_2022,
+        "Raamovereenkomst Wmo begeleiding Lekstroom 2022",
+        ProcurementProcedure.SAS,
+        TERM_2022,
+        (lot,),
+    )
+    contracts = tuple(
+        Contract(f"WMO22-{i:03d}", provider.agb_code, FRAMEWORK_2022, LOT_2022, TERM_2022.period)
+        for i, provider in enumerate(_awarded_2022(plans), start=1)
+    )
+    return framework, contracts

@@ -11,8 +11,13 @@ from sqlalchemy import Engine
 
 from zorginkoop.adapters.db import session as db
 from zorginkoop.adapters.db.uow import UnitOfWork
+from zorginkoop.adapters.model_files import load_models
 from zorginkoop.demo.lekstroom import DemoRegion, build_lekstroom
 from zorginkoop.domain.declarations import LineOutcome
+from zorginkoop.domain.product_models import ResultAreaMatrixModel
+
+MODEL_2022 = "lekstroom-2022"
+"""The shipped product model whose cells are the 2022 agreement's products and tariffs."""
 
 OUTBOX_ON = date(2021, 1, 1)
 """The demo's 'today' for the exchange: its allocations running into 2021 wait as pending 301s."""
@@ -53,6 +58,14 @@ def prepare_store(engine: Engine, demo_region_code: str) -> None:
     db.upgrade(engine)
 
 
+def model_2022() -> ResultAreaMatrixModel:
+    """The shipped ``lekstroom-2022`` model (never a region's own copy: the demo is fixed)."""
+    model = load_models()[MODEL_2022]
+    if not isinstance(model, ResultAreaMatrixModel):
+        raise DemoError(f"the shipped model {MODEL_2022} is not a result-area matrix")
+    return model
+
+
 def _outcomes(demo: DemoRegion) -> dict[tuple[str, str], LineOutcome]:
     raw = demo.line_outcomes
     if isinstance(raw, Mapping):
@@ -64,7 +77,7 @@ def _outcomes(demo: DemoRegion) -> dict[tuple[str, str], LineOutcome]:
 def build_demo(engine: Engine, seed: int = 2020, progress: Progress | None = None) -> DemoSummary:
     """Generate the demo region for ``seed`` and store it; returns what was written."""
     report = progress or (lambda _step, _n: None)
-    demo = build_lekstroom(seed)
+    demo = build_lekstroom(seed, model_2022=model_2022())
     report("generated region", len(demo.clients))
     prepare_store(engine, demo.region.code)
     with UnitOfWork(engine, actor="zorginkoop demo") as uow:
