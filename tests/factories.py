@@ -8,6 +8,7 @@ from datetime import date, datetime
 from zorginkoop.domain.care import Allocation, Client, Gender
 from zorginkoop.domain.catalogue import Product, Tariff
 from zorginkoop.domain.codes import FinancingVariant, Frequency, Law, TargetGroup, Unit
+from zorginkoop.domain.contracts import Contract, FrameworkAgreement, Lot, ProcurementProcedure, Term
 from zorginkoop.domain.declarations import Declaration, DeclaredLine, LineOutcome, LineStatus
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import Period
@@ -123,4 +124,19 @@ def load_tiny_region(uow) -> None:  # type: ignore[no-untyped-def]
     uow.clients.add_all(CLIENTS)
     uow.allocations.add_all(ALLOCATIONS)
     uow.declarations.add_processed(DECLARATIONS, OUTCOMES)
+    uow.commit()
+
+
+def contract_tiny_provider(uow, agb: str = ALFA, start: date = date(2020, 1, 1)) -> None:  # type: ignore[no-untyped-def]
+    """A framework with one lot holding PRODUCT and a contract for ``agb`` from ``start``: an
+    allocation goes only to a provider contracted for its product. Call after load_tiny_region."""
+    from sqlalchemy import select
+
+    from zorginkoop.adapters.db import tables as t
+
+    pid = uow.session.scalar(select(t.ProductRow.id).where(t.ProductRow.code == PRODUCT.code))
+    lot = Lot("L1", "Begeleiding", Law.WMO, frozenset({PRODUCT.code}))
+    framework = FrameworkAgreement("FW", "Wmo", ProcurementProcedure.SAS, Term(start, 4), (lot,))
+    uow.contracts.add_frameworks([framework], {PRODUCT.code: pid})
+    uow.contracts.add_contracts([Contract("C1", agb, "FW", "L1", Period(start, None))])
     uow.commit()

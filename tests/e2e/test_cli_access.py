@@ -107,6 +107,26 @@ def assert_valid_301(content: bytes) -> None:
     assert validate_with_xsd(content, WMO_XSD) == []
 
 
+def contracted_for(store: str, product: str, day: date, framework: str | None = None) -> set[str]:
+    """AGB codes with a contract valid on ``day`` for a lot holding ``product``, read straight from the tables."""
+    query = (
+        select(t.ContractRow.provider_agb)
+        .join(t.LotProductRow, (t.LotProductRow.framework_code == t.ContractRow.framework_code)
+              & (t.LotProductRow.lot_code == t.ContractRow.lot_code))
+        .join(t.ProductRow, t.ProductRow.id == t.LotProductRow.product_id)
+        .where(t.ProductRow.code == product, t.ContractRow.valid_from <= day,
+               (t.ContractRow.valid_to.is_(None)) | (t.ContractRow.valid_to >= day))
+    )  # fmt: skip
+    if framework is not None:
+        query = query.where(t.ContractRow.framework_code == framework)
+    engine = make_engine(store)
+    try:
+        with engine.connect() as connection:
+            return set(connection.scalars(query))
+    finally:
+        engine.dispose()
+
+
 def providers_in(store: str) -> dict[str, Any]:
     engine = make_engine(store)
     try:
@@ -219,10 +239,75 @@ def test_a_decision_with_the_2022_model_is_allocated_with_its_matrix_product(cli
                            "json"))  # fmt: skip
     assert (decision["product"], decision["total_budget_eur"]) == ("02O11", "3540.00")
     assert decision["evaluations"] == "2022-06-30 evaluatie maand 6, 2022-12-31 eindevaluatie"
-    listed = as_json(cli("access", "providers", "-m", HOUTEN, "--format", "json"))
+    listed = as_json(cli("access", "allocate", decision["decision"], "-m", HOUTEN, "--model", "lekstroom-2022",
+                         "--format", "json"))  # fmt: skip
     allocated = as_json(cli("access", "allocate", decision["decision"], "-m", HOUTEN, "--model", "lekstroom-2022",
                             "--provider", listed[0]["agb"], "--format", "json"))  # fmt: skip
     assert (allocated["product"], allocated["unit"], allocated["frequency"]) == ("02O11", "84", "4")
+    assert_valid_301(outbox_301(store, allocated["message"]))
+
+
+def test_a_2022_decision_lists_and_allocates_only_providers_contracted_under_the_2022_agreement(
+    cli: Cli, store: str
+) -> None:
+    decision = as_json(cli("access", "decide", "lekstroom-2022", "--bsn", adult_of(store, HOUTEN, offset=4), "-m",
+                           HOUTEN, "--start", "2022-02-01", "--months", "12", "--areas",
+                           "zelfzorg-gezondheid,regelvermogen-structuur,sociaal-functioneren", "--type", "behouden",
+                           "--format", "json"))  # fmt: skip
+    assert decision["product"] == "02B21"
+    contracted_2022 = contracted_for(store, "02B21", date(2022, 2, 1), "WMO2022")
+    providers = providers_in(store)
+    wmo = {a for a, p in providers.items() if Law.WMO in p.laws}
+    assert 30 <= len(contracted_2022) < len(wmo)  # the award left some OZR providers out
+    listed = {p["agb"] for p in as_json(cli("access", "allocate", decision["decision"], "-m", HOUTEN, "--model",
+                                             "lekstroom-2022", "--format", "json"))}  # fmt: skip
+    assert listed and listed <= contracted_2022
+    # exactly the contracted ones that serve Houten, are open and have room (nobody is in care in 2022 yet)
+    assert listed == {
+        a for a in contracted_2022 if providers[a].serves(HOUTEN) and not providers[a].client_stop
+    }
+    assert listed == {p["agb"] for p in as_json(cli("access", "providers", "-m", HOUTEN, "--on", "2022-02-01",
+                                                     "--product", "02B21", "--format", "json"))}  # fmt: skip
+
+    # a provider that serves Houten, is open and held an OZR contract, but was not awarded 2022
+    left_out = next(a for a in sorted(wmo - contracted_2022)
+                    if providers[a].serves(HOUTEN) and not providers[a].client_stop)  # fmt: skip
+    before = scalar(store, select(func.count()).select_from(t.AllocationRow))
+    refused(cli("access", "allocate", decision["decision"], "-m", HOUTEN, "--model", "lekstroom-2022",
+                "--provider", left_out), left_out, "no contract", "2022-02-01", "02B21", "without --provider")  # fmt: skip
+    assert scalar(store, select(func.count()).select_from(t.AllocationRow)) == before
+    allocated = as_json(cli("access", "allocate", decision["decision"], "-m", HOUTEN, "--model", "lekstroom-2022",
+                            "--provider", sorted(listed)[0], "--format", "json"))  # fmt: skip
+    assert (allocated["product"], allocated["start"]) == ("02B21", "2022-02-01")
+
+
+def test_a_2022_decision_starting_before_the_model_is_in_force_is_refused(cli: Cli, store: str) -> None:
+    before = scalar(store, select(func.count()).select_from(t.DecisionRow))
+    refused(cli("access", "decide", "lekstroom-2022", "--bsn", adult_of(store, HOUTEN, offset=5), "-m", HOUTEN,
+                "--start", "2021-06-01", "--months", "12", "--areas", "zelfzorg-gezondheid", "--type", "ontwikkelen"),
+            "intake refused", "lekstroom-2022", "2022-01-01", "2021-06-01")  # fmt: skip
+    assert scalar(store, select(func.count()).select_from(t.DecisionRow)) == before
+
+
+def test_an_ozr_decision_in_2021_still_goes_to_a_provider_under_the_ozr_contracts(
+    cli: Cli, store: str
+) -> None:
+    decision = as_json(cli("access", "decide", "lekstroom-ozr", "--bsn", adult_of(store, HOUTEN, offset=5), "-m",
+                           HOUTEN, "--start", "2021-03-01", "--months", "6", "--product", "OZR2", "--hours", "2",
+                           "--format", "json"))  # fmt: skip
+    listed = as_json(cli("access", "allocate", decision["decision"], "-m", HOUTEN, "--model", "lekstroom-ozr",
+                         "--format", "json"))  # fmt: skip
+    # the OZR contracts run through 2021, so providers left out of 2022 are still listed
+    ozr = contracted_for(store, "OZR2", date(2021, 3, 1), "WMO2015")
+    assert listed and {p["agb"] for p in listed} <= ozr
+    assert {p["agb"] for p in listed} - contracted_for(store, "02B21", date(2022, 2, 1), "WMO2022")
+    allocated = as_json(cli("access", "allocate", decision["decision"], "-m", HOUTEN, "--model", "lekstroom-ozr",
+                            "--provider", listed[0]["agb"], "--format", "json"))  # fmt: skip
+    assert (allocated["product"], allocated["start"], allocated["end"]) == (
+        "OZR2",
+        "2021-03-01",
+        "2021-08-31",
+    )
     assert_valid_301(outbox_301(store, allocated["message"]))
 
 
@@ -242,16 +327,18 @@ def test_the_providers_listed_are_exactly_the_eligible_ones_for_the_municipality
 
 
 def test_allocate_without_provider_lists_jeugd_providers_for_a_jeugd_decision(cli: Cli, store: str) -> None:
-    jeugd_decision, starts = scalar_row(store, select(t.DecisionRow.id, t.DecisionRow.valid_from).where(
+    jeugd_decision, starts, product = scalar_row(store, select(
+        t.DecisionRow.id, t.DecisionRow.valid_from, t.DecisionRow.product_code).where(
         t.DecisionRow.municipality_code == HOUTEN, t.DecisionRow.law == "jeugd").limit(1))  # fmt: skip
     listed = as_json(cli("access", "allocate", jeugd_decision, "-m", HOUTEN, "--model", "lekstroom-ozr",
                          "--format", "json"))  # fmt: skip
     providers = providers_in(store)
     assert listed and all(Law.JEUGD in providers[p["agb"]].laws for p in listed)
-    # capacity is judged on the day the decision's care begins
+    # capacity and contract are judged on the day the decision's care begins, for its product
     same_day = as_json(cli("access", "providers", "-m", HOUTEN, "--law", "jeugd", "--on", starts.isoformat(),
-                           "--format", "json"))  # fmt: skip
+                           "--product", product, "--format", "json"))  # fmt: skip
     assert {p["agb"] for p in listed} == {p["agb"] for p in same_day}
+    assert {p["agb"] for p in listed} <= contracted_for(store, product, starts)
 
 
 def test_a_provider_on_client_stop_or_not_serving_the_municipality_is_refused(cli: Cli, store: str) -> None:

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from tests.conftest import _empty_all_tables
-from tests.factories import ALFA, BSN_A, HOUTEN, load_tiny_region
+from tests.factories import ALFA, BSN_A, HOUTEN, contract_tiny_provider, load_tiny_region
 from zorginkoop.adapters.db import tables as t
 from zorginkoop.adapters.db.exchange import ClientContact
 from zorginkoop.adapters.db.uow import UnitOfWork
@@ -32,6 +32,8 @@ def test_concurrent_allocations_in_one_municipality_get_distinct_numbers_without
     _empty_all_tables(engine)
     with UnitOfWork(engine) as uow:
         load_tiny_region(uow)
+    with UnitOfWork(engine) as uow:
+        contract_tiny_provider(uow)
     with UnitOfWork(engine) as uow:
         uow.workflow.add_contacts({BSN_A: ClientContact("Dorpsstraat", 12, "3991AB", "Houten")})
         uow.commit()

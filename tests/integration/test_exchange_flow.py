@@ -37,7 +37,7 @@ def _setup(engine: Engine) -> None:
             t.FrameworkAgreementRow(
                 code="FW",
                 name="Wmo",
-                procedure="sas",
+                procedure="sociale-en-specifieke-diensten",
                 term_start=date(2020, 1, 1),
                 initial_years=4,
                 extensions="",
@@ -52,8 +52,8 @@ def _setup(engine: Engine) -> None:
                 code="L1",
                 name="Begeleiding",
                 law="wmo",
-                kind="k",
-                tariff_basis="b",
+                kind="alleen-prijs",
+                tariff_basis="regionaal-tarief",
                 reference_percentage=None,
             )
         )

@@ -140,11 +140,12 @@ def decide(
 
 
 def _provider_rows(
-    engine: Any, municipality: str, law: Law, target_group: TargetGroup | None, on: date
+    engine: Any, municipality: str, law: Law, target_group: TargetGroup | None, on: date, product: str | None
 ) -> list[dict[str, Any]]:
     matches = workflow.providers_for(
-        UnitOfWork(engine, Scope.municipality(municipality)), municipality, law, target_group, on
-    )
+        UnitOfWork(engine, Scope.municipality(municipality)), municipality, law, target_group, on,
+        product_code=product,
+    )  # fmt: skip
     return [_match_row(m) for m in matches]
 
 
@@ -170,6 +171,9 @@ def providers(
     municipality: str = MUNICIPALITY,
     law: str = typer.Option("wmo", "--law"),
     target_group: str | None = typer.Option(None, "--target-group"),
+    product: str | None = typer.Option(
+        None, "--product", help="only providers contracted for this product code on --on"
+    ),
     on: str | None = ON,
     db: str | None = DB_OPTION,
     fmt: OutputFormat = FORMAT_OPTION,
@@ -177,7 +181,7 @@ def providers(
     """Providers eligible for an allocation, shortest waiting time first."""
     engine = engine_for(db)
     with store_errors():
-        rows = _provider_rows(engine, municipality, _law(law), _target(target_group), _day(on))
+        rows = _provider_rows(engine, municipality, _law(law), _target(target_group), _day(on), product)
     render(rows, PROVIDER_COLUMNS, fmt, title="Eligible providers")
 
 

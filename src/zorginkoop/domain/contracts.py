@@ -14,6 +14,7 @@ national contract standard's spending-room article asks for a notice at 70% and 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -132,7 +133,9 @@ class Term:
         """The term with its next extension option used."""
         if self.extensions_used >= len(self.extensions):
             raise ContractError("no extension option left")
-        return Term(self.start, self.initial_years, self.extensions, self.notice_months, self.extensions_used + 1)
+        return Term(
+            self.start, self.initial_years, self.extensions, self.notice_months, self.extensions_used + 1
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +187,34 @@ class Contract:
     ceiling_policy: CeilingPolicy = CeilingPolicy.SIGNAL
     volume_clients: int | None = None
     """For price-and-volume agreements: the agreed number of clients a year."""
+
+
+def contracted_providers(
+    contracts: Iterable[Contract],
+    frameworks: Iterable[FrameworkAgreement],
+    law: Law,
+    product_code: str,
+    day: date,
+) -> set[str]:
+    """AGB codes of the providers holding a contract valid on ``day`` (both ends of the contract
+    included) for a lot of ``law`` whose product set contains ``product_code``.
+
+    The one contract rule behind allocating (a consultant may only choose a contracted provider)
+    and the granting policy for 315/317 (else WJ759 3, geen contract). A product code is unique
+    within a law, not across laws, hence ``law``.
+    """
+    lots = {(fw.code, lot.code): lot for fw in frameworks for lot in fw.lots}
+    contracted: set[str] = set()
+    for contract in contracts:
+        lot = lots.get((contract.framework_code, contract.lot_code))
+        if (
+            lot is not None
+            and lot.law is law
+            and product_code in lot.product_codes
+            and contract.valid.contains(day)
+        ):
+            contracted.add(contract.provider_agb)
+    return contracted
 
 
 @dataclass(frozen=True, slots=True)

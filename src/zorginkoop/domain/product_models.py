@@ -89,6 +89,8 @@ class RefusalReason(str, Enum):
     UNKNOWN_MODULE = "unknown-module"
     DUPLICATE_MODULE = "duplicate-module"
     NO_RESULTS = "no-results"
+    START_BEFORE_MODEL_VALID = "start-before-model-valid"
+    START_AFTER_MODEL_VALID = "start-after-model-valid"
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +219,31 @@ class ModelInfo:
                 f"unit {self.allocation.unit.value} ({self.allocation.unit.label}) is not allowed for "
                 f"{self.financing_variant.value} allocations (allowed: {names})",
             )
+
+
+def check_model_valid_on(info: ModelInfo, start: date) -> None:
+    """Refuse a decision starting outside the model's ``valid_from``/``valid_until`` (both
+    included): a decision is taken under the framework in force when the care begins.
+
+    Not part of :func:`evaluate`: a simulation or a shadow run weighs today's intakes with a
+    model that is not in force yet, which is exactly what it is for.
+    """
+    if start < info.valid_from:
+        raise IntakeRefused(
+            RefusalReason.START_BEFORE_MODEL_VALID,
+            f"Model {info.id} geldt pas vanaf {info.valid_from.isoformat()}; de beschikking begint "
+            f"op {start.isoformat()}. Kies een latere startdatum of een model dat dan geldt.",
+            f"model {info.id} is valid from {info.valid_from.isoformat()}, the decision starts "
+            f"{start.isoformat()}; choose a later start or a model valid on that day",
+        )
+    if info.valid_until is not None and start > info.valid_until:
+        raise IntakeRefused(
+            RefusalReason.START_AFTER_MODEL_VALID,
+            f"Model {info.id} geldt tot en met {info.valid_until.isoformat()}; de beschikking begint "
+            f"op {start.isoformat()}. Kies een model dat dan geldt.",
+            f"model {info.id} is valid until {info.valid_until.isoformat()}, the decision starts "
+            f"{start.isoformat()}; choose a model valid on that day",
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ a client stop, capacity and waiting time.
 from __future__ import annotations
 
 import re
+from collections.abc import Set
 from dataclasses import dataclass, field
 
 from zorginkoop.domain.codes import Law, TargetGroup
@@ -120,13 +121,20 @@ def eligible_providers(
     target_group: TargetGroup | None,
     law: Law,
     clients_in_care: dict[str, int],
+    *,
+    contracted: Set[str] | None = None,
 ) -> list[ProviderMatch]:
     """Providers that serve the municipality and target group under ``law``, are not on client
-    stop and have capacity; shortest waiting time first, then fewest clients, then name."""
+    stop and have capacity; shortest waiting time first, then fewest clients, then name.
+
+    ``contracted`` narrows them to the AGB codes contracted for the product on the day care
+    begins (``domain.contracts.contracted_providers``); None when no product is asked for.
+    """
     matches = [
         ProviderMatch(p, clients_in_care.get(p.agb_code, 0))
         for p in providers
         if law in p.laws
+        and (contracted is None or p.agb_code in contracted)
         and p.serves(municipality_code, target_group)
         and p.has_room(clients_in_care.get(p.agb_code, 0))
     ]

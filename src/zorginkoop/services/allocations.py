@@ -25,8 +25,9 @@ from zorginkoop.domain.allocating import (
 from zorginkoop.domain.care import Allocation, CareError, Client, Decision, check_bsn
 from zorginkoop.domain.codes import ChangeReason, Law, TargetGroup
 from zorginkoop.domain.contact import check_address
+from zorginkoop.domain.contracts import contracted_providers
 from zorginkoop.domain.exchange import file_name, identification
-from zorginkoop.domain.product_models import Indication, Intake, ProductModel, evaluate
+from zorginkoop.domain.product_models import Indication, Intake, ProductModel, check_model_valid_on, evaluate
 from zorginkoop.domain.region import ProviderMatch, eligible_providers
 
 
@@ -60,7 +61,9 @@ def decide(
     start: date,
     decided_on: date,
 ) -> DecisionResult:
-    """Record a decision (beschikking) for an inhabitant from the model's indication."""
+    """Record a decision (beschikking) for an inhabitant from the model's indication; refused
+    (IntakeRefused) when the model is not in force on the start date."""
+    check_model_valid_on(model.info, start)
     indication = evaluate(model, intake)
     with uow:
         client = uow.clients.get(client_bsn, purpose="beschikking")
@@ -81,32 +84,46 @@ def decide(
     return DecisionResult(decision, indication)
 
 
+def _contracted(uow: UnitOfWork, law: Law, product_code: str, on: date) -> set[str]:
+    """AGB codes contracted on ``on`` for a lot with the product (inside the caller's unit of work)."""
+    return contracted_providers(uow.contracts.contracts(), uow.contracts.frameworks(), law, product_code, on)
+
+
 def providers_for(
-    uow: UnitOfWork, municipality_code: str, law: Law, target_group: TargetGroup | None, on: date
+    uow: UnitOfWork,
+    municipality_code: str,
+    law: Law,
+    target_group: TargetGroup | None,
+    on: date,
+    *,
+    product_code: str | None = None,
 ) -> list[ProviderMatch]:
     """Providers the consultant may choose: serving the municipality and target group under the
-    law, not on client stop, with room; with their waiting time (no personal data read)."""
+    law, not on client stop, with room, and (when a product is given) contracted for it on
+    ``on``; with their waiting time (no personal data read)."""
     with uow:
         providers = uow.providers.all()
         in_care = uow.workflow.clients_in_care(on)
-    return eligible_providers(providers, municipality_code, target_group, law, in_care)
+        contracted = None if product_code is None else _contracted(uow, law, product_code, on)
+    return eligible_providers(providers, municipality_code, target_group, law, in_care, contracted=contracted)
 
 
 def providers_for_decision(
     uow: UnitOfWork, decision_id: str, target_group: TargetGroup | None
 ) -> tuple[Decision, list[ProviderMatch]]:
     """The providers eligible for a decision: under the decision's own law (a Jeugd decision
-    goes to a Jeugd provider) in the decision's municipality, with room on the day the care
-    begins. The decision read is logged."""
+    goes to a Jeugd provider) in the decision's municipality, contracted for the decision's
+    product and with room on the day the care begins. The decision read is logged."""
     with uow:
         decision = uow.workflow.decision(decision_id, purpose="keuze aanbieder")
         if decision is None:
             raise WorkflowError(f"no decision {decision_id!r} in scope {uow.scope}")
         providers = uow.providers.all()
         in_care = uow.workflow.clients_in_care(decision.valid.start)
+        contracted = _contracted(uow, decision.law, decision.product_code, decision.valid.start)
         uow.commit()  # the processing log row
     return decision, eligible_providers(
-        providers, decision.municipality_code, target_group, decision.law, in_care
+        providers, decision.municipality_code, target_group, decision.law, in_care, contracted=contracted
     )
 
 
@@ -161,8 +178,17 @@ def allocate(
             raise WorkflowError(
                 f"decision {decision_id} was made with model {decision.model_id}, not {model.info.id}"
             )
+        start = decision.valid.start
+        # a consultant may only choose a provider contracted for the product when care begins
+        if provider_agb not in _contracted(uow, decision.law, decision.product_code, start):
+            raise WorkflowError(
+                f"provider {provider_agb} holds no contract valid on {start.isoformat()} for a lot with "
+                f"product {decision.product_code} ({decision.law.value}); choose a contracted provider: run "
+                f"`zorginkoop access allocate {decision_id} -m {decision.municipality_code} "
+                f"--model {model.info.id}` without --provider"
+            )
         # capacity is judged on the day the care begins: who else is in care then
-        in_care = uow.workflow.clients_in_care(decision.valid.start)
+        in_care = uow.workflow.clients_in_care(start)
         eligible = {
             m.provider.agb_code
             for m in eligible_providers(

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, aliased
 
 from zorginkoop.adapters.db import tables as t
 from zorginkoop.adapters.db.repositories import (
+    ContractRepository,
     ProcessingLog,
     _client,
     allocation_from_row,
@@ -30,6 +31,7 @@ from zorginkoop.adapters.db.repositories import (
 from zorginkoop.domain.access import Scope, ScopeKind
 from zorginkoop.domain.care import Allocation, Client, Decision, EvaluationMoment
 from zorginkoop.domain.codes import Law
+from zorginkoop.domain.contracts import contracted_providers
 from zorginkoop.domain.delivery import DeliveryEvent, DeliveryKind
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import Period
@@ -564,27 +566,12 @@ class WorkflowRepository:
         )
 
     def contracted(self, provider_agb: str, law: Law, product_code: str, on: date) -> bool:
-        """The provider holds a contract on ``on`` for a lot that includes the product."""
-        found = self.session.scalar(
-            select(func.count())
-            .select_from(t.ContractRow)
-            .join(
-                t.LotProductRow,
-                and_(
-                    t.LotProductRow.framework_code == t.ContractRow.framework_code,
-                    t.LotProductRow.lot_code == t.ContractRow.lot_code,
-                ),
-            )
-            .join(t.ProductRow, t.ProductRow.id == t.LotProductRow.product_id)
-            .where(
-                t.ContractRow.provider_agb == provider_agb,
-                t.ProductRow.law == law.value,
-                t.ProductRow.code == product_code,
-                t.ContractRow.valid_from <= on,
-                or_(t.ContractRow.valid_to.is_(None), t.ContractRow.valid_to >= on),
-            )
+        """The provider holds a contract on ``on`` for a lot that includes the product (the rule
+        is the domain's ``contracted_providers``; this only reads the contracts)."""
+        repo = ContractRepository(self.session)
+        return provider_agb in contracted_providers(
+            repo.contracts(provider_agb), repo.frameworks(), law, product_code, on
         )
-        return bool(found)
 
     def product_category(self, law: Law, product_code: str) -> str | None:
         return self.session.scalar(
