@@ -15,7 +15,8 @@ Granting policy (automatic, documented in the README):
 3. every requested product has a code that exists in the region's catalogue for the law,
    else refused 4 (past niet binnen contract);
 4. the provider serves the municipality and holds a contract on the start date for a lot with
-   that product, else refused 3 (geen contract);
+   that product (the rule of ``domain.contracts.contracted_providers``, as for an allocation),
+   else refused 3 (geen contract);
 5. a request without a product code (category only) is put in onderzoek (2): a consultant decides;
 6. so is a request for a client whose address is not on file: the granting 301 must carry it
    (TR061), so the consultant records it first (``zorginkoop access client``).
