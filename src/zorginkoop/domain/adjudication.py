@@ -21,10 +21,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from zorginkoop.domain.care import Allocation
-from zorginkoop.domain.codes import CRISIS_CATEGORIES, ChangeReason, Unit
-from zorginkoop.domain.contracts import CeilingPolicy, CeilingUse
+from zorginkoop.domain.codes import CRISIS_CATEGORIES, ChangeReason, Frequency, Unit
+from zorginkoop.domain.contracts import NOTICE_THRESHOLDS, CeilingPolicy, CeilingUse
 from zorginkoop.domain.declarations import DebitCredit, DeclaredLine, LineOutcome, LineStatus
 from zorginkoop.domain.financing import MINUTES_PER_UNIT, allocated_units
 from zorginkoop.domain.money import Money, round_to_cents
@@ -32,6 +33,7 @@ from zorginkoop.domain.periods import Period
 
 Codes = tuple[str, ...]
 OK: Codes = ()
+_ZERO = Money(0)
 
 CEILING_CODE = "9369"
 """WJ001 code for a line refused because a ceiling with policy REFUSE would be passed.
@@ -138,14 +140,20 @@ def _in_unit(units: int, allocated: Unit, declared: Unit) -> int:
     return units * MINUTES_PER_UNIT[allocated] // MINUTES_PER_UNIT[declared]
 
 
+@lru_cache(maxsize=65536)
+def _units_within(volume: int, frequency: Frequency, valid: Period, period: Period) -> int:
+    # Lines of one month share their window with many allocations: computed once per shape.
+    window = valid.intersection(period)
+    if window is None or window.end is None:
+        return 0
+    return allocated_units(volume, frequency, window)
+
+
 def volume_allowed_in(line: DeclaredLine, allocation: Allocation) -> int | None:
     """The volume the allocation allows within the line's ProductPeriode, in the line's unit."""
     if allocation.volume is None or allocation.frequency is None or allocation.unit is None:
         return None
-    window = allocation.valid.intersection(line.period)
-    if window is None or window.end is None:
-        return 0
-    units = allocated_units(allocation.volume, allocation.frequency, window)
+    units = _units_within(allocation.volume, allocation.frequency, allocation.valid, line.period)
     return _in_unit(units, allocation.unit, line.unit)
 
 
@@ -155,7 +163,7 @@ def volume_allowed_total(allocation: Allocation, unit: Unit) -> int | None:
         return None
     if allocation.valid.end is None:
         return None  # an open allocation (per month or per day) has no total to exceed
-    units = allocated_units(allocation.volume, allocation.frequency, allocation.valid)
+    units = _units_within(allocation.volume, allocation.frequency, allocation.valid, allocation.valid)
     return _in_unit(units, allocation.unit, unit)
 
 
@@ -299,6 +307,13 @@ class Notice:
     threshold: int
 
 
+def thresholds_crossed(ceiling: Money, before: int, after: int) -> tuple[int, ...]:
+    """Notice thresholds (70%, 100%) passed when use goes from ``before`` to ``after`` cents;
+    the same as ``CeilingUse.crossed_by`` in whole-number arithmetic (once per approved line)."""
+    c = ceiling.cents
+    return tuple(t for t in NOTICE_THRESHOLDS if before * 100 < c * t <= after * 100)
+
+
 def ceiling_check(amount: Money, ceilings: Sequence[CeilingState], crisis: bool) -> Codes:
     """Refuse (9369, :data:`CEILING_CODE`) when approving ``amount`` passes a ceiling whose policy
     is REFUSE. Crisis care (product.crisis, CRISIS_CATEGORIES) is always paid; credits always pass."""
@@ -360,7 +375,7 @@ class Adjudicator:
     def __init__(self, facts: DeclarationFacts) -> None:
         self.facts = facts
         self.seen: set[str] = set()
-        self.approved_here: dict[str, PriorLine] = {}
+        self.approved_here: dict[str, DeclaredLine] = {}
         self.notices: list[Notice] = []
         self.volume_used: defaultdict[int, int] = defaultdict(int, facts.volume_used)
         self.amount_used: defaultdict[int, Money] = defaultdict(Money.zero, facts.amount_used)
@@ -372,7 +387,8 @@ class Adjudicator:
         codes += tr314_reference_unique(line, f.prior) or tr314_reference_unique(line, self.seen)
         if line.debit_credit is DebitCredit.CREDIT:
             previous = line.previous_reference or ""
-            debit = self.approved_here.get(previous) or f.prior.get(previous)
+            here = self.approved_here.get(previous)
+            debit = PriorLine(here.reference, True, here.debit_credit) if here else f.prior.get(previous)
             codes += tr323_credit_has_debit(line, debit) or tr390_single_credit(line, f.credited)
         codes += tr319_within_declaration_period(line, f.declaration_period)
         allocation = f.allocations.get(line.allocation_number)
@@ -398,7 +414,7 @@ class Adjudicator:
                 _in_unit(self.volume_used[line.allocation_number], allocation.unit or line.unit, line.unit),
             )
             codes += tr369_budget(line, allocation, self.amount_used[line.allocation_number])
-        return tuple(dict.fromkeys(codes))
+        return tuple(dict.fromkeys(codes)) if codes else OK
 
     def judge(self, line: DeclaredLine) -> LineOutcome:
         """The outcome of one line; an approved line updates the running sums and ceilings."""
@@ -412,11 +428,9 @@ class Adjudicator:
                 line.signed_amount, states, is_crisis(line, bool(product and product.crisis))
             )
         if codes:
-            return LineOutcome(line.reference, LineStatus.REJECTED, Money.zero(), codes)
+            return LineOutcome(line.reference, LineStatus.REJECTED, _ZERO, codes)
         self._book(line, states)
-        self.approved_here[line.reference] = PriorLine(
-            line.reference, True, line.debit_credit, line.previous_reference
-        )
+        self.approved_here[line.reference] = line
         return LineOutcome(line.reference, LineStatus.APPROVED, line.signed_amount)
 
     def _book(self, line: DeclaredLine, states: Sequence[CeilingState]) -> None:
@@ -425,8 +439,8 @@ class Adjudicator:
         allocation = f.allocations[line.allocation_number]
         volume = line.volume
         if (
-            allocation.unit is not None
-            and line.unit != allocation.unit
+            line.unit != allocation.unit
+            and allocation.unit is not None
             and line.unit in MINUTES_PER_UNIT
             and allocation.unit in MINUTES_PER_UNIT
         ):
@@ -442,6 +456,9 @@ class Adjudicator:
             f.open_debits.discard(debit_key(line))
         self.amount_used[line.allocation_number] += signed
         for state in states:
-            before = state.use
-            state.used = state.used + signed
-            self.notices.extend(Notice(state.key, t) for t in before.crossed_by(signed))
+            before = state.used.cents
+            after = before + signed.cents
+            state.used = Money(after)
+            crossed = thresholds_crossed(state.ceiling, before, after)
+            if crossed:
+                self.notices.extend(Notice(state.key, t) for t in crossed)

@@ -42,6 +42,12 @@ from zorginkoop.domain.periods import Period
 
 DUPLICATE_REFERENCE = "8021"
 """A line rejected with 8021 (TR314) is answered in the 325 but not stored: its reference is taken."""
+INSERT_CHUNK = 10_000
+LINE_COLUMNS = (
+    "declaration_id", "reference", "client_bsn", "allocation_number", "provider_agb", "municipality_code", "law",
+    "category", "product_code", "period_start", "period_end", "volume", "unit", "tariff_cents", "amount_cents",
+    "debit_credit", "previous_reference", "status", "granted_cents", "return_codes",
+)  # fmt: skip
 IN_CHUNK = 900
 """Values per ``IN (...)`` list: well below SQLite's limit on bound parameters."""
 
@@ -153,15 +159,17 @@ class DeclarationStore:
         s = self.session
         numbers = sorted({line.allocation_number for line in lines})
         allocations: dict[int, Allocation] = {}
+        table = t.AllocationRow.__table__
         for chunk in _chunked(numbers):
-            for row in s.scalars(
-                select(t.AllocationRow).where(
-                    t.AllocationRow.municipality_code == municipality_code,
-                    t.AllocationRow.law == law.value,
-                    t.AllocationRow.number.in_(chunk),
+            # Core rows, no ORM identity map: a big provider has 10,000 allocations in one file
+            for row in s.connection().execute(
+                select(table).where(
+                    table.c.municipality_code == municipality_code,
+                    table.c.law == law.value,
+                    table.c.number.in_(chunk),
                 )
             ):
-                allocations[row.number] = allocation_from_row(row)
+                allocations[row.number] = allocation_from_row(row)  # type: ignore[arg-type]
 
         products: dict[str, ProductFacts] = {}
         product_ids: dict[int, str] = {}
@@ -428,23 +436,25 @@ class DeclarationStore:
                 .returning(t.DeclarationRow.id)
             ).scalar_one()
         )  # fmt: skip
-        rows = []
-        for line, result in zip(lines, outcomes, strict=True):
-            if DUPLICATE_REFERENCE in result.return_codes:
-                continue  # the reference belongs to the line declared first; the 325 answers this one
-            rows.append({
-                "declaration_id": declaration_id, "reference": line.reference, "client_bsn": line.client_bsn,
-                "allocation_number": line.allocation_number, "provider_agb": line.provider_agb,
-                "municipality_code": line.municipality_code, "law": line.law.value, "category": line.category,
-                "product_code": line.product_code, "period_start": line.period.start,
-                "period_end": line.period.end, "volume": line.volume, "unit": line.unit.value,
-                "tariff_cents": line.tariff.cents, "amount_cents": line.amount.cents,
-                "debit_credit": line.debit_credit.value, "previous_reference": line.previous_reference,
-                "status": result.status.value, "granted_cents": result.granted.cents,
-                "return_codes": ",".join(result.return_codes)[:200],
-            })  # fmt: skip
-        bulk_insert(s, t.DeclarationLineRow, rows)
-        del rows
+        sqlite = s.get_bind().dialect.name == "sqlite"
+
+        def day(value: date | None) -> Any:
+            # SQLite keeps dates as ISO text (as SQLAlchemy's Date does there); drivers elsewhere adapt dates
+            return value.isoformat() if sqlite and value is not None else value
+
+        def rows() -> Iterable[tuple[Any, ...]]:
+            for line, result in zip(lines, outcomes, strict=True):
+                if DUPLICATE_REFERENCE in result.return_codes:
+                    continue  # the reference belongs to the line declared first; the 325 answers this one
+                yield (
+                    declaration_id, line.reference, line.client_bsn, line.allocation_number, line.provider_agb,
+                    line.municipality_code, line.law.value, line.category, line.product_code,
+                    day(line.period.start), day(line.period.end), line.volume, line.unit.value, line.tariff.cents,
+                    line.amount.cents, line.debit_credit.value, line.previous_reference, result.status.value,
+                    result.granted.cents, ",".join(result.return_codes)[:200],
+                )  # fmt: skip
+
+        self._insert_many(LINE_COLUMNS, rows())
         add_payments(s, now, declaration_id)
         self._add_notices(notices, declaration_id, now)
         s.execute(
@@ -453,6 +463,22 @@ class DeclarationStore:
             .values(declaration_id=declaration_id, outcome=outcome[:200])
         )
         return declaration_id
+
+    def _insert_many(self, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
+        """executemany straight on the driver, in chunks: 100,000 lines without a dict (or
+        SQLAlchemy's per-value processing) per row."""
+        connection = self.session.connection()
+        marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        sql = (f"INSERT INTO declaration_line ({', '.join(columns)}) "  # noqa: S608 - our constant column names
+               f"VALUES ({', '.join([marker] * len(columns))})")  # fmt: skip
+        chunk: list[tuple[Any, ...]] = []
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) >= INSERT_CHUNK:
+                connection.exec_driver_sql(sql, chunk)
+                chunk = []
+        if chunk:
+            connection.exec_driver_sql(sql, chunk)
 
     def record_refusal(self, sha256: str, outcome: str) -> None:
         """A refused declaration keeps only its processed_file row (nothing was paid)."""

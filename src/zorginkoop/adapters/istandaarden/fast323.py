@@ -29,7 +29,6 @@ from datetime import date
 from typing import IO
 
 from lxml import etree
-from stdnum.nl import bsn as stdnum_bsn
 
 from zorginkoop.domain.codes import Law, Unit
 from zorginkoop.domain.declarations import DebitCredit, DeclaredLine
@@ -253,7 +252,7 @@ class FastDeclaratie:
 
     def _bsn(self, el: etree._Element, path: str) -> str:
         value = el.text or ""
-        if len(value) != 9 or not value.isdigit() or not stdnum_bsn.is_valid(value):
+        if not bsn_valid(value):
             raise _fail(
                 f"Bsn {value!r} is not a valid BSN (nine digits passing the eleven-test)", path, el.sourceline
             )
@@ -346,6 +345,15 @@ class FastDeclaratie:
             previous_reference=previous,
         )
         return ReadLine(line, tarief, el.sourceline)
+
+
+def bsn_valid(value: str) -> bool:
+    """Nine ASCII digits passing the eleven-test (weights 9..2 and -1), as stdnum's BSN check,
+    without its generic overhead (10,000 clients per file)."""
+    if len(value) != 9 or not value.isascii() or not value.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(value, (9, 8, 7, 6, 5, 4, 3, 2, -1), strict=True))
+    return total % 11 == 0 and value != "000000000"
 
 
 def _int(text: str, maximum: int) -> int:
