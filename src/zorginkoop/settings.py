@@ -42,11 +42,16 @@ SETTINGS: tuple[Setting, ...] = (
         "Folder with the official iWmo/iJw XSDs; when set, messages are also validated against them.",
     ),
     Setting(
-        "pseudonym_key",
-        "ZORGINKOOP_PSEUDONYM_KEY",
-        None,
-        "Secret key for pseudonymising BSNs in analytics (HMAC-SHA256). Required outside "
-        "development; the demo uses a fixed development key when unset.",
+        "max_message_bytes",
+        "ZORGINKOOP_MAX_MESSAGE_BYTES",
+        str(128 * 1024 * 1024),
+        "Largest message file read, in bytes (default 128 MiB: a 323 of 100,000 prestaties is about 95 MB).",
+    ),
+    Setting(
+        "max_message_depth",
+        "ZORGINKOOP_MAX_MESSAGE_DEPTH",
+        "32",
+        "Deepest element nesting read in a message (the deepest iWmo/iJw 3.2 message nests 9 levels).",
     ),
     Setting(
         "actor",
@@ -62,7 +67,8 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     models_dir: Path | None = None
     xsd_dir: Path | None = None
-    pseudonym_key: str | None = None
+    max_message_bytes: str = str(128 * 1024 * 1024)
+    max_message_depth: str = "32"
     actor: str | None = None
 
     @classmethod

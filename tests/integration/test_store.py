@@ -139,3 +139,14 @@ def test_costs_per_provider_with_an_excluded_municipality(engine):
         assert [line.municipality for line in reports.costs_by_municipality(uow, 2020, None)[0]] == [
             "Nieuwegein"
         ]
+
+
+def test_the_processing_log_names_the_configured_actor(engine, monkeypatch):
+    with UnitOfWork(engine) as uow:
+        load_tiny_region(uow)
+    monkeypatch.setenv("ZORGINKOOP_ACTOR", "backoffice-rbl")
+    with UnitOfWork(engine) as uow:
+        uow.clients.get(BSN_A, purpose="controle")
+        uow.commit()
+    with UnitOfWork(engine) as uow:
+        assert [e.actor for e in uow.log.entries()] == ["backoffice-rbl"]

@@ -33,6 +33,7 @@ from zorginkoop.adapters.db.repositories import (
 )
 from zorginkoop.adapters.db.session import session_factory
 from zorginkoop.domain.access import Scope
+from zorginkoop.settings import Settings
 
 
 class UnitOfWork:
@@ -92,6 +93,10 @@ class UnitOfWork:
 
 
 def _default_actor() -> str:
+    """ZORGINKOOP_ACTOR when set (see settings), else the operating-system user."""
+    configured = Settings.from_env().actor
+    if configured:
+        return configured
     try:
         return getpass.getuser()
     except (KeyError, OSError):
