@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import Result
 from sqlalchemy import delete, func, select
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from tests.conftest import ISTANDAARDEN
 from zorginkoop.adapters.db import tables as t

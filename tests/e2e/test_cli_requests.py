@@ -14,9 +14,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 from sqlalchemy import func, select
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from tests.conftest import ISTANDAARDEN
 from zorginkoop.adapters.db import tables as t
