@@ -26,6 +26,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 from typing import IO
 
 from lxml import etree
@@ -54,6 +55,10 @@ _HEAD_TYPES = {
     "TotaalIngediendBedrag": "CDT_TotaalBedragMetDC",
 }
 _UNITS = {u.value: u for u in Unit}
+_TAG = attrgetter("tag")
+_TEXT = attrgetter("text")
+_CACHE_LIMIT = 4096
+"""Distinct ProductPeriodes and amounts kept per file (memory stays bounded)."""
 
 
 class _Bad(Exception):
@@ -207,6 +212,9 @@ class FastDeclaratie:
             dated=values["DeclaratieDagtekening"],  # type: ignore[arg-type]
             total=values["TotaalIngediendBedrag"],  # type: ignore[arg-type]
         )
+        self._law, self._agb, self._gemeente = self.spec.law, header.afzender, header.ontvanger
+        self._periods: dict[tuple[str, str], Period] = {}
+        self._amounts: dict[int, Money] = {}
 
     # -- lines ---------------------------------------------------------------------------------
     def __iter__(self) -> Iterator[ReadLine]:
@@ -219,16 +227,18 @@ class FastDeclaratie:
             tag = el.tag
             if tag == t_prestatie:
                 prestatie_index += 1
-                path = f"/Bericht/Declaratie/Clienten/Client[{client_index}]/Prestaties/Prestatie[{prestatie_index}]"
-                yield self._prestatie(el, bsn, path)
-                parent = el.getparent()
-                if parent is not None:  # drop handled siblings so memory stays flat
-                    while (previous := el.getprevious()) is not None:
+                yield self._prestatie(el, bsn, client_index, prestatie_index)
+                previous = el.getprevious()
+                if previous is not None:  # drop the handled sibling so memory stays flat
+                    parent = el.getparent()
+                    while previous is not None:
                         if previous.tag != t_prestatie:
+                            path = _prestatie_path(client_index, prestatie_index)
                             raise _fail(
                                 f"unexpected element {previous.tag} in Prestaties", path, previous.sourceline
                             )
                         del parent[0]
+                        previous = el.getprevious()
                 el.clear()
             elif tag == t_bsn:
                 client_index += 1
@@ -278,10 +288,11 @@ class FastDeclaratie:
             raise _fail("the Declaratie holds DeclaratieNummer, DeclaratiePeriode, DeclaratieDagtekening, "
                         "TotaalIngediendBedrag and Clienten, in that order", "/Bericht/Declaratie")  # fmt: skip
 
-    def _prestatie(self, el: etree._Element, bsn: str, path: str) -> ReadLine:
+    def _prestatie(self, el: etree._Element, bsn: str, client_index: int, index: int) -> ReadLine:
         try:
             return self._prestatie_fast(el, bsn)
         except (_Bad, ValueError, IndexError, KeyError):
+            path = _prestatie_path(client_index, index)
             errors = check_element(self.spec, "Prestatie", el, path)
             if errors:
                 raise MessageError(errors) from None
@@ -307,23 +318,22 @@ class FastDeclaratie:
         return shapes
 
     def _prestatie_fast(self, el: etree._Element, bsn: str) -> ReadLine:
-        nodes = [(k.tag, k.text) for k in el.iter()]
-        shape = self._shape_cache.get(tuple(t for t, _ in nodes))
+        nodes = list(el.iter())  # the Prestatie and all its descendants, in document order
+        shape = self._shape_cache.get(tuple(map(_TAG, nodes)))
         if shape is None:
             raise _Bad
         vorig, tarief = shape
-        law, agb, gemeente = self.spec.law, self.head.provider_agb, self.head.municipality_code
-        texts = [x or "" for _, x in nodes]
+        texts = list(map(_TEXT, nodes))
         # positions: 0 Prestatie, 1 ProductReferentie, 2 ReferentieNummer, [3 Vorig], then fixed
         i = 4 if vorig else 3
-        reference = texts[2]
-        previous = texts[3] if vorig else None
+        reference = texts[2] or ""
+        previous = (texts[3] or "") if vorig else None
         if not 1 <= len(reference) <= 20 or (previous is not None and not 1 <= len(previous) <= 20):
             raise _Bad
-        category, product_code = texts[i + 1], texts[i + 2]
+        category, product_code = texts[i + 1] or "", texts[i + 2] or ""
         if category not in self._categories or not 1 <= len(product_code) <= 5 or not product_code.strip():
             raise _Bad
-        unit = _UNITS[texts[i + 7]]
+        unit = _UNITS[texts[i + 7] or ""]
         tariff = _int(texts[i + 8], 99_999_999) if tarief else 0
         j = i + 9 if tarief else i + 8
         dc = texts[j + 2]
@@ -331,20 +341,43 @@ class FastDeclaratie:
             reference=reference,
             client_bsn=bsn,
             allocation_number=_int(texts[i], 999_999_999),
-            provider_agb=agb,
-            municipality_code=gemeente,
-            law=law,
+            provider_agb=self._agb,
+            municipality_code=self._gemeente,
+            law=self._law,
             category=category,
             product_code=product_code,
-            period=Period(_date(texts[i + 4]), _date(texts[i + 5])),
+            period=self._period(texts[i + 4] or "", texts[i + 5] or ""),
             volume=_int(texts[i + 6], 99_999_999),
             unit=unit,
-            tariff=Money(tariff),
-            amount=Money(_int(texts[j + 1], 99_999_999)),
+            tariff=self._money(tariff),
+            amount=self._money(_int(texts[j + 1], 99_999_999)),
             debit_credit=DebitCredit.DEBIT if dc == "D" else DebitCredit.CREDIT if dc == "C" else _bad(),
             previous_reference=previous,
         )
         return ReadLine(line, tarief, el.sourceline)
+
+    def _period(self, begin: str, end: str) -> Period:
+        """The ProductPeriode; the lines of a declaration share a few months, so each distinct
+        period is checked and built once (Period is immutable)."""
+        period = self._periods.get((begin, end))
+        if period is None:
+            period = Period(_date(begin), _date(end))
+            if len(self._periods) < _CACHE_LIMIT:
+                self._periods[begin, end] = period
+        return period
+
+    def _money(self, cents: int) -> Money:
+        """Tariffs and amounts repeat: one immutable Money per distinct value (up to a limit)."""
+        money = self._amounts.get(cents)
+        if money is None:
+            money = Money(cents)
+            if len(self._amounts) < _CACHE_LIMIT:
+                self._amounts[cents] = money
+        return money
+
+
+def _prestatie_path(client_index: int, index: int) -> str:
+    return f"/Bericht/Declaratie/Clienten/Client[{client_index}]/Prestaties/Prestatie[{index}]"
 
 
 def bsn_valid(value: str) -> bool:
@@ -356,8 +389,8 @@ def bsn_valid(value: str) -> bool:
     return total % 11 == 0 and value != "000000000"
 
 
-def _int(text: str, maximum: int) -> int:
-    if not text.isdigit() or len(text) > 12:
+def _int(text: str | None, maximum: int) -> int:
+    if text is None or not text.isdigit() or len(text) > 12:
         raise _Bad
     value = int(text)
     if value > maximum:
