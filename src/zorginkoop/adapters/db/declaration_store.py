@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import DateTime, Integer, case, func, insert, literal, select
@@ -208,38 +209,49 @@ class DeclarationStore:
         allocation_states = self._allocation_budgets(allocations, municipality_code, law)
         ceilings.update(allocation_states)
 
-        def contracts_on(line: DeclaredLine) -> list[ContractScope]:
-            day = line.period.start
-            return [c for c in own if line.product_code in c.products and c.contract.valid.contains(day)]
-
-        def tariff_for(line: DeclaredLine) -> Money | None:
-            if not contracts_on(line):
-                return None
-            tariff = schedule.tariffs.get(line.product_code or "", ())
-            for item in tariff:
-                if item.valid.contains(line.period.start):
-                    return item.amount
-            return None
-
         collective_of: dict[tuple[str, int], list[str]] = defaultdict(list)
         for cc in collectives:
             for number in cc.contract_numbers:
                 collective_of[number, cc.year].append(cc.code)
 
-        def ceilings_for(line: DeclaredLine) -> list[CeilingKey]:
-            year = line.period.start.year
+        # The facts below depend on the product and the first day only: a declaration has a few
+        # products and months, so each (product, day) is worked out once, not once per line.
+        @lru_cache(maxsize=4096)
+        def contracts_on(code: str | None, day: date) -> tuple[ContractScope, ...]:
+            return tuple(c for c in own if code in c.products and c.contract.valid.contains(day))
+
+        @lru_cache(maxsize=4096)
+        def contract_tariff(code: str | None, day: date) -> Money | None:
+            if not contracts_on(code, day):
+                return None
+            for item in schedule.tariffs.get(code or "", ()):
+                if item.valid.contains(day):
+                    return item.amount
+            return None
+
+        @lru_cache(maxsize=4096)
+        def contract_ceilings(code: str | None, day: date) -> tuple[CeilingKey, ...]:
+            year = day.year
             keys: list[CeilingKey] = []
-            for scope in contracts_on(line):
+            for scope in contracts_on(code, day):
                 if scope.contract.ceiling is not None:
                     keys.append(CeilingKey("provider", scope.contract.number, year))
                 keys.extend(
-                    CeilingKey("collective", code, year)
-                    for code in collective_of[scope.contract.number, year]
+                    CeilingKey("collective", ceiling, year)
+                    for ceiling in collective_of[scope.contract.number, year]
                 )
+            return tuple(dict.fromkeys(keys))
+
+        def tariff_for(line: DeclaredLine) -> Money | None:
+            return contract_tariff(line.product_code, line.period.start)
+
+        def ceilings_for(line: DeclaredLine) -> Sequence[CeilingKey]:
+            keys = contract_ceilings(line.product_code, line.period.start)
             allocation = allocations.get(line.allocation_number)
             if allocation is not None and allocation.budget is not None:
-                keys.append(_allocation_key(allocation))
-            return list(dict.fromkeys(keys))
+                key = _allocation_key(allocation)
+                return keys if key in keys else (*keys, key)
+            return keys
 
         facts = DeclarationFacts(
             declaration_period=declaration_period,
