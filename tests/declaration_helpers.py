@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select
@@ -123,14 +123,16 @@ def credit_of(line: DeclaredLine, reference: str) -> DeclaredLine:
 
 
 def write_323(path: Path, lines: list[DeclaredLine], *, number: str = "D1", identification: str = "M1",
-              period: Period = JUNE) -> Path:  # fmt: skip
+              period: Period = JUNE, dated: date | None = None) -> Path:  # fmt: skip
     clients: dict[str, list[DeclaredLine]] = {}
     for line in lines:
         clients.setdefault(line.client_bsn, []).append(line)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as f:
+        # dated after the declaration period, as a provider sends it (TR137)
+        dated = dated or (period.end or period.start) + timedelta(days=5)
         write_declaratie(f, law=Law.WMO, afzender=ALFA, ontvanger=HOUTEN, identificatie=identification,
-                         dagtekening=date(2021, 2, 5), number=number, period=period, clients=list(clients.items()))  # fmt: skip
+                         dagtekening=dated, number=number, period=period, clients=list(clients.items()))  # fmt: skip
     return path
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -58,12 +59,12 @@ def test_a_declaration_is_judged_line_by_line_paid_once_and_answered_with_its_re
         line_for(a1, "G1"),
         line_for(a2, "G2", tariff=Money.euros("55.00"), amount=Money.euros("550.00")),  # 0611
         line_for(a3, "G3", hours=40, amount=TARIFF * 40),  # 9321: 4 h/week x 5 started weeks = 20
-        line_for(a1, "G4", Period.month(2021, 7)),  # 9319: after the declaration period
+        line_for(a1, "G4", Period.month(2021, 7)),  # 9319: after the declaration period (sent in August)
         line_for(a1, "G5", allocation_number=99),  # 9338
         line_for(a2, "G6", Period.month(2021, 5), client_bsn=a1.client_bsn),  # 8187
         line_for(a3, "G7", Period.month(2021, 5), amount=Money(1)),  # 9346
     ]
-    result = process_file(engine, write_323(tmp_path / "in" / "d.xml", lines), tmp_path / "out")
+    result = process_file(engine, write_323(tmp_path / "in" / "d.xml", lines, dated=date(2021, 8, 5)), tmp_path / "out")
     assert result.status == "processed"
     assert (result.lines, result.approved, result.rejected) == (7, 1, 6)
     assert result.granted == Money.euros(500)
@@ -163,12 +164,16 @@ def test_a_credit_reverses_its_debit_in_the_ledger_and_a_second_credit_is_refuse
     orphan = credit_of(line_for(a1, "NOPE"), "G9C")
     result = process_file(
         engine,
-        write_323(tmp_path / "b.xml", [credit, second, orphan], number="D2", identification="M2"),
+        write_323(tmp_path / "b.xml", [credit, orphan], number="D2", identification="M2"),
         tmp_path / "out",
     )
     assert result.approved == 1
-    assert _rejected(result.answer) == {"G1C2": ["9390"], "G9C": ["8017"]}
+    assert _rejected(result.answer) == {"G9C": ["8017"]}
     assert counts(engine)["paid_cents"] == 0
+    result = process_file(
+        engine, write_323(tmp_path / "b2.xml", [second], number="D4", identification="M4"), tmp_path / "out"
+    )
+    assert _rejected(result.answer) == {"G1C2": ["9390"]}
     # after the credit the same period may be declared again (TR389)
     redo = line_for(a1, "G1B", hours=8)
     result = process_file(
@@ -297,3 +302,22 @@ def test_hostile_or_malformed_files_are_refused_with_a_reason_and_change_nothing
     assert str(path) in message and "\n" not in message
     assert counts(engine) == before
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+@pytest.mark.parametrize(
+    ("build", "rule"),
+    [
+        (lambda a1, a2: [line_for(a1, "G1"), line_for(a2, "G1")], "TR101"),
+        (lambda a1, a2: [line_for(a1, "G1"), credit_of(line_for(a1, "G1"), "G1C")], "TR316"),
+        (lambda a1, a2: [line_for(a1, "G1", Period.month(2021, 7))], "TR137"),
+        (lambda a1, a2: [line_for(a1, "G1", Period(date(2021, 6, 20), date(2021, 7, 10)))], "CS337"),
+    ],
+)
+def test_a_message_that_breaks_a_rule_within_it_is_refused_whole_and_changes_nothing(engine, tmp_path, build, rule):
+    a1, a2, _ = seed_store(engine)
+    before = counts(engine)
+    result = process_file(engine, write_323(tmp_path / "d.xml", build(a1, a2)), tmp_path / "out")
+    assert result.status == "refused" and result.codes == {"0001": 1}
+    assert rule in result.note
+    assert counts(engine) == before
+    _valid_325(result.answer)

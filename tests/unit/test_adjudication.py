@@ -256,3 +256,54 @@ def test_ceiling_check_lets_credits_pass():
     state = a.CeilingState(KEY, Money(0), Money(100), CeilingPolicy.REFUSE)
     assert a.ceiling_check(Money(-50), [state], crisis=False) == ()
     assert a.ceiling_check(Money(50), [state], crisis=False) == (a.CEILING_CODE,)
+
+
+def findings_of(
+    *lines: tuple[DeclaredLine, bool], period: Period | None = None, dated: date = date(2021, 7, 5)
+) -> set[str]:
+    return {f.rule for f in a.message_findings(period or Period.month(2021, 6), dated, list(lines))}
+
+
+def test_a_correct_message_has_no_findings_within_it():
+    assert findings_of((line(), True)) == set()
+
+
+def test_tr101_a_reference_occurs_once_in_the_message():
+    assert findings_of((line(), True), (line(allocation_number=2), True)) == {"TR101"}
+
+
+def test_tr315_tr316_credits_within_one_message():
+    debit = line()
+    credit = replace(
+        line(reference="C1"), debit_credit=DebitCredit.CREDIT, previous_reference=debit.reference
+    )
+    assert findings_of((debit, True), (credit, True)) == {"TR316"}
+    other = replace(credit, reference="C2")
+    assert "TR315" in findings_of((credit, True), (other, True))
+
+
+def test_tr416_one_debit_per_period_and_allocation():
+    assert findings_of((line(), True), (line(reference="R2"), True)) == {"TR416"}
+
+
+def test_tr137_a_period_does_not_end_after_the_dagtekening():
+    assert findings_of((line(), True), dated=date(2021, 1, 30)) == {"TR137"}
+    assert findings_of((line(), True), dated=date(2021, 1, 31)) == set()
+
+
+def test_cd060_a_previous_reference_goes_with_a_credit():
+    assert findings_of((replace(line(), previous_reference="X"), True)) == {"CD060"}
+    assert findings_of((replace(line(), debit_credit=DebitCredit.CREDIT), True)) == {"CD060"}
+
+
+def test_cd087_a_tariff_unless_the_unit_is_euros():
+    assert findings_of((line(), False)) == {"CD087"}
+    assert findings_of((replace(line(), unit=Unit.EUROS), True)) == {"CD087"}
+    assert findings_of((replace(line(), unit=Unit.EUROS), False)) == set()
+
+
+def test_cs100_and_cs337_periods_of_a_32_declaration():
+    december = replace(line(), period=Period.month(2020, 12))
+    assert findings_of((december, True), period=Period.month(2020, 12), dated=date(2021, 1, 5)) == {"CS100"}
+    spanning = replace(line(), period=Period(date(2021, 1, 20), date(2021, 2, 3)))
+    assert "CS337" in findings_of((spanning, True))

@@ -16,7 +16,7 @@ Crisis care is always paid. Notices are raised at 70% and 100% (``NOTICE_THRESHO
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -60,6 +60,140 @@ def tr333_declaration_number_unique(number: str, known: Iterable[str]) -> Codes:
 def tr358_total_consistent(total: Money, lines: Iterable[DeclaredLine]) -> Codes:
     """TR358 (0001): TotaalIngediendBedrag equals the signed sum of the IngediendBedragen."""
     return OK if Money.sum(line.signed_amount for line in lines) == total else ("0001",)
+
+
+@dataclass(frozen=True, slots=True)
+class MessageFinding:
+    """A rule within one 323 that the message breaks; any finding refuses the whole
+    declaration with retourcode 0001 (as the standard's technical rules prescribe)."""
+
+    rule: str
+    detail: str
+
+
+CS100_FIRST_DAY = date(2021, 1, 1)
+"""CS100: declaration and product periods of a 3.2 declaration start on or after 2021-01-01."""
+
+
+def tr101_unique_references(lines: Sequence[DeclaredLine]) -> list[MessageFinding]:
+    """TR101 (0001): no duplicate lines: each ProductReferentie occurs once in the message."""
+    counts = Counter(line.reference for line in lines)
+    return [
+        MessageFinding("TR101", f"ReferentieNummer {ref} occurs {n} times")
+        for ref, n in counts.items()
+        if n > 1
+    ]
+
+
+def tr315_previous_reference_unique(lines: Sequence[DeclaredLine]) -> list[MessageFinding]:
+    """TR315 (0001): a VorigReferentieNummer occurs once in the message."""
+    counts = Counter(line.previous_reference for line in lines if line.previous_reference)
+    return [
+        MessageFinding("TR315", f"VorigReferentieNummer {ref} occurs {n} times")
+        for ref, n in counts.items()
+        if n > 1
+    ]
+
+
+def tr316_not_credited_in_same_message(lines: Sequence[DeclaredLine]) -> list[MessageFinding]:
+    """TR316 (0001): a debit line is not credited in the message that declares it."""
+    references = {line.reference for line in lines}
+    return [
+        MessageFinding(
+            "TR316", f"Prestatie {line.previous_reference} is credited in the message that declares it"
+        )
+        for line in lines
+        if line.previous_reference in references
+    ]
+
+
+def tr416_one_debit_per_period(lines: Sequence[DeclaredLine]) -> list[MessageFinding]:
+    """TR416 (0001): one debit per client, ProductPeriode, category, code and ToewijzingNummer."""
+    counts = Counter(
+        (line.client_bsn, line.period, line.category, line.product_code, line.allocation_number)
+        for line in lines
+        if line.debit_credit is DebitCredit.DEBIT
+    )
+    return [
+        MessageFinding("TR416", f"{n} debit lines for allocation {key[4]} and period {key[1]}")
+        for key, n in counts.items()
+        if n > 1
+    ]
+
+
+def tr137_period_not_after_dagtekening(line: DeclaredLine, dagtekening: date) -> list[MessageFinding]:
+    """TR137 (0001): a ProductPeriode ends on or after it starts and not after the Dagtekening."""
+    end = line.period.end
+    if end is None or end > dagtekening:
+        return [
+            MessageFinding(
+                "TR137", f"{line.reference}: ProductPeriode ends after the Dagtekening {dagtekening}"
+            )
+        ]
+    return []
+
+
+def cd060_previous_reference_with_credit(line: DeclaredLine) -> list[MessageFinding]:
+    """CD060 (0001): VorigReferentieNummer is filled for a credit line and only then."""
+    if (line.debit_credit is DebitCredit.CREDIT) != (line.previous_reference is not None):
+        return [
+            MessageFinding(
+                "CD060", f"{line.reference}: VorigReferentieNummer goes with, and only with, a credit"
+            )
+        ]
+    return []
+
+
+def cd087_tariff_unless_euros(line: DeclaredLine, tariff_given: bool) -> list[MessageFinding]:
+    """CD087 (0001): ProductTarief is filled when the Eenheid is not 83 (euro's), else left empty."""
+    if tariff_given != (line.unit is not Unit.EUROS):
+        return [
+            MessageFinding(
+                "CD087", f"{line.reference}: ProductTarief goes with, and only with, a unit other than 83"
+            )
+        ]
+    return []
+
+
+def cs100_from_2021(line: DeclaredLine) -> list[MessageFinding]:
+    """CS100 (0001): a ProductPeriode starts on or after 2021-01-01."""
+    if line.period.start < CS100_FIRST_DAY:
+        return [MessageFinding("CS100", f"{line.reference}: ProductPeriode starts before {CS100_FIRST_DAY}")]
+    return []
+
+
+def cs337_one_calendar_month(line: DeclaredLine) -> list[MessageFinding]:
+    """CS337 (0001): a ProductPeriode ends in the calendar month and year it starts in."""
+    end = line.period.end
+    if end is None or (end.year, end.month) != (line.period.start.year, line.period.start.month):
+        return [
+            MessageFinding(
+                "CS337", f"{line.reference}: ProductPeriode runs over more than one calendar month"
+            )
+        ]
+    return []
+
+
+def message_findings(
+    declaration_period: Period, dagtekening: date, lines: Sequence[tuple[DeclaredLine, bool]]
+) -> list[MessageFinding]:
+    """Every rule within one 323 that needs more than one Prestatie or that the streaming reader
+    does not check per element. ``lines`` pairs each line with whether ProductTarief was given."""
+    findings: list[MessageFinding] = []
+    if declaration_period.start < CS100_FIRST_DAY:
+        findings.append(MessageFinding("CS100", f"DeclaratiePeriode starts before {CS100_FIRST_DAY}"))
+    for line, tariff_given in lines:
+        findings += cd060_previous_reference_with_credit(line)
+        findings += cd087_tariff_unless_euros(line, tariff_given)
+        findings += cs100_from_2021(line)
+        findings += cs337_one_calendar_month(line)
+        findings += tr137_period_not_after_dagtekening(line, dagtekening)
+    plain = [line for line, _ in lines]
+    findings += tr101_unique_references(plain)
+    findings += tr315_previous_reference_unique(plain)
+    findings += tr316_not_credited_in_same_message(plain)
+    findings += tr416_one_debit_per_period(plain)
+    return findings
 
 
 # -- line against the allocation -------------------------------------------------------------

@@ -10,8 +10,10 @@ period, so they never collide with the demo's history (``LEK...``).
 
 ``error_rate`` makes that share of lines faulty, each in one way the rules catch:
 wrong tariff (0611), amount not volume x tariff (9346), volume above the allocation (9321),
-unknown allocation (9338), reference repeated (8021), period after the declaration period (9319),
-prestatie under another client's Bsn (8187).
+unknown allocation (9338), a reference the provider declared in an earlier file (8021), period
+after the declaration period (9319), prestatie under another client's Bsn (8187). Every file stays a
+valid message as a whole: a reference is never repeated within one file (TR101), and a file with a
+period fault is dated after that later period, as a late declaration would be (TR137).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from zorginkoop.adapters.db import tables as t
 from zorginkoop.adapters.db.declaration_store import DeclarationStore
@@ -60,6 +62,20 @@ class GeneratedFile:
     total: Money
     faults: dict[str, str] = field(default_factory=dict)
     """Reference -> fault kind (see :data:`FAULTS`) of the faulty lines in this file."""
+
+
+def _declared_references(engine: Engine, per_provider: int = 100) -> dict[str, list[str]]:
+    """References each provider declared before (for the 8021 fault), a few per AGB code."""
+    line = t.DeclarationLineRow
+    rank = func.row_number().over(partition_by=line.provider_agb, order_by=line.reference).label("rank")
+    ranked = select(line.provider_agb, line.reference, rank).subquery()
+    found: dict[str, list[str]] = defaultdict(list)
+    with UnitOfWork(engine, actor="declarations-generator") as uow:
+        for agb, ref in uow.session.execute(
+            select(ranked.c.provider_agb, ranked.c.reference).where(ranked.c.rank <= per_provider)
+        ):
+            found[agb].append(ref)
+    return found
 
 
 def _allocations(engine: Engine, month: Period) -> tuple[list[Allocation], dict[tuple[str, str, str], Money]]:
@@ -114,6 +130,7 @@ def generate(
     assert month.end is not None
     rng = random.Random(seed)  # noqa: S311 - test data, not secrets
     allocations, tariffs = _allocations(engine, month)
+    declared_before = _declared_references(engine) if error_rate else defaultdict(list)
     groups: dict[tuple[str, str, Law], list[Allocation]] = defaultdict(list)
     for allocation in allocations:
         if (allocation.provider_agb, allocation.law.value, allocation.product_code) in tariffs:
@@ -128,7 +145,6 @@ def generate(
     ):
         clients: dict[str, list[DeclaredLine]] = defaultdict(list)
         faults: dict[str, str] = {}
-        previous: DeclaredLine | None = None
         for allocation in group:
             window = allocation.valid.intersection(month)
             assert window is not None and window.end is not None and allocation.volume is not None
@@ -145,17 +161,20 @@ def generate(
             )  # fmt: skip
             if error_rate and rng.random() < error_rate:
                 kind = rng.choice(sorted(FAULTS))
-                if kind == "duplicate" and previous is None:
+                if kind == "duplicate" and not declared_before.get(agb):
                     kind = "tariff"
-                line = _faulty(line, kind, previous, rng, month)
+                # each 8021 fault takes its own earlier reference: twice the same would be TR101
+                earlier = declared_before[agb].pop() if kind == "duplicate" else None
+                line = _faulty(line, kind, earlier, rng, month)
                 faults[line.reference] = kind
             clients[line.client_bsn].append(line)
-            previous = line
         number = f"G{stamp}{code}"
         path = out_dir / file_name(law.message_prefix, "323", agb, code, number)
+        # a late period needs a late message: a ProductPeriode may not end after the Dagtekening
+        file_dated = dated + timedelta(days=31) if "period" in faults.values() else dated
         with path.open("wb") as f:
             total = write_declaratie(
-                f, law=law, afzender=agb, ontvanger=code, identificatie=number, dagtekening=dated,
+                f, law=law, afzender=agb, ontvanger=code, identificatie=number, dagtekening=file_dated,
                 number=number, period=month, clients=list(clients.items()),
             )  # fmt: skip
         files.append(
@@ -173,7 +192,7 @@ def _probe(allocation: Allocation, window: Period, tariff: Money) -> DeclaredLin
     )  # fmt: skip
 
 
-def _faulty(line: DeclaredLine, kind: str, previous: DeclaredLine | None, rng: random.Random,
+def _faulty(line: DeclaredLine, kind: str, declared_before: str | None, rng: random.Random,
             month: Period) -> DeclaredLine:  # fmt: skip
     assert month.end is not None
     if kind == "tariff":
@@ -187,8 +206,8 @@ def _faulty(line: DeclaredLine, kind: str, previous: DeclaredLine | None, rng: r
     if kind == "allocation":
         return replace(line, allocation_number=990_000_000 + rng.randint(0, 9_999_999))
     if kind == "duplicate":
-        assert previous is not None
-        return replace(line, reference=previous.reference)
+        assert declared_before is not None
+        return replace(line, reference=declared_before)
     if kind == "period":
         after = month.end + timedelta(days=1)
         return replace(line, period=Period.month(after.year, after.month))

@@ -13,7 +13,9 @@ commit (atomically, by rename); the 325 is also kept in the message store.
   processed; lines are never paid twice (unique (provider, law, reference)).
 - A file that cannot be read (not XML, a DTD, wrong namespace, too large, an invalid BSN...)
   raises :class:`DeclarationFileError` and changes nothing.
-- Message-level refusals (TR056 9056, TR333 9333, TR358 0001) are answered with a 325 that
+- Message-level refusals (TR056 9056, TR333 9333, TR358 0001, and the rules within one
+  message that the streaming reader leaves: TR101, TR137, TR315, TR316, TR416, CD060, CD087,
+  CS100, CS337, each 0001) are answered with a 325 that
   refuses the header or the declaration; nothing is stored.
 """
 
@@ -245,6 +247,15 @@ def _process(engine: Engine, job: _Job) -> FileResult:
                 else "TotaalIngediendBedrag is not the sum"
             )
             return _refusal(job, (), declaration_codes, note)
+        findings = rules.message_findings(
+            Period(head.period.begindatum, head.period.einddatum),
+            head.header.bericht_identificatie.dagtekening,
+            [(r.line, r.tariff_given) for r in lines],
+        )
+        if findings:
+            shown = "; ".join(f"{f.rule}: {f.detail}" for f in findings[:3])
+            more = f" (and {len(findings) - 3} more)" if len(findings) > 3 else ""
+            return _refusal(job, (), ("0001",), f"the message breaks rules within it: {shown}{more}")
 
         store.claim_file(sha, path.name, now)
         period = Period(head.period.begindatum, head.period.einddatum)
