@@ -112,3 +112,15 @@ def test_db_upgrade_and_current(tmp_path):
     result = runner.invoke(app, ["db", "current", "--db", url])
     assert result.exit_code == 0
     assert "needed" in result.stdout
+
+
+def test_a_refused_commit_is_one_clear_line(capsys):
+    import typer
+    from sqlalchemy.exc import IntegrityError
+
+    from zorginkoop.cli.common import store_errors
+
+    with pytest.raises(typer.Exit) as raised, store_errors():
+        raise IntegrityError("INSERT INTO allocation ...", {}, Exception("UNIQUE constraint failed"))
+    assert raised.value.exit_code == 2
+    assert "another change to the same records came first" in capsys.readouterr().err

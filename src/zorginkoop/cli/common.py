@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 import typer
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from zorginkoop.adapters.db.session import StoreError, make_engine, require_current_schema
 from zorginkoop.cli.output import fail
@@ -39,8 +40,18 @@ def engine_for(db: str | None, *, require_schema: bool = True) -> Engine:
 
 @contextmanager
 def store_errors() -> Iterator[None]:
-    """Turn a lost connection or a missing schema into one clear line."""
+    """Turn a lost connection, a missing schema or a concurrent change into one clear line.
+
+    A use case commits once, so when the store refuses the commit nothing of it was stored."""
     try:
         yield
     except StoreError as exc:
         fail(str(exc))
+    except IntegrityError as exc:
+        fail(
+            "the store refused the change because another change to the same records came first "
+            f"({exc.orig.__class__.__name__}); nothing was stored, run the command again"
+        )
+    except OperationalError as exc:
+        first = str(exc.orig).splitlines()[0] if exc.orig is not None else str(exc)
+        fail(f"the database could not complete the change ({first}); nothing was stored, try again")
