@@ -29,8 +29,9 @@ bandwidth factor is applied. Every total is then exactly ``monthly_tariff x mont
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -276,6 +277,35 @@ def _check_unique(ids: Sequence[str], key_path: str, what: str) -> None:
         seen.add(item)
 
 
+def _check_complete_grid(
+    cells: Sequence[tuple[tuple[object, ...], str, str, Money, str]],
+    axes: Sequence[tuple[str, Sequence[object]]],
+    label: Callable[[tuple[object, ...]], str],
+) -> None:
+    """Every cell of a model's grid is defined once with a product code and a positive amount,
+    and every combination of the axes has its cell (a provider must offer every cell).
+
+    ``cells`` holds (key, display key, product code, amount, amount field) per cell; ``axes``
+    the allowed values per key position with its name, for a clear error on an unknown one."""
+    seen: dict[tuple[object, ...], int] = {}
+    for index, (key, shown, product_code, amount, amount_field) in enumerate(cells):
+        for position, (axis, allowed) in enumerate(axes):
+            if key[position] not in allowed:
+                raise ModelDefinitionError(f"cells[{index}].{axis}", f"unknown {axis} {key[position]!r}")
+        if key in seen:
+            raise ModelDefinitionError(
+                f"cells[{index}]", f"cell {shown} is defined twice (also cells[{seen[key]}])"
+            )
+        seen[key] = index
+        _check_product_code(product_code, f"cells[{index}].product_code")
+        if amount.cents <= 0:
+            raise ModelDefinitionError(f"cells[{index}].{amount_field}", "must be more than 0.00")
+    _check_unique([c[2] for c in cells], "cells", "product code")
+    for combination in itertools.product(*(allowed for _axis, allowed in axes)):
+        if combination not in seen:
+            raise ModelDefinitionError("cells", f"missing cell {label(combination)}")
+
+
 # -- kind 1: hourly (legacy effort model) ------------------------------------------------------
 
 
@@ -439,30 +469,25 @@ class ResultAreaMatrixModel:
             )
 
     def _check_cells(self) -> None:
-        band_ids = {b.id for b in self.bands}
-        seen: dict[tuple[str, SupportType, Intensity], int] = {}
-        for index, cell in enumerate(self.cells):
-            if cell.band not in band_ids:
-                raise ModelDefinitionError(f"cells[{index}].band", f"unknown band {cell.band!r}")
-            key = (cell.band, cell.support_type, cell.intensity)
-            if key in seen:
-                raise ModelDefinitionError(
-                    f"cells[{index}]", f"cell {cell.key} is defined twice (also cells[{seen[key]}])"
-                )
-            seen[key] = index
-            _check_product_code(cell.product_code, f"cells[{index}].product_code")
-            if cell.monthly_tariff.cents <= 0:
-                raise ModelDefinitionError(f"cells[{index}].monthly_tariff", "must be more than 0.00")
-        _check_unique([c.product_code for c in self.cells], "cells", "product code")
         # A provider must offer every cell (seed 001, Randvoorwaarden), so every cell must exist.
-        for band in self.bands:
-            for support_type in SupportType:
-                for intensity in Intensity:
-                    if (band.id, support_type, intensity) not in seen:
-                        raise ModelDefinitionError(
-                            "cells",
-                            f"missing cell {band.id} areas / {support_type.value} / {intensity.value}",
-                        )
+        _check_complete_grid(
+            [
+                (
+                    (c.band, c.support_type, c.intensity),
+                    c.key,
+                    c.product_code,
+                    c.monthly_tariff,
+                    "monthly_tariff",
+                )
+                for c in self.cells
+            ],
+            [
+                ("band", [b.id for b in self.bands]),
+                ("type", list(SupportType)),
+                ("intensity", list(Intensity)),
+            ],
+            lambda k: f"{k[0]} areas / {k[1].value} / {k[2].value}",  # type: ignore[attr-defined]
+        )
 
     @property
     def product_count(self) -> int:
@@ -579,33 +604,24 @@ class PerspectiveBudgetModel:
         self._check_cells()
 
     def _check_cells(self) -> None:
-        perspective_ids = {p.id for p in self.perspectives}
-        need_ids = {n.id for n in self.needs}
-        seen: dict[tuple[str, str, Intensity], int] = {}
-        for index, cell in enumerate(self.cells):
-            if cell.perspective not in perspective_ids:
-                raise ModelDefinitionError(
-                    f"cells[{index}].perspective", f"unknown perspective {cell.perspective!r}"
+        _check_complete_grid(
+            [
+                (
+                    (c.perspective, c.need, c.intensity),
+                    c.key,
+                    c.product_code,
+                    c.monthly_budget,
+                    "monthly_budget",
                 )
-            if cell.need not in need_ids:
-                raise ModelDefinitionError(f"cells[{index}].need", f"unknown need {cell.need!r}")
-            key = (cell.perspective, cell.need, cell.intensity)
-            if key in seen:
-                raise ModelDefinitionError(
-                    f"cells[{index}]", f"cell {cell.key} is defined twice (also cells[{seen[key]}])"
-                )
-            seen[key] = index
-            _check_product_code(cell.product_code, f"cells[{index}].product_code")
-            if cell.monthly_budget.cents <= 0:
-                raise ModelDefinitionError(f"cells[{index}].monthly_budget", "must be more than 0.00")
-        _check_unique([c.product_code for c in self.cells], "cells", "product code")
-        for perspective in self.perspectives:
-            for need in self.needs:
-                for intensity in Intensity:
-                    if (perspective.id, need.id, intensity) not in seen:
-                        raise ModelDefinitionError(
-                            "cells", f"missing cell {perspective.id} / {need.id} / {intensity.value}"
-                        )
+                for c in self.cells
+            ],
+            [
+                ("perspective", [p.id for p in self.perspectives]),
+                ("need", [n.id for n in self.needs]),
+                ("intensity", list(Intensity)),
+            ],
+            lambda k: f"{k[0]} / {k[1]} / {k[2].value}",  # type: ignore[attr-defined]
+        )
 
     @property
     def product_count(self) -> int:
