@@ -19,6 +19,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import IO
 
@@ -98,13 +99,16 @@ def check_utf8(data: bytes) -> None:
         )
 
 
+@cache
+def _deeper_than(max_depth: int) -> etree.XPath:
+    """An XPath (evaluated in libxml2) for the first element below ``max_depth`` levels."""
+    return etree.XPath("(/" + "/".join(["*"] * (max_depth + 1)) + ")[1]")
+
+
 def _check_depth(root: etree._Element, max_depth: int) -> None:
-    stack = [(root, 1)]
-    while stack:
-        el, depth = stack.pop()
-        if depth > max_depth:
-            raise _fail(f"the document nests deeper than {max_depth} elements", line=el.sourceline)
-        stack.extend((child, depth + 1) for child in el)
+    found = _deeper_than(max_depth)(root)
+    if found:
+        raise _fail(f"the document nests deeper than {max_depth} elements", line=found[0].sourceline)
 
 
 def parse_bytes(data: bytes, limits: Limits | None = None) -> etree._ElementTree:

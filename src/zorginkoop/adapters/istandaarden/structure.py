@@ -11,13 +11,14 @@ in its code list is reported with the code list id (``WJ756``...). Findings carr
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, time
 from functools import cache
 
 from lxml import etree
 
 from .codec import base_of
-from .codelists import codelist_for
+from .codelists import CodeList, codelist_for
 from .errors import ValidationError
 from .schema import ComplexType, Field, MessageSpec, SimpleType, spec_for_namespace
 
@@ -77,42 +78,67 @@ _TIME = re.compile(r"([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?(Z|[+-][0-9]{2}:
 
 def check_value(spec: MessageSpec, st: SimpleType, raw: str) -> str | None:
     """Why ``raw`` is not a valid ``st`` (None when it is). Code lists are not checked here."""
+    return _value_check(spec, st)(raw)
+
+
+@cache
+def _value_check(spec: MessageSpec, st: SimpleType) -> Callable[[str], str | None]:
+    """The check of one simple type, worked out once: its base, facets and compiled pattern."""
     chain = [base_of(spec, st), st] if st.restricts else [st]
     base = chain[0].base
-    value = raw if base == "string" else raw.strip(" \t\n\r")
-    if base == "integer" and not _INTEGER.fullmatch(value):
-        return "not an integer"
-    if base == "date":
-        m = _DATE.fullmatch(value)
-        if not m:
-            return "not a date (YYYY-MM-DD)"
-        try:
-            date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            return "not an existing calendar date"
-    if base == "time":
-        m = _TIME.fullmatch(value)
-        if not m:
-            return "not a time (hh:mm:ss)"
-        try:
-            time(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            return "not an existing time of day"
-    for t in chain:
-        if t.min_length is not None and len(value) < t.min_length:
-            return f"shorter than {t.min_length} characters"
-        if t.max_length is not None and len(value) > t.max_length:
-            return f"longer than {t.max_length} characters"
-        if t.pattern is not None:
-            check = _EQUIVALENT.get(t.pattern)
-            ok = check(value) if check else xsd_regex(t.pattern).fullmatch(value) is not None
-            if not ok:
-                return f"does not match the pattern {t.pattern}"
-        if t.min_inclusive is not None and int(value) < t.min_inclusive:
-            return f"less than {t.min_inclusive}"
-        if t.max_inclusive is not None and int(value) > t.max_inclusive:
-            return f"more than {t.max_inclusive}"
-    return None
+    facets = [
+        (
+            t.min_length,
+            t.max_length,
+            t.pattern,
+            _EQUIVALENT.get(t.pattern) if t.pattern is not None else None,
+            xsd_regex(t.pattern) if t.pattern is not None and t.pattern not in _EQUIVALENT else None,
+            t.min_inclusive,
+            t.max_inclusive,
+        )
+        for t in chain
+    ]
+
+    def check(raw: str) -> str | None:
+        value = raw if base == "string" else raw.strip(" \t\n\r")
+        if base == "integer" and not _INTEGER.fullmatch(value):
+            return "not an integer"
+        if base == "date":
+            m = _DATE.fullmatch(value)
+            if not m:
+                return "not a date (YYYY-MM-DD)"
+            try:
+                date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                return "not an existing calendar date"
+        if base == "time":
+            m = _TIME.fullmatch(value)
+            if not m:
+                return "not a time (hh:mm:ss)"
+            try:
+                time(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                return "not an existing time of day"
+        for min_length, max_length, pattern, equivalent, compiled, min_inclusive, max_inclusive in facets:
+            if min_length is not None and len(value) < min_length:
+                return f"shorter than {min_length} characters"
+            if max_length is not None and len(value) > max_length:
+                return f"longer than {max_length} characters"
+            if pattern is not None:
+                ok = (
+                    equivalent(value)
+                    if equivalent
+                    else compiled is not None and compiled.fullmatch(value) is not None
+                )
+                if not ok:
+                    return f"does not match the pattern {pattern}"
+            if min_inclusive is not None and int(value) < min_inclusive:
+                return f"less than {min_inclusive}"
+            if max_inclusive is not None and int(value) > max_inclusive:
+                return f"more than {max_inclusive}"
+        return None
+
+    return check
 
 
 def _child_path(parent: str, name: str, index: int | None) -> str:
@@ -122,8 +148,8 @@ def _child_path(parent: str, name: str, index: int | None) -> str:
 def _check_simple(
     spec: MessageSpec, st: SimpleType, el: etree._Element, path: str, errors: list[ValidationError]
 ) -> None:
-    name = etree.QName(el).localname
     if len(el):
+        name = etree.QName(el).localname
         errors.append(
             ValidationError(
                 "XSD", f"element {name} must contain text only, not elements", path, el.sourceline
@@ -131,8 +157,9 @@ def _check_simple(
         )
         return
     raw = el.text or ""
-    problem = check_value(spec, st, raw)
+    problem = _value_check(spec, st)(raw)
     if problem:
+        name = etree.QName(el).localname
         errors.append(
             ValidationError(
                 "XSD",
@@ -142,21 +169,41 @@ def _check_simple(
             )
         )
         return
-    base = base_of(spec, st)
-    if base.codelist:
-        cl = codelist_for(spec.law, base.name)
-        if raw not in cl:
-            errors.append(
-                ValidationError(
-                    cl.id, f"{name}: {raw!r} is not a code of {cl.id} {cl.name}", path, el.sourceline
-                )
+    codes = _codelist_of(spec, st)
+    if codes is not None and raw not in codes:
+        name = etree.QName(el).localname
+        errors.append(
+            ValidationError(
+                codes.id, f"{name}: {raw!r} is not a code of {codes.id} {codes.name}", path, el.sourceline
             )
+        )
+
+
+@cache
+def _codelist_of(spec: MessageSpec, st: SimpleType) -> CodeList | None:
+    base = base_of(spec, st)
+    return codelist_for(spec.law, base.name) if base.codelist else None
+
+
+class _LocalName:
+    """An element's local name, worked out only when an error message needs it."""
+
+    __slots__ = ("el",)
+
+    def __init__(self, el: etree._Element) -> None:
+        self.el = el
+
+    def __str__(self) -> str:
+        return str(etree.QName(self.el).localname)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
 
 
 def _check_complex(
     spec: MessageSpec, ctype: ComplexType, el: etree._Element, path: str, errors: list[ValidationError]
 ) -> None:
-    name = etree.QName(el).localname
+    name = _LocalName(el)
     if el.text and el.text.strip(" \t\n\r"):
         errors.append(ValidationError("XSD", f"element {name} may not contain text", path, el.sourceline))
     for attr in el.attrib:
@@ -229,8 +276,7 @@ def _check_element(
     _check_simple(spec, st, el, path, errors)
 
 
-def check_element(spec: MessageSpec, type_name: str, el: etree._Element,
-                  path: str) -> list[ValidationError]:
+def check_element(spec: MessageSpec, type_name: str, el: etree._Element, path: str) -> list[ValidationError]:
     """Layers (a) and (b) for one element declared as ``type_name`` (used when streaming)."""
     errors: list[ValidationError] = []
     _check_element(spec, type_name, el, path, errors)
