@@ -20,8 +20,11 @@ def demo(
     db: str | None = DB_OPTION,
     seed: int = typer.Option(2020, "--seed", help="random seed; the same seed gives the same region"),
 ) -> None:
-    """Build the Lekstroom demo region (5 municipalities, 49 Wmo providers, Jeugd care, 2018-2020)
-    in the store and show the 2020 Wmo table of the Lekstroom memo."""
+    """Build the Lekstroom demo region in the store and show the memo's 2020 Wmo table.
+
+    Five municipalities, 49 Wmo providers and Jeugd care, 2018-2020 history, allocations running
+    into 2021 with their 301s in the outbox, and the 2022 framework agreement. An earlier demo in
+    the same store is replaced; a store with another region is refused."""
     from zorginkoop.services.demo import DemoError, build_demo  # the generator loads only when asked
 
     url = settings(db).database_url
