@@ -112,8 +112,13 @@ class Allocation:
     unit: Unit | None = None
     frequency: Frequency | None = None
     budget: Money | None = None
+    """The 301's Budget: only for an allocation without Omvang (CD078)."""
     decision_id: str | None = None
     change_reason: ChangeReason | None = None
+    budget_limit: Money | None = None
+    """What approved declarations on this allocation may add up to (TR369), kept in the store
+    for every allocation, with or without Omvang: the decision's budget for this allocation,
+    priced with the catalogue or contract tariffs in force. ``budget`` when that is set."""
     provider_reference: str | None = None
     """ReferentieAanbieder: set when the allocation answers a provider's request (315/317)."""
     comment: str = ""
@@ -131,6 +136,11 @@ class Allocation:
             raise CareError(f"allocation {self.number}: a volume per week needs an end date")
         if has_omvang and self.product_code is None:
             raise CareError(f"allocation {self.number}: an Omvang needs a product code")
+
+    @property
+    def spending_limit(self) -> Money | None:
+        """The amount TR369 judges against: the 301's Budget, else the stored budget limit."""
+        return self.budget if self.budget is not None else self.budget_limit
 
     def active_on(self, day: date) -> bool:
         return self.valid.contains(day) and self.change_reason is not ChangeReason.VERWIJDERD

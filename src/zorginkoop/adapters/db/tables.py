@@ -258,7 +258,10 @@ class AllocationRow(Base):
     volume: Mapped[int | None] = mapped_column(BigInteger)
     unit: Mapped[str | None] = mapped_column(String(2))
     frequency: Mapped[str | None] = mapped_column(String(1))
-    budget_cents: Mapped[int | None] = mapped_column(BigInteger)
+    budget_cents: Mapped[int | None] = mapped_column(BigInteger, doc="the 301's Budget (CD078: only without Omvang)")
+    budget_limit_cents: Mapped[int | None] = mapped_column(
+        BigInteger, doc="what approved declarations may add up to (TR369), with or without Omvang"
+    )
     decision_id: Mapped[str | None] = mapped_column(ForeignKey("decision.id"))
     change_reason: Mapped[str | None] = mapped_column(String(2))
     provider_reference: Mapped[str | None] = mapped_column(String(36))
