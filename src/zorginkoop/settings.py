@@ -54,6 +54,15 @@ SETTINGS: tuple[Setting, ...] = (
         "Deepest element nesting read in a message (the deepest iWmo/iJw 3.2 message nests 9 levels).",
     ),
     Setting(
+        "end_on_stop",
+        "ZORGINKOOP_END_ON_STOP",
+        "on",
+        "on (default, as in the demo) | off. A provider's definitive stop (307 with a RedenBeeindiging "
+        "other than 20) puts the allocation on the stop worklist (`access stops`); on: the region ends "
+        "the allocation at the stop date at once and queues the 301; off: the back office ends or "
+        "dismisses each item (`access stops end|dismiss ITEM`).",
+    ),
+    Setting(
         "actor",
         "ZORGINKOOP_ACTOR",
         None,
@@ -70,6 +79,12 @@ class Settings:
     max_message_bytes: str = str(128 * 1024 * 1024)
     max_message_depth: str = "32"
     actor: str | None = None
+    end_on_stop: str = "on"
+
+    @property
+    def ends_on_stop(self) -> bool:
+        """ZORGINKOOP_END_ON_STOP as a switch; ValueError (one line) for anything but on/off."""
+        return switch(self.end_on_stop, "ZORGINKOOP_END_ON_STOP")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -86,3 +101,15 @@ class Settings:
         if unknown:
             raise ValueError(f"unknown settings: {', '.join(sorted(unknown))}")
         return cls(**values)  # type: ignore[arg-type]
+
+
+_ON = frozenset({"on", "1", "true", "yes"})
+_OFF = frozenset({"off", "0", "false", "no"})
+
+
+def switch(value: str, env: str) -> bool:
+    """A setting that is on or off (on/off, 1/0, true/false, yes/no; any case)."""
+    text = value.strip().lower()
+    if text in _ON or text in _OFF:
+        return text in _ON
+    raise ValueError(f"{env}={value!r}: give on or off")

@@ -113,5 +113,6 @@ def test_evaluations_due_today_and_tomorrow_but_not_beyond_the_window_of_the_mun
     nieuwegein = signals.evaluations_due(UnitOfWork(store, Scope.municipality(NIEUWEGEIN)), ON, 30)
     assert [(r["decision"], r["bsn"]) for r in nieuwegein] == [("B-N", PARENT_N)]
     log = _log(store)
-    assert len(log) == 4 and all(purpose == "signaal evaluatiemomenten" for _, purpose, _ in log)
+    # each call logs two reads: the evaluation moments and the allocations of their decisions
+    assert len(log) == 8 and all(purpose == "signaal evaluatiemomenten" for _, purpose, _ in log)
     assert log[-1] == ("municipality:0356", "signaal evaluatiemomenten", {PARENT_N})

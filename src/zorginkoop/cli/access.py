@@ -25,6 +25,7 @@ from zorginkoop.domain.product_models import Intake, IntakeRefused, ProductModel
 from zorginkoop.domain.region import ProviderMatch
 from zorginkoop.services import allocations as workflow
 from zorginkoop.services import signals as signal_service
+from zorginkoop.services import stops as stop_service
 
 app = typer.Typer(
     help="Access: intake, decision (beschikking), allocation (toewijzing), signals.", no_args_is_help=True
@@ -352,3 +353,81 @@ def evaluations(municipality: str = MUNICIPALITY, days: int = typer.Option(30, "
         )
     render(rows, ["due", "decision", "bsn", "municipality", "label"], fmt,
            title=f"Evaluations due within {days} days")  # fmt: skip
+
+
+# -- the stop worklist (307) ---------------------------------------------------------------------
+
+stops_app = typer.Typer(
+    help="Stop worklist: allocations whose provider stopped care for good (307); end or dismiss them.",
+    invoke_without_command=True,
+)
+app.add_typer(stops_app, name="stops")
+
+STOP_COLUMNS = ["item", "toewijzing_nummer", "law", "bsn", "provider", "reden_beeindiging", "proposed_end",
+                "previous_end", "reden_wijziging", "status", "note"]  # fmt: skip
+
+
+@stops_app.callback()
+def stops_list(
+    ctx: typer.Context,
+    municipality: str | None = typer.Option(
+        None, "--municipality", "-m", help="CBS code of the municipality (your scope)"
+    ),
+    everything: bool = typer.Option(False, "--all", help="also items already ended, dismissed or withdrawn"),
+    db: str | None = DB_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """The open items of the stop worklist: a 307 with a definitive RedenBeeindiging proposes to end
+    the allocation at the stop date (OP279). With ZORGINKOOP_END_ON_STOP=on (the default) the region
+    ended it at once; with off each item waits here for `end` or `dismiss`."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if municipality is None:
+        fail("give --municipality (-m) CBS code: the worklist is read under a municipality scope")
+    engine = engine_for(db)
+    with store_errors():
+        rows = stop_service.stop_worklist(
+            UnitOfWork(engine, Scope.municipality(municipality)), everything=everything
+        )
+    render(
+        rows, STOP_COLUMNS, fmt, title="Stop worklist" + (" (all items)" if everything else " (open items)")
+    )
+
+
+def _decide_stop(
+    action: str, item: int, municipality: str, note: str, db: str | None, fmt: OutputFormat
+) -> None:
+    engine = engine_for(db)
+    uow = UnitOfWork(engine, Scope.municipality(municipality))
+    try:
+        with store_errors():
+            if action == "end":
+                row = stop_service.end_stop(uow, item, datetime.now(UTC))
+            else:
+                row = stop_service.dismiss_stop(uow, item, datetime.now(UTC), note)
+    except (workflow.WorkflowError, CareError) as exc:
+        fail(str(exc))
+    render_object({k: row[k] for k in ["item", *STOP_COLUMNS[1:]]}, fmt)
+
+
+@stops_app.command("end")
+def stops_end(
+    item: Annotated[int, typer.Argument(help="worklist item (from `access stops -m CODE`)")],
+    municipality: str = MUNICIPALITY,
+    db: str | None = DB_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """End the item's allocation at the stop date (a 301 with the mapped RedenWijziging goes to the outbox)."""
+    _decide_stop("end", item, municipality, "", db, fmt)
+
+
+@stops_app.command("dismiss")
+def stops_dismiss(
+    item: Annotated[int, typer.Argument(help="worklist item (from `access stops -m CODE`)")],
+    municipality: str = MUNICIPALITY,
+    note: str = typer.Option("", "--note", help="why the allocation stays as it is"),
+    db: str | None = DB_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """Keep the item's allocation as it is (OP279 still limits what is paid to its period)."""
+    _decide_stop("dismiss", item, municipality, note, db, fmt)

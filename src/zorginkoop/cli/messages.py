@@ -20,7 +20,7 @@ from rich.table import Table
 
 from zorginkoop.adapters.istandaarden import Limits, validate_message, validate_with_xsd
 from zorginkoop.adapters.istandaarden.xsd import XSD_DIR_SETTING
-from zorginkoop.cli.common import DB_OPTION, engine_for, store_errors
+from zorginkoop.cli.common import DB_OPTION, engine_for, settings, store_errors
 from zorginkoop.cli.output import console, err_console, fail
 
 app = typer.Typer(
@@ -190,6 +190,10 @@ def import_(
         fail(f"{out}: no such folder (--out)")
     engine = engine_for(db)
     limits = Limits.from_env()
+    try:
+        end_on_stop = settings(db).ends_on_stop
+    except ValueError as exc:
+        fail(str(exc))
     table = Table(title="Messages processed")
     for column in ("file", "message", "status", "retour codes", "written"):
         table.add_column(column)
@@ -200,7 +204,9 @@ def import_(
         try:
             data = _read_incoming(f, limits)
             with store_errors():
-                outcome = import_message(UnitOfWork(engine, actor=None), data, f.name, datetime.now(UTC))
+                outcome = import_message(
+                    UnitOfWork(engine, actor=None), data, f.name, datetime.now(UTC), end_on_stop=end_on_stop
+                )
         except UnreadableMessage as exc:
             unreadable += 1
             err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)

@@ -102,3 +102,13 @@ def evaluation_window(on: date, days: int) -> Period:
     if days < 0:
         raise ValueError(f"a window of {days} days: give 0 or more days")
     return Period(on, on + timedelta(days=days))
+
+
+def care_runs_on(due: date, allocations: Iterable[Allocation]) -> bool:
+    """Whether an evaluation moment of a decision due on ``due`` is still signalled, given the
+    decision's allocations: yes while the decision is not (or no longer) allocated, or one of its
+    allocations runs on or after the due date; no once every allocation ended before it (the
+    municipality ended it, e.g. on the provider's stop, 307/OP279): there is no care left to
+    evaluate. A withdrawn allocation (13) counts as never given."""
+    given = [a for a in allocations if not is_withdrawn(a)]
+    return not given or any(a.valid.end is None or a.valid.end >= due for a in given)

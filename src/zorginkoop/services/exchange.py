@@ -44,6 +44,7 @@ from zorginkoop.domain.requests import (
     tr357_backdated_change_whole_period,
     tr374_no_open_request,
 )
+from zorginkoop.services import stops
 from zorginkoop.services.allocations import ExportedFile, queue_toewijzing
 
 INCOMING = ("305", "307", "315", "317")
@@ -65,8 +66,11 @@ class ImportOutcome:
     summary: str = ""
 
 
-def import_message(uow: UnitOfWork, data: bytes, source: str, now: datetime) -> ImportOutcome:
-    """Process one incoming message; returns what went out (already marked exported)."""
+def import_message(
+    uow: UnitOfWork, data: bytes, source: str, now: datetime, *, end_on_stop: bool = True
+) -> ImportOutcome:
+    """Process one incoming message; returns what went out (already marked exported).
+    ``end_on_stop``: a definitive 307 ends its allocation at once (setting ZORGINKOOP_END_ON_STOP)."""
     report = validate_message(data)
     if report.message is None:
         first = report.errors[0] if report.errors else None
@@ -125,7 +129,7 @@ def import_message(uow: UnitOfWork, data: bytes, source: str, now: datetime) -> 
         if not header_codes and in_id is not None:
             ctx = _Context(uow, msg, sender, receiver, law, in_id, at)
             if msg.number in ("305", "307"):
-                codes = _deliveries(ctx)
+                codes = _deliveries(ctx, end_on_stop=end_on_stop)
             elif msg.number == "315":
                 codes, outgoing = _request_allocation(ctx)
             else:
@@ -193,7 +197,10 @@ def _retour(  # noqa: PLR0917
 # -- 305 / 307 --------------------------------------------------------------------------------
 
 
-def _deliveries(ctx: _Context) -> dict[str, tuple[str, ...]]:
+def _deliveries(ctx: _Context, *, end_on_stop: bool) -> dict[str, tuple[str, ...]]:
+    """305/307: the cross-message rules per element; an accepted stop goes to the stop
+    worklist (domain.stopping: OP279, the municipality ends the allocation, or the region at once
+    with ``end_on_stop``), a removed stop undoes what it caused."""
     client = ctx.msg.bericht.client
     start = ctx.msg.number == "305"
     items = client.start_producten if start else client.stop_producten
@@ -239,6 +246,7 @@ def _deliveries(ctx: _Context) -> dict[str, tuple[str, ...]]:
             codes[f"{base}[{i}]"] = found_codes
             continue
         assert p.toewijzing_nummer is not None
+        removed: int | None = None
         if report.status == "3":
             # the latest current report with the same key is removed (OP033)
             for j in range(len(events) - 1, -1, -1):
@@ -246,6 +254,7 @@ def _deliveries(ctx: _Context) -> dict[str, tuple[str, ...]]:
                 if event.current and event.kind is report.kind and event.key == report.key:
                     if event_id is not None:
                         ctx.uow.deliveries.set_removed(event_id)
+                        removed = event_id
                     events[j] = (event_id, replace(event, current=False))
                     break
         event_id = ctx.uow.deliveries.add(
@@ -265,6 +274,13 @@ def _deliveries(ctx: _Context) -> dict[str, tuple[str, ...]]:
         )
         if report.status != "3":
             events.append((event_id, apply_report(report, [])[-1]))
+        if start:
+            continue
+        if removed is not None:
+            stops.stop_removed(ctx.uow, removed, ctx.at)
+        elif report.status != "3" and allocation is not None:
+            stops.stop_reported(ctx.uow, allocation, event_id, report.end_date, report.end_reason, ctx.at,
+                                end_on_stop=end_on_stop)  # fmt: skip
     return codes
 
 

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 from typing import Any
 
 from zorginkoop.adapters.db.uow import UnitOfWork
+from zorginkoop.domain.care import Allocation
 from zorginkoop.domain.periods import add_months
-from zorginkoop.domain.signals import evaluation_window, one_family_one_plan, transition_18
+from zorginkoop.domain.signals import care_runs_on, evaluation_window, one_family_one_plan, transition_18
 
 
 def _name(c: Any) -> str:
@@ -62,13 +64,21 @@ def transition_signals(uow: UnitOfWork, on: date) -> list[dict[str, Any]]:
 
 def evaluations_due(uow: UnitOfWork, on: date, days: int) -> list[dict[str, Any]]:
     """Open evaluation moments of decisions falling due within ``days`` days from ``on``
-    (both ends included, :func:`evaluation_window`)."""
+    (both ends included, :func:`evaluation_window`), leaving out those of decisions whose care
+    ended before the moment (:func:`care_runs_on`)."""
     window = evaluation_window(on, days)
     assert window.end is not None
     with uow:
         rows = uow.workflow.evaluations_due(window.start, window.end, purpose="signaal evaluatiemomenten")
+        by_decision: dict[str, list[Allocation]] = defaultdict(list)
+        if rows:
+            bsns = {bsn for _, bsn, _, _, _ in rows}
+            for a in uow.workflow.allocations_of(bsns, purpose="signaal evaluatiemomenten"):
+                if a.decision_id is not None:
+                    by_decision[a.decision_id].append(a)
         uow.commit()
     return [
         {"due": due, "decision": decision, "bsn": bsn, "municipality": municipality, "label": label}
         for decision, bsn, municipality, due, label in rows
+        if care_runs_on(due, by_decision.get(decision, ()))
     ]

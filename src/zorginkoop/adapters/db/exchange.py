@@ -30,11 +30,12 @@ from zorginkoop.adapters.db.repositories import (
 )
 from zorginkoop.domain.access import Scope, ScopeKind
 from zorginkoop.domain.care import Allocation, Client, Decision, EvaluationMoment
-from zorginkoop.domain.codes import Law
+from zorginkoop.domain.codes import ChangeReason, Law
 from zorginkoop.domain.contracts import contracted_providers
 from zorginkoop.domain.delivery import DeliveryEvent, DeliveryKind
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import Period
+from zorginkoop.domain.stopping import StopStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +184,85 @@ class DeliveryRepository:
         self.session.execute(
             update(t.DeliveryEventRow).where(t.DeliveryEventRow.id == event_id).values(current=False)
         )
+
+    # -- the stop worklist (307 with a definitive reason) -----------------------------------------
+    def add_stop_item(self, **values: Any) -> int:
+        row = t.StopWorklistRow(**values)
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def stop_items(self, scope: Scope, statuses: Iterable[StopStatus] | None = None) -> list[StopItem]:
+        """Worklist items the scope may see (a municipality its own, a provider its own), oldest
+        first; the caller logs the read of the BSNs."""
+        query = select(t.StopWorklistRow).order_by(t.StopWorklistRow.id)
+        if statuses is not None:
+            query = query.where(t.StopWorklistRow.status.in_([s.value for s in statuses]))
+        if scope.kind is ScopeKind.MUNICIPALITY:
+            query = query.where(t.StopWorklistRow.municipality_code == scope.code)
+        elif scope.kind is ScopeKind.PROVIDER:
+            query = query.where(t.StopWorklistRow.provider_agb == scope.code)
+        return [_stop_item(r) for r in self.session.scalars(query)]
+
+    def stop_item(self, item_id: int, scope: Scope) -> StopItem | None:
+        """One item in the scope, locked for update on PostgreSQL (a decision on it is taken once)."""
+        query = select(t.StopWorklistRow).where(t.StopWorklistRow.id == item_id).with_for_update()
+        row = self.session.scalars(query).first()
+        item = None if row is None else _stop_item(row)
+        return item if item is not None and _in_scope(item, scope) else None
+
+    def stop_items_for_event(self, stop_event_id: int) -> list[StopItem]:
+        """The items a stop (its ``delivery_event`` row) put on the worklist, locked for update."""
+        query = (
+            select(t.StopWorklistRow)
+            .where(t.StopWorklistRow.stop_event_id == stop_event_id)
+            .order_by(t.StopWorklistRow.id)
+            .with_for_update()
+        )
+        return [_stop_item(r) for r in self.session.scalars(query)]
+
+    def update_stop_item(self, item_id: int, **values: Any) -> None:
+        self.session.execute(
+            update(t.StopWorklistRow).where(t.StopWorklistRow.id == item_id).values(**values)
+        )
+
+
+def _in_scope(item: StopItem, scope: Scope) -> bool:
+    if scope.kind is ScopeKind.MUNICIPALITY:
+        return item.municipality_code == scope.code
+    if scope.kind is ScopeKind.PROVIDER:
+        return item.provider_agb == scope.code
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class StopItem:
+    """An item of the stop worklist (``stop_worklist``), see :mod:`zorginkoop.domain.stopping`."""
+
+    id: int
+    municipality_code: str
+    law: Law
+    allocation_number: int
+    client_bsn: str
+    provider_agb: str
+    stop_event_id: int
+    end_reason: str
+    proposed_end: date
+    previous_end: date | None
+    change_reason: ChangeReason
+    status: StopStatus
+    note: str
+    created_at: datetime
+    decided_at: datetime | None
+    decided_by: str | None
+
+
+def _stop_item(r: t.StopWorklistRow) -> StopItem:
+    return StopItem(
+        r.id, r.municipality_code, Law(r.law), r.allocation_number, r.client_bsn, r.provider_agb,
+        r.stop_event_id, r.end_reason, r.proposed_end, r.previous_end, ChangeReason(r.change_reason),
+        StopStatus(r.status), r.note, r.created_at, r.decided_at, r.decided_by,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

@@ -397,6 +397,34 @@ class DeliveryEventRow(Base):
     received_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class StopWorklistRow(Base):
+    """The back office's stop worklist: an allocation whose provider stopped care for good (307
+    with a RedenBeeindiging other than 20), with the end proposed at the stop date (OP279) and
+    what became of it (open, ended, dismissed, withdrawn, restored; see domain.stopping)."""
+
+    __tablename__ = "stop_worklist"
+    __table_args__ = (
+        Index("ix_stop_worklist_status", "municipality_code", "status"),
+        Index("ix_stop_worklist_event", "stop_event_id"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    municipality_code: Mapped[str] = mapped_column(String(4))
+    law: Mapped[str] = mapped_column(String(10))
+    allocation_number: Mapped[int] = mapped_column(BigInteger)
+    client_bsn: Mapped[str] = mapped_column(String(9))
+    provider_agb: Mapped[str] = mapped_column(String(8))
+    stop_event_id: Mapped[int] = mapped_column(ForeignKey("delivery_event.id"), doc="the 307's StopProduct")
+    end_reason: Mapped[str] = mapped_column(String(2), doc="WMO588/JZ588 RedenBeeindiging")
+    proposed_end: Mapped[date] = mapped_column(Date, doc="the stop's Einddatum")
+    previous_end: Mapped[date | None] = mapped_column(Date, doc="the allocation's end before the stop")
+    change_reason: Mapped[str] = mapped_column(String(2), doc="WMO002/JZ002 RedenWijziging of the end")
+    status: Mapped[str] = mapped_column(String(10))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+
+
 class AllocationRequestRow(Base):
     """A provider's request for an allocation (315) or a change (317) and its answer (319)."""
 

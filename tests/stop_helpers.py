@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""A contracted allocation with an address on file, and the provider's 305/307 files for it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Engine
+
+from tests.declaration_helpers import ALFA, HOUTEN, seed_store
+from zorginkoop.adapters.db.exchange import ClientContact
+from zorginkoop.adapters.db.uow import UnitOfWork
+from zorginkoop.adapters.istandaarden import models as m
+from zorginkoop.adapters.istandaarden import write_message
+from zorginkoop.domain.care import Allocation
+from zorginkoop.domain.codes import Law
+
+START = date(2021, 1, 4)
+"""The Begindatum of care the provider reports (the allocation runs 2021-01-01..2022-06-30)."""
+
+
+def seed_with_address(engine: Engine, allocations: int = 1) -> list[Allocation]:
+    """:func:`seed_store` plus a BRP address for every client (a 301 carries it, TR061)."""
+    made = seed_store(engine, allocations)
+    with UnitOfWork(engine) as uow:
+        uow.workflow.add_contacts(
+            {a.client_bsn: ClientContact("Lekdijk", 7, "3991AB", "Houten") for a in made}
+        )
+        uow.commit()
+    return made
+
+
+def _header(number: str, ident: str, dated: date) -> m.Header:
+    return m.Header.for_message(
+        Law.WMO, number, afzender=ALFA, ontvanger=HOUTEN, identificatie=ident, dagtekening=dated
+    )
+
+
+def _client(a: Allocation) -> dict[str, object]:
+    return dict(bsn=a.client_bsn, geboortedatum=m.Geboortedatum(datum=date(1980, 1, 1)), geslacht="0",
+                naam=m.VerkorteNaam(geslachtsnaam=m.Achternaam(achternaam="Test"), voorletters="T"))  # fmt: skip
+
+
+def start_message(a: Allocation, ident: str, begin: date = START) -> bytes:
+    """A 305 reporting care started on ``begin`` (StatusAanlevering 1)."""
+    p = m.StartProduct(toewijzing_nummer=a.number, product=m.Product(categorie="02", code="OZR1"),
+                       toewijzing_ingangsdatum=a.valid.start, begindatum=begin, status_aanlevering="1")  # fmt: skip
+    bericht = m.StartZorgbericht(
+        header=_header("305", ident, begin), client=m.StartClient(**_client(a), start_producten=(p,))
+    )  # type: ignore[arg-type]
+    return write_message(bericht, law=Law.WMO)
+
+
+def stop_message(
+    a: Allocation, ident: str, end: date, reason: str = "19", *, status: str = "1", begin: date = START
+) -> bytes:
+    """A 307 reporting care stopped on ``end`` (status 1), or removing that report (status 3)."""
+    p = m.StopProduct(toewijzing_nummer=a.number, product=m.Product(categorie="02", code="OZR1"),
+                      toewijzing_ingangsdatum=a.valid.start, begindatum=begin, reden_beeindiging=reason,
+                      einddatum=end, status_aanlevering=status)  # fmt: skip
+    bericht = m.StopZorgbericht(
+        header=_header("307", ident, end), client=m.StopClient(**_client(a), stop_producten=(p,))
+    )  # type: ignore[arg-type]
+    return write_message(bericht, law=Law.WMO)
