@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Engine
 
@@ -13,7 +13,8 @@ from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.adapters.istandaarden import models as m
 from zorginkoop.adapters.istandaarden import write_message
 from zorginkoop.domain.care import Allocation
-from zorginkoop.domain.codes import Law
+from zorginkoop.domain.codes import Frequency, Law, Unit
+from zorginkoop.domain.periods import Period
 
 START = date(2021, 1, 4)
 """The Begindatum of care the provider reports (the allocation runs 2021-01-01..2022-06-30)."""
@@ -30,10 +31,25 @@ def seed_with_address(engine: Engine, allocations: int = 1) -> list[Allocation]:
     return made
 
 
-def _header(number: str, ident: str, dated: date) -> m.Header:
+def add_jeugd_allocation(engine: Engine, wmo: Allocation, number: int = 50) -> Allocation:
+    """A Jeugdwet allocation (45A01, hours per month, 2021) for the client of ``wmo``, at ALFA."""
+    a = Allocation(number=number, client_bsn=wmo.client_bsn, provider_agb=ALFA, municipality_code=HOUTEN,
+                   law=Law.JEUGD, category="45", product_code="45A01", valid=Period(date(2021, 1, 1), date(2021, 12, 31)),
+                   allocated_at=datetime(2020, 12, 1, 9, 0), volume=8, unit=Unit.UUR, frequency=Frequency.PER_MAAND)  # fmt: skip
+    with UnitOfWork(engine) as uow:
+        uow.allocations.add_all([a])
+        uow.commit()
+    return a
+
+
+def _header(law: Law, number: str, ident: str, dated: date) -> m.Header:
     return m.Header.for_message(
-        Law.WMO, number, afzender=ALFA, ontvanger=HOUTEN, identificatie=ident, dagtekening=dated
+        law, number, afzender=ALFA, ontvanger=HOUTEN, identificatie=ident, dagtekening=dated
     )
+
+
+def _product(a: Allocation) -> m.Product:
+    return m.Product(categorie=a.category, code=a.product_code)
 
 
 def _client(a: Allocation) -> dict[str, object]:
@@ -43,22 +59,22 @@ def _client(a: Allocation) -> dict[str, object]:
 
 def start_message(a: Allocation, ident: str, begin: date = START) -> bytes:
     """A 305 reporting care started on ``begin`` (StatusAanlevering 1)."""
-    p = m.StartProduct(toewijzing_nummer=a.number, product=m.Product(categorie="02", code="OZR1"),
+    p = m.StartProduct(toewijzing_nummer=a.number, product=_product(a),
                        toewijzing_ingangsdatum=a.valid.start, begindatum=begin, status_aanlevering="1")  # fmt: skip
     bericht = m.StartZorgbericht(
-        header=_header("305", ident, begin), client=m.StartClient(**_client(a), start_producten=(p,))
+        header=_header(a.law, "305", ident, begin), client=m.StartClient(**_client(a), start_producten=(p,))
     )  # type: ignore[arg-type]
-    return write_message(bericht, law=Law.WMO)
+    return write_message(bericht, law=a.law)
 
 
 def stop_message(
     a: Allocation, ident: str, end: date, reason: str = "19", *, status: str = "1", begin: date = START
 ) -> bytes:
     """A 307 reporting care stopped on ``end`` (status 1), or removing that report (status 3)."""
-    p = m.StopProduct(toewijzing_nummer=a.number, product=m.Product(categorie="02", code="OZR1"),
+    p = m.StopProduct(toewijzing_nummer=a.number, product=_product(a),
                       toewijzing_ingangsdatum=a.valid.start, begindatum=begin, reden_beeindiging=reason,
                       einddatum=end, status_aanlevering=status)  # fmt: skip
     bericht = m.StopZorgbericht(
-        header=_header("307", ident, end), client=m.StopClient(**_client(a), stop_producten=(p,))
+        header=_header(a.law, "307", ident, end), client=m.StopClient(**_client(a), stop_producten=(p,))
     )  # type: ignore[arg-type]
-    return write_message(bericht, law=Law.WMO)
+    return write_message(bericht, law=a.law)

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, select
 
 from tests.conftest import ISTANDAARDEN
 from tests.declaration_helpers import HOUTEN, line_for, write_323
-from tests.stop_helpers import seed_with_address, start_message, stop_message
+from tests.stop_helpers import add_jeugd_allocation, seed_with_address, start_message, stop_message
 from zorginkoop.adapters.db import tables as t
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.adapters.istandaarden import read_message, validate_message, validate_with_xsd
@@ -237,3 +237,33 @@ def test_evaluations_after_the_end_of_stopped_care_are_no_longer_signalled(engin
     _import(engine, start_message(a, "S1"))
     _import(engine, stop_message(a, "T1", STOP, "19"))
     assert due() == [date(2021, 6, 1)]  # care ran on 1 June; nothing runs on 30 September
+
+
+@pytest.mark.parametrize(("reason", "expected"), [("34", "14"), ("35", "07")])
+def test_a_jeugd_stop_ends_with_the_jz002_reason_in_an_xsd_valid_jw301(
+    engine: Engine, reason: str, expected: str
+) -> None:
+    (wmo,) = seed_with_address(engine)
+    a = add_jeugd_allocation(engine, wmo)
+    assert _import(engine, start_message(a, "JS1")) == []
+    assert _import(engine, stop_message(a, "JT1", STOP, reason)) == []
+    ended = _allocation_of(engine, a)
+    assert (
+        ended.valid.end == STOP and ended.change_reason is not None and ended.change_reason.value == expected
+    )
+    with UnitOfWork(engine) as uow:
+        (content,) = [x.content for x in uow.messages.outbox("301", "pending", Law.JEUGD)]
+    assert content.startswith(b"<?xml") and b"jw301" in content
+    assert validate_message(content).valid
+    if (ISTANDAARDEN / "ijw-3.2" / "xsd").is_dir():
+        assert validate_with_xsd(content, ISTANDAARDEN) == []
+    (p,) = read_message(content).bericht.client.toegewezen_producten
+    assert (p.toewijzing_nummer, p.reden_wijziging, p.einddatum) == (a.number, expected, STOP)
+    assert _allocation(engine, wmo).valid.end == ORIGINAL_END  # the Wmo allocation is not touched
+
+
+def _allocation_of(engine: Engine, a: Allocation) -> Allocation:
+    with UnitOfWork(engine) as uow:
+        found = uow.workflow.allocation(HOUTEN, a.law, a.number, purpose="test")
+    assert found is not None
+    return found
