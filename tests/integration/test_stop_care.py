@@ -6,10 +6,12 @@ end it caused."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from sqlalchemy import Engine, select
 
@@ -17,6 +19,7 @@ from tests.conftest import ISTANDAARDEN
 from tests.declaration_helpers import HOUTEN, line_for, write_323
 from tests.stop_helpers import add_jeugd_allocation, seed_with_address, start_message, stop_message
 from zorginkoop.adapters.db import tables as t
+from zorginkoop.adapters.db.session import make_engine, upgrade
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.adapters.istandaarden import read_message, validate_message, validate_with_xsd
 from zorginkoop.domain.access import Scope
@@ -267,3 +270,46 @@ def _allocation_of(engine: Engine, a: Allocation) -> Allocation:
         found = uow.workflow.allocation(HOUTEN, a.law, a.number, purpose="test")
     assert found is not None
     return found
+
+
+stops_and_removals = st.lists(
+    st.one_of(
+        st.tuples(st.just("stop"), st.sampled_from(["19", "20", "02", "38"]), st.integers(0, 600)),
+        st.tuples(st.just("remove"), st.just(""), st.just(0)),
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=stops_and_removals)
+def test_any_sequence_of_stops_and_removals_leaves_the_end_the_current_definitive_stop_gives(
+    tmp_path_factory: pytest.TempPathFactory, ops: list[tuple[str, str, int]]
+) -> None:
+    """Whatever the provider sends and removes, in any order: the allocation ends at the stop
+    date of its current definitive stop when that lies before its own end, else at its own end;
+    and every change went out in a 301."""
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('seq') / 'store.sqlite'}")
+    upgrade(engine)
+    (a,) = seed_with_address(engine)
+    _import(engine, start_message(a, "S0"))
+    last_end: date | None = None
+    for i, (kind, reason, offset) in enumerate(ops):
+        if kind == "stop":
+            last_end = date(2021, 1, 4) + timedelta(days=offset)
+            _import(engine, stop_message(a, f"T{i}", last_end, reason))
+        else:
+            _import(engine, stop_message(a, f"T{i}", last_end or date(2021, 6, 1), "19", status="3"))
+    with UnitOfWork(engine) as uow:
+        current = [
+            e for _, e in uow.deliveries.events(HOUTEN, Law.WMO, a.number) if e.current and e.end_reason
+        ]
+    definitive = [e.end_date for e in current if e.end_reason != "20" and e.end_date is not None]
+    expected = min([ORIGINAL_END, *definitive])
+    ended = _allocation(engine, a)
+    assert ended.valid.end == expected
+    contents = _pending_301s(engine)
+    ends = [_reden_wijziging(c, a.number)[1] for c in contents]
+    assert (ends[-1] if ends else ORIGINAL_END) == expected  # the provider was told the last end
+    engine.dispose()
