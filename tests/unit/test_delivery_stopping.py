@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""The stop policy (307 -> the municipality's end of the allocation) as pure functions."""
+"""The stop policy (307 -> the municipality's end of the allocation) as pure functions, and the
+evaluation signal that stops with the care."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from tests.conftest import ISTANDAARDEN
 from zorginkoop.domain.care import Allocation
 from zorginkoop.domain.codes import ChangeReason, Frequency, Law, Unit
 from zorginkoop.domain.periods import Period
+from zorginkoop.domain.signals import care_runs_on
 from zorginkoop.domain.stopping import (
     CHANGE_REASON_FOR_STOP,
     change_reason_for_stop,
@@ -160,3 +162,16 @@ def test_a_stop_never_lengthens_an_allocation_and_its_removal_gives_the_allocati
     assert ended.valid.end == stop_end and stop_end >= START
     assert a.valid.end is None or stop_end < a.valid.end
     assert restored_after_removed_stop(ended, proposal.previous_end, AT).valid == a.valid
+
+
+def test_an_evaluation_is_signalled_while_care_runs_on_its_due_date() -> None:
+    due = date(2021, 9, 30)
+    ended_early = allocation(end=date(2021, 6, 15), change_reason=ChangeReason.VERKORTING)
+    assert care_runs_on(due, [])  # not (yet) allocated: the consultant still has work
+    assert care_runs_on(
+        due, [allocation(end=START, change_reason=ChangeReason.VERWIJDERD)]
+    )  # withdrawn: as never
+    assert not care_runs_on(due, [ended_early])
+    assert care_runs_on(date(2021, 6, 15), [ended_early])  # the last day of care still counts
+    assert care_runs_on(due, [ended_early, allocation(number=8, valid=Period(date(2021, 6, 16), END))])
+    assert care_runs_on(due, [allocation(end=None)])

@@ -9,7 +9,8 @@ stop repeats the start's key). StatusAanlevering 1 adds a report, 3 removes an e
 Each rule is a small pure function over the *current* delivery events of one allocation (those
 not removed by a later StatusAanlevering 3) and returns the WJ001 retourcodes it finds (empty
 when the rule holds). :func:`check_start` and :func:`check_stop` run them in the standard's
-order; :func:`apply_start` and :func:`apply_stop` give the events after an accepted report.
+order; :func:`apply_report` gives the events after an accepted report. What the municipality
+does with its allocation after a definitive stop (OP279) is :mod:`zorginkoop.domain.stopping`.
 """
 
 from __future__ import annotations
