@@ -8,11 +8,11 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from zorginkoop.adapters.db.exchange import ClientContact
+from zorginkoop.adapters.db.exchange import ClientContact, OutsideLine
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.adapters.istandaarden.outgoing import allocated_at_now, toewijzing_client, toewijzingbericht
 from zorginkoop.domain.allocating import (
@@ -22,11 +22,23 @@ from zorginkoop.domain.allocating import (
     next_allocation_number,
     toewijzing_selection,
 )
+from zorginkoop.domain.allocation_integrity import (
+    DecidedProduct,
+    PaidLine,
+    check_change,
+    check_not_withdrawn,
+    decided_product,
+    decided_product_without_model,
+    lines_outside,
+    plan_allocation,
+    used_volume,
+)
 from zorginkoop.domain.care import Allocation, CareError, Client, Decision, check_bsn
 from zorginkoop.domain.codes import ChangeReason, Law, TargetGroup
 from zorginkoop.domain.contact import check_address
 from zorginkoop.domain.contracts import contracted_providers
 from zorginkoop.domain.exchange import file_name, identification
+from zorginkoop.domain.periods import Period
 from zorginkoop.domain.product_models import Indication, Intake, ProductModel, check_model_valid_on, evaluate
 from zorginkoop.domain.region import ProviderMatch, eligible_providers
 
@@ -45,6 +57,11 @@ class DecisionResult:
 class AllocationResult:
     allocation: Allocation
     message_file: str
+    ended: Allocation | None = None
+    """On a switch: the running allocation, ended the day before (RedenWijziging 09)."""
+    ended_message_file: str | None = None
+    outside_lines: tuple[PaidLine, ...] = ()
+    """Approved lines the change (or switch) left outside the allocation: to be credited."""
 
 
 def evaluate_intake(model: ProductModel, intake: Intake) -> Indication:
@@ -167,8 +184,16 @@ def allocate(
     provider_agb: str,
     now: datetime,
     target_group: TargetGroup | None = None,
+    start: date | None = None,
+    switch_from: int | None = None,
 ) -> AllocationResult:
-    """Allocate a decision to a chosen eligible provider and put its 301 in the outbox."""
+    """Allocate a decision to a chosen eligible provider and put its 301 in the outbox.
+
+    The allocation runs from ``start`` (default: the decision's start) to the decision's end.
+    A decided product is allocated once at a time: an allocation running then is refused,
+    unless ``switch_from`` names it; then it ends the day before ``start`` with RedenWijziging
+    09 (overstap) and its provider gets a 301 too (see :mod:`zorginkoop.domain.allocation_integrity`).
+    """
     at = allocated_at_now(now)
     with uow:
         decision = uow.workflow.decision(decision_id, purpose="toewijzing")
@@ -178,17 +203,22 @@ def allocate(
             raise WorkflowError(
                 f"decision {decision_id} was made with model {decision.model_id}, not {model.info.id}"
             )
-        start = decision.valid.start
-        # a consultant may only choose a provider contracted for the product when care begins
-        if provider_agb not in _contracted(uow, decision.law, decision.product_code, start):
+        first = decision.valid.start if start is None else start
+        if not decision.valid.contains(first):
             raise WorkflowError(
-                f"provider {provider_agb} holds no contract valid on {start.isoformat()} for a lot with "
+                f"--start {first.isoformat()} lies outside decision {decision_id} ({decision.valid}); "
+                "an allocation stays within its decision"
+            )
+        # a consultant may only choose a provider contracted for the product when care begins
+        if provider_agb not in _contracted(uow, decision.law, decision.product_code, first):
+            raise WorkflowError(
+                f"provider {provider_agb} holds no contract valid on {first.isoformat()} for a lot with "
                 f"product {decision.product_code} ({decision.law.value}); choose a contracted provider: run "
                 f"`zorginkoop access allocate {decision_id} -m {decision.municipality_code} "
                 f"--model {model.info.id}` without --provider"
             )
         # capacity is judged on the day the care begins: who else is in care then
-        in_care = uow.workflow.clients_in_care(start)
+        in_care = uow.workflow.clients_in_care(first)
         eligible = {
             m.provider.agb_code
             for m in eligible_providers(
@@ -200,18 +230,57 @@ def allocate(
                 f"provider {provider_agb} is not eligible for this decision (municipality, target group, "
                 "law, client stop or capacity); run `zorginkoop access providers` to see who is"
             )
+        # serialises numbering and the decision's allocations of this municipality and law
         uow.workflow.lock_numbering(decision.municipality_code, decision.law)
         number = next_allocation_number(uow.workflow.max_number(decision.municipality_code, decision.law))
         try:
             allocation = allocation_for_decision(
                 decision, model, number=number, provider_agb=provider_agb, allocated_at=at
             )
+            decided = decided_product(decision, allocation)
+            allocation = replace(allocation, valid=Period(first, decision.valid.end))
+            # (the allocation's budget limit and its end at the contract's end are set here)
+            paid = (
+                uow.workflow.paid_lines(decision.municipality_code, decision.law, switch_from)
+                if switch_from is not None
+                else []
+            )
+            existing = uow.workflow.decision_allocations(decision.id, purpose="toewijzing")
+            plan = plan_allocation(
+                decided, existing, allocation, switch_from=switch_from, at=at, used=used_volume(paid)
+            )
         except CareError as exc:
             raise WorkflowError(str(exc)) from None
-        uow.workflow.add_allocation(allocation)
-        name = queue_toewijzing(uow, allocation, on=at.date(), now=at, changed=[allocation.number])
+        ended_name: str | None = None
+        outside: tuple[PaidLine, ...] = ()
+        if plan.ended is not None:
+            uow.workflow.replace_allocation(plan.ended)
+            outside = _record_outside(uow, plan.ended, paid, at)
+            ended_name = queue_toewijzing(uow, plan.ended, on=at.date(), now=at, changed=[plan.ended.number])
+        uow.workflow.add_allocation(plan.new)
+        name = queue_toewijzing(uow, plan.new, on=at.date(), now=at, changed=[plan.new.number])
         uow.commit()
-    return AllocationResult(allocation, name)
+    return AllocationResult(plan.new, name, plan.ended, ended_name, outside)
+
+
+def _record_outside(
+    uow: UnitOfWork, allocation: Allocation, paid: list[PaidLine], at: datetime
+) -> tuple[PaidLine, ...]:
+    """Record the approved lines ``allocation`` (just shortened) no longer covers; returns them all."""
+    outside = lines_outside(allocation.valid, paid)
+    uow.workflow.record_outside_lines(allocation, outside, at)
+    return tuple(outside)
+
+
+def _decided_for(uow: UnitOfWork, a: Allocation) -> tuple[DecidedProduct | None, list[Allocation]]:
+    """The decided product of an allocation and the decision's allocations (none without a decision)."""
+    if a.decision_id is None:
+        return None, []
+    decision = uow.workflow.decision(a.decision_id, purpose="wijziging toewijzing")
+    if decision is None or decision.product_code != a.product_code:
+        return None, []
+    siblings = uow.workflow.decision_allocations(a.decision_id, purpose="wijziging toewijzing")
+    return decided_product_without_model(decision, siblings), siblings
 
 
 def change(
@@ -225,7 +294,10 @@ def change(
     end: date | None = None,
     volume: int | None = None,
 ) -> AllocationResult:
-    """Change or end an allocation with a RedenWijziging (WMO002/JZ002); a new 301 goes out."""
+    """Change or end an allocation with a RedenWijziging (WMO002/JZ002); a new 301 goes out.
+
+    Keeps to OP033x1 and TR385 (:func:`check_change`); approved lines the change leaves
+    outside the allocation are recorded and returned (the provider must credit them)."""
     at = allocated_at_now(now)
     with uow:
         uow.workflow.lock_numbering(municipality_code, law)  # the 301's Identificatie
@@ -233,15 +305,28 @@ def change(
         if current is None:
             raise WorkflowError(f"no allocation {number} of municipality {municipality_code} ({law.value})")
         try:
+            check_not_withdrawn(current)
             changed = change_allocation(
                 current, reason, at, end=end, volume=volume, keep_end=volume is not None
             )
+            decided, siblings = _decided_for(uow, current)
+            paid = uow.workflow.paid_lines(municipality_code, law, number)
+            check_change(current, changed, decided=decided, siblings=siblings, open_lines=len(paid))
         except CareError as exc:
             raise WorkflowError(str(exc)) from None
         uow.workflow.replace_allocation(changed)
+        outside = _record_outside(uow, changed, paid, at)
         name = queue_toewijzing(uow, changed, on=at.date(), now=at, changed=[changed.number])
         uow.commit()
-    return AllocationResult(changed, name)
+    return AllocationResult(changed, name, outside_lines=outside)
+
+
+def outside_lines(uow: UnitOfWork, law: Law | None = None, *, open_only: bool = True) -> list[OutsideLine]:
+    """The approved lines left outside their shortened allocations (open: still to be credited)."""
+    with uow:
+        rows = uow.workflow.outside_lines("creditering buiten toewijzing", law, open_only)
+        uow.commit()  # the processing log rows
+    return rows
 
 
 def queue_toewijzing(
