@@ -1,0 +1,253 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Allocation integrity end to end on the CLI, on SQLite and PostgreSQL: a decision allocated
+once at a time, a switch to another provider (301 with RedenWijziging 09 to the first), the
+refusals (one line, exit 2, nothing stored), TR385, OP033x1, a deleted allocation that stays
+deleted, and the approved lines left outside a shortened allocation, recorded and listed."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, func, select
+from typer.testing import CliRunner, Result
+
+from tests.factories import ALFA, BSN_A, HOUTEN, PROVIDERS, contract_tiny_provider, load_tiny_region
+from zorginkoop.adapters.db import tables as t
+from zorginkoop.adapters.db.uow import UnitOfWork
+from zorginkoop.adapters.istandaarden import read_message, validate_message
+from zorginkoop.cli import app
+from zorginkoop.domain.codes import Law, TargetGroup, Unit
+from zorginkoop.domain.contracts import Contract
+from zorginkoop.domain.declarations import DebitCredit, Declaration, DeclaredLine, LineOutcome, LineStatus
+from zorginkoop.domain.money import Money
+from zorginkoop.domain.periods import Period
+from zorginkoop.domain.region import Provider
+
+runner = CliRunner()
+GAMMA = "33333333"
+TARIFF = Money.euros(50)
+
+
+@pytest.fixture
+def store(engine: Engine, engine_url: str) -> str:
+    """The tiny region with two providers contracted for OZR1 serving Houten, and BSN_A's address."""
+    with UnitOfWork(engine) as uow:
+        load_tiny_region(uow)
+    with UnitOfWork(engine) as uow:
+        contract_tiny_provider(uow)
+    gamma = Provider(GAMMA, "Gamma Zorg", frozenset({Law.WMO}), frozenset({TargetGroup.COMPLEX_PROBLEMS}),
+                     frozenset({HOUTEN}))  # fmt: skip
+    with UnitOfWork(engine) as uow:
+        uow.providers.add_all([gamma])
+        uow.contracts.add_contracts([Contract("C3", GAMMA, "FW", "L1", Period(date(2020, 1, 1), None))])
+        uow.commit()
+    assert PROVIDERS[0].agb_code == ALFA
+    ok(cli(engine_url, "access", "client", "--bsn", BSN_A, "-m", HOUTEN, "--street", "Lekdijk", "--house-number",
+           "7", "--postcode", "3991AB", "--city", "Houten"))  # fmt: skip
+    return engine_url
+
+
+def cli(url: str, *args: str) -> Result:
+    return runner.invoke(app, [*args, "--db", url])
+
+
+def ok(result: Result) -> Result:
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def as_json(result: Result) -> Any:
+    return json.loads(ok(result).stdout)
+
+
+def refused(result: Result, *words: str) -> None:
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:"), result.stderr
+    for word in words:
+        assert word in lines[0], lines[0]
+
+
+def counts(engine: Engine) -> tuple[int, int, int]:
+    with engine.connect() as c:
+        return (
+            c.scalar(select(func.count()).select_from(t.AllocationRow)),
+            c.scalar(select(func.count()).select_from(t.MessageRow)),
+            c.scalar(select(func.count()).select_from(t.AllocationOutsideLineRow)),
+        )
+
+
+def declare(engine: Engine, number: int, months: list[int], provider: str = ALFA, prefix: str = "L") -> None:
+    """Approved debit lines of 13 hours for ``months`` of 2021 on allocation ``number``."""
+    lines = tuple(
+        DeclaredLine(f"{prefix}{m}", BSN_A, number, provider, HOUTEN, Law.WMO, "02", "OZR1", Period.month(2021, m),
+                     13, Unit.UUR, TARIFF, TARIFF * 13)
+        for m in months
+    )  # fmt: skip
+    declaration = Declaration(f"D{prefix}{months[0]}", f"M{prefix}{months[0]}", provider, HOUTEN, Law.WMO,
+                              Period.month(2021, months[0]), date(2021, 11, 1), lines)  # fmt: skip
+    outcomes = {
+        (provider, x.reference): LineOutcome(x.reference, LineStatus.APPROVED, x.amount) for x in lines
+    }
+    with UnitOfWork(engine) as uow:
+        uow.declarations.add_processed([declaration], outcomes)
+        uow.commit()
+
+
+def credit(engine: Engine, number: int, month: int) -> None:
+    line = DeclaredLine(f"C{month}", BSN_A, number, ALFA, HOUTEN, Law.WMO, "02", "OZR1", Period.month(2021, month),
+                        13, Unit.UUR, TARIFF, TARIFF * 13, DebitCredit.CREDIT, f"L{month}")  # fmt: skip
+    declaration = Declaration(f"DC{month}", f"MC{month}", ALFA, HOUTEN, Law.WMO, Period.month(2021, 12),
+                              date(2021, 12, 1), (line,))  # fmt: skip
+    with UnitOfWork(engine) as uow:
+        uow.declarations.add_processed(
+            [declaration],
+            {(ALFA, line.reference): LineOutcome(line.reference, LineStatus.APPROVED, -line.amount)},
+        )
+        uow.commit()
+
+
+def product_in_301(engine: Engine, file_name: str, number: int) -> Any:
+    with UnitOfWork(engine) as uow:
+        (message,) = [m for m in uow.messages.outbox("301") if m.file_name == file_name]
+    assert validate_message(message.content).valid
+    (product,) = [
+        p
+        for p in read_message(message.content).bericht.client.toegewezen_producten
+        if p.toewijzing_nummer == number
+    ]
+    return product
+
+
+def decide(url: str) -> str:
+    decision = as_json(cli(url, "access", "decide", "lekstroom-ozr", "--bsn", BSN_A, "-m", HOUTEN, "--start",
+                           "2021-07-01", "--months", "6", "--product", "OZR1", "--hours", "3", "--format", "json"))  # fmt: skip
+    return str(decision["decision"])
+
+
+def allocate(url: str, decision: str, provider: str, *extra: str) -> Result:
+    return cli(url, "access", "allocate", decision, "-m", HOUTEN, "--model", "lekstroom-ozr", "--provider", provider,
+               *extra, "--format", "json")  # fmt: skip
+
+
+def test_a_decision_goes_to_another_provider_only_by_a_switch_that_ends_the_first_with_09(
+    engine: Engine, store: str
+) -> None:
+    decision = decide(store)
+    first = as_json(allocate(store, decision, ALFA))
+    number = first["toewijzing_nummer"]
+    assert (first["start"], first["end"]) == ("2021-07-01", "2021-12-31")
+    declare(engine, number, [7, 8, 9, 10])
+
+    before = counts(engine)
+    for agb in (GAMMA, ALFA):  # another provider or the same one: both overlap the running allocation
+        refused(allocate(store, decision, agb), f"allocation {number} (provider {ALFA}, 2021-07-01..2021-12-31)",
+                f"--switch-from {number}")  # fmt: skip
+    refused(allocate(store, decision, GAMMA, "--switch-from", str(number)), "cannot end before 2021-07-01")
+    refused(allocate(store, decision, GAMMA, "--start", "2022-01-01"), "outside decision")
+    assert counts(engine) == before
+
+    switched = as_json(
+        allocate(store, decision, GAMMA, "--switch-from", str(number), "--start", "2021-09-01")
+    )
+    assert (switched["provider"], switched["start"], switched["end"], switched["volume"]) == (
+        GAMMA, "2021-09-01", "2021-12-31", 3,
+    )  # fmt: skip
+    assert (switched["ended"], switched["ended_provider"], switched["ended_end"], switched["ended_reden_wijziging"]) == (
+        number, ALFA, "2021-08-31", "09",
+    )  # fmt: skip
+    # the months the first provider was paid for after its end are listed: it must credit them
+    assert [x["reference"] for x in switched["outside_lines"]] == ["L9", "L10"]
+    ended = product_in_301(engine, switched["ended_message"], number)
+    assert (ended.einddatum, ended.reden_wijziging) == (date(2021, 8, 31), "09")
+    new = product_in_301(engine, switched["message"], switched["toewijzing_nummer"])
+    assert (new.ingangsdatum, new.einddatum) == (date(2021, 9, 1), date(2021, 12, 31))
+    with engine.connect() as c:
+        receivers = set(c.scalars(select(t.MessageRow.receiver).where(t.MessageRow.message_type == "301")))
+    assert receivers == {ALFA, GAMMA}
+
+    # a second allocation overlapping the new one, or the first stretched into it: refused
+    before = counts(engine)
+    refused(
+        allocate(store, decision, ALFA, "--start", "2021-10-01"),
+        f"allocation {switched['toewijzing_nummer']}",
+    )
+    refused(cli(store, "access", "change", str(number), "-m", HOUTEN, "--reason", "04", "--end", "2021-10-31"),
+            "overlaps", f"allocation {switched['toewijzing_nummer']}")  # fmt: skip
+    assert counts(engine) == before
+
+    listed = as_json(cli(store, "access", "outside-lines", "-m", HOUTEN, "--format", "json"))
+    assert [(x["allocation"], x["reference"], x["reden_wijziging"], x["open"]) for x in listed] == [
+        (number, "L9", "09", True), (number, "L10", "09", True),
+    ]  # fmt: skip
+    assert as_json(cli(store, "access", "outside-lines", "-m", "0356", "--format", "json")) == []
+
+
+def test_tr385_op033x1_and_a_deleted_allocation_that_stays_deleted(engine: Engine, store: str) -> None:
+    decision = decide(store)
+    number = as_json(allocate(store, decision, ALFA))["toewijzing_nummer"]
+    declare(engine, number, [7])
+    before = counts(engine)
+    refused(
+        cli(store, "access", "change", str(number), "-m", HOUTEN, "--reason", "13"),
+        "TR385",
+        "9385",
+        "1 approved",
+    )
+    refused(cli(store, "access", "change", str(number), "-m", HOUTEN, "--reason", "14", "--volume", "4"),
+            "OP033x1", "frequency 2", "frequency 6")  # fmt: skip
+    refused(cli(store, "access", "change", str(number), "-m", HOUTEN, "--reason", "04", "--end", "2022-03-31"),
+            "outside decision")  # fmt: skip
+    assert counts(engine) == before
+
+    credit(engine, number, 7)  # credited: nothing approved remains, so it may be deleted
+    deleted = as_json(
+        cli(store, "access", "change", str(number), "-m", HOUTEN, "--reason", "13", "--format", "json")
+    )
+    assert (deleted["start"], deleted["end"], deleted["reden_wijziging"]) == (
+        "2021-07-01",
+        "2021-07-01",
+        "13",
+    )
+    before = counts(engine)
+    for args in (("--reason", "14", "--end", "2021-12-31"), ("--reason", "04", "--end", "2021-12-31"),
+                 ("--reason", "13")):  # fmt: skip
+        refused(
+            cli(store, "access", "change", str(number), "-m", HOUTEN, *args),
+            f"allocation {number}",
+            "stays deleted",
+        )
+    refused(cli(store, "access", "end", str(number), "-m", HOUTEN, "--end", "2021-08-31"), "stays deleted")
+    assert counts(engine) == before
+    # the decision itself may be allocated again: the deleted allocation counts as never given
+    again = as_json(allocate(store, decision, GAMMA))
+    assert again["toewijzing_nummer"] != number and again["start"] == "2021-07-01"
+
+
+def test_shortening_over_paid_months_lists_and_records_the_lines_until_they_are_credited(
+    engine: Engine, store: str
+) -> None:
+    decision = decide(store)
+    number = as_json(allocate(store, decision, ALFA))["toewijzing_nummer"]
+    declare(engine, number, [7, 8, 9, 10])
+    shortened = cli(store, "access", "end", str(number), "-m", HOUTEN, "--end", "2021-09-30")
+    ok(shortened)
+    assert f"1 approved line(s) now lie outside allocation {number} (EUR 650.00)" in shortened.stderr
+    assert "must credit" in shortened.stderr and "outside-lines" in shortened.stderr
+    assert counts(engine)[2] == 1
+    shorter = as_json(cli(store, "access", "end", str(number), "-m", HOUTEN, "--end", "2021-08-15", "--format",
+                          "json"))  # fmt: skip
+    # every line outside is shown (August is cut in half, so its line is outside too); each is recorded once
+    assert [x["reference"] for x in shorter["outside_lines"]] == ["L8", "L9", "L10"]
+    assert counts(engine)[2] == 3
+
+    credit(engine, number, 9)
+    listed = as_json(cli(store, "access", "outside-lines", "-m", HOUTEN, "--format", "json"))
+    assert [x["reference"] for x in listed] == ["L8", "L10"]
+    everything = as_json(cli(store, "access", "outside-lines", "-m", HOUTEN, "--all", "--format", "json"))
+    assert [(x["reference"], x["open"]) for x in everything] == [("L8", True), ("L9", False), ("L10", True)]
+    table = ok(cli(store, "access", "outside-lines", "-m", HOUTEN))
+    assert "L10" in table.stdout and "L9" not in table.stdout
