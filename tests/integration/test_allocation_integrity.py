@@ -7,7 +7,7 @@ deleted, and the approved lines left outside a shortened allocation, recorded an
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pytest
@@ -17,7 +17,8 @@ from typer.testing import CliRunner, Result
 from tests.factories import ALFA, BSN_A, HOUTEN, PROVIDERS, contract_tiny_provider, load_tiny_region
 from zorginkoop.adapters.db import tables as t
 from zorginkoop.adapters.db.uow import UnitOfWork
-from zorginkoop.adapters.istandaarden import read_message, validate_message
+from zorginkoop.adapters.istandaarden import models as m
+from zorginkoop.adapters.istandaarden import read_message, validate_message, write_message
 from zorginkoop.cli import app
 from zorginkoop.domain.codes import Law, TargetGroup, Unit
 from zorginkoop.domain.contracts import Contract
@@ -25,6 +26,7 @@ from zorginkoop.domain.declarations import DebitCredit, Declaration, DeclaredLin
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import Period
 from zorginkoop.domain.region import Provider
+from zorginkoop.services import exchange
 
 runner = CliRunner()
 GAMMA = "33333333"
@@ -251,3 +253,71 @@ def test_shortening_over_paid_months_lists_and_records_the_lines_until_they_are_
     assert [(x["reference"], x["open"]) for x in everything] == [("L8", True), ("L9", False), ("L10", True)]
     table = ok(cli(store, "access", "outside-lines", "-m", HOUTEN))
     assert "L10" in table.stdout and "L9" not in table.stdout
+
+
+# -- a provider's 317 keeps to the same rules ------------------------------------------------------
+
+_idents = iter(range(1, 1000))
+
+
+def verzoek_317(number: int, start: date, end: date, hours: int, ref: str) -> bytes:
+    header = m.Header.for_message(Law.WMO, "317", afzender=ALFA, ontvanger=HOUTEN,
+                                  identificatie=f"VOW{next(_idents):05d}", dagtekening=date(2021, 8, 2))  # fmt: skip
+    change = m.TeWijzigenProduct(toewijzing_nummer=number, gewenste_ingangsdatum=start, einddatum=end,
+                                 omvang=m.Omvang(volume=hours, eenheid="04", frequentie="2"))  # fmt: skip
+    body = m.Verzoek(referentie_aanbieder=ref, reden_verzoek="1", ongewijzigde_producten=(),
+                     te_wijzigen_producten=(change,), nieuwe_producten=())  # fmt: skip
+    data = write_message(
+        m.VerzoekWijzigingbericht(header=header, client=m.VerzoekWijzigingClient(bsn=BSN_A, verzoek=body)),
+        law=Law.WMO,
+    )
+    assert validate_message(data).valid, validate_message(data).errors
+    return data
+
+
+def test_a_317_keeps_to_op033x1_carries_the_decision_on_and_records_the_lines_it_leaves_outside(
+    engine: Engine, store: str
+) -> None:
+    decision = decide(store)
+    number = as_json(allocate(store, decision, ALFA))["toewijzing_nummer"]
+    declare(engine, number, [7, 8, 9, 10])
+    now = datetime(2021, 8, 2, 10, 0)
+
+    # more hours from the allocation's own start: a volume per week changes only by ending it (OP033x1);
+    # more hours from a later date: more than the decision grants (3 h a week); both refused with a 319
+    before = counts(engine)
+    for ref, start in (("VOW-SAME", date(2021, 7, 1)), ("VOW-MORE", date(2021, 9, 1))):
+        outcome = exchange.import_message(
+            UnitOfWork(engine), verzoek_317(number, start, date(2021, 12, 31), 4, ref), f"{ref}.xml", now
+        )
+        assert [f.file_name[:6] for f in outcome.outgoing] == ["WMO318", "WMO319"]
+        assert read_message(outcome.outgoing[1].content).bericht.antwoord.verzoek_antwoord == "1"
+    assert counts(engine)[0] == before[0]
+
+    # shorter from a later date: the allocation ends the day before and a new one follows, same decision
+    outcome = exchange.import_message(
+        UnitOfWork(engine),
+        verzoek_317(number, date(2021, 9, 1), date(2021, 10, 31), 3, "VOW-LATER"),
+        "b.xml",
+        now,
+    )
+    assert [f.file_name[:6] for f in outcome.outgoing] == ["WMO318", "WMO301"]
+    with engine.connect() as c:
+        rows = c.execute(
+            select(t.AllocationRow.number, t.AllocationRow.valid_from, t.AllocationRow.valid_to,
+                   t.AllocationRow.volume, t.AllocationRow.change_reason)
+            .where(t.AllocationRow.decision_id == decision).order_by(t.AllocationRow.number)
+        ).all()  # fmt: skip
+    assert [tuple(r) for r in rows] == [
+        (number, date(2021, 7, 1), date(2021, 8, 31), 3, "12"),
+        (number + 1, date(2021, 9, 1), date(2021, 10, 31), 3, None),
+    ]
+    listed = as_json(cli(store, "access", "outside-lines", "-m", HOUTEN, "--format", "json"))
+    assert [(x["allocation"], x["reference"], x["reden_wijziging"]) for x in listed] == [
+        (number, "L9", "12"), (number, "L10", "12"),
+    ]  # fmt: skip
+
+    # the decision is still allocated once at a time: another provider only after the 317's allocation
+    refused(allocate(store, decision, GAMMA, "--start", "2021-10-01"), f"allocation {number + 1}")
+    after = as_json(allocate(store, decision, GAMMA, "--start", "2021-11-01"))
+    assert (after["start"], after["end"]) == ("2021-11-01", "2021-12-31")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -15,6 +15,7 @@ from typing import Any
 from zorginkoop.adapters.db.exchange import ClientContact, OutsideLine
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.adapters.istandaarden.outgoing import allocated_at_now, toewijzing_client, toewijzingbericht
+from zorginkoop.adapters.model_files import load_models
 from zorginkoop.domain.allocating import (
     allocation_for_decision,
     change_allocation,
@@ -41,6 +42,7 @@ from zorginkoop.domain.exchange import file_name, identification
 from zorginkoop.domain.periods import Period
 from zorginkoop.domain.product_models import Indication, Intake, ProductModel, check_model_valid_on, evaluate
 from zorginkoop.domain.region import ProviderMatch, eligible_providers
+from zorginkoop.settings import Settings
 
 
 class WorkflowError(ValueError):
@@ -272,14 +274,38 @@ def _record_outside(
     return tuple(outside)
 
 
-def _decided_for(uow: UnitOfWork, a: Allocation) -> tuple[DecidedProduct | None, list[Allocation]]:
-    """The decided product of an allocation and the decision's allocations (none without a decision)."""
+def _region_models() -> dict[str, ProductModel]:
+    """The shipped product models and the region's own (``ZORGINKOOP_MODELS_DIR``); none when
+    they cannot be read (the rules that need a model's tariffs are then judged without it)."""
+    try:
+        return load_models(Settings.from_env().models_dir)
+    except (ValueError, OSError):  # ModelFileError is a ValueError; a bad setting too
+        return {}
+
+
+def decided_for(
+    uow: UnitOfWork, a: Allocation, purpose: str, models: Mapping[str, ProductModel] | None = None
+) -> tuple[DecidedProduct | None, list[Allocation]]:
+    """The decided product an allocation belongs to and all allocations of its decision (None
+    and none for an allocation without a decision, e.g. granted on a 315). The decided rate
+    comes from the decision's product model when it is known, as ``allocate`` codes it."""
     if a.decision_id is None:
         return None, []
-    decision = uow.workflow.decision(a.decision_id, purpose="wijziging toewijzing")
+    decision = uow.workflow.decision(a.decision_id, purpose=purpose)
     if decision is None or decision.product_code != a.product_code:
         return None, []
-    siblings = uow.workflow.decision_allocations(a.decision_id, purpose="wijziging toewijzing")
+    siblings = uow.workflow.decision_allocations(a.decision_id, purpose=purpose)
+    known = _region_models() if models is None and decision.model_id else (models or {})
+    model = known.get(decision.model_id) if decision.model_id else None
+    if model is not None and model.info.allocation.law is decision.law:
+        try:
+            coded = allocation_for_decision(
+                decision, model, number=1, provider_agb=a.provider_agb, allocated_at=a.allocated_at
+            )
+        except CareError:
+            pass
+        else:
+            return decided_product(decision, coded), siblings
     return decided_product_without_model(decision, siblings), siblings
 
 
@@ -309,7 +335,7 @@ def change(
             changed = change_allocation(
                 current, reason, at, end=end, volume=volume, keep_end=volume is not None
             )
-            decided, siblings = _decided_for(uow, current)
+            decided, siblings = decided_for(uow, current, purpose="wijziging toewijzing")
             paid = uow.workflow.paid_lines(municipality_code, law, number)
             check_change(current, changed, decided=decided, siblings=siblings, open_lines=len(paid))
         except CareError as exc:
