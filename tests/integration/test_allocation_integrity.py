@@ -7,11 +7,13 @@ deleted, and the approved lines left outside a shortened allocation, recorded an
 from __future__ import annotations
 
 import json
+import threading
 from datetime import date, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import OperationalError
 from typer.testing import CliRunner, Result
 
 from tests.factories import ALFA, BSN_A, HOUTEN, PROVIDERS, contract_tiny_provider, load_tiny_region
@@ -19,13 +21,16 @@ from zorginkoop.adapters.db import tables as t
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.adapters.istandaarden import models as m
 from zorginkoop.adapters.istandaarden import read_message, validate_message, write_message
+from zorginkoop.adapters.model_files import load_models
 from zorginkoop.cli import app
+from zorginkoop.domain.access import Scope
 from zorginkoop.domain.codes import Law, TargetGroup, Unit
 from zorginkoop.domain.contracts import Contract
 from zorginkoop.domain.declarations import DebitCredit, Declaration, DeclaredLine, LineOutcome, LineStatus
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import Period
 from zorginkoop.domain.region import Provider
+from zorginkoop.services import allocations as workflow
 from zorginkoop.services import exchange
 
 runner = CliRunner()
@@ -321,3 +326,33 @@ def test_a_317_keeps_to_op033x1_carries_the_decision_on_and_records_the_lines_it
     refused(allocate(store, decision, GAMMA, "--start", "2021-10-01"), f"allocation {number + 1}")
     after = as_json(allocate(store, decision, GAMMA, "--start", "2021-11-01"))
     assert (after["start"], after["end"]) == ("2021-11-01", "2021-12-31")
+
+
+def test_two_consultants_allocating_one_decision_at_the_same_moment_allocate_it_once(
+    engine: Engine, store: str
+) -> None:
+    decision = decide(store)
+    model = load_models()["lekstroom-ozr"]
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def allocate_to(agb: str) -> None:
+        barrier.wait()
+        try:
+            workflow.allocate(UnitOfWork(engine, Scope.municipality(HOUTEN)), model, decision_id=decision,
+                              provider_agb=agb, now=datetime(2021, 6, 1, 9, 0))  # fmt: skip
+            outcomes.append("allocated")
+        except workflow.WorkflowError as exc:
+            outcomes.append(f"refused: {exc}")
+        except OperationalError as exc:  # SQLite's write lock timing out would show here
+            outcomes.append(f"store error: {exc}")
+
+    threads = [threading.Thread(target=allocate_to, args=(agb,)) for agb in (ALFA, GAMMA)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(o.split(":")[0] for o in outcomes) == ["allocated", "refused"], outcomes
+    assert "is already allocated" in next(o for o in outcomes if o.startswith("refused"))
+    with engine.connect() as c:
+        assert c.scalar(select(func.count()).where(t.AllocationRow.decision_id == decision)) == 1

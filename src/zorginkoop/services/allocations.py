@@ -233,7 +233,7 @@ def allocate(
                 "law, client stop or capacity); run `zorginkoop access providers` to see who is"
             )
         # serialises numbering and the decision's allocations of this municipality and law
-        uow.workflow.lock_numbering(decision.municipality_code, decision.law)
+        uow.workflow.lock_allocations(decision.municipality_code, decision.law)
         number = next_allocation_number(uow.workflow.max_number(decision.municipality_code, decision.law))
         try:
             allocation = allocation_for_decision(
@@ -326,7 +326,7 @@ def change(
     outside the allocation are recorded and returned (the provider must credit them)."""
     at = allocated_at_now(now)
     with uow:
-        uow.workflow.lock_numbering(municipality_code, law)  # the 301's Identificatie
+        uow.workflow.lock_allocations(municipality_code, law)  # the 301's Identificatie, the siblings
         current = uow.workflow.allocation(municipality_code, law, number, purpose="wijziging toewijzing")
         if current is None:
             raise WorkflowError(f"no allocation {number} of municipality {municipality_code} ({law.value})")

@@ -325,6 +325,18 @@ class WorkflowRepository:
         key = int.from_bytes(digest.digest(), "big", signed=True)
         self.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
+    def lock_allocations(self, municipality_code: str, law: Law) -> None:
+        """Serialise the allocations of one municipality within one law until the transaction
+        ends, so a decision read as "not allocated" stays so until this transaction commits.
+
+        PostgreSQL: the numbering lock (:meth:`lock_numbering`). SQLite: the database's write
+        lock, taken now by a write that changes nothing (a second writer waits for it, up to the
+        busy timeout, and then reads what the first committed)."""
+        if self.session.get_bind().dialect.name == "sqlite":
+            self.session.execute(update(t.AllocationRow).where(t.AllocationRow.id < 0).values(comment=""))
+            return
+        self.lock_numbering(municipality_code, law)
+
     def max_number(self, municipality_code: str, law: Law) -> int:
         """The highest ToewijzingNummer of the municipality within the law (TR332); no personal data."""
         value = self.session.scalar(
