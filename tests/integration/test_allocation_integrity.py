@@ -265,13 +265,17 @@ def test_shortening_over_paid_months_lists_and_records_the_lines_until_they_are_
 _idents = iter(range(1, 1000))
 
 
-def verzoek_317(number: int, start: date, end: date, hours: int, ref: str) -> bytes:
+def verzoek_317(number: int, start: date, end: date, hours: int, ref: str, *, new: bool = False) -> bytes:
+    """A 317 of ALFA: allocation ``number`` changed, or (``new``) kept and OZR1 asked for anew."""
     header = m.Header.for_message(Law.WMO, "317", afzender=ALFA, ontvanger=HOUTEN,
                                   identificatie=f"VOW{next(_idents):05d}", dagtekening=date(2021, 8, 2))  # fmt: skip
     change = m.TeWijzigenProduct(toewijzing_nummer=number, gewenste_ingangsdatum=start, einddatum=end,
                                  omvang=m.Omvang(volume=hours, eenheid="04", frequentie="2"))  # fmt: skip
-    body = m.Verzoek(referentie_aanbieder=ref, reden_verzoek="1", ongewijzigde_producten=(),
-                     te_wijzigen_producten=(change,), nieuwe_producten=())  # fmt: skip
+    added = m.NieuwProduct(product=m.Product(categorie="02", code="OZR1"), gewenste_ingangsdatum=start,
+                           einddatum=end, omvang=m.Omvang(volume=hours, eenheid="04", frequentie="2"))  # fmt: skip
+    body = m.Verzoek(referentie_aanbieder=ref, reden_verzoek="1",
+                     ongewijzigde_producten=(m.OngewijzigdProduct(toewijzing_nummer=number),) if new else (),
+                     te_wijzigen_producten=() if new else (change,), nieuwe_producten=(added,) if new else ())  # fmt: skip
     data = write_message(
         m.VerzoekWijzigingbericht(header=header, client=m.VerzoekWijzigingClient(bsn=BSN_A, verzoek=body)),
         law=Law.WMO,
@@ -291,9 +295,14 @@ def test_a_317_keeps_to_op033x1_carries_the_decision_on_and_records_the_lines_it
     # more hours from the allocation's own start: a volume per week changes only by ending it (OP033x1);
     # more hours from a later date: more than the decision grants (3 h a week); both refused with a 319
     before = counts(engine)
-    for ref, start in (("VOW-SAME", date(2021, 7, 1)), ("VOW-MORE", date(2021, 9, 1))):
+    # and the same product asked for anew while the allocation runs: a second allocation, refused too
+    for ref, start, new in (("VOW-SAME", date(2021, 7, 1), False), ("VOW-MORE", date(2021, 9, 1), False),
+                            ("VOW-NEW", date(2021, 9, 1), True)):  # fmt: skip
         outcome = exchange.import_message(
-            UnitOfWork(engine), verzoek_317(number, start, date(2021, 12, 31), 4, ref), f"{ref}.xml", now
+            UnitOfWork(engine),
+            verzoek_317(number, start, date(2021, 12, 31), 4, ref, new=new),
+            f"{ref}.xml",
+            now,
         )
         assert [f.file_name[:6] for f in outcome.outgoing] == ["WMO318", "WMO319"]
         assert read_message(outcome.outgoing[1].content).bericht.antwoord.verzoek_antwoord == "1"

@@ -23,6 +23,7 @@ from zorginkoop.domain.allocation_integrity import (
     integrity_breaches,
     lines_outside,
     plan_allocation,
+    same_product_running,
     volume_kept_on_switch,
 )
 from zorginkoop.domain.care import Allocation, Decision
@@ -217,6 +218,21 @@ def test_lines_paid_past_a_new_end_are_outside_the_allocation() -> None:
     shorter = Period(date(2021, 1, 1), date(2021, 8, 15))
     assert [x.line_id for x in lines_outside(shorter, lines)] == [2, 3, 4]
     assert lines_outside(YEAR, lines) == []
+
+
+def test_a_product_asked_for_anew_may_not_double_one_the_provider_holds_then() -> None:
+    running = allocation(1, end=date(2021, 8, 31))
+    asked = replace(allocation(5, start=date(2021, 8, 1)), decision_id=None)
+    assert same_product_running(asked, [running]) == running
+    assert (
+        same_product_running(replace(asked, valid=Period(date(2021, 9, 1), date(2021, 12, 31))), [running])
+        is None
+    )
+    assert same_product_running(replace(asked, provider_agb="22222222"), [running]) is None
+    deleted = replace(
+        running, valid=Period(date(2021, 1, 1), date(2021, 1, 1)), change_reason=ChangeReason.VERWIJDERD
+    )
+    assert same_product_running(replace(asked, valid=YEAR), [deleted]) is None
 
 
 # -- the decided product -----------------------------------------------------------------------------

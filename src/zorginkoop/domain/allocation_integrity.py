@@ -353,6 +353,26 @@ def check_not_withdrawn(a: Allocation) -> None:
         )
 
 
+def same_product_running(new: Allocation, allocations: Iterable[Allocation]) -> Allocation | None:
+    """The live allocation of the same client, provider and product that overlaps ``new``, if
+    any: a product requested anew (315/317 NieuwProduct) may not double one the provider
+    already holds for that time (the same care would be paid twice)."""
+    if new.product_code is None:
+        return None
+    return next(
+        (
+            a
+            for a in allocations
+            if a.number != new.number
+            and not is_withdrawn(a)
+            and (a.client_bsn, a.provider_agb, a.law, a.product_code)
+            == (new.client_bsn, new.provider_agb, new.law, new.product_code)
+            and a.valid.overlaps(new.valid)
+        ),
+        None,
+    )
+
+
 def lines_outside(period: Period, lines: Iterable[PaidLine]) -> list[PaidLine]:
     """Approved lines whose ProductPeriode no longer lies inside the allocation's ``period``:
     paid for days the allocation no longer covers, so the provider must credit them (OP279)."""

@@ -26,6 +26,7 @@ from zorginkoop.domain.allocating import is_current, next_allocation_number, req
 from zorginkoop.domain.allocation_integrity import (
     check_integrity,
     lines_outside,
+    same_product_running,
 )
 from zorginkoop.domain.care import Allocation, CareError
 from zorginkoop.domain.codes import ChangeReason, Frequency, Law
@@ -513,6 +514,9 @@ def _apply_change(
         new = _new_allocation(
             ctx, bsn, n.product, Period(n.gewenste_ingangsdatum, n.einddatum), n.omvang, n.budget, ref
         )
+        held = same_product_running(new, [*{a.number: a for a in [*current.values(), *out]}.values()])
+        if held is not None:
+            raise CareError(f"product {new.product_code} is allocated already: allocation {held.number}")
         ctx.uow.workflow.add_allocation(new)
         out.append(new)
     if not out:
