@@ -24,8 +24,9 @@ from zorginkoop.adapters.istandaarden import read_message, validate_message, wri
 from zorginkoop.adapters.model_files import load_models
 from zorginkoop.cli import app
 from zorginkoop.domain.access import Scope
-from zorginkoop.domain.codes import Law, TargetGroup, Unit
-from zorginkoop.domain.contracts import Contract
+from zorginkoop.domain.catalogue import Product
+from zorginkoop.domain.codes import FinancingVariant, Frequency, Law, TargetGroup, Unit
+from zorginkoop.domain.contracts import Contract, FrameworkAgreement, Lot, ProcurementProcedure, Term
 from zorginkoop.domain.declarations import DebitCredit, Declaration, DeclaredLine, LineOutcome, LineStatus
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import Period
@@ -365,3 +366,76 @@ def test_two_consultants_allocating_one_decision_at_the_same_moment_allocate_it_
     assert "is already allocated" in next(o for o in outcomes if o.startswith("refused"))
     with engine.connect() as c:
         assert c.scalar(select(func.count()).where(t.AllocationRow.decision_id == decision)) == 1
+
+
+# -- a Twente add-on module is a decided product of its own ---------------------------------------------
+
+
+@pytest.fixture
+def twente(engine: Engine, store: str) -> str:
+    """The tiny region with the Twente products (TWO12 and module TWM01) contracted to ALFA and GAMMA."""
+    products = [
+        Product(code, Law.WMO, "02", name, Unit.EUROS, Frequency.TOTAAL, FinancingVariant.OUTPUT)
+        for code, name in (("TWO12", "Ontwikkelen, zelfredzaamheid, 2"), ("TWM01", "Module vervoer"))
+    ]
+    with UnitOfWork(engine) as uow:
+        ids = uow.catalogue.add_products(products)
+        lot = Lot("T1", "Twente begeleiding", Law.WMO, frozenset({"TWO12", "TWM01"}))
+        framework = FrameworkAgreement(
+            "TW", "Twente", ProcurementProcedure.SAS, Term(date(2023, 1, 1), 4), (lot,)
+        )
+        uow.contracts.add_frameworks([framework], {code: pid for (_law, code), pid in ids.items()})
+        uow.contracts.add_contracts(
+            [Contract(f"T-{agb}", agb, "TW", "T1", Period(date(2023, 1, 1), None)) for agb in (ALFA, GAMMA)]
+        )
+        uow.commit()
+    return store
+
+
+def test_a_twente_module_is_allocated_apart_from_the_main_product_and_only_once_at_a_time(
+    engine: Engine, twente: str
+) -> None:
+    decided = as_json(cli(twente, "access", "decide", "twente", "--bsn", BSN_A, "-m", HOUTEN, "--start", "2023-02-01",
+                          "--months", "12", "--areas", "zelfzorg-gezondheid", "--type", "ontwikkelen", "--intensity",
+                          "2", "--module", "vervoer", "--format", "json"))  # fmt: skip
+    assert decided["add_ons"] == "vervoer TWM01 1140.00"
+    twente_allocate = (
+        "access",
+        "allocate",
+        decided["decision"],
+        "-m",
+        HOUTEN,
+        "--model",
+        "twente",
+        "--provider",
+    )
+    main = as_json(cli(twente, *twente_allocate, ALFA, "--format", "json"))
+    assert (main["product"], main["volume"], main["frequency"]) == ("TWO12", 6720, "6")  # without the module
+    module = as_json(cli(twente, *twente_allocate, GAMMA, "--module", "vervoer", "--format", "json"))
+    assert (module["product"], module["volume"], module["unit"], module["frequency"]) == (
+        "TWM01",
+        1140,
+        "83",
+        "6",
+    )
+    assert (module["start"], module["end"]) == ("2023-02-01", "2024-01-31")
+    product = product_in_301(engine, module["message"], module["toewijzing_nummer"])
+    assert product.product.code == "TWM01" and product.omvang.volume == 1140
+
+    before = counts(engine)
+    refused(cli(twente, *twente_allocate, ALFA, "--module", "TWM01"), f"allocation {module['toewijzing_nummer']}",
+            "--switch-from")  # fmt: skip
+    refused(cli(twente, *twente_allocate, GAMMA), f"allocation {main['toewijzing_nummer']}")
+    refused(cli(twente, *twente_allocate, GAMMA, "--module", "crisisbereikbaarheid"), "no add-on module",
+            "vervoer (TWM01)")  # fmt: skip
+    assert counts(engine) == before
+    # the module goes to the main provider by a switch, and keeps to its own total
+    switched = as_json(cli(twente, *twente_allocate, ALFA, "--module", "vervoer", "--switch-from",
+                           str(module["toewijzing_nummer"]), "--start", "2023-08-01", "--format", "json"))  # fmt: skip
+    assert switched["ended_end"] == "2023-07-31" and switched["product"] == "TWM01"
+    with engine.connect() as c:
+        volumes = c.execute(
+            select(t.AllocationRow.product_code, func.sum(t.AllocationRow.volume))
+            .where(t.AllocationRow.decision_id == decided["decision"]).group_by(t.AllocationRow.product_code)
+        ).all()  # fmt: skip
+    assert dict(volumes) == {"TWO12": 6720, "TWM01": 1140}

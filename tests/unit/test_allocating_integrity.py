@@ -26,7 +26,7 @@ from zorginkoop.domain.allocation_integrity import (
     same_product_running,
     volume_kept_on_switch,
 )
-from zorginkoop.domain.care import Allocation, Decision
+from zorginkoop.domain.care import Allocation, CareError, Decision
 from zorginkoop.domain.codes import ChangeReason, Frequency, Law, Unit
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import Period
@@ -246,3 +246,46 @@ def test_the_decided_product_takes_the_models_coding_and_without_a_model_the_dec
     assert decided_product_without_model(decision, [coded]).volume == 6720
     weekly = replace(decision, product_code="OZR1")
     assert decided_product_without_model(weekly, [allocation(1)]).volume is None  # a rate needs the model
+
+
+# -- Twente add-on modules: decided products of their own ------------------------------------------
+
+
+def test_a_twente_add_on_module_is_a_decided_product_of_its_own() -> None:
+    from zorginkoop.adapters.model_files import load_models
+    from zorginkoop.domain.allocating import (
+        allocation_for_add_on,
+        allocation_for_decision,
+        decision_from_indication,
+    )
+    from zorginkoop.domain.product_models import Intake, evaluate
+
+    model = load_models()["twente"]
+    indication = evaluate(model, Intake(months=12, support_type="ontwikkelen", need="zelfredzaamheid",
+                                        intensity="2", modules=("vervoer", "gezinsondersteuning")))  # fmt: skip
+    decision = decision_from_indication(indication, decision_id="B-T", client_bsn="999900006",
+                                        municipality_code="0153", decided_on=date(2023, 1, 2),
+                                        start=date(2023, 2, 1))  # fmt: skip
+    assert [(a.module_id, a.product_code, a.amount) for a in decision.add_ons] == [
+        ("vervoer", "TWM01", Money.euros(1140)), ("gezinsondersteuning", "TWM03", Money.euros(650)),
+    ]  # fmt: skip
+    assert decision.total_budget == Money.euros(560 * 12 + 1140 + 650)
+    main = allocation_for_decision(decision, model, number=1, provider_agb="11111111", allocated_at=AT)
+    module = allocation_for_add_on(
+        decision, model, "TWM01", number=2, provider_agb="22222222", allocated_at=AT
+    )
+    assert (main.product_code, main.volume) == ("TWO12", 6720)  # the main product without the modules
+    assert (module.product_code, module.volume, module.unit, module.frequency, module.valid) == (
+        "TWM01", 1140, Unit.EUROS, Frequency.TOTAAL, decision.valid,
+    )  # fmt: skip
+    main_decided, module_decided = decided_product(decision, main), decided_product(decision, module)
+    assert main_decided.key != module_decided.key and module_decided.volume == 1140
+    # the main product and a module run side by side; a second allocation of the module does not
+    plan = plan_allocation(module_decided, [main], module, switch_from=None, at=AT)
+    assert plan.new == module and integrity_breaches(main_decided, [main, module]) == []
+    with pytest.raises(IntegrityError, match="allocation 2"):
+        plan_allocation(module_decided, [main, module], replace(module, number=3), switch_from=None, at=AT)
+    assert decided_product_without_model(decision, [main, module], "TWM01").volume == 1140
+    assert decided_product_without_model(decision, [main, module]).volume == 6720
+    with pytest.raises(CareError, match="no add-on module TWM02"):
+        allocation_for_add_on(decision, model, "TWM02", number=4, provider_agb="22222222", allocated_at=AT)

@@ -46,7 +46,7 @@ def _model(model_id: str, models_dir: Path | None) -> ProductModel:
 
 
 def _intake(months: int, areas: str | None, support_type: str | None, intensity: str | None,
-            hours: str | None, product: str | None, start: date | None) -> Intake:  # fmt: skip
+            hours: str | None, product: str | None, start: date | None, modules: list[str] | None = None) -> Intake:  # fmt: skip
     from decimal import Decimal, InvalidOperation
 
     try:
@@ -54,7 +54,8 @@ def _intake(months: int, areas: str | None, support_type: str | None, intensity:
     except InvalidOperation:
         fail(f"--hours {hours!r} is not a number of hours per week")
     return Intake(months=months, areas=_split(areas), support_type=support_type, intensity=intensity,
-                  hours_per_week=hours_value, product_code=product, start=start)  # fmt: skip
+                  hours_per_week=hours_value, product_code=product, start=start,
+                  modules=tuple(modules or ()))  # fmt: skip
 
 
 def _day(text: str | None) -> date:
@@ -108,6 +109,12 @@ def decide(
     intensity: str | None = typer.Option(None, "--intensity"),
     hours: str | None = typer.Option(None, "--hours"),
     product: str | None = typer.Option(None, "--product"),
+    module: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--module", help="add-on module (Twente), repeatable; one with a product code is allocated apart"
+        ),
+    ] = None,
     models_dir: Path | None = MODELS_DIR_OPTION,
     db: str | None = DB_OPTION,
     fmt: OutputFormat = FORMAT_OPTION,
@@ -120,7 +127,7 @@ def decide(
         with store_errors():
             result = workflow.decide(
                 UnitOfWork(engine, Scope.municipality(municipality)), model,
-                _intake(months, areas, support_type, intensity, hours, product, first),
+                _intake(months, areas, support_type, intensity, hours, product, first, module),
                 client_bsn=bsn, start=first, decided_on=date.today(),
             )  # fmt: skip
     except IntakeRefused as exc:
@@ -134,6 +141,7 @@ def decide(
             "start": d.valid.start, "end": d.valid.end, "monthly_budget_eur": str(d.monthly_budget),
             "total_budget_eur": str(d.total_budget), "result_areas": ",".join(d.result_areas),
             "evaluations": ", ".join(f"{m.due} {m.label}" for m in d.evaluation_moments),
+            "add_ons": ", ".join(f"{a.module_id} {a.product_code} {a.amount}" for a in d.add_ons) or None,
         },
         fmt,
     )  # fmt: skip
@@ -195,6 +203,11 @@ def allocate(
     start: str | None = typer.Option(
         None, "--start", help="first day of the allocation, YYYY-MM-DD (default: the decision's start)"
     ),
+    module: str | None = typer.Option(
+        None,
+        "--module",
+        help="allocate this add-on module of the decision (id or product code), not the main product",
+    ),
     switch_from: int | None = typer.Option(
         None,
         "--switch-from",
@@ -228,7 +241,7 @@ def allocate(
             result = workflow.allocate(
                 UnitOfWork(engine, Scope.municipality(municipality)), _model(model_id, models_dir),
                 decision_id=decision, provider_agb=provider, now=now, target_group=_target(target_group),
-                start=_day(start) if start else None, switch_from=switch_from,
+                start=_day(start) if start else None, switch_from=switch_from, add_on=module,
             )  # fmt: skip
     except (workflow.WorkflowError, CareError) as exc:
         fail(str(exc))

@@ -17,10 +17,10 @@ allocations (toewijzingen) are the provider's licence to declare, so:
   ends and a new one follows;
 - TR385 (9385): an allocation with approved, uncredited declaration lines is not deleted.
 
-A *decided product* is one product of one decision (:class:`DecidedKey`). Today a decision
-records one product; the Twente model's add-on modules are folded into the decision's total
-budget (:class:`~zorginkoop.domain.product_models.Indication.add_ons`), so a module allocated on
-its own would be a decided product of its own under its own product code.
+A *decided product* is one product of one decision (:class:`DecidedKey`): its main product, and
+each add-on module with a product code of its own (Twente, :class:`~zorginkoop.domain.care.DecidedAddOn`),
+which is allocated apart, so allocating a module never collides with the main product and two
+allocations of one module do.
 
 Every rule here is a pure function; the services read the facts and book what is decided.
 """
@@ -96,48 +96,57 @@ def key_of(a: Allocation) -> DecidedKey | None:
     return DecidedKey(a.decision_id, a.product_code)
 
 
-def decided_total_volume(decision: Decision, unit: Unit) -> int:
+def decided_total_volume(decision: Decision, unit: Unit, product_code: str | None = None) -> int:
     """The decided volume over the whole period for frequency 6, as :func:`allocation_volume`
-    codes it: euros (unit 83) are the decision's total budget in whole euros, rounded half up;
-    any other unit is one trajectory."""
-    if unit is Unit.EUROS and decision.total_budget is not None:
-        euros = (Decimal(decision.total_budget.cents) / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    codes it: euros (unit 83) are the budget in whole euros, rounded half up (the main product's
+    budget, or the add-on module's amount for its own product code); any other unit is one
+    trajectory."""
+    add_on = decision.add_on(product_code) if product_code else None
+    budget = add_on.amount if add_on is not None else decision.main_budget
+    if unit is Unit.EUROS and budget is not None:
+        euros = (Decimal(budget.cents) / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)
         return max(int(euros), 1)
     return 1
 
 
 def decided_product(decision: Decision, coded: Allocation | None = None) -> DecidedProduct:
-    """The decided product of a decision.
+    """The decided product of a decision (its main product, or the add-on module ``coded`` is for).
 
     ``coded`` is the allocation the product model codes for the whole decision
-    (:func:`~zorginkoop.domain.allocating.allocation_for_decision`): its volume is the decided
-    rate. Without it (no model at hand), the total for frequency 6 comes from the decision and
-    a rate stays unknown; a rate cannot change on an allocation anyway (OP033x1).
+    (:func:`~zorginkoop.domain.allocating.allocation_for_decision` or ``allocation_for_add_on``):
+    its volume is the decided rate or total. Without it (no model at hand), use
+    :func:`decided_product_without_model`.
     """
-    unit = coded.unit if coded is not None else None
-    frequency = coded.frequency if coded is not None else None
-    volume = coded.volume if coded is not None else None
+    code = coded.product_code if coded is not None and coded.product_code else decision.product_code
     return DecidedProduct(
-        DecidedKey(decision.id, decision.product_code),
+        DecidedKey(decision.id, code),
         decision.valid,
-        unit,
-        frequency,
-        volume,
+        coded.unit if coded is not None else None,
+        coded.frequency if coded is not None else None,
+        coded.volume if coded is not None else None,
         coded.budget if coded is not None else None,
     )
 
 
-def decided_product_without_model(decision: Decision, allocations: Sequence[Allocation]) -> DecidedProduct:
-    """The decided product as far as it is known from the decision and its allocations' coding."""
-    coding = next((a for a in allocations if a.unit is not None and a.frequency is not None), None)
+def decided_product_without_model(
+    decision: Decision, allocations: Sequence[Allocation], product_code: str | None = None
+) -> DecidedProduct:
+    """The decided product (main, or the add-on ``product_code``) as far as it is known from the
+    decision and its allocations' coding: the total for frequency 6; a rate stays unknown (it
+    needs the model's tariffs, and cannot change on an allocation anyway, OP033x1)."""
+    code = product_code or decision.product_code
+    coding = next(
+        (a for a in allocations if a.product_code == code and a.unit is not None and a.frequency is not None),
+        None,
+    )
     unit = coding.unit if coding else None
     frequency = coding.frequency if coding else None
     volume = (
-        decided_total_volume(decision, unit) if unit is not None and frequency is Frequency.TOTAAL else None
+        decided_total_volume(decision, unit, code)
+        if unit is not None and frequency is Frequency.TOTAAL
+        else None
     )
-    return DecidedProduct(
-        DecidedKey(decision.id, decision.product_code), decision.valid, unit, frequency, volume
-    )
+    return DecidedProduct(DecidedKey(decision.id, code), decision.valid, unit, frequency, volume)
 
 
 def live_allocations(allocations: Iterable[Allocation], key: DecidedKey) -> list[Allocation]:

@@ -17,6 +17,7 @@ from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.adapters.istandaarden.outgoing import allocated_at_now, toewijzing_client, toewijzingbericht
 from zorginkoop.adapters.model_files import load_models
 from zorginkoop.domain.allocating import (
+    allocation_for_add_on,
     allocation_for_decision,
     change_allocation,
     decision_from_indication,
@@ -188,6 +189,7 @@ def allocate(
     target_group: TargetGroup | None = None,
     start: date | None = None,
     switch_from: int | None = None,
+    add_on: str | None = None,
 ) -> AllocationResult:
     """Allocate a decision to a chosen eligible provider and put its 301 in the outbox.
 
@@ -195,6 +197,8 @@ def allocate(
     A decided product is allocated once at a time: an allocation running then is refused,
     unless ``switch_from`` names it; then it ends the day before ``start`` with RedenWijziging
     09 (overstap) and its provider gets a 301 too (see :mod:`zorginkoop.domain.allocation_integrity`).
+    ``add_on`` (a module id or product code) allocates one of the decision's add-on modules, a
+    decided product of its own, instead of the main product.
     """
     at = allocated_at_now(now)
     with uow:
@@ -205,6 +209,15 @@ def allocate(
             raise WorkflowError(
                 f"decision {decision_id} was made with model {decision.model_id}, not {model.info.id}"
             )
+        product_code = decision.product_code
+        if add_on is not None:
+            chosen = next((a for a in decision.add_ons if add_on in (a.module_id, a.product_code)), None)
+            if chosen is None:
+                known = ", ".join(f"{a.module_id} ({a.product_code})" for a in decision.add_ons) or "none"
+                raise WorkflowError(
+                    f"decision {decision_id} grants no add-on module {add_on!r}; its modules: {known}"
+                )
+            product_code = chosen.product_code
         first = decision.valid.start if start is None else start
         if not decision.valid.contains(first):
             raise WorkflowError(
@@ -212,10 +225,10 @@ def allocate(
                 "an allocation stays within its decision"
             )
         # a consultant may only choose a provider contracted for the product when care begins
-        if provider_agb not in _contracted(uow, decision.law, decision.product_code, first):
+        if provider_agb not in _contracted(uow, decision.law, product_code, first):
             raise WorkflowError(
                 f"provider {provider_agb} holds no contract valid on {first.isoformat()} for a lot with "
-                f"product {decision.product_code} ({decision.law.value}); choose a contracted provider: run "
+                f"product {product_code} ({decision.law.value}); choose a contracted provider: run "
                 f"`zorginkoop access allocate {decision_id} -m {decision.municipality_code} "
                 f"--model {model.info.id}` without --provider"
             )
@@ -236,8 +249,8 @@ def allocate(
         uow.workflow.lock_allocations(decision.municipality_code, decision.law)
         number = next_allocation_number(uow.workflow.max_number(decision.municipality_code, decision.law))
         try:
-            allocation = allocation_for_decision(
-                decision, model, number=number, provider_agb=provider_agb, allocated_at=at
+            allocation = _coded(
+                decision, model, product_code, number=number, provider_agb=provider_agb, at=at
             )
             decided = decided_product(decision, allocation)
             allocation = replace(allocation, valid=Period(first, decision.valid.end))
@@ -286,27 +299,49 @@ def _region_models() -> dict[str, ProductModel]:
 def decided_for(
     uow: UnitOfWork, a: Allocation, purpose: str, models: Mapping[str, ProductModel] | None = None
 ) -> tuple[DecidedProduct | None, list[Allocation]]:
-    """The decided product an allocation belongs to and all allocations of its decision (None
-    and none for an allocation without a decision, e.g. granted on a 315). The decided rate
-    comes from the decision's product model when it is known, as ``allocate`` codes it."""
-    if a.decision_id is None:
+    """The decided product an allocation belongs to (the decision's main product or one of its
+    add-on modules) and all allocations of its decision (None and none for an allocation without
+    a decision, e.g. granted on a 315). The decided rate comes from the decision's product model
+    when it is known, as ``allocate`` codes it."""
+    if a.decision_id is None or a.product_code is None:
         return None, []
     decision = uow.workflow.decision(a.decision_id, purpose=purpose)
-    if decision is None or decision.product_code != a.product_code:
+    if decision is None or (
+        decision.product_code != a.product_code and decision.add_on(a.product_code) is None
+    ):
         return None, []
     siblings = uow.workflow.decision_allocations(a.decision_id, purpose=purpose)
     known = _region_models() if models is None and decision.model_id else (models or {})
     model = known.get(decision.model_id) if decision.model_id else None
     if model is not None and model.info.allocation.law is decision.law:
         try:
-            coded = allocation_for_decision(
-                decision, model, number=1, provider_agb=a.provider_agb, allocated_at=a.allocated_at
+            coded = _coded(
+                decision, model, a.product_code, number=1, provider_agb=a.provider_agb, at=a.allocated_at
             )
         except CareError:
             pass
         else:
             return decided_product(decision, coded), siblings
-    return decided_product_without_model(decision, siblings), siblings
+    return decided_product_without_model(decision, siblings, a.product_code), siblings
+
+
+def _coded(
+    decision: Decision,
+    model: ProductModel,
+    product_code: str | None,
+    *,
+    number: int,
+    provider_agb: str,
+    at: datetime,
+) -> Allocation:
+    """The allocation the model codes for a decision's main product or for one of its add-ons."""
+    if product_code is None or product_code == decision.product_code:
+        return allocation_for_decision(
+            decision, model, number=number, provider_agb=provider_agb, allocated_at=at
+        )
+    return allocation_for_add_on(
+        decision, model, product_code, number=number, provider_agb=provider_agb, allocated_at=at
+    )
 
 
 def change(

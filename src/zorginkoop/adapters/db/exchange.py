@@ -30,7 +30,7 @@ from zorginkoop.adapters.db.repositories import (
 )
 from zorginkoop.domain.access import Scope, ScopeKind
 from zorginkoop.domain.allocation_integrity import PaidLine
-from zorginkoop.domain.care import Allocation, Client, Decision, EvaluationMoment
+from zorginkoop.domain.care import Allocation, Client, DecidedAddOn, Decision, EvaluationMoment
 from zorginkoop.domain.codes import Law
 from zorginkoop.domain.contracts import contracted_providers
 from zorginkoop.domain.declarations import DebitCredit, LineStatus
@@ -732,6 +732,14 @@ class WorkflowRepository:
             monthly_budget=Money(row.monthly_budget_cents) if row.monthly_budget_cents is not None else None,
             total_budget=Money(row.total_budget_cents) if row.total_budget_cents is not None else None,
             evaluation_moments=tuple(self.moments(row.id)),
+            add_ons=tuple(
+                DecidedAddOn(r.module_id, r.product_code, Money(r.amount_cents))
+                for r in self.session.scalars(
+                    select(t.DecisionAddOnRow)
+                    .where(t.DecisionAddOnRow.decision_id == row.id)
+                    .order_by(t.DecisionAddOnRow.product_code)
+                )
+            ),
         )
 
     def contracted(self, provider_agb: str, law: Law, product_code: str, on: date) -> bool:

@@ -226,6 +226,17 @@ class DecisionRow(Base):
     total_budget_cents: Mapped[int | None] = mapped_column(BigInteger)
 
 
+class DecisionAddOnRow(Base):
+    """An add-on module a decision grants with a product code of its own (Twente): a decided
+    product of its own, allocated apart from the decision's main product."""
+
+    __tablename__ = "decision_add_on"
+    decision_id: Mapped[str] = mapped_column(ForeignKey("decision.id"), primary_key=True)
+    module_id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    product_code: Mapped[str] = mapped_column(String(5))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+
+
 class EvaluationMomentRow(Base):
     __tablename__ = "evaluation_moment"
     decision_id: Mapped[str] = mapped_column(ForeignKey("decision.id"), primary_key=True)

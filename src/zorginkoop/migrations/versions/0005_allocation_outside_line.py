@@ -3,7 +3,8 @@
 
 When an allocation is shortened or ended over months already paid (a change, an end, a switch
 to another provider), the approved lines now outside it are recorded, so the back office can
-list the ones the provider still has to credit.
+list the ones the provider still has to credit. And a decision's add-on modules with a
+product code of their own (Twente), each a decided product allocated apart.
 
 Revision ID: 0005_allocation_outside_line
 Revises: 0004_allocation_budget_limit
@@ -41,6 +42,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_allocation_outside_line"),
         sa.UniqueConstraint("declaration_line_id", name="uq_allocation_outside_line_line"),
     )
+    op.create_table(
+        "decision_add_on",
+        sa.Column("decision_id", sa.String(length=40), nullable=False),
+        sa.Column("module_id", sa.String(length=60), nullable=False),
+        sa.Column("product_code", sa.String(length=5), nullable=False),
+        sa.Column("amount_cents", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(["decision_id"], ["decision.id"], name="fk_decision_add_on_decision_id_decision"),
+        sa.PrimaryKeyConstraint("decision_id", "module_id", name="pk_decision_add_on"),
+    )
     op.create_index(
         "ix_allocation_outside_line_allocation",
         "allocation_outside_line",
@@ -51,3 +61,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_allocation_outside_line_allocation", table_name="allocation_outside_line")
     op.drop_table("allocation_outside_line")
+    op.drop_table("decision_add_on")
