@@ -131,7 +131,7 @@ def test_a_switch_to_the_same_provider_from_its_first_day_or_from_the_wrong_numb
     cases = [
         (allocation(2, start=date(2021, 9, 1)), 1, "already with provider 11111111"),
         (allocation(2, "22222222"), 1, "cannot end before 2021-01-01"),
-        (allocation(2, "22222222", start=date(2021, 9, 1)), 7, "no live allocation 7"),
+        (allocation(2, "22222222", start=date(2021, 9, 1)), 7, "allocation 7 is no live allocation"),
     ]
     for new, number, words in cases:
         with pytest.raises(IntegrityError, match=words):

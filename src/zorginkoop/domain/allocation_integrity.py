@@ -252,9 +252,14 @@ def plan_allocation(
     if switch_from is not None:
         running = next((a for a in overlapping if a.number == switch_from), None)
         if running is None:
+            hint = (
+                f"the one running then is {describe(overlapping[0])}"
+                if overlapping
+                else "none runs then: leave out --switch-from"
+            )
             raise IntegrityError(
-                f"--switch-from {switch_from}: no live allocation {switch_from} of decision "
-                f"{decided.key.decision_id} runs on or after {new.valid.start.isoformat()}; leave out --switch-from"
+                f"--switch-from {switch_from}: allocation {switch_from} is no live allocation of decision "
+                f"{decided.key.decision_id} running on or after {new.valid.start.isoformat()}; {hint}"
             )
         others = [a for a in overlapping if a.number != switch_from]
         if others:
