@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -371,6 +371,91 @@ def test_a_decision_of_another_municipality_cannot_be_allocated_or_listed(cli: C
         store, select(t.DecisionRow.id).where(t.DecisionRow.municipality_code == NIEUWEGEIN).limit(1)
     )
     refused(cli("access", "allocate", theirs, "-m", HOUTEN, "--model", "lekstroom-ozr"), theirs)
+
+
+# -- allocation integrity ----------------------------------------------------------------------------
+
+
+def test_a_decision_is_allocated_once_at_a_time_and_goes_to_another_provider_by_a_switch(
+    cli: Cli, store: str
+) -> None:
+    decision = as_json(cli("access", "decide", "lekstroom-ozr", "--bsn", adult_of(store, HOUTEN, offset=6), "-m",
+                           HOUTEN, "--start", "2021-07-01", "--months", "6", "--product", "OZR1", "--hours", "3",
+                           "--format", "json"))["decision"]  # fmt: skip
+    first_agb, second_agb = (p["agb"] for p in as_json(cli("access", "allocate", decision, "-m", HOUTEN, "--model",
+                                                             "lekstroom-ozr", "--format", "json"))[:2])  # fmt: skip
+    allocate = ("access", "allocate", decision, "-m", HOUTEN, "--model", "lekstroom-ozr", "--provider")
+    first = as_json(cli(*allocate, first_agb, "--format", "json"))
+    number = first["toewijzing_nummer"]
+    before = scalar(store, select(func.count()).select_from(t.AllocationRow))
+    refused(cli(*allocate, second_agb), f"decision {decision} is already allocated", f"allocation {number}",
+            f"--switch-from {number}", f"access end {number}")  # fmt: skip
+    refused(cli(*allocate, first_agb), f"allocation {number}")  # twice to one provider: refused too
+    assert scalar(store, select(func.count()).select_from(t.AllocationRow)) == before
+
+    switched = as_json(cli(*allocate, second_agb, "--switch-from", str(number), "--start", "2021-10-01", "--format",
+                           "json"))  # fmt: skip
+    assert (switched["start"], switched["ended"], switched["ended_end"], switched["ended_reden_wijziging"]) == (
+        "2021-10-01", number, "2021-09-30", "09",
+    )  # fmt: skip
+    assert switched["outside_lines"] == []  # nothing was paid yet
+    for name, agb, allocation, end, reason in (
+        (switched["ended_message"], first_agb, number, date(2021, 9, 30), "09"),
+        (switched["message"], second_agb, switched["toewijzing_nummer"], date(2021, 12, 31), None),
+    ):
+        content = outbox_301(store, name)
+        assert_valid_301(content)
+        message = read_message(content).bericht
+        assert message.header.ontvanger == agb
+        (product,) = [p for p in message.client.toegewezen_producten if p.toewijzing_nummer == allocation]
+        assert (product.einddatum, product.reden_wijziging) == (end, reason)
+
+
+def _paid_demo_allocation(store: str) -> tuple[int, list[date]]:
+    """A Houten Wmo allocation of the demo with approved, uncredited debits in several months."""
+    line = t.DeclarationLineRow
+    number = scalar(store, select(line.allocation_number)
+                    .where(line.municipality_code == HOUTEN, line.law == "wmo", line.status == "approved",
+                           line.debit_credit == "D")
+                    .group_by(line.allocation_number).having(func.count(func.distinct(line.period_start)) >= 4)
+                    .order_by(line.allocation_number).limit(1))  # fmt: skip
+    engine = make_engine(store)
+    try:
+        with engine.connect() as connection:
+            starts = sorted(set(connection.scalars(select(line.period_start).where(
+                line.municipality_code == HOUTEN, line.law == "wmo", line.allocation_number == number,
+                line.status == "approved", line.debit_credit == "D"))))  # fmt: skip
+    finally:
+        engine.dispose()
+    return int(number), starts
+
+
+def test_a_demo_allocation_with_paid_months_is_not_deleted_and_shortening_it_lists_the_lines_to_credit(
+    cli: Cli, store: str
+) -> None:
+    number, months = _paid_demo_allocation(store)
+    refused(
+        cli("access", "change", str(number), "-m", HOUTEN, "--reason", "13"), "TR385", f"allocation {number}"
+    )
+    refused(cli("access", "change", str(number), "-m", HOUTEN, "--reason", "14", "--volume", "99"), "OP033x1")
+    # end it on the last day of its second paid month: every later paid month is now outside it
+    end = months[2] - timedelta(days=1)
+    result = cli("access", "end", str(number), "-m", HOUTEN, "--end", end.isoformat(), "--format", "json")
+    shown = as_json(result)
+    assert shown["end"] == end.isoformat()
+    outside = {date.fromisoformat(x["period"][:10]) for x in shown["outside_lines"]}
+    assert outside == set(months[2:])
+    listed = as_json(cli("access", "outside-lines", "-m", HOUTEN, "--format", "json"))
+    mine = [x for x in listed if x["allocation"] == number]
+    assert len(mine) == len(shown["outside_lines"]) and all(
+        x["reden_wijziging"] == "05" and x["open"] for x in mine
+    )
+    assert scalar(store, select(func.count()).select_from(t.AllocationOutsideLineRow)
+                  .where(t.AllocationOutsideLineRow.allocation_number == number)) == len(mine)  # fmt: skip
+    table = cli("access", "end", str(number), "-m", HOUTEN, "--end", (end - timedelta(days=1)).isoformat())
+    assert table.exit_code == 0 and "must credit them" in table.stderr
+    # another municipality sees none of it (nothing of Nieuwegein was shortened)
+    assert as_json(cli("access", "outside-lines", "-m", NIEUWEGEIN, "--format", "json")) == []
 
 
 # -- the client's address ----------------------------------------------------------------------------

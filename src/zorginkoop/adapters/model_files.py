@@ -393,6 +393,7 @@ def _budget(root: _Table, info: ModelInfo) -> PerspectiveBudgetModel:
                 table.required_text("name"),
                 table.choice("charge", ModuleCharge, [c.value for c in ModuleCharge]),
                 table.amount("amount"),
+                table.text("product_code", required=False),
             )
         )
         table.finish()

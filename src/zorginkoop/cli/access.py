@@ -47,7 +47,7 @@ def _model(model_id: str, models_dir: Path | None) -> ProductModel:
 
 
 def _intake(months: int, areas: str | None, support_type: str | None, intensity: str | None,
-            hours: str | None, product: str | None, start: date | None) -> Intake:  # fmt: skip
+            hours: str | None, product: str | None, start: date | None, modules: list[str] | None = None) -> Intake:  # fmt: skip
     from decimal import Decimal, InvalidOperation
 
     try:
@@ -55,7 +55,8 @@ def _intake(months: int, areas: str | None, support_type: str | None, intensity:
     except InvalidOperation:
         fail(f"--hours {hours!r} is not a number of hours per week")
     return Intake(months=months, areas=_split(areas), support_type=support_type, intensity=intensity,
-                  hours_per_week=hours_value, product_code=product, start=start)  # fmt: skip
+                  hours_per_week=hours_value, product_code=product, start=start,
+                  modules=tuple(modules or ()))  # fmt: skip
 
 
 def _day(text: str | None) -> date:
@@ -109,6 +110,12 @@ def decide(
     intensity: str | None = typer.Option(None, "--intensity"),
     hours: str | None = typer.Option(None, "--hours"),
     product: str | None = typer.Option(None, "--product"),
+    module: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--module", help="add-on module (Twente), repeatable; one with a product code is allocated apart"
+        ),
+    ] = None,
     models_dir: Path | None = MODELS_DIR_OPTION,
     db: str | None = DB_OPTION,
     fmt: OutputFormat = FORMAT_OPTION,
@@ -121,7 +128,7 @@ def decide(
         with store_errors():
             result = workflow.decide(
                 UnitOfWork(engine, Scope.municipality(municipality)), model,
-                _intake(months, areas, support_type, intensity, hours, product, first),
+                _intake(months, areas, support_type, intensity, hours, product, first, module),
                 client_bsn=bsn, start=first, decided_on=date.today(),
             )  # fmt: skip
     except IntakeRefused as exc:
@@ -135,6 +142,7 @@ def decide(
             "start": d.valid.start, "end": d.valid.end, "monthly_budget_eur": str(d.monthly_budget),
             "total_budget_eur": str(d.total_budget), "result_areas": ",".join(d.result_areas),
             "evaluations": ", ".join(f"{m.due} {m.label}" for m in d.evaluation_moments),
+            "add_ons": ", ".join(f"{a.module_id} {a.product_code} {a.amount}" for a in d.add_ons) or None,
         },
         fmt,
     )  # fmt: skip
@@ -193,11 +201,28 @@ def allocate(
     model_id: str = typer.Option(..., "--model"),
     provider: str | None = typer.Option(None, "--provider", help="AGB code of the chosen provider"),
     target_group: str | None = typer.Option(None, "--target-group"),
+    start: str | None = typer.Option(
+        None, "--start", help="first day of the allocation, YYYY-MM-DD (default: the decision's start)"
+    ),
+    module: str | None = typer.Option(
+        None,
+        "--module",
+        help="allocate this add-on module of the decision (id or product code), not the main product",
+    ),
+    switch_from: int | None = typer.Option(
+        None,
+        "--switch-from",
+        help="ToewijzingNummer of the allocation running now: it ends the day before --start with "
+        "RedenWijziging 09 (overstap naar andere aanbieder) and its provider gets a 301",
+    ),
     models_dir: Path | None = MODELS_DIR_OPTION,
     db: str | None = DB_OPTION,
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
-    """Allocate a decision to a provider; without --provider, show the eligible ones."""
+    """Allocate a decision to a provider; without --provider, show the eligible ones.
+
+    A decision is allocated once at a time: while an allocation of it runs, a new one is
+    refused, unless --switch-from names the running one (a switch to another provider)."""
     engine = engine_for(db)
     now = datetime.now(UTC)
     if provider is None:
@@ -217,6 +242,7 @@ def allocate(
             result = workflow.allocate(
                 UnitOfWork(engine, Scope.municipality(municipality)), _model(model_id, models_dir),
                 decision_id=decision, provider_agb=provider, now=now, target_group=_target(target_group),
+                start=_day(start) if start else None, switch_from=switch_from, add_on=module,
             )  # fmt: skip
     except (workflow.WorkflowError, CareError) as exc:
         fail(str(exc))
@@ -256,13 +282,34 @@ def client(
 
 def _show_allocation(result: workflow.AllocationResult, fmt: OutputFormat) -> None:
     a = result.allocation
-    render_object(
-        {"toewijzing_nummer": a.number, "bsn": a.client_bsn, "provider": a.provider_agb, "product": a.product_code,
-         "start": a.valid.start, "end": a.valid.end, "volume": a.volume, "unit": a.unit.value if a.unit else None,
-         "frequency": a.frequency.value if a.frequency else None,
-         "reden_wijziging": a.change_reason.value if a.change_reason else None, "message": result.message_file},
-        fmt,
-    )  # fmt: skip
+    shown: dict[str, Any] = {
+        "toewijzing_nummer": a.number, "bsn": a.client_bsn, "provider": a.provider_agb, "product": a.product_code,
+        "start": a.valid.start, "end": a.valid.end, "volume": a.volume, "unit": a.unit.value if a.unit else None,
+        "frequency": a.frequency.value if a.frequency else None,
+        "reden_wijziging": a.change_reason.value if a.change_reason else None, "message": result.message_file,
+    }  # fmt: skip
+    if result.ended is not None:
+        e = result.ended
+        shown |= {"ended": e.number, "ended_provider": e.provider_agb, "ended_end": e.valid.end,
+                  "ended_reden_wijziging": e.change_reason.value if e.change_reason else None,
+                  "ended_message": result.ended_message_file}  # fmt: skip
+    outside = result.outside_lines
+    if outside or result.ended is not None or a.change_reason is not None:
+        shown["outside_lines"] = (
+            [{"reference": x.reference, "period": str(x.period), "volume": x.volume, "amount_eur": str(x.amount)}
+             for x in outside]
+            if fmt is OutputFormat.json
+            else "; ".join(f"{x.reference} {x.period} EUR {x.amount}" for x in outside) or None
+        )  # fmt: skip
+    render_object(shown, fmt)
+    if outside and fmt is not OutputFormat.json:
+        total = sum((x.amount.cents for x in outside), 0)
+        typer.echo(
+            f"{len(outside)} approved line(s) now lie outside allocation {outside[0].allocation_number} "
+            f"(EUR {total / 100:.2f}): the provider must credit them; "
+            "`zorginkoop access outside-lines` lists the open ones",
+            err=True,
+        )
 
 
 def _reason(code: str) -> ChangeReason:
@@ -314,6 +361,38 @@ def end_(
 ) -> None:
     """End an allocation on a day (a new 301 goes to the outbox)."""
     _change(municipality, law, number, reason, end, None, db, fmt)
+
+
+OUTSIDE_COLUMNS = ["allocation", "provider", "bsn", "reference", "period", "volume", "amount_eur",
+                   "reden_wijziging", "allocation_end", "recorded_at", "open"]  # fmt: skip
+
+
+@app.command("outside-lines")
+def outside_lines(
+    municipality: str = MUNICIPALITY,
+    law: str | None = typer.Option(None, "--law", help="wmo or jeugd (default: both)"),
+    all_lines: bool = typer.Option(False, "--all", help="also the lines credited or covered again since"),
+    db: str | None = DB_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """Approved declaration lines left outside an allocation that was shortened or ended
+    over months already paid: the provider must credit them (open until an approved credit
+    mirrors the line, or the allocation covers its period again)."""
+    engine = engine_for(db)
+    with store_errors():
+        found = workflow.outside_lines(
+            UnitOfWork(engine, Scope.municipality(municipality)),
+            _law(law) if law else None,
+            open_only=not all_lines,
+        )
+    rows = [
+        {"allocation": x.line.allocation_number, "provider": x.provider_agb, "bsn": x.client_bsn,
+         "reference": x.line.reference, "period": str(x.line.period), "volume": x.line.volume,
+         "amount_eur": str(x.line.amount), "reden_wijziging": x.change_reason, "allocation_end": x.allocation_end,
+         "recorded_at": x.recorded_at.replace(microsecond=0), "open": x.open}
+        for x in found
+    ]  # fmt: skip
+    render(rows, OUTSIDE_COLUMNS, fmt, title="Approved lines outside their allocation (to be credited)")
 
 
 @signals_app.command("family")

@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from zorginkoop.domain.care import Allocation, CareError, Decision, EvaluationMoment
+from zorginkoop.domain.care import Allocation, CareError, DecidedAddOn, Decision, EvaluationMoment
 from zorginkoop.domain.codes import ChangeReason, Frequency, Law, Unit
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import Period, period_of_months
@@ -90,6 +90,10 @@ def decision_from_indication(
         monthly_budget=indication.monthly_tariff,
         total_budget=indication.total,
         evaluation_moments=moments,
+        # a module with a product code of its own is a decided product of its own
+        add_ons=tuple(
+            DecidedAddOn(a.module_id, a.product_code, a.amount) for a in indication.add_ons if a.product_code
+        ),
     )
 
 
@@ -117,7 +121,8 @@ def allocation_volume(decision: Decision, model: ProductModel) -> int:
             Decimal(product.hourly_tariff.cents) * Decimal(13) / Decimal(3)
         )
     elif coding.unit is Unit.EUROS:
-        budget = decision.total_budget if coding.frequency is Frequency.TOTAAL else decision.monthly_budget
+        # the add-ons with a product code of their own are allocated apart (allocation_for_add_on)
+        budget = decision.main_budget if coding.frequency is Frequency.TOTAAL else decision.monthly_budget
         raw = Decimal(budget.cents) / Decimal(100) if budget is not None else Decimal(1)
     return max(int(raw.quantize(Decimal(1), rounding=ROUND_HALF_UP)), 1)
 
@@ -152,6 +157,42 @@ def allocation_for_decision(
         frequency=coding.frequency,
         decision_id=decision.id,
         provider_reference=provider_reference,
+    )
+
+
+def allocation_for_add_on(
+    decision: Decision,
+    model: ProductModel,
+    product_code: str,
+    *,
+    number: int,
+    provider_agb: str,
+    allocated_at: datetime,
+) -> Allocation:
+    """The toewijzing of one add-on module of a decision (a decided product of its own): its
+    own product code, the decision's period, and its total in whole euros (unit 83, frequency 6
+    totaal binnen geldigheidsduur), rounded half up."""
+    add_on = decision.add_on(product_code)
+    if add_on is None:
+        known = ", ".join(f"{a.product_code} ({a.module_id})" for a in decision.add_ons) or "none"
+        raise CareError(
+            f"decision {decision.id} grants no add-on module {product_code}; its modules: {known}"
+        )
+    euros = (Decimal(add_on.amount.cents) / Decimal(100)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return Allocation(
+        number=number,
+        client_bsn=decision.client_bsn,
+        provider_agb=provider_agb,
+        municipality_code=decision.municipality_code,
+        law=decision.law,
+        category=model.info.allocation.category.value,
+        product_code=add_on.product_code,
+        valid=decision.valid,
+        allocated_at=allocated_at,
+        volume=max(int(euros), 1),
+        unit=Unit.EUROS,
+        frequency=Frequency.TOTAAL,
+        decision_id=decision.id,
     )
 
 

@@ -71,6 +71,16 @@ class EvaluationMoment:
 
 
 @dataclass(frozen=True, slots=True)
+class DecidedAddOn:
+    """An add-on module a decision grants next to its main product (Twente): a decided product
+    of its own, with its own product code and its total over the decision's period."""
+
+    module_id: str
+    product_code: str
+    amount: Money
+
+
+@dataclass(frozen=True, slots=True)
 class Decision:
     """A beschikking: what the municipality grants a client, for how long, within which budget."""
 
@@ -88,6 +98,18 @@ class Decision:
     monthly_budget: Money | None = None
     total_budget: Money | None = None
     evaluation_moments: tuple[EvaluationMoment, ...] = ()
+    add_ons: tuple[DecidedAddOn, ...] = ()
+    """Add-on modules with a product code of their own; ``total_budget`` includes them."""
+
+    def add_on(self, product_code: str) -> DecidedAddOn | None:
+        return next((a for a in self.add_ons if a.product_code == product_code), None)
+
+    @property
+    def main_budget(self) -> Money | None:
+        """The total budget of the main product: the total without the add-ons of their own."""
+        if self.total_budget is None:
+            return None
+        return self.total_budget - Money.sum(a.amount for a in self.add_ons)
 
 
 @dataclass(frozen=True, slots=True)

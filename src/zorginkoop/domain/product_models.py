@@ -559,6 +559,9 @@ class AddOnModule:
     name: str
     charge: ModuleCharge
     amount: Money
+    product_code: str | None = None
+    """The module's own product code: with one, a decision keeps the module as a decided product
+    of its own, allocated apart from the main product; without, it is folded into the total."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -601,6 +604,12 @@ class PerspectiveBudgetModel:
         for index, module in enumerate(self.modules):
             if module.amount.cents <= 0:
                 raise ModelDefinitionError(f"modules[{index}].amount", "must be more than 0.00")
+            if module.product_code is not None:
+                _check_product_code(module.product_code, f"modules[{index}].product_code")
+        module_codes = [m.product_code for m in self.modules if m.product_code]
+        _check_unique(module_codes, "modules", "module product code")
+        if set(module_codes) & {c.product_code for c in self.cells}:
+            raise ModelDefinitionError("modules", "a module's product code is also a cell's product code")
         self._check_cells()
 
     def _check_cells(self) -> None:
@@ -683,6 +692,8 @@ class AddOnCharge:
     name: str
     charge: ModuleCharge
     amount: Money
+    product_code: str | None = None
+    """The module's own product code (a decided product of its own), when the model gives one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -1076,7 +1087,7 @@ def _evaluate_budget(model: PerspectiveBudgetModel, intake: Intake) -> Indicatio
             else "eenmalig"
         )
         steps.append(f"Module {module.name}: {how} = {amount.format_nl()}.")
-        add_ons.append(AddOnCharge(module.id, module.name, module.charge, amount))
+        add_ons.append(AddOnCharge(module.id, module.name, module.charge, amount, module.product_code))
     base = monthly * intake.months
     total = base + Money.sum(a.amount for a in add_ons)
     modules_part = f" + modules {Money.sum(a.amount for a in add_ons).format_nl()}" if add_ons else ""

@@ -7,28 +7,43 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from zorginkoop.adapters.db.exchange import ClientContact
+from zorginkoop.adapters.db.exchange import ClientContact, OutsideLine
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.adapters.istandaarden.outgoing import allocated_at_now, toewijzing_client, toewijzingbericht
+from zorginkoop.adapters.model_files import load_models
 from zorginkoop.domain.allocating import (
+    allocation_for_add_on,
     allocation_for_decision,
     change_allocation,
     decision_from_indication,
     next_allocation_number,
     toewijzing_selection,
 )
+from zorginkoop.domain.allocation_integrity import (
+    DecidedProduct,
+    PaidLine,
+    check_change,
+    check_not_withdrawn,
+    decided_product,
+    decided_product_without_model,
+    lines_outside,
+    plan_allocation,
+    used_volume,
+)
 from zorginkoop.domain.care import Allocation, CareError, Client, Decision, check_bsn
 from zorginkoop.domain.codes import ChangeReason, Law, TargetGroup
 from zorginkoop.domain.contact import check_address
 from zorginkoop.domain.contracts import contracted_providers
 from zorginkoop.domain.exchange import file_name, identification
+from zorginkoop.domain.periods import Period
 from zorginkoop.domain.product_models import Indication, Intake, ProductModel, check_model_valid_on, evaluate
 from zorginkoop.domain.region import ProviderMatch, eligible_providers
+from zorginkoop.settings import Settings
 
 
 class WorkflowError(ValueError):
@@ -45,6 +60,11 @@ class DecisionResult:
 class AllocationResult:
     allocation: Allocation
     message_file: str
+    ended: Allocation | None = None
+    """On a switch: the running allocation, ended the day before (RedenWijziging 09)."""
+    ended_message_file: str | None = None
+    outside_lines: tuple[PaidLine, ...] = ()
+    """Approved lines the change (or switch) left outside the allocation: to be credited."""
 
 
 def evaluate_intake(model: ProductModel, intake: Intake) -> Indication:
@@ -167,8 +187,19 @@ def allocate(
     provider_agb: str,
     now: datetime,
     target_group: TargetGroup | None = None,
+    start: date | None = None,
+    switch_from: int | None = None,
+    add_on: str | None = None,
 ) -> AllocationResult:
-    """Allocate a decision to a chosen eligible provider and put its 301 in the outbox."""
+    """Allocate a decision to a chosen eligible provider and put its 301 in the outbox.
+
+    The allocation runs from ``start`` (default: the decision's start) to the decision's end.
+    A decided product is allocated once at a time: an allocation running then is refused,
+    unless ``switch_from`` names it; then it ends the day before ``start`` with RedenWijziging
+    09 (overstap) and its provider gets a 301 too (see :mod:`zorginkoop.domain.allocation_integrity`).
+    ``add_on`` (a module id or product code) allocates one of the decision's add-on modules, a
+    decided product of its own, instead of the main product.
+    """
     at = allocated_at_now(now)
     with uow:
         decision = uow.workflow.decision(decision_id, purpose="toewijzing")
@@ -178,17 +209,31 @@ def allocate(
             raise WorkflowError(
                 f"decision {decision_id} was made with model {decision.model_id}, not {model.info.id}"
             )
-        start = decision.valid.start
-        # a consultant may only choose a provider contracted for the product when care begins
-        if provider_agb not in _contracted(uow, decision.law, decision.product_code, start):
+        product_code = decision.product_code
+        if add_on is not None:
+            chosen = next((a for a in decision.add_ons if add_on in (a.module_id, a.product_code)), None)
+            if chosen is None:
+                known = ", ".join(f"{a.module_id} ({a.product_code})" for a in decision.add_ons) or "none"
+                raise WorkflowError(
+                    f"decision {decision_id} grants no add-on module {add_on!r}; its modules: {known}"
+                )
+            product_code = chosen.product_code
+        first = decision.valid.start if start is None else start
+        if not decision.valid.contains(first):
             raise WorkflowError(
-                f"provider {provider_agb} holds no contract valid on {start.isoformat()} for a lot with "
-                f"product {decision.product_code} ({decision.law.value}); choose a contracted provider: run "
+                f"--start {first.isoformat()} lies outside decision {decision_id} ({decision.valid}); "
+                "an allocation stays within its decision"
+            )
+        # a consultant may only choose a provider contracted for the product when care begins
+        if provider_agb not in _contracted(uow, decision.law, product_code, first):
+            raise WorkflowError(
+                f"provider {provider_agb} holds no contract valid on {first.isoformat()} for a lot with "
+                f"product {product_code} ({decision.law.value}); choose a contracted provider: run "
                 f"`zorginkoop access allocate {decision_id} -m {decision.municipality_code} "
                 f"--model {model.info.id}` without --provider"
             )
         # capacity is judged on the day the care begins: who else is in care then
-        in_care = uow.workflow.clients_in_care(start)
+        in_care = uow.workflow.clients_in_care(first)
         eligible = {
             m.provider.agb_code
             for m in eligible_providers(
@@ -200,18 +245,103 @@ def allocate(
                 f"provider {provider_agb} is not eligible for this decision (municipality, target group, "
                 "law, client stop or capacity); run `zorginkoop access providers` to see who is"
             )
-        uow.workflow.lock_numbering(decision.municipality_code, decision.law)
+        # serialises numbering and the decision's allocations of this municipality and law
+        uow.workflow.lock_allocations(decision.municipality_code, decision.law)
         number = next_allocation_number(uow.workflow.max_number(decision.municipality_code, decision.law))
         try:
-            allocation = allocation_for_decision(
-                decision, model, number=number, provider_agb=provider_agb, allocated_at=at
+            allocation = _coded(
+                decision, model, product_code, number=number, provider_agb=provider_agb, at=at
+            )
+            decided = decided_product(decision, allocation)
+            allocation = replace(allocation, valid=Period(first, decision.valid.end))
+            # (the allocation's budget limit and its end at the contract's end are set here)
+            paid = (
+                uow.workflow.paid_lines(decision.municipality_code, decision.law, switch_from)
+                if switch_from is not None
+                else []
+            )
+            existing = uow.workflow.decision_allocations(decision.id, purpose="toewijzing")
+            plan = plan_allocation(
+                decided, existing, allocation, switch_from=switch_from, at=at, used=used_volume(paid)
             )
         except CareError as exc:
             raise WorkflowError(str(exc)) from None
-        uow.workflow.add_allocation(allocation)
-        name = queue_toewijzing(uow, allocation, on=at.date(), now=at, changed=[allocation.number])
+        ended_name: str | None = None
+        outside: tuple[PaidLine, ...] = ()
+        if plan.ended is not None:
+            uow.workflow.replace_allocation(plan.ended)
+            outside = _record_outside(uow, plan.ended, paid, at)
+            ended_name = queue_toewijzing(uow, plan.ended, on=at.date(), now=at, changed=[plan.ended.number])
+        uow.workflow.add_allocation(plan.new)
+        name = queue_toewijzing(uow, plan.new, on=at.date(), now=at, changed=[plan.new.number])
         uow.commit()
-    return AllocationResult(allocation, name)
+    return AllocationResult(plan.new, name, plan.ended, ended_name, outside)
+
+
+def _record_outside(
+    uow: UnitOfWork, allocation: Allocation, paid: list[PaidLine], at: datetime
+) -> tuple[PaidLine, ...]:
+    """Record the approved lines ``allocation`` (just shortened) no longer covers; returns them all."""
+    outside = lines_outside(allocation.valid, paid)
+    uow.workflow.record_outside_lines(allocation, outside, at)
+    return tuple(outside)
+
+
+def _region_models() -> dict[str, ProductModel]:
+    """The shipped product models and the region's own (``ZORGINKOOP_MODELS_DIR``); none when
+    they cannot be read (the rules that need a model's tariffs are then judged without it)."""
+    try:
+        return load_models(Settings.from_env().models_dir)
+    except (ValueError, OSError):  # ModelFileError is a ValueError; a bad setting too
+        return {}
+
+
+def decided_for(
+    uow: UnitOfWork, a: Allocation, purpose: str, models: Mapping[str, ProductModel] | None = None
+) -> tuple[DecidedProduct | None, list[Allocation]]:
+    """The decided product an allocation belongs to (the decision's main product or one of its
+    add-on modules) and all allocations of its decision (None and none for an allocation without
+    a decision, e.g. granted on a 315). The decided rate comes from the decision's product model
+    when it is known, as ``allocate`` codes it."""
+    if a.decision_id is None or a.product_code is None:
+        return None, []
+    decision = uow.workflow.decision(a.decision_id, purpose=purpose)
+    if decision is None or (
+        decision.product_code != a.product_code and decision.add_on(a.product_code) is None
+    ):
+        return None, []
+    siblings = uow.workflow.decision_allocations(a.decision_id, purpose=purpose)
+    known = _region_models() if models is None and decision.model_id else (models or {})
+    model = known.get(decision.model_id) if decision.model_id else None
+    if model is not None and model.info.allocation.law is decision.law:
+        try:
+            coded = _coded(
+                decision, model, a.product_code, number=1, provider_agb=a.provider_agb, at=a.allocated_at
+            )
+        except CareError:
+            pass
+        else:
+            return decided_product(decision, coded), siblings
+    return decided_product_without_model(decision, siblings, a.product_code), siblings
+
+
+def _coded(
+    decision: Decision,
+    model: ProductModel,
+    product_code: str | None,
+    *,
+    number: int,
+    provider_agb: str,
+    at: datetime,
+) -> Allocation:
+    """The allocation the model codes for a decision's main product or for one of its add-ons."""
+    if product_code is None or product_code == decision.product_code:
+        return allocation_for_decision(
+            decision, model, number=number, provider_agb=provider_agb, allocated_at=at
+        )
+    return allocation_for_add_on(
+        decision, model, product_code, number=number, provider_agb=provider_agb, allocated_at=at
+    )
 
 
 def change(
@@ -225,23 +355,39 @@ def change(
     end: date | None = None,
     volume: int | None = None,
 ) -> AllocationResult:
-    """Change or end an allocation with a RedenWijziging (WMO002/JZ002); a new 301 goes out."""
+    """Change or end an allocation with a RedenWijziging (WMO002/JZ002); a new 301 goes out.
+
+    Keeps to OP033x1 and TR385 (:func:`check_change`); approved lines the change leaves
+    outside the allocation are recorded and returned (the provider must credit them)."""
     at = allocated_at_now(now)
     with uow:
-        uow.workflow.lock_numbering(municipality_code, law)  # the 301's Identificatie
+        uow.workflow.lock_allocations(municipality_code, law)  # the 301's Identificatie, the siblings
         current = uow.workflow.allocation(municipality_code, law, number, purpose="wijziging toewijzing")
         if current is None:
             raise WorkflowError(f"no allocation {number} of municipality {municipality_code} ({law.value})")
         try:
+            check_not_withdrawn(current)
             changed = change_allocation(
                 current, reason, at, end=end, volume=volume, keep_end=volume is not None
             )
+            decided, siblings = decided_for(uow, current, purpose="wijziging toewijzing")
+            paid = uow.workflow.paid_lines(municipality_code, law, number)
+            check_change(current, changed, decided=decided, siblings=siblings, open_lines=len(paid))
         except CareError as exc:
             raise WorkflowError(str(exc)) from None
         uow.workflow.replace_allocation(changed)
+        outside = _record_outside(uow, changed, paid, at)
         name = queue_toewijzing(uow, changed, on=at.date(), now=at, changed=[changed.number])
         uow.commit()
-    return AllocationResult(changed, name)
+    return AllocationResult(changed, name, outside_lines=outside)
+
+
+def outside_lines(uow: UnitOfWork, law: Law | None = None, *, open_only: bool = True) -> list[OutsideLine]:
+    """The approved lines left outside their shortened allocations (open: still to be credited)."""
+    with uow:
+        rows = uow.workflow.outside_lines("creditering buiten toewijzing", law, open_only)
+        uow.commit()  # the processing log rows
+    return rows
 
 
 def queue_toewijzing(

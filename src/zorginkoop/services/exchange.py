@@ -23,8 +23,13 @@ from zorginkoop.adapters.istandaarden import Message, build_retour, validate_mes
 from zorginkoop.adapters.istandaarden import models as m
 from zorginkoop.adapters.istandaarden.outgoing import allocated_at_now, antwoordbericht
 from zorginkoop.domain.allocating import is_current, next_allocation_number, requested_allocation
+from zorginkoop.domain.allocation_integrity import (
+    check_integrity,
+    lines_outside,
+    same_product_running,
+)
 from zorginkoop.domain.care import Allocation, CareError
-from zorginkoop.domain.codes import ChangeReason, Law
+from zorginkoop.domain.codes import ChangeReason, Frequency, Law
 from zorginkoop.domain.delivery import DeliveryKind, DeliveryReport, apply_report, check_start, check_stop
 from zorginkoop.domain.exchange import (
     REJECTED_TECHNICALLY,
@@ -45,7 +50,7 @@ from zorginkoop.domain.requests import (
     tr374_no_open_request,
 )
 from zorginkoop.services import stops
-from zorginkoop.services.allocations import ExportedFile, queue_toewijzing
+from zorginkoop.services.allocations import ExportedFile, decided_for, queue_toewijzing
 
 INCOMING = ("305", "307", "315", "317")
 
@@ -481,7 +486,13 @@ def _apply_change(
 ) -> list[Allocation]:
     """Grant a 317: a change from the original start replaces the allocation (RedenWijziging 12,
     initiated by the provider); a change from a later date ends it the day before and adds a new
-    allocation from that date. Every resulting ToegewezenProduct carries the reference (TR379)."""
+    allocation from that date, for the same decision. Every resulting ToegewezenProduct carries
+    the reference (TR379).
+
+    The allocation rules hold here too (:mod:`zorginkoop.domain.allocation_integrity`): the
+    volume changes in place only with frequency 6 (OP033x1), a decided product's allocations
+    do not overlap and stay within the decision; what breaks them raises CareError (the request
+    is refused). Approved lines the change leaves outside an allocation are recorded."""
     ref = verzoek.referentie_aanbieder
     out: list[Allocation] = []
     for p in verzoek.te_wijzigen_producten:
@@ -492,14 +503,14 @@ def _apply_change(
                               budget=p.budget if p.budget is not None else a.budget,
                               change_reason=ChangeReason.INITIATIEF_AANBIEDER, allocated_at=ctx.at,
                               provider_reference=ref)  # fmt: skip
+            _keep_integrity(ctx, a, [changed])
             ctx.uow.workflow.replace_allocation(changed)
+            _record_outside(ctx, changed)
             out.append(changed)
         else:
             ended = replace(a, valid=Period(a.valid.start, p.gewenste_ingangsdatum - timedelta(days=1)),
                             change_reason=ChangeReason.INITIATIEF_AANBIEDER, allocated_at=ctx.at,
                             provider_reference=ref)  # fmt: skip
-            ctx.uow.workflow.replace_allocation(ended)
-            out.append(ended)
             omvang = (
                 m.Omvang(volume=volume, eenheid=a.unit.value, frequentie=a.frequency.value)
                 if volume is not None and a.unit and a.frequency
@@ -508,14 +519,40 @@ def _apply_change(
             new = _new_allocation(ctx, bsn, m.Product(categorie=a.category, code=a.product_code),
                                   Period(p.gewenste_ingangsdatum, p.einddatum), omvang,
                                   p.budget if p.budget is not None else (None if omvang else a.budget), ref)  # fmt: skip
+            new = replace(new, decision_id=a.decision_id)  # the same decided product goes on
+            _keep_integrity(ctx, a, [ended, new])
+            ctx.uow.workflow.replace_allocation(ended)
+            _record_outside(ctx, ended)
+            out.append(ended)
             ctx.uow.workflow.add_allocation(new)
             out.append(new)
     for n in verzoek.nieuwe_producten:
         new = _new_allocation(
             ctx, bsn, n.product, Period(n.gewenste_ingangsdatum, n.einddatum), n.omvang, n.budget, ref
         )
+        held = same_product_running(new, [*{a.number: a for a in [*current.values(), *out]}.values()])
+        if held is not None:
+            raise CareError(f"product {new.product_code} is allocated already: allocation {held.number}")
         ctx.uow.workflow.add_allocation(new)
         out.append(new)
     if not out:
         raise CareError("a 317 without products to change or add grants nothing")
     return out
+
+
+def _keep_integrity(ctx: _Context, current: Allocation, result: list[Allocation]) -> None:
+    """OP033x1 and the decided product's integrity for what a 317 makes of ``current``."""
+    changed = result[0]
+    if len(result) == 1 and changed.volume != current.volume and current.frequency is not Frequency.TOTAAL:
+        raise CareError(
+            f"allocation {current.number}: a volume changes only with frequency 6 (OP033x1); "
+            "ask for the change from a later date"
+        )
+    decided, siblings = decided_for(ctx.uow, current, purpose="verwerking 317")
+    if decided is not None:
+        check_integrity(decided, [a for a in siblings if a.number != current.number] + result)
+
+
+def _record_outside(ctx: _Context, allocation: Allocation) -> None:
+    paid = ctx.uow.workflow.paid_lines(allocation.municipality_code, allocation.law, allocation.number)
+    ctx.uow.workflow.record_outside_lines(allocation, lines_outside(allocation.valid, paid), ctx.at)

@@ -29,9 +29,11 @@ from zorginkoop.adapters.db.repositories import (
     scope_clients,
 )
 from zorginkoop.domain.access import Scope, ScopeKind
-from zorginkoop.domain.care import Allocation, Client, Decision, EvaluationMoment
+from zorginkoop.domain.allocation_integrity import PaidLine
+from zorginkoop.domain.care import Allocation, Client, DecidedAddOn, Decision, EvaluationMoment
 from zorginkoop.domain.codes import ChangeReason, Law
 from zorginkoop.domain.contracts import contracted_providers
+from zorginkoop.domain.declarations import DebitCredit, LineStatus
 from zorginkoop.domain.delivery import DeliveryEvent, DeliveryKind
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import Period
@@ -48,6 +50,20 @@ class ClientContact:
     city: str
     house_letter: str | None = None
     phone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutsideLine:
+    """A recorded approved line outside its (shortened) allocation, as the back office lists it."""
+
+    line: PaidLine
+    provider_agb: str
+    client_bsn: str
+    change_reason: str
+    allocation_end: date
+    recorded_at: datetime
+    open: bool
+    """Not yet credited, and the allocation still ends before the line's period."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,6 +405,18 @@ class WorkflowRepository:
         key = int.from_bytes(digest.digest(), "big", signed=True)
         self.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
+    def lock_allocations(self, municipality_code: str, law: Law) -> None:
+        """Serialise the allocations of one municipality within one law until the transaction
+        ends, so a decision read as "not allocated" stays so until this transaction commits.
+
+        PostgreSQL: the numbering lock (:meth:`lock_numbering`). SQLite: the database's write
+        lock, taken now by a write that changes nothing (a second writer waits for it, up to the
+        busy timeout, and then reads what the first committed)."""
+        if self.session.get_bind().dialect.name == "sqlite":
+            self.session.execute(update(t.AllocationRow).where(t.AllocationRow.id < 0).values(comment=""))
+            return
+        self.lock_numbering(municipality_code, law)
+
     def max_number(self, municipality_code: str, law: Law) -> int:
         """The highest ToewijzingNummer of the municipality within the law (TR332); no personal data."""
         value = self.session.scalar(
@@ -413,6 +441,147 @@ class WorkflowRepository:
             )
             .values(**values)
         )
+
+    def decision_allocations(self, decision_id: str, purpose: str) -> list[Allocation]:
+        """Every allocation made for a decision (deleted ones included), scoped and logged."""
+        rows = list(
+            self.session.scalars(
+                scope_allocations(
+                    select(t.AllocationRow).where(t.AllocationRow.decision_id == decision_id), self.scope
+                ).order_by(t.AllocationRow.id)
+            )
+        )
+        self.log.record(self.scope, purpose, "allocation.of_decision", [r.client_bsn for r in rows])
+        return [allocation_from_row(r) for r in rows]
+
+    def paid_lines(self, municipality_code: str, law: Law, number: int) -> list[PaidLine]:
+        """Approved debit lines on an allocation that no approved credit has mirrored yet."""
+        line, credit = t.DeclarationLineRow, aliased(t.DeclarationLineRow)
+        credited = (
+            select(credit.id)
+            .where(
+                credit.provider_agb == line.provider_agb,
+                credit.law == line.law,
+                credit.previous_reference == line.reference,
+                credit.debit_credit == DebitCredit.CREDIT.value,
+                credit.status == LineStatus.APPROVED.value,
+            )
+            .exists()
+        )
+        rows = self.session.execute(
+            select(
+                line.id, line.reference, line.period_start, line.period_end, line.volume, line.amount_cents
+            )
+            .where(
+                line.municipality_code == municipality_code,
+                line.law == law.value,
+                line.allocation_number == number,
+                line.debit_credit == DebitCredit.DEBIT.value,
+                line.status == LineStatus.APPROVED.value,
+                ~credited,
+            )
+            .order_by(line.period_start, line.id)
+        )
+        return [
+            PaidLine(
+                r.id,
+                r.reference,
+                number,
+                Period(r.period_start, r.period_end),
+                r.volume,
+                Money(r.amount_cents),
+            )
+            for r in rows
+        ]
+
+    def record_outside_lines(
+        self, allocation: Allocation, lines: Sequence[PaidLine], at: datetime
+    ) -> list[PaidLine]:
+        """Record approved lines left outside ``allocation`` by its change; a line recorded
+        before (an earlier shortening) is not recorded again. Returns the newly recorded ones."""
+        if not lines or allocation.valid.end is None or allocation.change_reason is None:
+            return []
+        known = set(
+            self.session.scalars(
+                select(t.AllocationOutsideLineRow.declaration_line_id).where(
+                    t.AllocationOutsideLineRow.declaration_line_id.in_([x.line_id for x in lines])
+                )
+            )
+        )
+        fresh = [x for x in lines if x.line_id not in known]
+        bulk_insert(
+            self.session,
+            t.AllocationOutsideLineRow,
+            [
+                {
+                    "declaration_line_id": x.line_id,
+                    "municipality_code": allocation.municipality_code,
+                    "law": allocation.law.value,
+                    "allocation_number": allocation.number,
+                    "provider_agb": allocation.provider_agb,
+                    "change_reason": allocation.change_reason.value,
+                    "allocation_end": allocation.valid.end,
+                    "recorded_at": at.replace(tzinfo=None),
+                }
+                for x in fresh
+            ],
+        )
+        return fresh
+
+    def outside_lines(
+        self, purpose: str, law: Law | None = None, open_only: bool = True
+    ) -> list[OutsideLine]:
+        """The recorded lines outside their allocations, in scope; open ones only by default."""
+        o, line, a, credit = (
+            t.AllocationOutsideLineRow,
+            t.DeclarationLineRow,
+            t.AllocationRow,
+            aliased(t.DeclarationLineRow),
+        )
+        credited = (
+            select(credit.id)
+            .where(
+                credit.provider_agb == line.provider_agb,
+                credit.law == line.law,
+                credit.previous_reference == line.reference,
+                credit.debit_credit == DebitCredit.CREDIT.value,
+                credit.status == LineStatus.APPROVED.value,
+            )
+            .exists()
+        )
+        query: Any = (
+            select(o, line, a.valid_from, a.valid_to, credited.label("credited"))
+            .join(line, line.id == o.declaration_line_id)
+            .join(
+                a,
+                and_(
+                    a.municipality_code == o.municipality_code,
+                    a.law == o.law,
+                    a.number == o.allocation_number,
+                ),
+            )
+        )
+        if law is not None:
+            query = query.where(o.law == law.value)
+        rows = []
+        for rec, ln, valid_from, valid_to, is_credited in self.session.execute(
+            scope_allocations(query, self.scope).order_by(
+                o.municipality_code, o.allocation_number, line.period_start
+            )
+        ):
+            line_period = Period(ln.period_start, ln.period_end)
+            still_outside = not Period(valid_from, valid_to).covers(line_period)
+            is_open = not is_credited and still_outside
+            if open_only and not is_open:
+                continue
+            rows.append(
+                OutsideLine(
+                    PaidLine(ln.id, ln.reference, rec.allocation_number, line_period, ln.volume, Money(ln.amount_cents)),
+                    rec.provider_agb, ln.client_bsn, rec.change_reason, rec.allocation_end, rec.recorded_at, is_open,
+                )
+            )  # fmt: skip
+        self.log.record(self.scope, purpose, "allocation.outside_lines", [r.client_bsn for r in rows])
+        return rows
 
     def clients_in_care(self, day: date) -> dict[str, int]:
         """Clients per provider with an allocation running on ``day`` (counts only, not logged)."""
@@ -643,6 +812,14 @@ class WorkflowRepository:
             monthly_budget=Money(row.monthly_budget_cents) if row.monthly_budget_cents is not None else None,
             total_budget=Money(row.total_budget_cents) if row.total_budget_cents is not None else None,
             evaluation_moments=tuple(self.moments(row.id)),
+            add_ons=tuple(
+                DecidedAddOn(r.module_id, r.product_code, Money(r.amount_cents))
+                for r in self.session.scalars(
+                    select(t.DecisionAddOnRow)
+                    .where(t.DecisionAddOnRow.decision_id == row.id)
+                    .order_by(t.DecisionAddOnRow.product_code)
+                )
+            ),
         )
 
     def contracted(self, provider_agb: str, law: Law, product_code: str, on: date) -> bool:

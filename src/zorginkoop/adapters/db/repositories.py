@@ -585,6 +585,16 @@ class DecisionRepository:
                 for m in d.evaluation_moments
             ],
         )
+        bulk_insert(
+            self.session,
+            t.DecisionAddOnRow,
+            [
+                {"decision_id": d.id, "module_id": a.module_id, "product_code": a.product_code,
+                 "amount_cents": a.amount.cents}
+                for d in decisions
+                for a in d.add_ons
+            ],
+        )  # fmt: skip
 
 
 class AllocationRepository:

@@ -226,6 +226,17 @@ class DecisionRow(Base):
     total_budget_cents: Mapped[int | None] = mapped_column(BigInteger)
 
 
+class DecisionAddOnRow(Base):
+    """An add-on module a decision grants with a product code of its own (Twente): a decided
+    product of its own, allocated apart from the decision's main product."""
+
+    __tablename__ = "decision_add_on"
+    decision_id: Mapped[str] = mapped_column(ForeignKey("decision.id"), primary_key=True)
+    module_id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    product_code: Mapped[str] = mapped_column(String(5))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+
+
 class EvaluationMomentRow(Base):
     __tablename__ = "evaluation_moment"
     decision_id: Mapped[str] = mapped_column(ForeignKey("decision.id"), primary_key=True)
@@ -324,6 +335,28 @@ class DeclarationLineRow(Base):
     return_codes: Mapped[str] = mapped_column(String(200), default="")
 
 
+class AllocationOutsideLineRow(Base):
+    """An approved declaration line left outside its allocation when the allocation was
+    shortened or ended (a change, an end or a switch): paid for days the allocation no longer
+    covers, so the provider must credit it (OP279). Recorded once per line; it is open while
+    no approved credit mirrors it and the allocation still ends before the line's period."""
+
+    __tablename__ = "allocation_outside_line"
+    __table_args__ = (
+        UniqueConstraint("declaration_line_id", name="uq_allocation_outside_line_line"),
+        Index("ix_allocation_outside_line_allocation", "municipality_code", "law", "allocation_number"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    declaration_line_id: Mapped[int] = mapped_column(ForeignKey("declaration_line.id"))
+    municipality_code: Mapped[str] = mapped_column(String(4))
+    law: Mapped[str] = mapped_column(String(10))
+    allocation_number: Mapped[int] = mapped_column(BigInteger)
+    provider_agb: Mapped[str] = mapped_column(String(8))
+    change_reason: Mapped[str] = mapped_column(String(2), doc="the RedenWijziging that left the line outside")
+    allocation_end: Mapped[date] = mapped_column(Date, doc="the allocation's end set by that change")
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class ProcessingLogRow(Base):
     """Every read of personal data: who, when, under which scope, for what, about whom."""
 
@@ -350,7 +383,9 @@ class MessageRow(Base):
 
     __tablename__ = "message"
     __table_args__ = (
-        UniqueConstraint("direction", "sender", "law", "message_type", "identification", name="uq_message_identification"),
+        UniqueConstraint(
+            "direction", "sender", "law", "message_type", "identification", name="uq_message_identification"
+        ),
         Index("ix_message_outbox", "direction", "status", "message_type"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -485,7 +520,9 @@ class CeilingNoticeRow(Base):
     """A notice that a ceiling passed 70% or 100% (national contract standard, spending room)."""
 
     __tablename__ = "ceiling_notice"
-    __table_args__ = (UniqueConstraint("ceiling_kind", "ceiling_key", "year", "threshold", name="uq_ceiling_notice"),)
+    __table_args__ = (
+        UniqueConstraint("ceiling_kind", "ceiling_key", "year", "threshold", name="uq_ceiling_notice"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     ceiling_kind: Mapped[str] = mapped_column(String(20), doc="provider, collective or allocation")
     ceiling_key: Mapped[str] = mapped_column(String(60))
