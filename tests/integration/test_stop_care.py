@@ -26,7 +26,7 @@ from zorginkoop.domain.access import Scope
 from zorginkoop.domain.care import Allocation, Decision, EvaluationMoment
 from zorginkoop.domain.codes import Law
 from zorginkoop.domain.periods import Period
-from zorginkoop.services import signals, stops
+from zorginkoop.services import allocations, signals, stops
 from zorginkoop.services.allocations import WorkflowError
 from zorginkoop.services.declarations import process_file
 from zorginkoop.services.exchange import import_message
@@ -313,3 +313,19 @@ def test_any_sequence_of_stops_and_removals_leaves_the_end_the_current_definitiv
     ends = [_reden_wijziging(c, a.number)[1] for c in contents]
     assert (ends[-1] if ends else ORIGINAL_END) == expected  # the provider was told the last end
     engine.dispose()
+
+
+def test_a_stop_that_ends_an_allocation_over_paid_months_lists_those_lines_to_be_credited(
+    engine: Engine, tmp_path: Path
+) -> None:
+    (a,) = seed_with_address(engine)
+    may = [line_for(a, "M1", Period.month(2021, 5), hours=4)]
+    paid = process_file(engine, write_323(tmp_path / "in" / "may.xml", may, period=Period.month(2021, 5),
+                                          identification="M5", number="D5"), tmp_path / "out")  # fmt: skip
+    assert paid.approved == 1
+    # the provider reports, late, that care stopped at the end of April: May was paid already
+    assert _import(engine, start_message(a, "S1")) == []
+    assert _import(engine, stop_message(a, "T1", date(2021, 4, 30), "19")) == []
+    assert _allocation(engine, a).valid.end == date(2021, 4, 30)
+    (outside,) = allocations.outside_lines(UnitOfWork(engine, Scope.municipality(HOUTEN)))
+    assert (outside.line.reference, outside.line.allocation_number, outside.open) == ("M1", a.number, True)

@@ -270,7 +270,7 @@ def allocate(
         outside: tuple[PaidLine, ...] = ()
         if plan.ended is not None:
             uow.workflow.replace_allocation(plan.ended)
-            outside = _record_outside(uow, plan.ended, paid, at)
+            outside = record_outside(uow, plan.ended, paid, at)
             ended_name = queue_toewijzing(uow, plan.ended, on=at.date(), now=at, changed=[plan.ended.number])
         uow.workflow.add_allocation(plan.new)
         name = queue_toewijzing(uow, plan.new, on=at.date(), now=at, changed=[plan.new.number])
@@ -278,7 +278,7 @@ def allocate(
     return AllocationResult(plan.new, name, plan.ended, ended_name, outside)
 
 
-def _record_outside(
+def record_outside(
     uow: UnitOfWork, allocation: Allocation, paid: list[PaidLine], at: datetime
 ) -> tuple[PaidLine, ...]:
     """Record the approved lines ``allocation`` (just shortened) no longer covers; returns them all."""
@@ -376,7 +376,7 @@ def change(
         except CareError as exc:
             raise WorkflowError(str(exc)) from None
         uow.workflow.replace_allocation(changed)
-        outside = _record_outside(uow, changed, paid, at)
+        outside = record_outside(uow, changed, paid, at)
         name = queue_toewijzing(uow, changed, on=at.date(), now=at, changed=[changed.number])
         uow.commit()
     return AllocationResult(changed, name, outside_lines=outside)

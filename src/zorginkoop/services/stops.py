@@ -24,7 +24,7 @@ from zorginkoop.domain.stopping import (
     still_as_ended,
     stop_proposal,
 )
-from zorginkoop.services.allocations import WorkflowError, queue_toewijzing
+from zorginkoop.services.allocations import WorkflowError, queue_toewijzing, record_outside
 
 PURPOSE = "stopwerklijst"
 
@@ -39,6 +39,9 @@ def _send_changed(uow: UnitOfWork, before: Allocation, after: Allocation, at: da
     except WorkflowError as exc:
         uow.workflow.replace_allocation(before)
         return str(exc)
+    # an end at the stop date may cut off months already paid: those lines are to be credited
+    paid = uow.workflow.paid_lines(after.municipality_code, after.law, after.number)
+    record_outside(uow, after, paid, at)
     return None
 
 
