@@ -192,11 +192,16 @@ def allocate(
     model_id: str = typer.Option(..., "--model"),
     provider: str | None = typer.Option(None, "--provider", help="AGB code of the chosen provider"),
     target_group: str | None = typer.Option(None, "--target-group"),
+    non_contracted: bool = typer.Option(
+        False, "--non-contracted",
+        help="a provider without a contract, under the region's rule: 70% of the product's NZa tariff",
+    ),
     models_dir: Path | None = MODELS_DIR_OPTION,
     db: str | None = DB_OPTION,
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
-    """Allocate a decision to a provider; without --provider, show the eligible ones."""
+    """Allocate a decision to a provider; without --provider, show the eligible ones. The
+    allocation ends with the provider's contract; the next contract's allocation follows."""
     engine = engine_for(db)
     now = datetime.now(UTC)
     if provider is None:
@@ -216,6 +221,7 @@ def allocate(
             result = workflow.allocate(
                 UnitOfWork(engine, Scope.municipality(municipality)), _model(model_id, models_dir),
                 decision_id=decision, provider_agb=provider, now=now, target_group=_target(target_group),
+                non_contracted=non_contracted,
             )  # fmt: skip
     except (workflow.WorkflowError, CareError) as exc:
         fail(str(exc))
@@ -259,9 +265,28 @@ def _show_allocation(result: workflow.AllocationResult, fmt: OutputFormat) -> No
         {"toewijzing_nummer": a.number, "bsn": a.client_bsn, "provider": a.provider_agb, "product": a.product_code,
          "start": a.valid.start, "end": a.valid.end, "volume": a.volume, "unit": a.unit.value if a.unit else None,
          "frequency": a.frequency.value if a.frequency else None,
-         "reden_wijziging": a.change_reason.value if a.change_reason else None, "message": result.message_file},
+         "reden_wijziging": a.change_reason.value if a.change_reason else None, "message": result.message_file,
+         **_terms(result)},
         fmt,
     )  # fmt: skip
+
+
+def _terms(result: workflow.AllocationResult) -> dict[str, Any]:
+    """The allocation's budget limit (TR369) and tariff basis; follow-up allocations under next
+    contracts and the notice when the allocation ends with its contract before the decision."""
+    a = result.allocation
+    shown: dict[str, Any] = {"budget_limit_eur": str(a.budget_limit) if a.budget_limit is not None else None}
+    if a.nza_percentage is not None:
+        shown["tariff_basis"] = f"{a.nza_percentage.normalize():f}% NZa"
+    if result.follow_ups:
+        shown["follow_ups"] = [
+            {"toewijzing_nummer": f.number, "start": f.valid.start, "end": f.valid.end,
+             "budget_limit_eur": str(f.budget_limit) if f.budget_limit is not None else None}
+            for f in result.follow_ups
+        ]  # fmt: skip
+    if result.notice:
+        shown["notice"] = result.notice
+    return shown
 
 
 def _reason(code: str) -> ChangeReason:

@@ -22,11 +22,14 @@ from zorginkoop.domain.allocating import (
     next_allocation_number,
     toewijzing_selection,
 )
+from zorginkoop.domain.allocation_terms import AllocatedOnTerms, AllocationTermsError, allocations_on_terms
 from zorginkoop.domain.care import Allocation, CareError, Client, Decision, check_bsn
+from zorginkoop.domain.catalogue import CatalogueError, DecisionBudget, TariffSchedule, decision_budget
 from zorginkoop.domain.codes import ChangeReason, Law, TargetGroup
 from zorginkoop.domain.contact import check_address
 from zorginkoop.domain.contracts import contracted_providers
 from zorginkoop.domain.exchange import file_name, identification
+from zorginkoop.domain.money import Money
 from zorginkoop.domain.product_models import Indication, Intake, ProductModel, check_model_valid_on, evaluate
 from zorginkoop.domain.region import ProviderMatch, eligible_providers
 
@@ -45,6 +48,10 @@ class DecisionResult:
 class AllocationResult:
     allocation: Allocation
     message_file: str
+    follow_ups: tuple[Allocation, ...] = ()
+    """Allocations under the provider's next contracts, in the same 301."""
+    notice: str | None = None
+    """For the consultant: the allocation ends with its contract before the decision does."""
 
 
 def evaluate_intake(model: ProductModel, intake: Intake) -> Indication:
@@ -69,6 +76,7 @@ def decide(
         client = uow.clients.get(client_bsn, purpose="beschikking")
         if client is None:
             raise WorkflowError(f"client {client_bsn} is not an inhabitant in scope {uow.scope}")
+        budget = _priced(indication, _schedule(uow, indication.allocation.law), start)
         decision = decision_from_indication(
             indication,
             decision_id=f"B-{uuid.uuid4().hex[:12]}",
@@ -78,10 +86,36 @@ def decide(
             start=start,
             result_areas=intake.areas,
             support_type=intake.support_type,
+            budget=budget,
         )
         uow.decisions.add_all([decision])
         uow.commit()
     return DecisionResult(decision, indication)
+
+
+def _schedule(uow: UnitOfWork, law: Law) -> TariffSchedule:
+    """The catalogue's tariffs of one law: the one tariff truth decisions and payment share."""
+    return TariffSchedule.of(uow.catalogue.tariffs(law))
+
+
+def _priced(indication: Indication, schedule: TariffSchedule, start: date) -> DecisionBudget:
+    """The indication priced with the catalogue tariff in force on each month of the decision;
+    refused with one line when the catalogue has no tariff for a month."""
+    try:
+        return decision_budget(
+            schedule,
+            indication.product_code,
+            volume=indication.priced_volume,
+            frequency=indication.priced_frequency,
+            start=start,
+            months=indication.months,
+            add_ons=indication.add_ons_total,
+        )
+    except CatalogueError as exc:
+        raise WorkflowError(
+            f"{exc}: a decision is priced with the catalogue (the model file's amounts are indicative); "
+            f"add the tariff of {indication.product_code} for every month of the decision first"
+        ) from None
 
 
 def _contracted(uow: UnitOfWork, law: Law, product_code: str, on: date) -> set[str]:
@@ -167,8 +201,14 @@ def allocate(
     provider_agb: str,
     now: datetime,
     target_group: TargetGroup | None = None,
+    non_contracted: bool = False,
 ) -> AllocationResult:
-    """Allocate a decision to a chosen eligible provider and put its 301 in the outbox."""
+    """Allocate a decision to a chosen eligible provider and put its 301 in the outbox.
+
+    The allocation ends with the contract covering its product for the provider; the next
+    contract's allocation follows in the same 301 when the decision runs on, else the result's
+    ``notice`` tells the consultant. ``non_contracted``: a provider without a contract, under the
+    region's rule (70% of the NZa tariff). Each allocation keeps its budget limit (TR369)."""
     at = allocated_at_now(now)
     with uow:
         decision = uow.workflow.decision(decision_id, purpose="toewijzing")
@@ -180,7 +220,9 @@ def allocate(
             )
         start = decision.valid.start
         # a consultant may only choose a provider contracted for the product when care begins
-        if provider_agb not in _contracted(uow, decision.law, decision.product_code, start):
+        if not non_contracted and provider_agb not in _contracted(
+            uow, decision.law, decision.product_code, start
+        ):
             raise WorkflowError(
                 f"provider {provider_agb} holds no contract valid on {start.isoformat()} for a lot with "
                 f"product {decision.product_code} ({decision.law.value}); choose a contracted provider: run "
@@ -203,15 +245,51 @@ def allocate(
         uow.workflow.lock_numbering(decision.municipality_code, decision.law)
         number = next_allocation_number(uow.workflow.max_number(decision.municipality_code, decision.law))
         try:
-            allocation = allocation_for_decision(
-                decision, model, number=number, provider_agb=provider_agb, allocated_at=at
+            allocated = _on_terms(
+                uow, decision, model, number, provider_agb, at, non_contracted=non_contracted
             )
-        except CareError as exc:
+        except (CareError, AllocationTermsError) as exc:
             raise WorkflowError(str(exc)) from None
-        uow.workflow.add_allocation(allocation)
-        name = queue_toewijzing(uow, allocation, on=at.date(), now=at, changed=[allocation.number])
+        allocation, follow_ups = allocated.allocations[0], allocated.allocations[1:]
+        for each in allocated.allocations:
+            uow.workflow.add_allocation(each)
+        changed = [a.number for a in allocated.allocations]
+        name = queue_toewijzing(uow, allocation, on=at.date(), now=at, changed=changed)
         uow.commit()
-    return AllocationResult(allocation, name)
+    return AllocationResult(allocation, name, follow_ups=tuple(follow_ups), notice=allocated.notice)
+
+
+def _on_terms(  # noqa: PLR0917 - the facts of one allocation
+    uow: UnitOfWork,
+    decision: Decision,
+    model: ProductModel,
+    number: int,
+    provider_agb: str,
+    at: datetime,
+    *,
+    non_contracted: bool,
+) -> AllocatedOnTerms:
+    """The decision's allocations at the provider on the terms the domain decides (contract
+    cover, tariff basis, budget limits), read inside the caller's unit of work."""
+    schedule = _schedule(uow, decision.law)
+    try:
+        tariff: Money | None = schedule.tariff_on(decision.product_code, decision.valid.start)
+    except CatalogueError:
+        tariff = None  # a decision from before decisions were priced: the model's coding
+    allocation = allocation_for_decision(
+        decision, model, number=number, provider_agb=provider_agb, allocated_at=at, tariff=tariff
+    )
+    return allocations_on_terms(
+        allocation,
+        decision,
+        contracts=uow.contracts.contracts(),
+        frameworks=uow.contracts.frameworks(),
+        schedule=schedule,
+        reference=TariffSchedule.of(uow.catalogue.reference_tariffs(decision.law))
+        if non_contracted
+        else None,
+        non_contracted=non_contracted,
+    )
 
 
 def change(
