@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from tests.e2e.test_cli_access import (
     HOUTEN,
@@ -219,3 +219,47 @@ def test_a_provider_without_a_contract_only_under_the_70_percent_nza_rule(cli: C
         date(2023, 2, 28),
     )
     assert_valid_301(outbox_301(store, allocated["message"]))
+
+
+def test_allocations_running_past_a_contract_ended_early_end_with_it_reden_03(cli: Cli, store: str) -> None:
+    decision = as_json(cli("access", "decide", "lekstroom-ozr", "--bsn", adult_of(store, HOUTEN, offset=6), "-m",
+                           HOUTEN, "--start", "2021-06-01", "--months", "6", "--product", "OZR2", "--hours", "2",
+                           "--format", "json"))  # fmt: skip
+    agb = as_json(cli("access", "allocate", decision["decision"], "-m", HOUTEN, "--model", "lekstroom-ozr",
+                      "--format", "json"))[0]["agb"]  # fmt: skip
+    allocated = as_json(cli("access", "allocate", decision["decision"], "-m", HOUTEN, "--model", "lekstroom-ozr",
+                            "--provider", agb, "--format", "json"))  # fmt: skip
+    assert allocated["end"] == "2021-11-30"
+    nothing = as_json(cli("access", "contract-ends", "-m", HOUTEN, "--on", "2021-06-01", "--format", "json"))
+    assert nothing == []  # every allocation keeps to its contract
+
+    # the provider's OZR contract is ended early, on 30 September 2021
+    execute(store, update(t.ContractRow)
+            .where(t.ContractRow.provider_agb == agb, t.ContractRow.framework_code == "WMO2015")
+            .values(valid_to=date(2021, 9, 30)))  # fmt: skip
+    ended = as_json(cli("access", "contract-ends", "-m", HOUTEN, "--on", "2021-06-01", "--format", "json"))
+    mine = [r for r in ended if r["toewijzing_nummer"] == allocated["toewijzing_nummer"]]
+    assert len(mine) == 1
+    row = mine[0]
+    assert (row["old_end"], row["end"], row["reden_wijziging"], row["follow_ups"]) == (
+        "2021-11-30",
+        "2021-09-30",
+        "03",
+        None,
+    )
+    assert "no later contract" in row["notice"]
+    content = outbox_301(store, row["message"])
+    assert_valid_301(content)
+    (product,) = [p for p in read_message(content).bericht.client.toegewezen_producten
+                  if p.toewijzing_nummer == allocated["toewijzing_nummer"]]  # fmt: skip
+    assert (product.einddatum, product.reden_wijziging) == (date(2021, 9, 30), "03")
+    limit, _basis, end = stored_allocation(store, allocated["toewijzing_nummer"])
+    assert end == date(2021, 9, 30) and limit is not None
+    assert limit < Money.euros(allocated["budget_limit_eur"]).cents  # the budget of four months, not six
+    # the decision stays
+    assert scalar(
+        store, select(t.DecisionRow.valid_to).where(t.DecisionRow.id == decision["decision"])
+    ) == date(2021, 11, 30)
+    # run again: nothing left to end
+    again = as_json(cli("access", "contract-ends", "-m", HOUTEN, "--on", "2021-06-01", "--format", "json"))
+    assert all(r["toewijzing_nummer"] != allocated["toewijzing_nummer"] for r in again)

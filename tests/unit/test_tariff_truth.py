@@ -6,6 +6,7 @@ without a contract (70% of NZa), tariffs for every year of a term, and CD078 in 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -14,7 +15,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from zorginkoop.adapters.istandaarden.outgoing import toegewezen_product
-from zorginkoop.domain.allocation_terms import AllocationTermsError, allocation_terms, allocations_on_terms
+from zorginkoop.domain.allocation_terms import (
+    AllocationTermsError,
+    allocation_terms,
+    allocations_on_terms,
+    contract_end,
+)
 from zorginkoop.domain.care import Allocation, Decision
 from zorginkoop.domain.catalogue import (
     NoTariff,
@@ -26,7 +32,7 @@ from zorginkoop.domain.catalogue import (
     indexed_series,
     missing_tariff_years,
 )
-from zorginkoop.domain.codes import Frequency, Law, Unit
+from zorginkoop.domain.codes import ChangeReason, Frequency, Law, Unit
 from zorginkoop.domain.contracts import (
     Contract,
     FrameworkAgreement,
@@ -266,3 +272,38 @@ def test_the_301_carries_a_budget_only_without_omvang_and_never_the_budget_limit
         Money.euros(5000),
         None,
     )
+
+
+# -- a running allocation past its contract ------------------------------------------------------
+
+
+def test_a_running_allocation_past_its_contract_ends_with_it_and_the_next_contract_follows() -> None:
+    d = decision(date(2021, 11, 1), date(2022, 4, 30))
+    running = Allocation(
+        7, d.client_bsn, ALFA, d.municipality_code, Law.WMO, "02", "OZR1", d.valid, datetime(2021, 10, 1, 9),
+        volume=3, unit=Unit.UUR, frequency=Frequency.PER_WEEK, decision_id=d.id, budget_limit=Money.euros(3172),
+    )  # fmt: skip
+    at = datetime(2021, 12, 1, 9)
+    ended = contract_end(running, d, contracts=[FIRST, NEXT], frameworks=FRAMEWORKS, schedule=SCHEDULE, at=at,
+                         first_number=12)  # fmt: skip
+    assert ended is not None
+    assert (ended.ended.number, ended.ended.valid.end, ended.ended.change_reason) == (
+        7, date(2021, 12, 31), ChangeReason.CONTRACTWIJZIGING,
+    )  # fmt: skip
+    assert ended.ended.budget_limit == Money.euros(1040)
+    (follow_up,) = ended.follow_ups
+    assert (follow_up.number, follow_up.valid, follow_up.change_reason, follow_up.budget_limit) == (
+        12, Period(date(2022, 1, 1), date(2022, 4, 30)), None, Money.euros(533 * 4),
+    )  # fmt: skip
+    assert ended.notice is None
+
+    alone = contract_end(running, d, contracts=[FIRST], frameworks=FRAMEWORKS, schedule=SCHEDULE, at=at,
+                         first_number=12)  # fmt: skip
+    assert alone is not None and alone.follow_ups == () and alone.notice is not None
+    assert "no later contract" in alone.notice
+    # covered to its end, or under the 70% rule: nothing to end
+    kept = contract_end(replace(running, valid=Period(date(2021, 11, 1), date(2021, 12, 31))), d,
+                        contracts=[FIRST], frameworks=FRAMEWORKS, schedule=SCHEDULE, at=at, first_number=12)  # fmt: skip
+    assert kept is None
+    assert contract_end(replace(running, nza_percentage=Decimal(70)), d, contracts=[FIRST], frameworks=FRAMEWORKS,
+                        schedule=SCHEDULE, at=at, first_number=12) is None  # fmt: skip

@@ -340,6 +340,34 @@ def end_(
     _change(municipality, law, number, reason, end, None, db, fmt)
 
 
+@app.command("contract-ends")
+def contract_ends(
+    municipality: str = MUNICIPALITY,
+    law: str = typer.Option("wmo", "--law"),
+    on: str | None = ON,
+    db: str | None = DB_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """End allocations running past the contract covering them (RedenWijziging 03); the next
+    contract's allocation follows when there is one. A 301 goes to the outbox for each."""
+    engine = engine_for(db)
+    with store_errors():
+        results = workflow.end_with_contracts(
+            UnitOfWork(engine, Scope.municipality(municipality)), municipality_code=municipality, law=_law(law),
+            on=_day(on), now=datetime.now(UTC),
+        )  # fmt: skip
+    rows = [
+        {"toewijzing_nummer": r.ended.number, "provider": r.ended.provider_agb, "product": r.ended.product_code,
+         "old_end": r.old_end, "end": r.ended.valid.end,
+         "reden_wijziging": r.ended.change_reason.value if r.ended.change_reason else None,
+         "follow_ups": ", ".join(f"{f.number} {f.valid.start}..{f.valid.end}" for f in r.follow_ups) or None,
+         "notice": r.notice, "message": r.message_file}
+        for r in results
+    ]  # fmt: skip
+    render(rows, ["toewijzing_nummer", "provider", "product", "old_end", "end", "reden_wijziging", "follow_ups",
+                  "notice", "message"], fmt, title="Allocations ended with their contract")  # fmt: skip
+
+
 @signals_app.command("family")
 def family(municipality: str = MUNICIPALITY, on: str | None = ON, db: str | None = DB_OPTION,
            fmt: OutputFormat = FORMAT_OPTION) -> None:  # fmt: skip

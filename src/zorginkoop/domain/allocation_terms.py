@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from zorginkoop.domain.allocating import change_allocation, is_withdrawn
 from zorginkoop.domain.care import Allocation, Decision
 from zorginkoop.domain.catalogue import (
     NON_CONTRACTED_PERCENTAGE,
@@ -30,7 +31,7 @@ from zorginkoop.domain.catalogue import (
     decision_budget,
     derived_schedule,
 )
-from zorginkoop.domain.codes import Frequency, Unit
+from zorginkoop.domain.codes import ChangeReason, Frequency, Unit
 from zorginkoop.domain.contracts import Contract, FrameworkAgreement, contract_cover, covering_contract
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import Period, add_months
@@ -223,3 +224,81 @@ def allocations_on_terms(
         for index, part in enumerate(terms.parts)
     )
     return AllocatedOnTerms(given, terms.notice)
+
+
+@dataclass(frozen=True, slots=True)
+class ContractEnd:
+    """A running allocation that ends with its contract (RedenWijziging 03), the allocations
+    following under the provider's next contracts, and what the consultant is told."""
+
+    ended: Allocation
+    follow_ups: tuple[Allocation, ...]
+    notice: str | None
+
+
+def contract_end(
+    allocation: Allocation,
+    decision: Decision | None,
+    *,
+    contracts: Iterable[Contract],
+    frameworks: Iterable[FrameworkAgreement],
+    schedule: TariffSchedule,
+    at: datetime,
+    first_number: int,
+) -> ContractEnd | None:
+    """When ``allocation`` runs past the end of the contract covering its product for its
+    provider (a contract ended early, not extended, an allocation from before the rule): it ends
+    with that contract, RedenWijziging 03 (contractwijziging, WMO002/JZ002), and the rest of its
+    period follows under the provider's next contracts as new allocations numbered from
+    ``first_number``; the decision stays. None when its contract covers it to its end, when it
+    runs under the rule for providers without a contract, or when no contract covers its start
+    (then there is nothing to end with)."""
+    if allocation.product_code is None or allocation.nza_percentage is not None or is_withdrawn(allocation):
+        return None
+    cover = contract_cover(
+        contracts, frameworks, law=allocation.law, product_code=allocation.product_code,
+        provider_agb=allocation.provider_agb, wanted=allocation.valid,
+    )  # fmt: skip
+    if cover.first is None or cover.first[1] == allocation.valid:
+        return None
+    first_part = cover.first[1]
+    problems: list[str] = []
+
+    def limit(valid: Period) -> Money | None:
+        if allocation.volume is None or allocation.unit is None or allocation.frequency is None:
+            return allocation.budget_limit if allocation.budget is None else allocation.budget
+        basis = decision or Decision(
+            f"toewijzing {allocation.number}", allocation.client_bsn, allocation.municipality_code,
+            allocation.law, allocation.valid.start, allocation.valid, allocation.product_code or "",
+        )  # fmt: skip
+        try:
+            return budget_limit(basis, valid, volume=allocation.volume, unit=allocation.unit,
+                                frequency=allocation.frequency, schedule=schedule)  # fmt: skip
+        except AllocationTermsError as exc:
+            problems.append(str(exc))
+            return None
+
+    ended = replace(
+        change_allocation(allocation, ChangeReason.CONTRACTWIJZIGING, at, end=first_part.end),
+        budget_limit=limit(first_part),
+    )
+    follow_ups = tuple(
+        replace(
+            allocation,
+            number=first_number + index,
+            valid=part,
+            allocated_at=at,
+            change_reason=None,
+            provider_reference=None,
+            budget_limit=limit(part),
+        )
+        for index, (_contract, part) in enumerate(cover.parts[1:])
+    )
+    notices = list(problems)
+    if cover.uncovered is not None:
+        notices.append(
+            f"allocation {allocation.number} ends on {_iso(cover.parts[-1][1].end)} with contract "
+            f"{cover.parts[-1][0].number}; no later contract of provider {allocation.provider_agb} covers "
+            f"product {allocation.product_code} for {cover.uncovered}: decide again or choose another provider"
+        )
+    return ContractEnd(ended, follow_ups, "; ".join(notices) or None)

@@ -19,10 +19,16 @@ from zorginkoop.domain.allocating import (
     allocation_for_decision,
     change_allocation,
     decision_from_indication,
+    is_current,
     next_allocation_number,
     toewijzing_selection,
 )
-from zorginkoop.domain.allocation_terms import AllocatedOnTerms, AllocationTermsError, allocations_on_terms
+from zorginkoop.domain.allocation_terms import (
+    AllocatedOnTerms,
+    AllocationTermsError,
+    allocations_on_terms,
+    contract_end,
+)
 from zorginkoop.domain.care import Allocation, CareError, Client, Decision, check_bsn
 from zorginkoop.domain.catalogue import CatalogueError, DecisionBudget, TariffSchedule, decision_budget
 from zorginkoop.domain.codes import ChangeReason, Law, TargetGroup
@@ -290,6 +296,62 @@ def _on_terms(  # noqa: PLR0917 - the facts of one allocation
         else None,
         non_contracted=non_contracted,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ContractEndResult:
+    ended: Allocation
+    old_end: date | None
+    follow_ups: tuple[Allocation, ...]
+    notice: str | None
+    message_file: str
+
+
+def end_with_contracts(
+    uow: UnitOfWork, *, municipality_code: str, law: Law, on: date, now: datetime
+) -> list[ContractEndResult]:
+    """End every allocation of the municipality under ``law``, current on ``on``, that runs past
+    the contract covering its product for its provider: it ends with the contract
+    (RedenWijziging 03), the provider's next contract's allocation follows when there is one,
+    the decision stays; one 301 each. Returns what changed (nothing when every allocation keeps
+    to its contract). Runs in one unit of work."""
+    at = allocated_at_now(now)
+    results = []
+    with uow:
+        uow.workflow.lock_numbering(municipality_code, law)
+        running = [
+            a
+            for a in uow.workflow.allocations_valid_from(
+                on, "einde contract", municipality_code=municipality_code
+            )
+            if a.law is law and is_current(a, on)
+        ]
+        contracts, frameworks = uow.contracts.contracts(), uow.contracts.frameworks()
+        schedule = _schedule(uow, law)
+        number = uow.workflow.max_number(municipality_code, law)
+        for allocation in running:
+            decision = (
+                uow.workflow.decision(allocation.decision_id, purpose="einde contract")
+                if allocation.decision_id is not None
+                else None
+            )
+            ended = contract_end(
+                allocation, decision, contracts=contracts, frameworks=frameworks, schedule=schedule, at=at,
+                first_number=next_allocation_number(number),
+            )  # fmt: skip
+            if ended is None:
+                continue
+            number += len(ended.follow_ups)
+            uow.workflow.replace_allocation(ended.ended)
+            for follow_up in ended.follow_ups:
+                uow.workflow.add_allocation(follow_up)
+            changed = [ended.ended.number, *(f.number for f in ended.follow_ups)]
+            name = queue_toewijzing(uow, ended.ended, on=at.date(), now=at, changed=changed)
+            results.append(
+                ContractEndResult(ended.ended, allocation.valid.end, ended.follow_ups, ended.notice, name)
+            )
+        uow.commit()
+    return results
 
 
 def change(
