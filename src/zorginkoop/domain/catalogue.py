@@ -292,3 +292,23 @@ def missing_tariff_years(
             except NoTariff:
                 missing.append((code, year))
     return missing
+
+
+def line_tariff(
+    nza_percentage: Decimal | None,
+    product_code: str,
+    day: date,
+    *,
+    contract_tariff: Money | None,
+    reference: TariffSchedule,
+) -> Money | None:
+    """TR418 (0611): the tariff a declared line is held against. An allocation under the rule
+    for providers without a contract (``nza_percentage``, e.g. 70) is paid that share of the
+    product's NZa tariff on the line's first day (None when there is none); any other allocation
+    the contract tariff (None without a contract)."""
+    if nza_percentage is None:
+        return contract_tariff
+    try:
+        return derived_tariff(reference.tariff_on(product_code, day), nza_percentage)
+    except NoTariff:
+        return None
