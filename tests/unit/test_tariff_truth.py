@@ -20,6 +20,7 @@ from zorginkoop.domain.allocation_terms import (
     allocation_terms,
     allocations_on_terms,
     contract_end,
+    own_budget_limit,
 )
 from zorginkoop.domain.care import Allocation, Decision
 from zorginkoop.domain.catalogue import (
@@ -307,3 +308,17 @@ def test_a_running_allocation_past_its_contract_ends_with_it_and_the_next_contra
     assert kept is None
     assert contract_end(replace(running, nza_percentage=Decimal(70)), d, contracts=[FIRST], frameworks=FRAMEWORKS,
                         schedule=SCHEDULE, at=at, first_number=12) is None  # fmt: skip
+
+
+def test_a_granted_request_keeps_its_budget_or_its_omvang_priced_as_its_limit() -> None:
+    requested = Allocation(
+        3, "999900006", ALFA, "0321", Law.WMO, "02", "OZR1", Period(date(2021, 3, 1), date(2021, 3, 28)),
+        datetime(2021, 2, 1, 9), volume=2, unit=Unit.UUR, frequency=Frequency.PER_WEEK,
+    )  # fmt: skip
+    assert own_budget_limit(requested, SCHEDULE) == Money.euros(2 * 4 * 40)
+    open_ended = replace(requested, valid=Period(date(2021, 3, 1), None), frequency=Frequency.PER_MAAND)
+    assert own_budget_limit(open_ended, SCHEDULE) is None  # only its volume limits it
+    aspecific = replace(
+        requested, product_code=None, volume=None, unit=None, frequency=None, budget=Money.euros(900)
+    )
+    assert own_budget_limit(aspecific, SCHEDULE) == Money.euros(900)

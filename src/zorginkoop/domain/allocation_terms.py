@@ -302,3 +302,26 @@ def contract_end(
             f"product {allocation.product_code} for {cover.uncovered}: decide again or choose another provider"
         )
     return ContractEnd(ended, follow_ups, "; ".join(notices) or None)
+
+
+def own_budget_limit(allocation: Allocation, schedule: TariffSchedule) -> Money | None:
+    """The budget limit (TR369) of an allocation given without a priced decision (a provider's
+    request granted, 315/317): its Budget when it has one, else its Omvang over its period at
+    the catalogue tariff in force (:func:`allocation_budget_limit`); None when it cannot be
+    priced (no end date, no tariff): then only its volume limits it (TR321/TR322)."""
+    if allocation.budget is not None:
+        return allocation.budget
+    if (
+        allocation.product_code is None
+        or allocation.volume is None
+        or allocation.unit is None
+        or allocation.frequency is None
+    ):
+        return None
+    try:
+        return allocation_budget_limit(
+            schedule, allocation.product_code, volume=allocation.volume, unit=allocation.unit,
+            frequency=allocation.frequency, period=allocation.valid,
+        )  # fmt: skip
+    except CatalogueError:
+        return None

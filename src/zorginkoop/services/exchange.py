@@ -23,7 +23,9 @@ from zorginkoop.adapters.istandaarden import Message, build_retour, validate_mes
 from zorginkoop.adapters.istandaarden import models as m
 from zorginkoop.adapters.istandaarden.outgoing import allocated_at_now, antwoordbericht
 from zorginkoop.domain.allocating import is_current, next_allocation_number, requested_allocation
+from zorginkoop.domain.allocation_terms import own_budget_limit
 from zorginkoop.domain.care import Allocation, CareError
+from zorginkoop.domain.catalogue import TariffSchedule
 from zorginkoop.domain.codes import ChangeReason, Law
 from zorginkoop.domain.delivery import DeliveryKind, DeliveryReport, apply_report, check_start, check_stop
 from zorginkoop.domain.exchange import (
@@ -333,7 +335,7 @@ def _new_allocation(  # noqa: PLR0917
     ctx: _Context, bsn: str, product: m.Product | None, period: Period,
                     omvang: m.Omvang | None, budget: Any, reference: str) -> Allocation:  # fmt: skip
     number = next_allocation_number(ctx.uow.workflow.max_number(ctx.receiver, ctx.law))
-    return requested_allocation(
+    allocation = requested_allocation(
         number=number,
         client_bsn=bsn,
         provider_agb=ctx.sender,
@@ -348,6 +350,11 @@ def _new_allocation(  # noqa: PLR0917
         frequency=omvang.frequentie if omvang else None,
         budget=budget,
         provider_reference=reference,
+    )
+    # every allocation keeps its budget limit (TR369), priced with the catalogue
+    return replace(
+        allocation,
+        budget_limit=own_budget_limit(allocation, TariffSchedule.of(ctx.uow.catalogue.tariffs(ctx.law))),
     )
 
 
