@@ -169,8 +169,8 @@ def allocation_terms(
         notice = (
             f"the allocation ends on {_iso(last.end)} with contract {last_contract.number}; the decision runs "
             f"until {_iso(decision.valid.end)} and no later contract of provider {provider_agb} covers "
-            f"product {product}: decide again under the framework then in force, or choose another provider "
-            f"for {cover.uncovered}"
+            f"product {product}: {cover.uncovered} of the decision has no allocation (extend the contract, "
+            f"choose another provider for it, or decide again under the framework then in force)"
         )
     return AllocationTerms(parts, None, notice)
 
@@ -299,7 +299,8 @@ def contract_end(
         notices.append(
             f"allocation {allocation.number} ends on {_iso(cover.parts[-1][1].end)} with contract "
             f"{cover.parts[-1][0].number}; no later contract of provider {allocation.provider_agb} covers "
-            f"product {allocation.product_code} for {cover.uncovered}: decide again or choose another provider"
+            f"product {allocation.product_code}: {cover.uncovered} has no allocation (extend the contract, "
+            f"choose another provider for it, or decide again)"
         )
     return ContractEnd(ended, follow_ups, "; ".join(notices) or None)
 
