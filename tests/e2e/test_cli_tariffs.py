@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import insert, select, update
@@ -31,9 +32,12 @@ from tests.e2e.test_cli_access import (
 from zorginkoop.adapters.db import tables as t
 from zorginkoop.adapters.db.session import make_engine
 from zorginkoop.adapters.istandaarden import read_message
+from zorginkoop.adapters.istandaarden.fast323 import write_declaratie
 from zorginkoop.cli import app
-from zorginkoop.domain.codes import Law
+from zorginkoop.domain.codes import Law, Unit
+from zorginkoop.domain.declarations import DeclaredLine
 from zorginkoop.domain.money import Money
+from zorginkoop.domain.periods import Period
 
 
 @pytest.fixture(scope="module")
@@ -166,7 +170,7 @@ def test_an_allocation_ends_with_its_contract_and_the_consultant_is_told(cli: Cl
     ) == date(2024, 6, 30)
 
 
-def test_the_next_contract_takes_over_in_the_same_301(cli: Cli, store: str) -> None:
+def test_the_next_contract_takes_over_in_the_same_301(cli: Cli, store: str, tmp_path: Path) -> None:
     decision = decide_2022(cli, store, 4, "2023-07-01")
     agb = contracted_2022(store, date(2023, 7, 1))[1]
     # the provider's contract is extended by a year (a contract of its own, as a region records it)
@@ -191,6 +195,29 @@ def test_the_next_contract_takes_over_in_the_same_301(cli: Cli, store: str) -> N
     assert_valid_301(content)
     numbers = {p.toewijzing_nummer for p in read_message(content).bericht.client.toegewezen_producten}
     assert numbers == {allocated["toewijzing_nummer"], follow_up["toewijzing_nummer"]}
+
+    # a declaration in the extension year finds its tariff (indexed 2024) and is paid
+    in_2024 = tariff(store, "02O11", date(2024, 1, 1))
+    line = DeclaredLine(
+        reference="EXT2024-1", client_bsn=decision["bsn"], allocation_number=follow_up["toewijzing_nummer"],
+        provider_agb=agb, municipality_code=HOUTEN, law=Law.WMO, category="02", product_code="02O11",
+        period=Period.month(2024, 1), volume=1, unit=Unit.STUKS_INSPANNING, tariff=in_2024, amount=in_2024,
+    )  # fmt: skip
+    folder = tmp_path / "in"
+    folder.mkdir()
+    with (folder / "ext.xml").open("wb") as f:
+        write_declaratie(f, law=Law.WMO, afzender=agb, ontvanger=HOUTEN, identificatie="EXT2024", dagtekening=date(2024, 2, 5),
+                         number="EXT2024", period=Period.month(2024, 1), clients=[(decision["bsn"], [line])])  # fmt: skip
+    processed = as_json(
+        cli("declarations", "process", str(folder), "--out", str(tmp_path / "out"), "--format", "json")
+    )
+    (row,) = processed
+    assert (row["status"], row["approved"], row["rejected"], row["granted_eur"]) == (
+        "processed",
+        1,
+        0,
+        str(in_2024),
+    )
 
 
 def test_a_provider_without_a_contract_only_under_the_70_percent_nza_rule(cli: Cli, store: str) -> None:
