@@ -251,7 +251,7 @@ class DeclarationStore:
         reference = TariffSchedule.of(CatalogueRepository(s).reference_tariffs(law)) if nza_based else None
 
         def tariff_for(line: DeclaredLine) -> Money | None:
-            allocation = allocations.get(line.allocation_number)
+            allocation = allocations.get(line.allocation_number) if reference is not None else None
             if reference is not None and allocation is not None and allocation.nza_percentage is not None:
                 # the allocation's tariff basis: 70% of NZa for a provider without a contract
                 return line_tariff(allocation.nza_percentage, line.product_code or "", line.period.start,
