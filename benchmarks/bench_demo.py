@@ -53,7 +53,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2020)
     args = parser.parse_args()
 
-    demo, generate_s = timed("generate region in memory", lambda: build_lekstroom(args.seed, model_2022=model_2022()))
+    demo, generate_s = timed(
+        "generate region in memory", lambda: build_lekstroom(args.seed, model_2022=model_2022())
+    )
     lines = [line for d in demo.declarations for line in d.lines]
     print(
         f"  {len(demo.clients):,} clients, {len(demo.allocations):,} allocations, {len(lines):,} declared lines"

@@ -193,7 +193,8 @@ def allocate(
     provider: str | None = typer.Option(None, "--provider", help="AGB code of the chosen provider"),
     target_group: str | None = typer.Option(None, "--target-group"),
     non_contracted: bool = typer.Option(
-        False, "--non-contracted",
+        False,
+        "--non-contracted",
         help="a provider without a contract, under the region's rule: 70% of the product's NZa tariff",
     ),
     models_dir: Path | None = MODELS_DIR_OPTION,

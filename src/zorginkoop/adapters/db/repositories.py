@@ -251,7 +251,9 @@ class CatalogueRepository:
         """The reference (NZa) tariffs, the base of the 70% rule for providers without a contract."""
         return self._tariffs(t.ReferenceTariffRow, law)
 
-    def _tariffs(self, table: type[t.TariffRow] | type[t.ReferenceTariffRow], law: Law | None) -> list[Tariff]:
+    def _tariffs(
+        self, table: type[t.TariffRow] | type[t.ReferenceTariffRow], law: Law | None
+    ) -> list[Tariff]:
         query = (
             select(table.amount_cents, table.valid_from, table.valid_to, table.note, t.ProductRow.code)
             .join(t.ProductRow, t.ProductRow.id == table.product_id)
