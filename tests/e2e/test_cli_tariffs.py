@@ -290,3 +290,19 @@ def test_allocations_running_past_a_contract_ended_early_end_with_it_reden_03(cl
     # run again: nothing left to end
     again = as_json(cli("access", "contract-ends", "-m", HOUTEN, "--on", "2021-06-01", "--format", "json"))
     assert all(r["toewijzing_nummer"] != allocated["toewijzing_nummer"] for r in again)
+
+
+def test_a_shortened_allocation_keeps_the_budget_of_its_shorter_period(cli: Cli, store: str) -> None:
+    decision = as_json(cli("access", "decide", "lekstroom-ozr", "--bsn", adult_of(store, HOUTEN, offset=7), "-m",
+                           HOUTEN, "--start", "2021-07-01", "--months", "6", "--product", "OZR3", "--hours", "2",
+                           "--format", "json"))  # fmt: skip
+    agb = as_json(cli("access", "allocate", decision["decision"], "-m", HOUTEN, "--model", "lekstroom-ozr",
+                      "--format", "json"))[0]["agb"]  # fmt: skip
+    allocated = as_json(cli("access", "allocate", decision["decision"], "-m", HOUTEN, "--model", "lekstroom-ozr",
+                            "--provider", agb, "--format", "json"))  # fmt: skip
+    monthly = Money.euros(decision["monthly_budget_eur"])
+    assert allocated["budget_limit_eur"] == str(monthly * 6)
+    shortened = as_json(cli("access", "change", str(allocated["toewijzing_nummer"]), "-m", HOUTEN, "--reason", "05",
+                            "--end", "2021-09-30", "--format", "json"))  # fmt: skip
+    assert shortened["budget_limit_eur"] == str(monthly * 3)
+    assert stored_allocation(store, allocated["toewijzing_nummer"])[0] == (monthly * 3).cents

@@ -21,6 +21,7 @@ from zorginkoop.domain.allocation_terms import (
     allocations_on_terms,
     contract_end,
     own_budget_limit,
+    repriced,
 )
 from zorginkoop.domain.care import Allocation, Decision
 from zorginkoop.domain.catalogue import (
@@ -322,3 +323,24 @@ def test_a_granted_request_keeps_its_budget_or_its_omvang_priced_as_its_limit() 
         requested, product_code=None, volume=None, unit=None, frequency=None, budget=Money.euros(900)
     )
     assert own_budget_limit(aspecific, SCHEDULE) == Money.euros(900)
+
+
+def test_a_changed_allocation_gets_the_budget_of_its_new_period_and_never_an_unpriced_raise() -> None:
+    d = decision(date(2021, 7, 1), date(2021, 12, 31))
+    given_ = allocation_terms(d, ALFA, volume=3, unit=Unit.UUR, frequency=Frequency.PER_WEEK, contracts=[FIRST],
+                              frameworks=FRAMEWORKS, schedule=SCHEDULE)  # fmt: skip
+    whole = Allocation(
+        7, d.client_bsn, ALFA, d.municipality_code, Law.WMO, "02", "OZR1", d.valid, datetime(2021, 6, 1, 9),
+        volume=3, unit=Unit.UUR, frequency=Frequency.PER_WEEK, decision_id=d.id,
+        budget_limit=given_.parts[0].budget_limit,
+    )  # fmt: skip
+    assert whole.budget_limit == Money.euros(520 * 6)
+    shortened = repriced(replace(whole, valid=Period(date(2021, 7, 1), date(2021, 9, 30))), d, SCHEDULE)
+    assert shortened.budget_limit == Money.euros(520 * 3)
+    # a longer period than the decision: only the decision's months count, so no raise
+    longer = repriced(replace(whole, valid=Period(date(2021, 7, 1), date(2022, 3, 31))), d, SCHEDULE)
+    assert longer.budget_limit == Money.euros(520 * 6)
+    # without a decision the Omvang is priced; past the tariffs the old limit stays
+    beyond = repriced(replace(whole, decision_id=None, valid=Period(date(2021, 7, 1), date(2023, 3, 31))), None,
+                      SCHEDULE)  # fmt: skip
+    assert beyond.budget_limit == whole.budget_limit

@@ -326,3 +326,24 @@ def own_budget_limit(allocation: Allocation, schedule: TariffSchedule) -> Money 
         )  # fmt: skip
     except CatalogueError:
         return None
+
+
+def repriced(allocation: Allocation, decision: Decision | None, schedule: TariffSchedule) -> Allocation:
+    """``allocation`` after a change of its period or volume (verkorting 05, verlenging 04, a
+    correction 14) with its budget limit (TR369) for the new period: the decision's budget over
+    it, or, without a priced decision, its Omvang priced (``schedule`` is its tariff basis).
+    When the new period cannot be priced (a month without a tariff) the old limit stays: a
+    limit is never raised without a price."""
+    if allocation.budget is not None:
+        return replace(allocation, budget_limit=allocation.budget)
+    if allocation.volume is None or allocation.unit is None or allocation.frequency is None:
+        return allocation
+    if decision is None or allocation.product_code != decision.product_code:
+        limit = own_budget_limit(allocation, schedule)
+    else:
+        try:
+            limit = budget_limit(decision, allocation.valid, volume=allocation.volume, unit=allocation.unit,
+                                 frequency=allocation.frequency, schedule=schedule)  # fmt: skip
+        except AllocationTermsError:
+            limit = None
+    return replace(allocation, budget_limit=limit if limit is not None else allocation.budget_limit)

@@ -28,9 +28,16 @@ from zorginkoop.domain.allocation_terms import (
     AllocationTermsError,
     allocations_on_terms,
     contract_end,
+    repriced,
 )
 from zorginkoop.domain.care import Allocation, CareError, Client, Decision, check_bsn
-from zorginkoop.domain.catalogue import CatalogueError, DecisionBudget, TariffSchedule, decision_budget
+from zorginkoop.domain.catalogue import (
+    CatalogueError,
+    DecisionBudget,
+    TariffSchedule,
+    decision_budget,
+    derived_schedule,
+)
 from zorginkoop.domain.codes import ChangeReason, Law, TargetGroup
 from zorginkoop.domain.contact import check_address
 from zorginkoop.domain.contracts import contracted_providers
@@ -265,6 +272,21 @@ def allocate(
     return AllocationResult(allocation, name, follow_ups=tuple(follow_ups), notice=allocated.notice)
 
 
+def _repriced(uow: UnitOfWork, allocation: Allocation) -> Allocation:
+    """The changed allocation with its budget limit for its new period, priced with its tariff
+    basis (the catalogue, or 70% of NZa), read inside the caller's unit of work."""
+    schedule = _schedule(uow, allocation.law)
+    if allocation.nza_percentage is not None:
+        reference = TariffSchedule.of(uow.catalogue.reference_tariffs(allocation.law))
+        schedule = derived_schedule(reference, allocation.nza_percentage)
+    decision = (
+        uow.workflow.decision(allocation.decision_id, purpose="wijziging toewijzing")
+        if allocation.decision_id is not None
+        else None
+    )
+    return repriced(allocation, decision, schedule)
+
+
 def _on_terms(  # noqa: PLR0917 - the facts of one allocation
     uow: UnitOfWork,
     decision: Decision,
@@ -378,6 +400,7 @@ def change(
             )
         except CareError as exc:
             raise WorkflowError(str(exc)) from None
+        changed = _repriced(uow, changed)  # its budget limit for the new period (TR369)
         uow.workflow.replace_allocation(changed)
         name = queue_toewijzing(uow, changed, on=at.date(), now=at, changed=[changed.number])
         uow.commit()
