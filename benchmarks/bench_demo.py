@@ -22,7 +22,7 @@ from pathlib import Path
 
 from zorginkoop.adapters.db.session import make_engine
 from zorginkoop.demo.lekstroom import build_lekstroom
-from zorginkoop.services.demo import build_demo
+from zorginkoop.services.demo import build_demo, model_2022
 
 GOAL_SECONDS = 60.0
 
@@ -53,7 +53,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2020)
     args = parser.parse_args()
 
-    demo, generate_s = timed("generate region in memory", lambda: build_lekstroom(args.seed))
+    demo, generate_s = timed(
+        "generate region in memory", lambda: build_lekstroom(args.seed, model_2022=model_2022())
+    )
     lines = [line for d in demo.declarations for line in d.lines]
     print(
         f"  {len(demo.clients):,} clients, {len(demo.allocations):,} allocations, {len(lines):,} declared lines"

@@ -24,7 +24,7 @@ from zorginkoop.adapters.istandaarden import read_message, validate_message, wri
 from zorginkoop.adapters.model_files import load_models
 from zorginkoop.cli import app
 from zorginkoop.domain.access import Scope
-from zorginkoop.domain.catalogue import Product
+from zorginkoop.domain.catalogue import Product, Tariff
 from zorginkoop.domain.codes import FinancingVariant, Frequency, Law, TargetGroup, Unit
 from zorginkoop.domain.contracts import Contract, FrameworkAgreement, Lot, ProcurementProcedure, Term
 from zorginkoop.domain.declarations import DebitCredit, Declaration, DeclaredLine, LineOutcome, LineStatus
@@ -380,6 +380,11 @@ def twente(engine: Engine, store: str) -> str:
     ]
     with UnitOfWork(engine) as uow:
         ids = uow.catalogue.add_products(products)
+        # the catalogue prices the decision (the model names the product); modules stay the model's
+        uow.catalogue.add_tariffs(
+            [Tariff("TWO12", Money.euros(560), Period(date(2023, 1, 1), None))],
+            {code: pid for (_law, code), pid in ids.items()},
+        )
         lot = Lot("T1", "Twente begeleiding", Law.WMO, frozenset({"TWO12", "TWM01"}))
         framework = FrameworkAgreement(
             "TW", "Twente", ProcurementProcedure.SAS, Term(date(2023, 1, 1), 4), (lot,)

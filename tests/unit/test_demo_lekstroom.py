@@ -3,24 +3,29 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 
 from zorginkoop.adapters.model_files import load_models
 from zorginkoop.demo.lekstroom import (
     FREE_PRACTITIONER_CEILING,
+    FREE_PRACTITIONER_PRODUCT,
     OZR_CODES,
     VIJFHEERENLANDEN,
     DemoRegion,
     build_lekstroom,
 )
-from zorginkoop.domain.catalogue import TariffSchedule
+from zorginkoop.domain.care import Allocation
+from zorginkoop.domain.catalogue import TariffSchedule, derived_tariff, missing_tariff_years
 from zorginkoop.domain.codes import Frequency, Law, TargetGroup
+from zorginkoop.domain.contracts import covering_contract
 from zorginkoop.domain.declarations import DeclaredLine, LineOutcome, LineStatus
 from zorginkoop.domain.financing import allocated_units
 from zorginkoop.domain.money import Money
@@ -398,3 +403,75 @@ def test_other_seed_other_clients_same_figures(
     small = [other.provider_cost[a] for a, n in other.provider_clients.items() if n < 7]
     assert len(small) == 27
     assert _close(Money.sum(small), 225_645)
+
+
+# -- one tariff truth: contracts cover allocations, budgets limit them, every term year priced ---
+
+
+def test_no_allocation_runs_past_the_contract_covering_it_and_the_decision_stays_whole(
+    demo: DemoRegion,
+) -> None:
+    split = 0
+    by_decision: dict[str, list[Allocation]] = defaultdict(list)
+    for a in demo.allocations:
+        assert a.product_code is not None and a.decision_id is not None
+        contract = covering_contract(
+            demo.contracts, demo.frameworks, law=a.law, product_code=a.product_code,
+            provider_agb=a.provider_agb, day=a.valid.start,
+        )  # fmt: skip
+        assert contract is not None, a
+        assert contract.valid.end is None or (
+            a.valid.end is not None and a.valid.end <= contract.valid.end
+        ), a
+        by_decision[a.decision_id].append(a)
+    decisions = {d.id: d for d in demo.decisions}
+    for decision_id, given in by_decision.items():
+        given.sort(key=lambda a: a.valid.start)
+        decision = decisions[decision_id]
+        assert given[0].valid.start == decision.valid.start
+        for before, after in itertools.pairwise(given):
+            assert before.valid.end is not None and after.valid.start == before.valid.end + timedelta(days=1)
+            split += 1
+        last = given[-1].valid.end
+        assert last is not None and decision.valid.end is not None and last <= decision.valid.end
+    # Jeugd care crossing from the 2016 to the 2019 agreement runs on under the next contract,
+    # and care meant to run into 2022 ends with the contracts at the end of 2021
+    assert split > 0
+    assert any(
+        d.law is Law.JEUGD and d.valid.end is not None and d.valid.end > date(2021, 12, 31)
+        for d in demo.decisions
+    )
+    assert all(a.valid.end is not None and a.valid.end <= date(2021, 12, 31) for a in demo.allocations)
+
+
+def test_every_allocation_keeps_a_budget_limit_its_approved_lines_stay_within(demo: DemoRegion) -> None:
+    spent: dict[tuple[str, int], int] = defaultdict(int)
+    for line, outcome in _lines(demo):
+        spent[line.municipality_code, line.allocation_number] += outcome.granted.cents
+    for a in demo.allocations:
+        assert a.budget is None and a.budget_limit is not None, a
+        assert spent[a.municipality_code, a.number] <= a.budget_limit.cents, a
+
+
+def test_every_contract_term_has_a_tariff_for_each_of_its_years_extension_years_included(
+    demo: DemoRegion,
+) -> None:
+    schedule = TariffSchedule.of(demo.tariffs)
+    for framework in demo.frameworks:
+        latest = framework.term.latest_end
+        assert latest is not None
+        years = range(framework.term.start.year, latest.year + 1)
+        for lot in framework.lots:
+            assert missing_tariff_years(schedule, lot.product_codes, years) == [], (framework.code, lot.code)
+    # the 2022 agreement's extension years are priced with their indexation
+    assert schedule.tariff_on("02O11", date(2025, 6, 1)) > schedule.tariff_on("02O11", date(2022, 6, 1))
+
+
+def test_the_nza_tariffs_are_the_base_of_the_free_practitioners_85_percent(demo: DemoRegion) -> None:
+    schedule = TariffSchedule.of(demo.tariffs)
+    nza = TariffSchedule.of(demo.reference_tariffs)
+    for year in range(2016, 2022):
+        day = date(year, 6, 1)
+        assert schedule.tariff_on(FREE_PRACTITIONER_PRODUCT, day) == derived_tariff(
+            nza.tariff_on(FREE_PRACTITIONER_PRODUCT, day), Decimal(85)
+        )

@@ -340,3 +340,23 @@ def test_shadow_counts_refusals_of_the_candidate_apart() -> None:
 def test_matrix_without_a_cell_is_not_a_model() -> None:
     with pytest.raises(ModelDefinitionError, match="missing cell 5 areas / ontwikkelen / plusplus"):
         replace(MATRIX, cells=MATRIX.cells[:-1])
+
+
+# -- the model names products, the catalogue prices them ---------------------------------------
+
+
+def test_a_models_amounts_are_labelled_indicative_and_it_says_what_the_catalogue_prices() -> None:
+    from zorginkoop.domain.codes import Frequency
+    from zorginkoop.domain.product_models import INDICATIVE_NOTE
+
+    hourly = evaluate(HOURLY, Intake(months=6, product_code="OZR1", hours_per_week=Decimal(3)))
+    matrix = evaluate(MATRIX, matrix_intake())
+    twente = evaluate(
+        TWENTE, Intake(months=6, support_type="ontwikkelen", need="zelfredzaamheid", bandwidth="laag")
+    )
+    for indication in (hourly, matrix, twente):
+        assert indication.explanation[-1] == INDICATIVE_NOTE
+    # what a decision is priced with: so much of the product's catalogue unit per frequency
+    assert (hourly.priced_volume, hourly.priced_frequency) == (Decimal(3), Frequency.PER_WEEK)
+    assert (matrix.priced_volume, matrix.priced_frequency) == (Decimal(1), Frequency.PER_MAAND)
+    assert (twente.priced_volume, twente.priced_frequency) == (Decimal("0.85"), Frequency.PER_MAAND)

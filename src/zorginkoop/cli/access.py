@@ -215,6 +215,11 @@ def allocate(
         help="ToewijzingNummer of the allocation running now: it ends the day before --start with "
         "RedenWijziging 09 (overstap naar andere aanbieder) and its provider gets a 301",
     ),
+    non_contracted: bool = typer.Option(
+        False,
+        "--non-contracted",
+        help="a provider without a contract, under the region's rule: 70% of the product's NZa tariff",
+    ),
     models_dir: Path | None = MODELS_DIR_OPTION,
     db: str | None = DB_OPTION,
     fmt: OutputFormat = FORMAT_OPTION,
@@ -222,7 +227,8 @@ def allocate(
     """Allocate a decision to a provider; without --provider, show the eligible ones.
 
     A decision is allocated once at a time: while an allocation of it runs, a new one is
-    refused, unless --switch-from names the running one (a switch to another provider)."""
+    refused, unless --switch-from names the running one (a switch to another provider). The
+    allocation ends with the provider's contract; the next contract's allocation follows."""
     engine = engine_for(db)
     now = datetime.now(UTC)
     if provider is None:
@@ -243,6 +249,7 @@ def allocate(
                 UnitOfWork(engine, Scope.municipality(municipality)), _model(model_id, models_dir),
                 decision_id=decision, provider_agb=provider, now=now, target_group=_target(target_group),
                 start=_day(start) if start else None, switch_from=switch_from, add_on=module,
+                non_contracted=non_contracted,
             )  # fmt: skip
     except (workflow.WorkflowError, CareError) as exc:
         fail(str(exc))
@@ -287,6 +294,7 @@ def _show_allocation(result: workflow.AllocationResult, fmt: OutputFormat) -> No
         "start": a.valid.start, "end": a.valid.end, "volume": a.volume, "unit": a.unit.value if a.unit else None,
         "frequency": a.frequency.value if a.frequency else None,
         "reden_wijziging": a.change_reason.value if a.change_reason else None, "message": result.message_file,
+        **_terms(result),
     }  # fmt: skip
     if result.ended is not None:
         e = result.ended
@@ -310,6 +318,24 @@ def _show_allocation(result: workflow.AllocationResult, fmt: OutputFormat) -> No
             "`zorginkoop access outside-lines` lists the open ones",
             err=True,
         )
+
+
+def _terms(result: workflow.AllocationResult) -> dict[str, Any]:
+    """The allocation's budget limit (TR369) and tariff basis; follow-up allocations under next
+    contracts and the notice when the allocation ends with its contract before the decision."""
+    a = result.allocation
+    shown: dict[str, Any] = {"budget_limit_eur": str(a.budget_limit) if a.budget_limit is not None else None}
+    if a.nza_percentage is not None:
+        shown["tariff_basis"] = f"{a.nza_percentage.normalize():f}% NZa"
+    if result.follow_ups:
+        shown["follow_ups"] = [
+            {"toewijzing_nummer": f.number, "start": f.valid.start, "end": f.valid.end,
+             "budget_limit_eur": str(f.budget_limit) if f.budget_limit is not None else None}
+            for f in result.follow_ups
+        ]  # fmt: skip
+    if result.notice:
+        shown["notice"] = result.notice
+    return shown
 
 
 def _reason(code: str) -> ChangeReason:
@@ -393,6 +419,34 @@ def outside_lines(
         for x in found
     ]  # fmt: skip
     render(rows, OUTSIDE_COLUMNS, fmt, title="Approved lines outside their allocation (to be credited)")
+
+
+@app.command("contract-ends")
+def contract_ends(
+    municipality: str = MUNICIPALITY,
+    law: str = typer.Option("wmo", "--law"),
+    on: str | None = ON,
+    db: str | None = DB_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """End allocations running past the contract covering them (RedenWijziging 03); the next
+    contract's allocation follows when there is one. A 301 goes to the outbox for each."""
+    engine = engine_for(db)
+    with store_errors():
+        results = workflow.end_with_contracts(
+            UnitOfWork(engine, Scope.municipality(municipality)), municipality_code=municipality, law=_law(law),
+            on=_day(on), now=datetime.now(UTC),
+        )  # fmt: skip
+    rows = [
+        {"toewijzing_nummer": r.ended.number, "provider": r.ended.provider_agb, "product": r.ended.product_code,
+         "old_end": r.old_end, "end": r.ended.valid.end,
+         "reden_wijziging": r.ended.change_reason.value if r.ended.change_reason else None,
+         "follow_ups": ", ".join(f"{f.number} {f.valid.start}..{f.valid.end}" for f in r.follow_ups) or None,
+         "notice": r.notice, "message": r.message_file}
+        for r in results
+    ]  # fmt: skip
+    render(rows, ["toewijzing_nummer", "provider", "product", "old_end", "end", "reden_wijziging", "follow_ups",
+                  "notice", "message"], fmt, title="Allocations ended with their contract")  # fmt: skip
 
 
 @signals_app.command("family")

@@ -39,7 +39,14 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from zorginkoop.domain.care import Allocation, Client, Decision, EvaluationMoment, Gender, check_bsn
-from zorginkoop.domain.catalogue import Product, Tariff, TariffSchedule, derived_tariff, indexed_tariff
+from zorginkoop.domain.catalogue import (
+    Product,
+    Tariff,
+    TariffSchedule,
+    allocation_budget_limit,
+    derived_tariff,
+    indexed_series,
+)
 from zorginkoop.domain.codes import FinancingVariant, Frequency, Law, TargetGroup, Unit
 from zorginkoop.domain.contracts import (
     AgreementKind,
@@ -146,8 +153,12 @@ JEUGD_PRODUCTS: tuple[tuple[str, str, str, Unit, int], ...] = (
 JEUGD_CATEGORY: dict[str, str] = {code: category for code, category, _n, _u, _c in JEUGD_PRODUCTS}
 JGGZ_PRODUCT = "54001"
 FREE_PRACTITIONER_PRODUCT = "54002"
-NZA_JGGZ_HOUR: dict[int, int] = {2018: 9327, 2019: 9548, 2020: 9742, 2021: 9918}
-"""NZa reference tariff per hour of jeugd-ggz treatment, in cents, per year."""
+NZA_JGGZ_HOUR: dict[int, int] = {2016: 9105, 2017: 9214, 2018: 9327, 2019: 9548, 2020: 9742, 2021: 9918}
+"""NZa reference tariff per hour of jeugd-ggz treatment, in cents, per year (from 2016, when the
+free practitioners' contracts begin)."""
+FIRST_TARIFF_DAY = date(2015, 1, 1)
+"""The regional tariffs hold from the first contracts (Wmo 2015): the 2018 amounts, unchanged
+until the first indexation the demo knows (2019), so every year of every term has its tariff."""
 FREE_PRACTITIONER_PERCENTAGE = Decimal(85)
 
 
@@ -187,10 +198,20 @@ def _catalogue() -> tuple[tuple[Product, ...], tuple[Tariff, ...]]:
 
 
 def _indexed_series(code: str, cents_2018: int) -> list[Tariff]:
-    series = [Tariff(code, Money(cents_2018), Period.year(TARIFF_YEARS[0]), note="tarief 2018")]
-    for year in TARIFF_YEARS[1:]:
-        series.append(indexed_tariff(series[-1], INDEXATION[year], Period.year(year)))
-    return series
+    first = Period(FIRST_TARIFF_DAY, date(TARIFF_YEARS[0], 12, 31))
+    base = Tariff(code, Money(cents_2018), first, note=f"tarief {FIRST_TARIFF_DAY.year}-{TARIFF_YEARS[0]}")
+    return indexed_series(base, INDEXATION, date(TARIFF_YEARS[-1], 12, 31))
+
+
+def _reference_tariffs() -> tuple[Tariff, ...]:
+    """The NZa tariffs of jeugd-ggz treatment, for the institutional and the free practitioners'
+    product alike: the base of the 85% (contracted free practitioners) and the 70% (providers
+    without a contract, seed 000). The regional products have none."""
+    return tuple(
+        Tariff(code, Money(cents), Period.year(year), note="NZa-tarief")
+        for code in (JGGZ_PRODUCT, FREE_PRACTITIONER_PRODUCT)
+        for year, cents in NZA_JGGZ_HOUR.items()
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -402,6 +423,8 @@ class DemoRegion:
     """One outcome per declared line, in the order of the lines; references are unique region-wide."""
     wmo_provider_plans: tuple[WmoProviderPlan, ...] = ()
     """The design of the 49 OZR providers (tier, 2020 targets); for tests and explanations."""
+    reference_tariffs: tuple[Tariff, ...] = ()
+    """NZa tariffs: the base of derived tariffs (85% free practitioners, 70% without a contract)."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -553,11 +576,14 @@ class _Generator:
         valid: Period,
         volume: int,
         unit: Unit,
+        terms: Sequence[Period],
     ) -> Allocation:
+        """A decision for ``valid`` and its allocations: one per contract term in turn, each
+        ending with its term (the rule of ``domain.contracts.contract_cover``), each with its
+        budget limit; the decision stays whole. Returns the first allocation."""
         rng = self.rng
         municipality = client.municipality_code
         number = self.allocation_numbers.get(municipality, 0) + 1
-        self.allocation_numbers[municipality] = number
         decided_on = valid.start - timedelta(days=rng.randint(6, 28))
         allocated_at = datetime.combine(
             decided_on + timedelta(days=rng.randint(1, 4)), time(rng.randint(8, 16), rng.randint(0, 59))
@@ -579,24 +605,37 @@ class _Generator:
                 evaluation_moments=moments,
             )
         )
-        allocation = Allocation(
-            number=number,
-            client_bsn=client.bsn,
-            provider_agb=provider.agb_code,
-            municipality_code=municipality,
-            law=law,
-            category=category,
-            product_code=product,
-            valid=valid,
-            allocated_at=allocated_at,
-            volume=volume,
-            unit=unit,
-            frequency=Frequency.PER_WEEK,
-            decision_id=decision_id,
-        )
-        self.allocations.append(allocation)
-        self.add_lines(allocation)
-        return allocation
+        given = []
+        for part in _contract_parts(valid, terms):
+            self.allocation_numbers[municipality] = number
+            allocation = Allocation(
+                number=number,
+                client_bsn=client.bsn,
+                provider_agb=provider.agb_code,
+                municipality_code=municipality,
+                law=law,
+                category=category,
+                product_code=product,
+                valid=part,
+                allocated_at=allocated_at,
+                volume=volume,
+                unit=unit,
+                frequency=Frequency.PER_WEEK,
+                decision_id=decision_id,
+                budget_limit=allocation_budget_limit(
+                    self.schedule,
+                    product,
+                    volume=volume,
+                    unit=unit,
+                    frequency=Frequency.PER_WEEK,
+                    period=part,
+                ),
+            )
+            self.allocations.append(allocation)
+            self.add_lines(allocation)
+            given.append(allocation)
+            number += 1
+        return given[0]
 
     def add_lines(self, allocation: Allocation) -> None:
         """One line per month of the allocation within the declared window (2018-2020)."""
@@ -660,8 +699,26 @@ class _Generator:
         for valid, product_level, hours in reversed(planned):
             self.allocate(
                 client, provider, law=Law.WMO, category="02", product=OZR_CODES[product_level],
-                valid=valid, volume=hours, unit=Unit.UUR,
+                valid=valid, volume=hours, unit=Unit.UUR, terms=(WMO_TERM.period,),
             )  # fmt: skip
+
+
+def _contract_parts(valid: Period, terms: Sequence[Period]) -> list[Period]:
+    """``valid`` cut at the end of each contract term in turn, from its first day, until no term
+    covers the next day: an allocation never runs past the contract that covers it."""
+    parts: list[Period] = []
+    day = valid.start
+    assert valid.end is not None
+    while day <= valid.end:
+        term = next((t for t in terms if t.contains(day)), None)
+        if term is None:
+            break
+        end = valid.end if term.end is None else min(valid.end, term.end)
+        parts.append(Period(day, end))
+        day = end + timedelta(days=1)
+    if not parts:
+        raise ValueError(f"no contract term covers {valid.start}")
+    return parts
 
 
 def _random_day(rng: random.Random, first: date, last: date) -> date:
@@ -830,6 +887,7 @@ def build_lekstroom(seed: int = 2020, *, model_2022: ResultAreaMatrixModel) -> D
         declarations=declarations,
         line_outcomes=outcomes,
         wmo_provider_plans=tuple(plans),
+        reference_tariffs=_reference_tariffs(),
     )
 
 
@@ -992,6 +1050,14 @@ TURNING_EIGHTEEN = 14
 SHARED_HOUSEHOLD = 0.12
 
 
+def _jeugd_terms(key: str) -> tuple[Period, ...]:
+    """The contract terms a Jeugd group's care runs under, in order: the free practitioners'
+    agreement, or the institutional agreements of 2016 and 2019 one after the other."""
+    if key == "vg":
+        return (FREE_PRACTITIONER_TERM.period,)
+    return tuple(term.period for term in JEUGD_TERMS.values())
+
+
 def _jeugd_care(gen: _Generator, groups: Sequence[JeugdGroup], wmo_clients: dict[str, list[Client]]) -> None:
     rng = gen.rng
     codes = [code for code, _name, _n in MUNICIPALITIES]
@@ -1031,7 +1097,7 @@ def _jeugd_care(gen: _Generator, groups: Sequence[JeugdGroup], wmo_clients: dict
             category = JEUGD_CATEGORY.get(product, "54")
             gen.allocate(
                 client, provider, law=Law.JEUGD, category=category, product=product,
-                valid=Period(start, end), volume=volume, unit=unit,
+                valid=Period(start, end), volume=volume, unit=unit, terms=_jeugd_terms(group.key),
             )  # fmt: skip
 
     by_group = {p.agb_code: g.key for g in groups for p in g.providers}
@@ -1232,9 +1298,15 @@ AWARDED_2022 = 32
 the number of providers to drop with award criteria), widened only to keep the offer covering."""
 
 
+INDEXATION_2022: dict[int, Decimal] = {2023: Decimal("4.10"), 2024: Decimal("3.20"), 2025: Decimal("2.60")}
+"""Yearly indexation of the 2022 agreement's tariffs, through its extension years."""
+
+
 def _catalogue_2022(model: ResultAreaMatrixModel) -> tuple[tuple[Product, ...], tuple[Tariff, ...]]:
     """Every cell of the model as a product, coded as the model allocates (category, unit,
-    frequency, variant), with the cell's all-in monthly tariff for 2022."""
+    frequency, variant), with the cell's all-in monthly tariff for 2022 (the model's indicative
+    amount as the agreed price), indexed every year of the term, extension years included
+    (:data:`INDEXATION_2022`): a declaration in an extension year finds its tariff."""
     coding = model.info.allocation
     bands = {b.id: b.label for b in model.bands}
     products = tuple(
@@ -1250,9 +1322,16 @@ def _catalogue_2022(model: ResultAreaMatrixModel) -> tuple[tuple[Product, ...], 
         for cell in model.cells
     )
     year = Period.year(TERM_2022.start.year)
+    latest = TERM_2022.latest_end
+    assert latest is not None
     tariffs = tuple(
-        Tariff(cell.product_code, cell.monthly_tariff, year, note=f"all-in maandtarief {model.info.id}")
+        tariff
         for cell in model.cells
+        for tariff in indexed_series(
+            Tariff(cell.product_code, cell.monthly_tariff, year, note=f"all-in maandtarief {model.info.id}"),
+            INDEXATION_2022,
+            latest,
+        )
     )
     return products, tariffs
 

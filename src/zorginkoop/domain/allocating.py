@@ -15,6 +15,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from zorginkoop.domain.care import Allocation, CareError, DecidedAddOn, Decision, EvaluationMoment
+from zorginkoop.domain.catalogue import DecisionBudget
 from zorginkoop.domain.codes import ChangeReason, Frequency, Law, Unit
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import Period, period_of_months
@@ -64,9 +65,11 @@ def decision_from_indication(
     start: date,
     result_areas: Sequence[str] = (),
     support_type: str | None = None,
+    budget: DecisionBudget | None = None,
 ) -> Decision:
     """The beschikking for an indication: what (result areas), budget frame, duration and
-    evaluation moments; the provider decides how."""
+    evaluation moments; the provider decides how. ``budget`` is the indication priced with the
+    catalogue (one tariff truth); without it the model file's indicative amounts are kept."""
     valid = period_of_months(start, indication.months)
     moments = tuple(
         EvaluationMoment(
@@ -87,8 +90,8 @@ def decision_from_indication(
         result_areas=tuple(result_areas),
         support_type=support_type,
         intensity=indication.intensity.value if indication.intensity else None,
-        monthly_budget=indication.monthly_tariff,
-        total_budget=indication.total,
+        monthly_budget=budget.monthly if budget is not None else indication.monthly_tariff,
+        total_budget=budget.total if budget is not None else indication.total,
         evaluation_moments=moments,
         # a module with a product code of its own is a decided product of its own
         add_ons=tuple(
@@ -103,11 +106,12 @@ def _last_day_of_month_n(start: date, months: int) -> date:
     return end
 
 
-def allocation_volume(decision: Decision, model: ProductModel) -> int:
+def allocation_volume(decision: Decision, model: ProductModel, tariff: Money | None = None) -> int:
     """The whole-unit Omvang of a decision's allocation, from its budget and the model's coding.
 
     Hourly models allocate hours per week: monthly budget / (hourly tariff x 13/3), the inverse
-    of the fixed monthly rate. Euro allocations (unit 83) carry the budget in whole euros, per
+    of the fixed monthly rate; ``tariff`` is the catalogue tariff the monthly budget was priced
+    with (in force on the decision's first day), the model file's amount only without it. Euro allocations (unit 83) carry the budget in whole euros, per
     month or in total as the frequency says. Output and effort pieces (82, 84) are 1 per period.
     Rounded half up, once, here; never below 1.
     """
@@ -117,9 +121,8 @@ def allocation_volume(decision: Decision, model: ProductModel) -> int:
         product = next((p for p in model.products if p.code == decision.product_code), None)
         if product is None:
             raise CareError(f"model {model.info.id} has no product {decision.product_code}")
-        raw = Decimal(decision.monthly_budget.cents) / (
-            Decimal(product.hourly_tariff.cents) * Decimal(13) / Decimal(3)
-        )
+        hourly = tariff if tariff is not None else product.hourly_tariff
+        raw = Decimal(decision.monthly_budget.cents) / (Decimal(hourly.cents) * Decimal(13) / Decimal(3))
     elif coding.unit is Unit.EUROS:
         # the add-ons with a product code of their own are allocated apart (allocation_for_add_on)
         budget = decision.main_budget if coding.frequency is Frequency.TOTAAL else decision.monthly_budget
@@ -135,13 +138,14 @@ def allocation_for_decision(
     provider_agb: str,
     allocated_at: datetime,
     provider_reference: str | None = None,
+    tariff: Money | None = None,
 ) -> Allocation:
     """The toewijzing of a decision to one provider, coded as the model prescribes.
 
     The volume is whole units (the message carries an integer), see :func:`allocation_volume`.
     """
     coding = model.info.allocation
-    volume = allocation_volume(decision, model)
+    volume = allocation_volume(decision, model, tariff)
     return Allocation(
         number=number,
         client_bsn=decision.client_bsn,

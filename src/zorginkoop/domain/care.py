@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from enum import Enum
 
 from stdnum.nl import bsn as stdnum_bsn
@@ -145,6 +146,10 @@ class Allocation:
     """ReferentieAanbieder: set when the allocation answers a provider's request (315/317)."""
     comment: str = ""
     tags: frozenset[str] = field(default_factory=frozenset)
+    nza_percentage: Decimal | None = None
+    """The allocation's tariff basis: None is the contract tariff of its provider; a percentage
+    (70) is that share of the product's NZa tariff, the region's rule for a provider without a
+    contract (seed 000)."""
 
     def __post_init__(self) -> None:
         if not 0 < self.number <= 999_999_999:

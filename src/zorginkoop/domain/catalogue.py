@@ -9,18 +9,24 @@ financing variant it is bought under. The region pays one tariff per product to 
 Some tariffs are derived from a reference tariff (the NZa tariff): contracted free
 practitioners 85%, non-contracted providers for new clients 70%, Wmo transition clients about
 75%. A derived tariff is rounded to cents once, when it is derived.
+
+One tariff truth: the catalogue prices what a product model names. A decision's budget
+(:func:`decision_budget`) and an allocation's budget limit (:func:`allocation_budget_limit`)
+are priced with the tariff in force on each month, the same schedule payment checks a declared
+tariff against (TR418); a model file's amounts are indicative only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from zorginkoop.domain.codes import FinancingVariant, Frequency, Law, Unit, category_for
+from zorginkoop.domain.financing import allocated_units, effort_monthly_rate
 from zorginkoop.domain.money import Money
-from zorginkoop.domain.periods import Period
+from zorginkoop.domain.periods import Period, add_months
 
 
 class CatalogueError(ValueError):
@@ -113,3 +119,196 @@ class TariffSchedule:
 
     def history(self, product_code: str) -> list[Tariff]:
         return list(self.tariffs.get(product_code, ()))
+
+
+def indexed_series(base: Tariff, indexation: Mapping[int, Decimal], through: date) -> list[Tariff]:
+    """``base`` and one indexed tariff per calendar year after it, through the year of ``through``
+    (a contract's latest end, extension years included): every year of a term has its tariff.
+
+    Each year's tariff is the year before raised by ``indexation[year]`` percent, rounded once
+    to cents (:func:`indexed_tariff`); a year without a percentage keeps the previous amount.
+    ``base`` must end on 31 December of a year (or be open, then it is closed there).
+    """
+    first = base.valid.start.year if base.valid.end is None else base.valid.end.year
+    series = [base if base.valid.end is not None else Tariff(base.product_code, base.amount,
+              Period(base.valid.start, date(first, 12, 31)), base.note)]  # fmt: skip
+    if series[0].valid.end != date(first, 12, 31):
+        raise CatalogueError(
+            f"tariff for {base.product_code}: a yearly series starts from a tariff ending 31 December"
+        )
+    for year in range(first + 1, through.year + 1):
+        percentage = indexation.get(year, Decimal(0))
+        series.append(indexed_tariff(series[-1], percentage, Period.year(year)))
+    return series
+
+
+def derived_schedule(reference: TariffSchedule, percentage: Decimal) -> TariffSchedule:
+    """Every reference (NZa) tariff as ``percentage`` of it, same validity, rounded once each
+    (:func:`derived_tariff`): the tariffs of the rule for providers without a contract (70%)."""
+    return TariffSchedule.of(
+        Tariff(
+            t.product_code,
+            derived_tariff(t.amount, percentage),
+            t.valid,
+            note=f"{percentage}% van NZa-tarief {t.amount}",
+        )
+        for tariffs in reference.tariffs.values()
+        for t in tariffs
+    )
+
+
+NON_CONTRACTED_PERCENTAGE = Decimal(70)
+"""Lekstroom (seed 000): providers without a contract who take on new clients get 70% of the NZa
+tariff."""
+
+
+def decision_months(start: date, months: int) -> list[Period]:
+    """The months of a decision from its first day: month i runs from start + i months up to
+    the day before start + i + 1 months (both ends included)."""
+    return [Period(add_months(start, i), add_months(start, i + 1) - timedelta(days=1)) for i in range(months)]
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionBudget:
+    """What a decision grants, priced with the catalogue: one amount per month of the decision
+    (the tariff in force on the month's first day), the add-ons, and their total."""
+
+    product_code: str
+    months: tuple[tuple[Period, Money, Money], ...]
+    """Per month of the decision: the month, the tariff in force on its first day, its amount."""
+    add_ons: Money = field(default_factory=Money.zero)
+
+    @property
+    def monthly(self) -> Money:
+        """The first month's amount: what the decision grants per month when it starts."""
+        return self.months[0][2]
+
+    @property
+    def total(self) -> Money:
+        return Money.sum(amount for _month, _tariff, amount in self.months) + self.add_ons
+
+    def within(self, period: Period) -> Money:
+        """The decision's budget for the part of it inside ``period``: whole months counted in
+        full, a month partly inside pro rata its days, rounded once per month (an allocation
+        that ends with its contract mid-month)."""
+        total = Money.zero()
+        for month, _tariff, amount in self.months:
+            part = month.intersection(period)
+            if part is None:
+                continue
+            if part == month:
+                total += amount
+            else:
+                total += amount.times(Decimal(part.days()) / Decimal(month.days()))
+        return total
+
+
+def decision_budget(
+    schedule: TariffSchedule,
+    product_code: str,
+    *,
+    volume: Decimal | int,
+    frequency: Frequency,
+    start: date,
+    months: int,
+    add_ons: Money | None = None,
+) -> DecisionBudget:
+    """A decision's budget priced with the catalogue (one tariff truth): per month of the
+    decision ``volume`` per ``frequency`` x the product's tariff in force on the month's first
+    day (indexation included), as the fixed monthly rate (:func:`effort_monthly_rate`: hours per
+    week x tariff x 13/3; 1 per month x tariff; a budget factor x tariff), rounded once a month.
+
+    Raises :class:`NoTariff` naming the first month without a tariff: a decision is never
+    priced from a model file's amounts."""
+    if months < 1:
+        raise CatalogueError("a decision runs at least one month")
+    priced = []
+    for month in decision_months(start, months):
+        tariff = schedule.tariff_on(product_code, month.start)
+        priced.append((month, tariff, effort_monthly_rate(volume, frequency, tariff)))
+    return DecisionBudget(product_code, tuple(priced), add_ons or Money.zero())
+
+
+def _tariff_segments(
+    schedule: TariffSchedule, product_code: str, period: Period
+) -> list[tuple[Period, Money]]:
+    """``period`` cut where the tariff changes, each part with its tariff; NoTariff on a gap."""
+    history = schedule.history(product_code)
+    segments: list[tuple[Period, Money]] = []
+    day = period.start
+    assert period.end is not None
+    while day <= period.end:
+        current = next((t for t in history if t.valid.contains(day)), None)
+        if current is None:
+            raise NoTariff(f"no tariff for product {product_code} on {day.isoformat()}")
+        end = period.end if current.valid.end is None else min(period.end, current.valid.end)
+        segments.append((Period(day, end), current.amount))
+        day = end + timedelta(days=1)
+    return segments
+
+
+def allocation_budget_limit(
+    schedule: TariffSchedule,
+    product_code: str,
+    *,
+    volume: int,
+    unit: Unit,
+    frequency: Frequency,
+    period: Period,
+) -> Money:
+    """What approved declarations on an allocation may add up to (TR369): its Omvang over its
+    period, counted as TR321/TR322 count volume (:func:`allocated_units`: started weeks, days,
+    months touched, or the total), priced with the tariff in force on each part of the period
+    (the period is cut where the tariff changes, e.g. at a yearly indexation).
+
+    Euros (unit 83) are their own price: the volume is the budget in whole euros. ``schedule``
+    is the provider's tariff basis: the catalogue, or :func:`derived_schedule` (70% of NZa).
+    Raises :class:`NoTariff` when a day of the period has no tariff.
+    """
+    if period.end is None:
+        raise CatalogueError(f"an allocation of {product_code} without an end date has no budget limit")
+    if unit is Unit.EUROS:
+        return Money.euros(allocated_units(volume, frequency, period))
+    if frequency is Frequency.TOTAAL:
+        # a total within the allocation: the highest tariff of its period bounds what it may cost
+        segments = _tariff_segments(schedule, product_code, period)
+        return max(amount for _part, amount in segments) * volume
+    return Money.sum(
+        amount * allocated_units(volume, frequency, part)
+        for part, amount in _tariff_segments(schedule, product_code, period)
+    )
+
+
+def missing_tariff_years(
+    schedule: TariffSchedule, product_codes: Iterable[str], years: Sequence[int]
+) -> list[tuple[str, int]]:
+    """(product, year) pairs without a tariff on every day of the year: a contract must have a
+    tariff for every year of its term, extension years included, or its lines come back 0611."""
+    missing = []
+    for code in sorted(product_codes):
+        for year in years:
+            try:
+                _tariff_segments(schedule, code, Period.year(year))
+            except NoTariff:
+                missing.append((code, year))
+    return missing
+
+
+def line_tariff(
+    nza_percentage: Decimal | None,
+    product_code: str,
+    day: date,
+    *,
+    contract_tariff: Money | None,
+    reference: TariffSchedule,
+) -> Money | None:
+    """TR418 (0611): the tariff a declared line is held against. An allocation under the rule
+    for providers without a contract (``nza_percentage``, e.g. 70) is paid that share of the
+    product's NZa tariff on the line's first day (None when there is none); any other allocation
+    the contract tariff (None without a contract)."""
+    if nza_percentage is None:
+        return contract_tariff
+    try:
+        return derived_tariff(reference.tariff_on(product_code, day), nza_percentage)
+    except NoTariff:
+        return None

@@ -217,6 +217,81 @@ def contracted_providers(
     return contracted
 
 
+def covering_contract(
+    contracts: Iterable[Contract],
+    frameworks: Iterable[FrameworkAgreement],
+    *,
+    law: Law,
+    product_code: str,
+    provider_agb: str,
+    day: date,
+) -> Contract | None:
+    """The contract of ``provider_agb`` covering ``product_code`` under ``law`` on ``day`` (the
+    one running longest when several do), or None: the contract an allocation runs under."""
+    lots = {(fw.code, lot.code): lot for fw in frameworks for lot in fw.lots}
+    candidates = [
+        c
+        for c in contracts
+        if c.provider_agb == provider_agb
+        and c.valid.contains(day)
+        and (lot := lots.get((c.framework_code, c.lot_code))) is not None
+        and lot.law is law
+        and product_code in lot.product_codes
+    ]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: (c.valid.end is None, c.valid.end or day, c.number))
+
+
+@dataclass(frozen=True, slots=True)
+class ContractCover:
+    """How far a provider's contracts cover a product over a wanted period: consecutive
+    (contract, part) pairs from the period's first day, and the part no contract covers."""
+
+    parts: tuple[tuple[Contract, Period], ...]
+    uncovered: Period | None
+
+    @property
+    def first(self) -> tuple[Contract, Period] | None:
+        return self.parts[0] if self.parts else None
+
+
+def contract_cover(
+    contracts: Iterable[Contract],
+    frameworks: Iterable[FrameworkAgreement],
+    *,
+    law: Law,
+    product_code: str,
+    provider_agb: str,
+    wanted: Period,
+) -> ContractCover:
+    """An allocation does not run past the contract covering its product for its provider: the
+    wanted period (a decision's) cut at each contract's end, the next part under the provider's
+    next contract when one covers the product from the following day (RedenWijziging 03,
+    contractwijziging, WMO002/JZ002, ends the first), until no contract covers the day after.
+
+    ``uncovered`` is what is left of ``wanted`` (None when every day is covered): the
+    decision stays, but no allocation to this provider can follow there."""
+    contracts = list(contracts)
+    frameworks = list(frameworks)
+    parts: list[tuple[Contract, Period]] = []
+    day = wanted.start
+    while wanted.end is None or day <= wanted.end:
+        contract = covering_contract(
+            contracts, frameworks, law=law, product_code=product_code, provider_agb=provider_agb, day=day
+        )
+        if contract is None:
+            return ContractCover(tuple(parts), Period(day, wanted.end))
+        end = contract.valid.end
+        if wanted.end is not None and (end is None or end > wanted.end):
+            end = wanted.end
+        parts.append((contract, Period(day, end)))
+        if end is None:
+            break
+        day = end + timedelta(days=1)
+    return ContractCover(tuple(parts), None)
+
+
 @dataclass(frozen=True, slots=True)
 class CollectiveCeiling:
     """A yearly ceiling shared by a group of contracts (e.g. all free practitioners)."""

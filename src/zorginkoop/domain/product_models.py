@@ -32,7 +32,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import Enum
@@ -721,6 +721,10 @@ class Indication:
     intensity: Intensity | None = None
     duration_class: str | None = None
     period: Period | None = None
+    priced_volume: Decimal = Decimal(1)
+    """How much of the product's catalogue unit the decision grants per ``priced_frequency``:
+    hours per week (hourly), 1 per month (matrix), the bandwidth factor per month (budget)."""
+    priced_frequency: Frequency = Frequency.PER_MAAND
 
     def __post_init__(self) -> None:
         if self.total != self.base_total + self.add_ons_total:
@@ -751,13 +755,26 @@ def evaluation_moments(months: int, every: int, start: date | None = None) -> tu
     return tuple(EvaluationMoment(m, on(m), m == months) for m in offsets)
 
 
+INDICATIVE_NOTE = (
+    "Bedragen indicatief (modelbestand); een beschikking wordt geprijsd met het tarief uit de "
+    "catalogus dat in elke maand geldt."
+)
+"""The model names products, the catalogue prices them: amounts from a model file are indicative."""
+
+
 def evaluate(model: ProductModel, intake: Intake) -> Indication:
-    """Weigh ``intake`` with ``model``; raises :class:`IntakeRefused` when a rule is broken."""
+    """Weigh ``intake`` with ``model``; raises :class:`IntakeRefused` when a rule is broken.
+
+    The amounts come from the model file and are indicative (:data:`INDICATIVE_NOTE`, the last
+    line of the explanation): a stored decision is priced with the catalogue
+    (``catalogue.decision_budget`` with ``priced_volume`` per ``priced_frequency``)."""
     if isinstance(model, HourlyModel):
-        return _evaluate_hourly(model, intake)
-    if isinstance(model, ResultAreaMatrixModel):
-        return _evaluate_matrix(model, intake)
-    return _evaluate_budget(model, intake)
+        indication = _evaluate_hourly(model, intake)
+    elif isinstance(model, ResultAreaMatrixModel):
+        indication = _evaluate_matrix(model, intake)
+    else:
+        indication = _evaluate_budget(model, intake)
+    return replace(indication, explanation=(*indication.explanation, INDICATIVE_NOTE))
 
 
 # -- evaluation per kind -----------------------------------------------------------------------
@@ -873,6 +890,8 @@ def _evaluate_hourly(model: HourlyModel, intake: Intake) -> Indication:
         explanation=tuple(steps),
         intensity=product.intensity,
         period=_period(intake),
+        priced_volume=hours,
+        priced_frequency=Frequency.PER_WEEK,
     )
 
 
@@ -1114,6 +1133,8 @@ def _evaluate_budget(model: PerspectiveBudgetModel, intake: Intake) -> Indicatio
         explanation=tuple(steps),
         intensity=intensity,
         period=_period(intake),
+        priced_volume=bandwidth.factor,
+        priced_frequency=Frequency.PER_MAAND,
     )
 
 

@@ -21,6 +21,7 @@ from zorginkoop.domain.allocating import (
     allocation_for_decision,
     change_allocation,
     decision_from_indication,
+    is_current,
     next_allocation_number,
     toewijzing_selection,
 )
@@ -35,11 +36,26 @@ from zorginkoop.domain.allocation_integrity import (
     plan_allocation,
     used_volume,
 )
+from zorginkoop.domain.allocation_terms import (
+    AllocatedOnTerms,
+    AllocationTermsError,
+    allocations_on_terms,
+    contract_end,
+    repriced,
+)
 from zorginkoop.domain.care import Allocation, CareError, Client, Decision, check_bsn
+from zorginkoop.domain.catalogue import (
+    CatalogueError,
+    DecisionBudget,
+    TariffSchedule,
+    decision_budget,
+    derived_schedule,
+)
 from zorginkoop.domain.codes import ChangeReason, Law, TargetGroup
 from zorginkoop.domain.contact import check_address
 from zorginkoop.domain.contracts import contracted_providers
 from zorginkoop.domain.exchange import file_name, identification
+from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import Period
 from zorginkoop.domain.product_models import Indication, Intake, ProductModel, check_model_valid_on, evaluate
 from zorginkoop.domain.region import ProviderMatch, eligible_providers
@@ -65,6 +81,10 @@ class AllocationResult:
     ended_message_file: str | None = None
     outside_lines: tuple[PaidLine, ...] = ()
     """Approved lines the change (or switch) left outside the allocation: to be credited."""
+    follow_ups: tuple[Allocation, ...] = ()
+    """Allocations under the provider's next contracts, in the same 301."""
+    notice: str | None = None
+    """For the consultant: the allocation ends with its contract before the decision does."""
 
 
 def evaluate_intake(model: ProductModel, intake: Intake) -> Indication:
@@ -89,6 +109,7 @@ def decide(
         client = uow.clients.get(client_bsn, purpose="beschikking")
         if client is None:
             raise WorkflowError(f"client {client_bsn} is not an inhabitant in scope {uow.scope}")
+        budget = _priced(indication, _schedule(uow, indication.allocation.law), start)
         decision = decision_from_indication(
             indication,
             decision_id=f"B-{uuid.uuid4().hex[:12]}",
@@ -98,10 +119,36 @@ def decide(
             start=start,
             result_areas=intake.areas,
             support_type=intake.support_type,
+            budget=budget,
         )
         uow.decisions.add_all([decision])
         uow.commit()
     return DecisionResult(decision, indication)
+
+
+def _schedule(uow: UnitOfWork, law: Law) -> TariffSchedule:
+    """The catalogue's tariffs of one law: the one tariff truth decisions and payment share."""
+    return TariffSchedule.of(uow.catalogue.tariffs(law))
+
+
+def _priced(indication: Indication, schedule: TariffSchedule, start: date) -> DecisionBudget:
+    """The indication priced with the catalogue tariff in force on each month of the decision;
+    refused with one line when the catalogue has no tariff for a month."""
+    try:
+        return decision_budget(
+            schedule,
+            indication.product_code,
+            volume=indication.priced_volume,
+            frequency=indication.priced_frequency,
+            start=start,
+            months=indication.months,
+            add_ons=indication.add_ons_total,
+        )
+    except CatalogueError as exc:
+        raise WorkflowError(
+            f"{exc}: a decision is priced with the catalogue (the model file's amounts are indicative); "
+            f"add the tariff of {indication.product_code} for every month of the decision first"
+        ) from None
 
 
 def _contracted(uow: UnitOfWork, law: Law, product_code: str, on: date) -> set[str]:
@@ -190,6 +237,7 @@ def allocate(
     start: date | None = None,
     switch_from: int | None = None,
     add_on: str | None = None,
+    non_contracted: bool = False,
 ) -> AllocationResult:
     """Allocate a decision to a chosen eligible provider and put its 301 in the outbox.
 
@@ -199,6 +247,12 @@ def allocate(
     09 (overstap) and its provider gets a 301 too (see :mod:`zorginkoop.domain.allocation_integrity`).
     ``add_on`` (a module id or product code) allocates one of the decision's add-on modules, a
     decided product of its own, instead of the main product.
+
+    The allocation ends with the contract covering its product for the provider; the next
+    contract's allocation follows in the same 301 when the decision runs on, else the result's
+    ``notice`` tells the consultant. ``non_contracted``: a provider without a contract, under the
+    region's rule (70% of the NZa tariff). Each allocation keeps its budget limit (TR369)
+    (see :mod:`zorginkoop.domain.allocation_terms`).
     """
     at = allocated_at_now(now)
     with uow:
@@ -225,7 +279,7 @@ def allocate(
                 "an allocation stays within its decision"
             )
         # a consultant may only choose a provider contracted for the product when care begins
-        if provider_agb not in _contracted(uow, decision.law, product_code, first):
+        if not non_contracted and provider_agb not in _contracted(uow, decision.law, product_code, first):
             raise WorkflowError(
                 f"provider {provider_agb} holds no contract valid on {first.isoformat()} for a lot with "
                 f"product {product_code} ({decision.law.value}); choose a contracted provider: run "
@@ -250,11 +304,16 @@ def allocate(
         number = next_allocation_number(uow.workflow.max_number(decision.municipality_code, decision.law))
         try:
             allocation = _coded(
-                decision, model, product_code, number=number, provider_agb=provider_agb, at=at
+                decision,
+                model,
+                product_code,
+                number=number,
+                provider_agb=provider_agb,
+                at=at,
+                tariff=_decided_tariff(uow, decision),
             )
             decided = decided_product(decision, allocation)
             allocation = replace(allocation, valid=Period(first, decision.valid.end))
-            # (the allocation's budget limit and its end at the contract's end are set here)
             paid = (
                 uow.workflow.paid_lines(decision.municipality_code, decision.law, switch_from)
                 if switch_from is not None
@@ -264,18 +323,35 @@ def allocate(
             plan = plan_allocation(
                 decided, existing, allocation, switch_from=switch_from, at=at, used=used_volume(paid)
             )
-        except CareError as exc:
+            allocated = (
+                _on_terms(uow, decision, plan.new, non_contracted=non_contracted)
+                if product_code == decision.product_code
+                else AllocatedOnTerms((_add_on_limit(decision, plan.new),))
+            )
+        except (CareError, AllocationTermsError) as exc:
             raise WorkflowError(str(exc)) from None
         ended_name: str | None = None
         outside: tuple[PaidLine, ...] = ()
         if plan.ended is not None:
-            uow.workflow.replace_allocation(plan.ended)
-            outside = record_outside(uow, plan.ended, paid, at)
-            ended_name = queue_toewijzing(uow, plan.ended, on=at.date(), now=at, changed=[plan.ended.number])
-        uow.workflow.add_allocation(plan.new)
-        name = queue_toewijzing(uow, plan.new, on=at.date(), now=at, changed=[plan.new.number])
+            ended = _repriced(uow, plan.ended)  # its budget limit for the shorter period (TR369)
+            uow.workflow.replace_allocation(ended)
+            outside = record_outside(uow, ended, paid, at)
+            ended_name = queue_toewijzing(uow, ended, on=at.date(), now=at, changed=[ended.number])
+        allocation, follow_ups = allocated.allocations[0], allocated.allocations[1:]
+        for each in allocated.allocations:
+            uow.workflow.add_allocation(each)
+        changed = [a.number for a in allocated.allocations]
+        name = queue_toewijzing(uow, allocation, on=at.date(), now=at, changed=changed)
         uow.commit()
-    return AllocationResult(plan.new, name, plan.ended, ended_name, outside)
+    return AllocationResult(
+        allocation,
+        name,
+        plan.ended,
+        ended_name,
+        outside,
+        follow_ups=tuple(follow_ups),
+        notice=allocated.notice,
+    )
 
 
 def record_outside(
@@ -333,15 +409,123 @@ def _coded(
     number: int,
     provider_agb: str,
     at: datetime,
+    tariff: Money | None = None,
 ) -> Allocation:
-    """The allocation the model codes for a decision's main product or for one of its add-ons."""
+    """The allocation the model codes for a decision's main product (its volume from the
+    decision's budget at ``tariff``, the catalogue's) or for one of its add-ons."""
     if product_code is None or product_code == decision.product_code:
         return allocation_for_decision(
-            decision, model, number=number, provider_agb=provider_agb, allocated_at=at
+            decision, model, number=number, provider_agb=provider_agb, allocated_at=at, tariff=tariff
         )
     return allocation_for_add_on(
         decision, model, product_code, number=number, provider_agb=provider_agb, allocated_at=at
     )
+
+
+def _repriced(uow: UnitOfWork, allocation: Allocation) -> Allocation:
+    """The changed allocation with its budget limit for its new period, priced with its tariff
+    basis (the catalogue, or 70% of NZa), read inside the caller's unit of work."""
+    schedule = _schedule(uow, allocation.law)
+    if allocation.nza_percentage is not None:
+        reference = TariffSchedule.of(uow.catalogue.reference_tariffs(allocation.law))
+        schedule = derived_schedule(reference, allocation.nza_percentage)
+    decision = (
+        uow.workflow.decision(allocation.decision_id, purpose="wijziging toewijzing")
+        if allocation.decision_id is not None
+        else None
+    )
+    return repriced(allocation, decision, schedule)
+
+
+def _decided_tariff(uow: UnitOfWork, decision: Decision) -> Money | None:
+    """The catalogue tariff of the decision's product on its start (what its volume is coded
+    with); None for a decision from before decisions were priced: the model's coding."""
+    try:
+        return _schedule(uow, decision.law).tariff_on(decision.product_code, decision.valid.start)
+    except CatalogueError:
+        return None
+
+
+def _on_terms(
+    uow: UnitOfWork, decision: Decision, allocation: Allocation, *, non_contracted: bool
+) -> AllocatedOnTerms:
+    """``allocation`` (planned for the decision, from its start on) on the terms the domain
+    decides (contract cover, tariff basis, budget limits), read inside the caller's unit of work:
+    the terms are worked out over the allocation's own period."""
+    return allocations_on_terms(
+        allocation,
+        replace(decision, valid=allocation.valid),
+        contracts=uow.contracts.contracts(),
+        frameworks=uow.contracts.frameworks(),
+        schedule=_schedule(uow, decision.law),
+        reference=TariffSchedule.of(uow.catalogue.reference_tariffs(decision.law))
+        if non_contracted
+        else None,
+        non_contracted=non_contracted,
+    )
+
+
+def _add_on_limit(decision: Decision, allocation: Allocation) -> Allocation:
+    """An add-on module's allocation: its budget limit is the module's decided amount (the
+    catalogue does not price modules; the model file does)."""
+    add_on = decision.add_on(allocation.product_code or "")
+    return replace(allocation, budget_limit=add_on.amount if add_on is not None else None)
+
+
+@dataclass(frozen=True, slots=True)
+class ContractEndResult:
+    ended: Allocation
+    old_end: date | None
+    follow_ups: tuple[Allocation, ...]
+    notice: str | None
+    message_file: str
+
+
+def end_with_contracts(
+    uow: UnitOfWork, *, municipality_code: str, law: Law, on: date, now: datetime
+) -> list[ContractEndResult]:
+    """End every allocation of the municipality under ``law``, current on ``on``, that runs past
+    the contract covering its product for its provider: it ends with the contract
+    (RedenWijziging 03), the provider's next contract's allocation follows when there is one,
+    the decision stays; one 301 each. Returns what changed (nothing when every allocation keeps
+    to its contract). Runs in one unit of work."""
+    at = allocated_at_now(now)
+    results = []
+    with uow:
+        uow.workflow.lock_numbering(municipality_code, law)
+        running = [
+            a
+            for a in uow.workflow.allocations_valid_from(
+                on, "einde contract", municipality_code=municipality_code
+            )
+            if a.law is law and is_current(a, on)
+        ]
+        contracts, frameworks = uow.contracts.contracts(), uow.contracts.frameworks()
+        schedule = _schedule(uow, law)
+        number = uow.workflow.max_number(municipality_code, law)
+        for allocation in running:
+            decision = (
+                uow.workflow.decision(allocation.decision_id, purpose="einde contract")
+                if allocation.decision_id is not None
+                else None
+            )
+            ended = contract_end(
+                allocation, decision, contracts=contracts, frameworks=frameworks, schedule=schedule, at=at,
+                first_number=next_allocation_number(number),
+            )  # fmt: skip
+            if ended is None:
+                continue
+            number += len(ended.follow_ups)
+            uow.workflow.replace_allocation(ended.ended)
+            for follow_up in ended.follow_ups:
+                uow.workflow.add_allocation(follow_up)
+            changed = [ended.ended.number, *(f.number for f in ended.follow_ups)]
+            name = queue_toewijzing(uow, ended.ended, on=at.date(), now=at, changed=changed)
+            results.append(
+                ContractEndResult(ended.ended, allocation.valid.end, ended.follow_ups, ended.notice, name)
+            )
+        uow.commit()
+    return results
 
 
 def change(
@@ -375,6 +559,7 @@ def change(
             check_change(current, changed, decided=decided, siblings=siblings, open_lines=len(paid))
         except CareError as exc:
             raise WorkflowError(str(exc)) from None
+        changed = _repriced(uow, changed)  # its budget limit for the new period (TR369)
         uow.workflow.replace_allocation(changed)
         outside = record_outside(uow, changed, paid, at)
         name = queue_toewijzing(uow, changed, on=at.date(), now=at, changed=[changed.number])

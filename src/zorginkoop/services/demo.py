@@ -87,6 +87,7 @@ def build_demo(engine: Engine, seed: int = 2020, progress: Progress | None = Non
         ids = uow.catalogue.add_products(demo.products)
         by_code = {code: pid for (_law, code), pid in ids.items()}
         uow.catalogue.add_tariffs(demo.tariffs, by_code)
+        uow.catalogue.add_reference_tariffs(demo.reference_tariffs, by_code)
         uow.contracts.add_frameworks(demo.frameworks, by_code)
         uow.contracts.add_contracts(demo.contracts)
         uow.contracts.add_collective_ceilings(demo.collective_ceilings)

@@ -28,7 +28,9 @@ from zorginkoop.domain.allocation_integrity import (
     lines_outside,
     same_product_running,
 )
+from zorginkoop.domain.allocation_terms import own_budget_limit
 from zorginkoop.domain.care import Allocation, CareError
+from zorginkoop.domain.catalogue import TariffSchedule
 from zorginkoop.domain.codes import ChangeReason, Frequency, Law
 from zorginkoop.domain.delivery import DeliveryKind, DeliveryReport, apply_report, check_start, check_stop
 from zorginkoop.domain.exchange import (
@@ -354,7 +356,7 @@ def _new_allocation(  # noqa: PLR0917
     ctx: _Context, bsn: str, product: m.Product | None, period: Period,
                     omvang: m.Omvang | None, budget: Any, reference: str) -> Allocation:  # fmt: skip
     number = next_allocation_number(ctx.uow.workflow.max_number(ctx.receiver, ctx.law))
-    return requested_allocation(
+    allocation = requested_allocation(
         number=number,
         client_bsn=bsn,
         provider_agb=ctx.sender,
@@ -369,6 +371,11 @@ def _new_allocation(  # noqa: PLR0917
         frequency=omvang.frequentie if omvang else None,
         budget=budget,
         provider_reference=reference,
+    )
+    # every allocation keeps its budget limit (TR369), priced with the catalogue
+    return replace(
+        allocation,
+        budget_limit=own_budget_limit(allocation, TariffSchedule.of(ctx.uow.catalogue.tariffs(ctx.law))),
     )
 
 

@@ -22,7 +22,12 @@ from sqlalchemy import DateTime, Integer, case, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from zorginkoop.adapters.db import tables as t
-from zorginkoop.adapters.db.repositories import ContractRepository, allocation_from_row, bulk_insert
+from zorginkoop.adapters.db.repositories import (
+    CatalogueRepository,
+    ContractRepository,
+    allocation_from_row,
+    bulk_insert,
+)
 from zorginkoop.domain.adjudication import (
     CeilingKey,
     CeilingState,
@@ -33,7 +38,7 @@ from zorginkoop.domain.adjudication import (
     ProductFacts,
 )
 from zorginkoop.domain.care import Allocation
-from zorginkoop.domain.catalogue import Tariff, TariffSchedule
+from zorginkoop.domain.catalogue import Tariff, TariffSchedule, line_tariff
 from zorginkoop.domain.codes import Law, Unit
 from zorginkoop.domain.contracts import CeilingPolicy, Contract
 from zorginkoop.domain.declarations import DebitCredit, DeclaredLine, LineOutcome, LineStatus
@@ -242,7 +247,15 @@ class DeclarationStore:
                 )
             return tuple(dict.fromkeys(keys))
 
+        nza_based = any(a.nza_percentage is not None for a in allocations.values())
+        reference = TariffSchedule.of(CatalogueRepository(s).reference_tariffs(law)) if nza_based else None
+
         def tariff_for(line: DeclaredLine) -> Money | None:
+            allocation = allocations.get(line.allocation_number) if reference is not None else None
+            if reference is not None and allocation is not None and allocation.nza_percentage is not None:
+                # the allocation's tariff basis: 70% of NZa for a provider without a contract
+                return line_tariff(allocation.nza_percentage, line.product_code or "", line.period.start,
+                                   contract_tariff=None, reference=reference)  # fmt: skip
             return contract_tariff(line.product_code, line.period.start)
 
         def ceilings_for(line: DeclaredLine) -> Sequence[CeilingKey]:

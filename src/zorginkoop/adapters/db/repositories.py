@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy import Select, Table, and_, exists, func, select
@@ -225,15 +226,44 @@ class CatalogueRepository:
             for r in self.session.scalars(query)
         ]
 
-    def tariffs(self) -> list[Tariff]:
-        query = (
-            select(t.TariffRow, t.ProductRow.code)
-            .join(t.ProductRow, t.ProductRow.id == t.TariffRow.product_id)
-            .order_by(t.ProductRow.code, t.TariffRow.valid_from)
+    def tariffs(self, law: Law | None = None) -> list[Tariff]:
+        """The catalogue tariffs (of one law: a product code is unique within a law only)."""
+        return self._tariffs(t.TariffRow, law)
+
+    def add_reference_tariffs(self, tariffs: Iterable[Tariff], product_ids: dict[str, int]) -> None:
+        """Reference (NZa) tariffs; ``product_ids`` maps product code -> id."""
+        bulk_insert(
+            self.session,
+            t.ReferenceTariffRow,
+            [
+                {
+                    "product_id": product_ids[tariff.product_code],
+                    "amount_cents": tariff.amount.cents,
+                    "valid_from": tariff.valid.start,
+                    "valid_to": tariff.valid.end,
+                    "note": tariff.note,
+                }
+                for tariff in tariffs
+            ],
         )
+
+    def reference_tariffs(self, law: Law | None = None) -> list[Tariff]:
+        """The reference (NZa) tariffs, the base of the 70% rule for providers without a contract."""
+        return self._tariffs(t.ReferenceTariffRow, law)
+
+    def _tariffs(
+        self, table: type[t.TariffRow] | type[t.ReferenceTariffRow], law: Law | None
+    ) -> list[Tariff]:
+        query = (
+            select(table.amount_cents, table.valid_from, table.valid_to, table.note, t.ProductRow.code)
+            .join(t.ProductRow, t.ProductRow.id == table.product_id)
+            .order_by(t.ProductRow.code, table.valid_from)
+        )
+        if law is not None:
+            query = query.where(t.ProductRow.law == law.value)
         return [
-            Tariff(code, Money(row.amount_cents), Period(row.valid_from, row.valid_to), row.note)
-            for row, code in self.session.execute(query)
+            Tariff(code, Money(cents), Period(start, end), note)
+            for cents, start, end, note, code in self.session.execute(query)
         ]
 
 
@@ -649,6 +679,7 @@ def allocation_row(a: Allocation) -> dict[str, Any]:
         "change_reason": a.change_reason.value if a.change_reason else None,
         "provider_reference": a.provider_reference,
         "comment": a.comment,
+        "nza_percentage": a.nza_percentage,
     }
 
 
@@ -672,6 +703,7 @@ def allocation_from_row(r: t.AllocationRow) -> Allocation:
         change_reason=ChangeReason(r.change_reason) if r.change_reason else None,
         provider_reference=r.provider_reference,
         comment=r.comment,
+        nza_percentage=Decimal(r.nza_percentage) if r.nza_percentage is not None else None,
     )
 
 

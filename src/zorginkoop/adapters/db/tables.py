@@ -102,6 +102,20 @@ class TariffRow(Base):
     note: Mapped[str] = mapped_column(String(200), default="")
 
 
+class ReferenceTariffRow(Base):
+    """A product's reference (NZa) tariff: the base of derived tariffs, e.g. 70% for providers
+    without a contract (seed 000). Kept apart from ``tariff``, the one catalogue tariff a day."""
+
+    __tablename__ = "reference_tariff"
+    __table_args__ = (Index("ix_reference_tariff_product_valid", "product_id", "valid_from"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+
 class FrameworkAgreementRow(Base):
     __tablename__ = "framework_agreement"
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -277,6 +291,10 @@ class AllocationRow(Base):
     change_reason: Mapped[str | None] = mapped_column(String(2))
     provider_reference: Mapped[str | None] = mapped_column(String(36))
     comment: Mapped[str] = mapped_column(Text, default="")
+    nza_percentage: Mapped[Decimal | None] = mapped_column(
+        Numeric(7, 4, asdecimal=True),
+        doc="tariff basis: NULL the contract tariff; 70 = 70% of the NZa tariff (no contract, seed 000)",
+    )
 
 
 class DeclarationRow(Base):

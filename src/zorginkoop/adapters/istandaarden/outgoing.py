@@ -33,7 +33,9 @@ def toegewezen_product(a: Allocation) -> m.ToegewezenProduct:
         einddatum=a.valid.end,
         reden_wijziging=a.change_reason.value if a.change_reason else None,
         omvang=omvang,
-        budget=a.budget,
+        # CD078: a Budget only when no Omvang is given; the allocation's budget limit (TR369)
+        # stays in the store and is never sent
+        budget=a.budget if omvang is None else None,
         commentaar=a.comment or None,
     )
 
