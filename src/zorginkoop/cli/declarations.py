@@ -12,12 +12,21 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import Engine
 
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.cli.common import DB_OPTION, engine_for, store_errors
-from zorginkoop.cli.output import FORMAT_OPTION, OutputFormat, err_console, fail, render
+from zorginkoop.cli.output import (
+    FORMAT_OPTION,
+    OutputFormat,
+    err_console,
+    error_line,
+    fail,
+    note_line,
+    render,
+)
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import Period
 from zorginkoop.services.declaration_generator import generate as generate_files
@@ -92,7 +101,7 @@ def process(
                 results.append(_process_one(engine, path, out))
             except DeclarationFileError as exc:
                 failed += 1
-                err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+                error_line(str(exc))
     if results:
         rows = [_row(r) for r in results]
         if len(results) > 1:
@@ -102,7 +111,7 @@ def process(
         if fmt is OutputFormat.table:
             for r in results:
                 if r.status != "processed":
-                    err_console.print(f"{r.path.name}: {r.note}", highlight=False, soft_wrap=True)
+                    note_line(f"{r.path.name}: {r.note}")
     if failed:
         raise typer.Exit(2)
 
@@ -115,7 +124,7 @@ def _process_one(engine: Engine, path: Path, out: Path) -> FileResult:
         TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TextColumn("{task.fields[lines]:,} lines"),
         TimeElapsedColumn(), console=err_console, transient=True,
     ) as bar:  # fmt: skip
-        task = bar.add_task(path.name, total=size, lines=0)
+        task = bar.add_task(escape(path.name), total=size, lines=0)
         return process_file(
             engine, path, out, progress=lambda lines, read: bar.update(task, completed=read, lines=lines)
         )

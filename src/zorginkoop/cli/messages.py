@@ -21,7 +21,7 @@ from rich.table import Table
 from zorginkoop.adapters.istandaarden import Limits, validate_message, validate_with_xsd
 from zorginkoop.adapters.istandaarden.xsd import XSD_DIR_SETTING
 from zorginkoop.cli.common import DB_OPTION, engine_for, store_errors
-from zorginkoop.cli.output import console, err_console, fail
+from zorginkoop.cli.output import console, error_line, fail, plain
 
 app = typer.Typer(
     help="iWmo 3.2 / iJw 3.2 messages (301 ... 325): validate, import, export.", no_args_is_help=True
@@ -102,16 +102,16 @@ def validate(
         for r in results:
             status = "[green]valid[/]" if r["valid"] else "[red]invalid[/]"
             if not r["errors"]:
-                table.add_row(r["file"], r["message"] or "", status, "", "", "")
-            for i, e in enumerate(r["errors"]):
+                table.add_row(plain(r["file"]), plain(r["message"] or ""), status, "", "", "")
+            for i, e in enumerate(r["errors"]):  # findings quote the file's content: plain text
                 where = f" at {e['path']}" if e["path"] else ""
                 table.add_row(
-                    r["file"] if i == 0 else "",
-                    (r["message"] or "") if i == 0 else "",
+                    plain(r["file"] if i == 0 else ""),
+                    plain((r["message"] or "") if i == 0 else ""),
                     status if i == 0 else "",
-                    e["code"],
+                    plain(e["code"]),
                     str(e["line"] or ""),
-                    e["message"] + where,
+                    plain(e["message"] + where),
                 )
         console.print(table)
     raise typer.Exit(0 if all(r["valid"] for r in results) else 1)
@@ -150,7 +150,7 @@ def export(
 
     with store_errors():
         files = export_outbox(UnitOfWork(engine, actor=None), message_type, datetime.now(UTC), write)
-    console.print(f"{len(files)} message(s) {message_type} exported to {out}", highlight=False)
+    console.print(plain(f"{len(files)} message(s) {message_type} exported to {out}"), highlight=False)
 
 
 def _read_incoming(path: Path, limits: Limits) -> bytes:
@@ -203,16 +203,16 @@ def import_(
                 outcome = import_message(UnitOfWork(engine, actor=None), data, f.name, datetime.now(UTC))
         except UnreadableMessage as exc:
             unreadable += 1
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            error_line(str(exc))
             continue
         for o in outcome.outgoing:
             _write_file(out, o.file_name, o.content)
         codes = (
             "; ".join(f"{p.rsplit('/', 1)[-1]}: {','.join(c)}" for p, c in outcome.codes.items()) or "0200"
         )
-        table.add_row(
+        table.add_row(*map(plain, (
             f.name, outcome.message, outcome.status, codes, "\n".join(o.file_name for o in outcome.outgoing)
-        )
+        )))  # fmt: skip
     console.print(table)
     if unreadable:
         fail(f"{unreadable} of {len(files)} file(s) could not be read; the others were processed")
