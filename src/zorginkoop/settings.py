@@ -82,7 +82,20 @@ def _whole_number(low: int, high: int, what: str) -> Callable[[str, str], int]:
     return parse
 
 
+def _database_url(name: str, raw: str) -> str:
+    """A SQLAlchemy URL of a store the product runs on (SQLite or PostgreSQL)."""
+    scheme = raw.partition("://")[0] if "://" in raw else ""
+    backend = scheme.partition("+")[0]
+    if backend not in ("sqlite", "postgresql"):
+        raise SettingError(
+            f"{name}={raw!r} is not a database URL of SQLite or PostgreSQL; give e.g. "
+            "sqlite:///zorginkoop.sqlite or postgresql+psycopg://user@host:5432/dbname"
+        )
+    return raw
+
+
 _PARSERS: dict[str, Callable[[str, str], object]] = {
+    "database_url": _database_url,
     "max_message_bytes": _whole_number(1, 2**40, "the largest message in bytes"),
     "max_message_depth": _whole_number(1, MAX_MESSAGE_DEPTH, "the deepest nesting of elements"),
     "models_dir": lambda _env, raw: Path(raw),
@@ -112,7 +125,7 @@ class Settings:
         for setting in SETTINGS:
             given = overrides.get(setting.name)
             if given is not None:
-                raw, name = str(given), setting.name
+                raw, name = str(given), "--db" if setting.name == "database_url" else setting.name
             else:
                 raw, name = (env.get(setting.env) or setting.default), setting.env  # type: ignore[assignment]
             if raw is None:

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import typer
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from zorginkoop.adapters.db.session import StoreError, make_engine, require_current_schema
+from zorginkoop.adapters.istandaarden.safe import Limits
 from zorginkoop.cli.output import fail
-from zorginkoop.settings import Settings
+from zorginkoop.settings import SettingError, Settings
 
 DB_OPTION = typer.Option(
     None,
@@ -22,8 +24,40 @@ DB_OPTION = typer.Option(
 )
 
 
+MIN_YEAR, MAX_YEAR = 1900, 2999
+"""Calendar years a command accepts (dates beyond year 9999 do not exist in Python)."""
+
+
+def checked_year(value: int | None) -> int | None:
+    """Typer callback for ``--year``: a year from :data:`MIN_YEAR` to :data:`MAX_YEAR`."""
+    if value is not None and not MIN_YEAR <= value <= MAX_YEAR:
+        fail(f"--year {value}: give a calendar year from {MIN_YEAR} to {MAX_YEAR}")
+    return value
+
+
+def writable_folder(folder: Path, option: str = "--out") -> Path:
+    """``folder``, created when missing; one line and exit 2 when it cannot be made."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"{option} {folder}: cannot create the folder ({exc.strerror or exc})")
+    if not folder.is_dir():
+        fail(f"{option} {folder}: not a folder")
+    return folder
+
+
 def settings(db: str | None = None) -> Settings:
-    return Settings.from_env(database_url=db)
+    """The settings, ``--db`` winning; a setting that cannot be used is one line and exit 2."""
+    try:
+        return Settings.from_env(database_url=db)
+    except SettingError as exc:
+        fail(str(exc))
+
+
+def message_limits() -> Limits:
+    """The limits for reading messages (``ZORGINKOOP_MAX_MESSAGE_BYTES``/``_DEPTH``)."""
+    found = settings()
+    return Limits(max_bytes=found.max_message_bytes, max_depth=found.max_message_depth)
 
 
 def engine_for(db: str | None, *, require_schema: bool = True) -> Engine:

@@ -20,7 +20,7 @@ from rich.table import Table
 
 from zorginkoop.adapters.istandaarden import Limits, validate_message, validate_with_xsd
 from zorginkoop.adapters.istandaarden.xsd import XSD_DIR_SETTING
-from zorginkoop.cli.common import DB_OPTION, engine_for, store_errors
+from zorginkoop.cli.common import DB_OPTION, engine_for, message_limits, store_errors
 from zorginkoop.cli.output import console, error_line, fail, plain
 
 app = typer.Typer(
@@ -80,7 +80,7 @@ def validate(
             fail(f"{path}: no such file")
     if xsd_dir is not None and not xsd_dir.is_dir():
         fail(f"{xsd_dir}: no such folder (--xsd-dir)")
-    limits = Limits.from_env()
+    limits = message_limits()
     results = [_result(path, xsd_dir, limits) for path in files]
     if fmt is ValidateFormat.json:
         out = [
@@ -189,7 +189,7 @@ def import_(
     if not out.is_dir():
         fail(f"{out}: no such folder (--out)")
     engine = engine_for(db)
-    limits = Limits.from_env()
+    limits = message_limits()
     table = Table(title="Messages processed")
     for column in ("file", "message", "status", "retour codes", "written"):
         table.add_column(column)
