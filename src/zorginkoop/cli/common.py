@@ -72,6 +72,21 @@ def engine_for(db: str | None, *, require_schema: bool = True) -> Engine:
     return engine
 
 
+def store_error_message(exc: Exception) -> str | None:
+    """One line for a store failure (``StoreError`` or a refused/failed commit), else None."""
+    if isinstance(exc, StoreError):
+        return str(exc)
+    if isinstance(exc, IntegrityError):
+        return (
+            "the store refused the change because another change to the same records came first "
+            f"({exc.orig.__class__.__name__}); nothing was stored, run the command again"
+        )
+    if isinstance(exc, OperationalError):
+        first = str(exc.orig).splitlines()[0] if exc.orig is not None else str(exc)
+        return f"the database could not complete the change ({first}); nothing was stored, try again"
+    return None
+
+
 @contextmanager
 def store_errors() -> Iterator[None]:
     """Turn a lost connection, a missing schema or a concurrent change into one clear line.
@@ -79,13 +94,5 @@ def store_errors() -> Iterator[None]:
     A use case commits once, so when the store refuses the commit nothing of it was stored."""
     try:
         yield
-    except StoreError as exc:
-        fail(str(exc))
-    except IntegrityError as exc:
-        fail(
-            "the store refused the change because another change to the same records came first "
-            f"({exc.orig.__class__.__name__}); nothing was stored, run the command again"
-        )
-    except OperationalError as exc:
-        first = str(exc.orig).splitlines()[0] if exc.orig is not None else str(exc)
-        fail(f"the database could not complete the change ({first}); nothing was stored, try again")
+    except (StoreError, IntegrityError, OperationalError) as exc:
+        fail(store_error_message(exc) or str(exc))

@@ -17,10 +17,12 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from sqlalchemy.exc import IntegrityError, OperationalError
 
+from zorginkoop.adapters.db.session import StoreError
 from zorginkoop.adapters.istandaarden import Limits, validate_message, validate_with_xsd
 from zorginkoop.adapters.istandaarden.xsd import XSD_DIR_SETTING
-from zorginkoop.cli.common import DB_OPTION, engine_for, message_limits, store_errors
+from zorginkoop.cli.common import DB_OPTION, engine_for, message_limits, store_error_message, store_errors
 from zorginkoop.cli.output import console, error_line, fail, plain
 
 app = typer.Typer(
@@ -199,11 +201,14 @@ def import_(
         # not stop the others: it is reported in one line and the exit code says so at the end
         try:
             data = _read_incoming(f, limits)
-            with store_errors():
-                outcome = import_message(UnitOfWork(engine, actor=None), data, f.name, datetime.now(UTC))
+            outcome = import_message(UnitOfWork(engine, actor=None), data, f.name, datetime.now(UTC))
         except UnreadableMessage as exc:
             unreadable += 1
             error_line(str(exc))
+            continue
+        except (StoreError, IntegrityError, OperationalError) as exc:  # this file only: the batch goes on
+            unreadable += 1
+            error_line(f"{f}: {store_error_message(exc)}")
             continue
         for o in outcome.outgoing:
             _write_file(out, o.file_name, o.content)
@@ -215,4 +220,4 @@ def import_(
         )))  # fmt: skip
     console.print(table)
     if unreadable:
-        fail(f"{unreadable} of {len(files)} file(s) could not be read; the others were processed")
+        fail(f"{unreadable} of {len(files)} file(s) could not be read or stored; the others were processed")
