@@ -4,7 +4,8 @@
 ``messages validate FILE...`` checks each file with every layer (safe XML, structure and
 datatypes, code lists, conditions/constraints, technical rules) and optionally against the
 official XSDs. Exit code 0 when every file is valid, 1 when some file is invalid, 2 for usage
-errors (such as a missing file).
+errors (such as a missing file) and when some file is not a readable message at all (not XML, a
+DOCTYPE, not UTF-8...; one line each on stderr).
 """
 
 from __future__ import annotations
@@ -116,7 +117,11 @@ def validate(
                     plain(e["message"] + where),
                 )
         console.print(table)
-    raise typer.Exit(0 if all(r["valid"] for r in results) else 1)
+    # a file that is not a readable message at all (not XML, a DOCTYPE, not UTF-8...): one line each
+    unreadable = [r for r in results if r["errors"] and r["errors"][0]["code"] == "XML"]
+    for r in unreadable:
+        error_line(f"{r['file']}: not a readable message: {r['errors'][0]['message']}")
+    raise typer.Exit(2 if unreadable else 0 if all(r["valid"] for r in results) else 1)
 
 
 def _write_file(out: Path, name: str, content: bytes) -> None:
