@@ -437,8 +437,9 @@ class FastDeclaratie:
         return money
 
 
-_HAS_ATTRIBUTES = etree.XPath("boolean(descendant-or-self::*/@*)")
-"""An iStandaarden message has no attributes (only namespace declarations, which are not)."""
+_XSI = "http://www.w3.org/2001/XMLSchema-instance"
+_HAS_ATTRIBUTES = etree.XPath(f"boolean(descendant-or-self::*/@*[namespace-uri() != '{_XSI}'])")
+"""An iStandaarden message has no attributes but xsi: ones (namespace declarations are none)."""
 
 
 def _guard_attributes(el: etree._Element, *, deep: bool = True) -> None:
@@ -450,7 +451,7 @@ def _guard_attributes(el: etree._Element, *, deep: bool = True) -> None:
             raise MessageError([ValidationError(
                 "XML", f"element {etree.QName(node).localname} has {len(attributes):,} attributes "
                 f"(more than {MAX_ATTRIBUTES})", line=node.sourceline)])  # fmt: skip
-        if attributes and not deep:
+        if not deep and any(etree.QName(a).namespace != _XSI for a in attributes):
             raise _fail(
                 f"element {etree.QName(node).localname} may not have attributes", line=node.sourceline
             )
