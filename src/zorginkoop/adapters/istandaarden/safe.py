@@ -221,6 +221,9 @@ class _LimitedSource:
         self.max_bytes = max_bytes
         self.decoder = codecs.getincrementaldecoder("utf-8")()
         self.tail = b""
+        self.equals = head.count(b"=")
+        """'=' signs read so far: attributes need one, so a reader checks attributes only once
+        more came than the XML declaration and the root's namespace declarations hold."""
 
     def read(self, size: int = -1) -> bytes:
         if self.pending:
@@ -228,6 +231,7 @@ class _LimitedSource:
         else:
             chunk = self.raw.read(size if size and size > 0 else 65536)
             self.count += len(chunk)
+            self.equals += chunk.count(b"=")
         if self.count > self.max_bytes:
             raise _fail(f"the message is more than the limit of {self.max_bytes:,} bytes")
         if b"\x00" in chunk:
