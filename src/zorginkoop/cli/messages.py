@@ -225,4 +225,4 @@ def import_(
         )))  # fmt: skip
     console.print(table)
     if unreadable:
-        fail(f"{unreadable} of {len(files)} file(s) could not be read or stored; the others were processed")
+        fail(f"{unreadable} of {len(files)} file(s) could not be read; the others were processed")
