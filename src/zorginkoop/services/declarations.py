@@ -11,8 +11,11 @@ commit (atomically, by rename); the 325 is also kept in the message store.
 - Two imports of one file at the same moment: the second waits on the ``processed_file`` primary
   key (PostgreSQL) or the database lock (SQLite), fails on commit, retries and then finds the file
   processed; lines are never paid twice (unique (provider, law, reference)).
-- A file that cannot be read (not XML, a DTD, wrong namespace, too large, an invalid BSN...)
-  raises :class:`DeclarationFileError` and changes nothing.
+- A file that cannot be read (not XML, a DTD, not UTF-8, wrong namespace, too large, a header
+  that breaks the XSD...) raises :class:`DeclarationFileError` and changes nothing. Once the
+  header is read the declaration is answered (OP090x4): TR135 (8848 on the header), CS340 and
+  TR137 (0001) on the DeclaratiePeriode, and content that breaks the XSD after the header (an
+  invalid BSN, an impossible date: 0001) refuse it in a 325; nothing is stored.
 - Message-level refusals (TR056 9056, TR333 9333, TR358 0001, and the rules within one
   message that the streaming reader leaves: TR101, TR137, TR315, TR316, TR416, CD060, CD087,
   CS100, CS337, each 0001) are answered with a 325 that
