@@ -250,7 +250,8 @@ def test_a_reversed_declaration_period_is_a_cs340_finding_not_a_crash() -> None:
     data = _323().replace(b"<iwmo:Begindatum>2021-01-01</iwmo:Begindatum>\n      <iwmo:Einddatum>2021-01-31",
                           b"<iwmo:Begindatum>2021-01-31</iwmo:Begindatum>\n      <iwmo:Einddatum>2021-01-01", 1)  # fmt: skip
     assert data != _323()
-    assert {e.code for e in validate_message(data).errors} == {"CS340", "TR137"}  # TR137: Einddatum >= Begindatum
+    # CS340: one whole calendar month; TR137: an Einddatum on or after the Begindatum
+    assert {e.code for e in validate_message(data).errors} == {"CS340", "TR137"}
 
 
 def test_an_xsi_schema_location_on_the_root_is_still_a_readable_323() -> None:
