@@ -7,10 +7,19 @@ Every command also takes ``--db URL``, which wins over ``ZORGINKOOP_DATABASE_URL
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
 DEFAULT_DATABASE_URL = "sqlite:///zorginkoop.sqlite"
+DEFAULT_MAX_MESSAGE_BYTES = 128 * 1024 * 1024
+DEFAULT_MAX_MESSAGE_DEPTH = 32
+MAX_MESSAGE_DEPTH = 256
+"""libxml2 refuses deeper nesting anyway (``huge_tree`` is off)."""
+
+
+class SettingError(ValueError):
+    """A setting has a value the product cannot use; the message is one line naming it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,14 +53,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "max_message_bytes",
         "ZORGINKOOP_MAX_MESSAGE_BYTES",
-        str(128 * 1024 * 1024),
+        str(DEFAULT_MAX_MESSAGE_BYTES),
         "Largest message file read, in bytes (default 128 MiB: a 323 of 100,000 prestaties is about 95 MB).",
     ),
     Setting(
         "max_message_depth",
         "ZORGINKOOP_MAX_MESSAGE_DEPTH",
-        "32",
-        "Deepest element nesting read in a message (the deepest iWmo/iJw 3.2 message nests 9 levels).",
+        str(DEFAULT_MAX_MESSAGE_DEPTH),
+        "Deepest element nesting read in a message (the deepest iWmo/iJw 3.2 message nests 9 levels; "
+        f"at most {MAX_MESSAGE_DEPTH}).",
     ),
     Setting(
         "end_on_stop",
@@ -71,13 +81,44 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 
+def _whole_number(low: int, high: int, what: str) -> Callable[[str, str], int]:
+    def parse(env: str, raw: str) -> int:
+        text = raw.strip().replace("_", "")
+        if not text.isascii() or not text.isdigit() or not low <= int(text) <= high:
+            raise SettingError(f"{env}={raw!r}: give {what}, a whole number from {low:,} to {high:,}")
+        return int(text)
+
+    return parse
+
+
+def _database_url(name: str, raw: str) -> str:
+    """A SQLAlchemy URL of a store the product runs on (SQLite or PostgreSQL)."""
+    scheme = raw.partition("://")[0] if "://" in raw else ""
+    backend = scheme.partition("+")[0]
+    if backend not in ("sqlite", "postgresql"):
+        raise SettingError(
+            f"{name}={raw!r} is not a database URL of SQLite or PostgreSQL; give e.g. "
+            "sqlite:///zorginkoop.sqlite or postgresql+psycopg://user@host:5432/dbname"
+        )
+    return raw
+
+
+_PARSERS: dict[str, Callable[[str, str], object]] = {
+    "database_url": _database_url,
+    "max_message_bytes": _whole_number(1, 2**40, "the largest message in bytes"),
+    "max_message_depth": _whole_number(1, MAX_MESSAGE_DEPTH, "the deepest nesting of elements"),
+    "models_dir": lambda _env, raw: Path(raw),
+    "xsd_dir": lambda _env, raw: Path(raw),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     models_dir: Path | None = None
     xsd_dir: Path | None = None
-    max_message_bytes: str = str(128 * 1024 * 1024)
-    max_message_depth: str = "32"
+    max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES
+    max_message_depth: int = DEFAULT_MAX_MESSAGE_DEPTH
     actor: str | None = None
     end_on_stop: str = "on"
 
@@ -87,19 +128,25 @@ class Settings:
         return switch(self.end_on_stop, "ZORGINKOOP_END_ON_STOP")
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """The settings from the environment, ``overrides`` (command options) winning; raises
+        :class:`SettingError` naming the variable or option whose value cannot be used."""
         env = os.environ if environ is None else environ
-        values: dict[str, object] = {}
-        for setting in SETTINGS:
-            raw = env.get(setting.env) or setting.default
-            if raw is None:
-                continue
-            values[setting.name] = Path(raw) if setting.name.endswith("_dir") else raw
-        values.update({k: v for k, v in overrides.items() if v is not None})
         known = {f.name for f in fields(cls)}
-        unknown = set(values) - known
+        unknown = set(overrides) - known
         if unknown:
             raise ValueError(f"unknown settings: {', '.join(sorted(unknown))}")
+        values: dict[str, object] = {}
+        for setting in SETTINGS:
+            given = overrides.get(setting.name)
+            if given is not None:
+                raw, name = str(given), "--db" if setting.name == "database_url" else setting.name
+            else:
+                raw, name = (env.get(setting.env) or setting.default), setting.env  # type: ignore[assignment]
+            if raw is None:
+                continue
+            parse = _PARSERS.get(setting.name)
+            values[setting.name] = parse(name, raw) if parse else raw
         return cls(**values)  # type: ignore[arg-type]
 
 

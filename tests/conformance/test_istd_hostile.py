@@ -131,8 +131,7 @@ def test_excessive_depth_is_refused() -> None:
 
 def test_non_utf8_garbage_is_refused() -> None:
     _reject(b"\xff\xfe\x00garbage\x80\x81", "XML", "UTF-8")
-    latin1 = VALID_301.replace(b"<jw301:Client>", "<jw301:Client><!-- Müller -->".encode(
-        "latin-1"), 1)
+    latin1 = VALID_301.replace(b"<jw301:Client>", "<jw301:Client><!-- Müller -->".encode("latin-1"), 1)
     _reject(latin1, "XML", "UTF-8")
 
 
@@ -163,3 +162,102 @@ def test_stream_refuses_doctype_and_garbage() -> None:
         DeclaratieStream(io.BytesIO(VALID_301))
     with pytest.raises(MessageError):
         list(DeclaratieStream(io.BytesIO(b"<a>\xff\xfe</a>")))
+
+
+# -- issue 7, point 9: whatever stands before or around the message --------------------------------
+
+LONG_PROLOG = b"<?xml version='1.0' encoding='UTF-8'?>\n" + b"<!-- a comment -->\n" * 8000
+
+
+def _323() -> bytes:
+    from datetime import date
+
+    from zorginkoop.adapters.istandaarden.fast323 import write_declaratie
+    from zorginkoop.domain.codes import Unit
+    from zorginkoop.domain.declarations import DeclaredLine
+    from zorginkoop.domain.money import Money
+    from zorginkoop.domain.periods import Period
+
+    line = DeclaredLine(
+        reference="R1", client_bsn="999900006", allocation_number=7, provider_agb="11111111",
+        municipality_code="0321", law=Law.WMO, category="02", product_code="OZR1", period=Period.month(2021, 1),
+        volume=3, unit=Unit.UUR, tariff=Money(5000), amount=Money(15000),
+    )  # fmt: skip
+    out = io.BytesIO()
+    write_declaratie(out, law=Law.WMO, afzender="11111111", ontvanger="0321", identificatie="M1",
+                     dagtekening=date(2021, 2, 5), number="D1", period=Period.month(2021, 1),
+                     clients=[("999900006", [line])])  # fmt: skip
+    return out.getvalue()
+
+
+def _every_reader_refuses(data: bytes, *words: str) -> None:
+    """validate_message, DeclaratieStream and the fast 323 reader all refuse ``data`` as not a
+    readable message (code XML), naming why."""
+    from zorginkoop.adapters.istandaarden.fast323 import FastDeclaratie
+
+    report = validate_message(data)
+    assert report.errors and report.errors[0].code == "XML", report.errors
+    for w in words:
+        assert w.lower() in report.errors[0].message.lower(), report.errors[0].message
+    for reader in (DeclaratieStream, FastDeclaratie):
+        with pytest.raises(MessageError) as caught:
+            list(reader(io.BytesIO(data)))
+        assert caught.value.errors[0].code == "XML", (reader, caught.value)
+
+
+def test_doctype_after_a_prolog_longer_than_the_first_read_is_refused() -> None:
+    body = _323().split(b"?>", 1)[1]
+    _every_reader_refuses(LONG_PROLOG + b'<!DOCTYPE b [<!ENTITY a "b">]>' + body, "DOCTYPE")
+
+
+def test_doctype_split_over_two_reads_is_refused() -> None:
+    body = _323().split(b"?>", 1)[1]
+    pad = b"<!--" + b"x" * (65536 - 4 - 4 - len(b"<?xml version='1.0' encoding='UTF-8'?>\n")) + b"-->"
+    data = b"<?xml version='1.0' encoding='UTF-8'?>\n" + pad + b"<!DOCTYPE b []>" + body
+    assert data[65530:65540].count(b"<") == 1  # the DOCTYPE starts a few bytes before 64 KiB
+    _every_reader_refuses(data, "DOCTYPE")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_utf16_or_utf32_without_a_byte_order_mark_is_refused(encoding: str) -> None:
+    _every_reader_refuses(_323().decode().encode(encoding), "NUL")
+
+
+def test_a_huge_number_of_namespaces_is_refused() -> None:
+    many = b" ".join(b'xmlns:n%d="urn:%d"' % (i, i) for i in range(20_000))
+    _every_reader_refuses(
+        _323().replace(b"<wmo323:ProductCode>", b"<wmo323:ProductCode " + many + b">"), "namespaces"
+    )
+
+
+@pytest.mark.parametrize("element", [b"<wmo323:Header>", b"<wmo323:ProductCode>", b"<wmo323:Clienten>"])
+def test_a_huge_attribute_count_on_one_element_is_refused(element: bytes) -> None:
+    many = b" ".join(b'a%d="1"' % i for i in range(20_000))
+    _every_reader_refuses(_323().replace(element, element[:-1] + b" " + many + b">", 1), "attributes")
+
+
+def test_a_stray_attribute_inside_a_prestatie_breaks_the_xsd_in_the_fast_reader_too() -> None:
+    from zorginkoop.adapters.istandaarden.fast323 import FastDeclaratie
+
+    data = _323().replace(b"<wmo323:ProductCode>", b'<wmo323:ProductCode x="1">', 1)
+    assert validate_message(data).errors[0].code == "XSD"
+    with pytest.raises(MessageError, match="attribute") as caught:
+        list(FastDeclaratie(io.BytesIO(data)))
+    assert caught.value.errors[0].code == "XSD"
+
+
+def test_a_reversed_declaration_period_is_a_cs340_finding_not_a_crash() -> None:
+    data = _323().replace(b"<iwmo:Begindatum>2021-01-01</iwmo:Begindatum>\n      <iwmo:Einddatum>2021-01-31",
+                          b"<iwmo:Begindatum>2021-01-31</iwmo:Begindatum>\n      <iwmo:Einddatum>2021-01-01", 1)  # fmt: skip
+    assert data != _323()
+    # CS340: one whole calendar month; TR137: an Einddatum on or after the Begindatum
+    assert {e.code for e in validate_message(data).errors} == {"CS340", "TR137"}
+
+
+def test_an_xsi_schema_location_on_the_root_is_still_a_readable_323() -> None:
+    from zorginkoop.adapters.istandaarden.fast323 import FastDeclaratie
+
+    xsi = b'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="urn:x x.xsd" '
+    data = _323().replace(b"<wmo323:Bericht ", b"<wmo323:Bericht " + xsi, 1)
+    assert validate_message(data).errors == ()
+    assert len(list(FastDeclaratie(io.BytesIO(data)))) == 1

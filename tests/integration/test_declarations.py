@@ -272,8 +272,9 @@ HOSTILE = {
 }
 
 
-@pytest.mark.parametrize("kind", [*HOSTILE, "truncated", "wrong namespace", "wrong bsn", "bad date", "foreign element",
-                                  "too large"])  # fmt: skip
+# a wrong BSN, an impossible date or a foreign element after a readable header is answered with a
+# 325 refusing the declaration (0001): tests/integration/test_declarations_hostile.py
+@pytest.mark.parametrize("kind", [*HOSTILE, "truncated", "wrong namespace", "too large"])
 def test_hostile_or_malformed_files_are_refused_with_a_reason_and_change_nothing(
     engine, tmp_path, kind, monkeypatch
 ):
@@ -286,12 +287,6 @@ def test_hostile_or_malformed_files_are_refused_with_a_reason_and_change_nothing
         data = data[: len(data) // 2]
     elif kind == "wrong namespace":
         data = data.replace(b"wmo323", b"wmo301")
-    elif kind == "wrong bsn":
-        data = data.replace(a1.client_bsn.encode(), b"123456789")
-    elif kind == "bad date":
-        data = data.replace(b"<iwmo:Begindatum>2021-05-01<", b"<iwmo:Begindatum>2021-05-32<", 1)
-    elif kind == "foreign element":
-        data = data.replace(b"<wmo323:GeleverdVolume>", b"<evil>1</evil><wmo323:GeleverdVolume>", 1)
     elif kind == "too large":
         monkeypatch.setenv("ZORGINKOOP_MAX_MESSAGE_BYTES", "1000")
     path.write_bytes(data)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import typer
 
 from zorginkoop.cli import access, calc, db, declarations, demo, messages, models, region, report
+from zorginkoop.cli.output import error_line
+from zorginkoop.settings import SettingError
 
 app = typer.Typer(
     name="zorginkoop",
@@ -27,4 +29,8 @@ app.add_typer(region.contracts_app, name="contracts")
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except SettingError as exc:  # a setting read deep inside a use case: still one line
+        error_line(str(exc))
+        raise SystemExit(2) from None

@@ -54,6 +54,8 @@ def _intake(months: int, areas: str | None, support_type: str | None, intensity:
         hours_value = Decimal(hours) if hours else None
     except InvalidOperation:
         fail(f"--hours {hours!r} is not a number of hours per week")
+    if hours_value is not None and not hours_value.is_finite():  # NaN cannot even be compared
+        fail(f"--hours {hours!r} is not a number of hours per week")
     return Intake(months=months, areas=_split(areas), support_type=support_type, intensity=intensity,
                   hours_per_week=hours_value, product_code=product, start=start,
                   modules=tuple(modules or ()))  # fmt: skip
@@ -362,7 +364,7 @@ def _change(municipality: str, law: str, number: int, reason: str, end: str | No
 
 @app.command("change")
 def change(
-    number: Annotated[int, typer.Argument(help="ToewijzingNummer")],
+    number: Annotated[int, typer.Argument(help="ToewijzingNummer", min=1, max=999_999_999)],
     reason: str = typer.Option(..., "--reason", help="WMO002/JZ002 code, e.g. 04, 05, 13, 14"),
     municipality: str = MUNICIPALITY,
     law: str = typer.Option("wmo", "--law"),
@@ -377,7 +379,7 @@ def change(
 
 @app.command("end")
 def end_(
-    number: Annotated[int, typer.Argument(help="ToewijzingNummer")],
+    number: Annotated[int, typer.Argument(help="ToewijzingNummer", min=1, max=999_999_999)],
     end: str = typer.Option(..., "--end", help="last day of the allocation"),
     reason: str = typer.Option("05", "--reason", help="WMO002/JZ002 code (default 05 verkorting)"),
     municipality: str = MUNICIPALITY,

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import typer
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from zorginkoop.adapters.db.session import StoreError, make_engine, require_current_schema
+from zorginkoop.adapters.istandaarden.safe import Limits
 from zorginkoop.cli.output import fail
-from zorginkoop.settings import Settings
+from zorginkoop.settings import SettingError, Settings
 
 DB_OPTION = typer.Option(
     None,
@@ -22,8 +24,40 @@ DB_OPTION = typer.Option(
 )
 
 
+MIN_YEAR, MAX_YEAR = 1900, 2999
+"""Calendar years a command accepts (dates beyond year 9999 do not exist in Python)."""
+
+
+def checked_year(value: int | None) -> int | None:
+    """Typer callback for ``--year``: a year from :data:`MIN_YEAR` to :data:`MAX_YEAR`."""
+    if value is not None and not MIN_YEAR <= value <= MAX_YEAR:
+        fail(f"--year {value}: give a calendar year from {MIN_YEAR} to {MAX_YEAR}")
+    return value
+
+
+def writable_folder(folder: Path, option: str = "--out") -> Path:
+    """``folder``, created when missing; one line and exit 2 when it cannot be made."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"{option} {folder}: cannot create the folder ({exc.strerror or exc})")
+    if not folder.is_dir():
+        fail(f"{option} {folder}: not a folder")
+    return folder
+
+
 def settings(db: str | None = None) -> Settings:
-    return Settings.from_env(database_url=db)
+    """The settings, ``--db`` winning; a setting that cannot be used is one line and exit 2."""
+    try:
+        return Settings.from_env(database_url=db)
+    except SettingError as exc:
+        fail(str(exc))
+
+
+def message_limits() -> Limits:
+    """The limits for reading messages (``ZORGINKOOP_MAX_MESSAGE_BYTES``/``_DEPTH``)."""
+    found = settings()
+    return Limits(max_bytes=found.max_message_bytes, max_depth=found.max_message_depth)
 
 
 def engine_for(db: str | None, *, require_schema: bool = True) -> Engine:
@@ -38,6 +72,21 @@ def engine_for(db: str | None, *, require_schema: bool = True) -> Engine:
     return engine
 
 
+def store_error_message(exc: Exception) -> str | None:
+    """One line for a store failure (``StoreError`` or a refused/failed commit), else None."""
+    if isinstance(exc, StoreError):
+        return str(exc)
+    if isinstance(exc, IntegrityError):
+        return (
+            "the store refused the change because another change to the same records came first "
+            f"({exc.orig.__class__.__name__}); nothing was stored, run the command again"
+        )
+    if isinstance(exc, OperationalError):
+        first = str(exc.orig).splitlines()[0] if exc.orig is not None else str(exc)
+        return f"the database could not complete the change ({first}); nothing was stored, try again"
+    return None
+
+
 @contextmanager
 def store_errors() -> Iterator[None]:
     """Turn a lost connection, a missing schema or a concurrent change into one clear line.
@@ -45,13 +94,5 @@ def store_errors() -> Iterator[None]:
     A use case commits once, so when the store refuses the commit nothing of it was stored."""
     try:
         yield
-    except StoreError as exc:
-        fail(str(exc))
-    except IntegrityError as exc:
-        fail(
-            "the store refused the change because another change to the same records came first "
-            f"({exc.orig.__class__.__name__}); nothing was stored, run the command again"
-        )
-    except OperationalError as exc:
-        first = str(exc.orig).splitlines()[0] if exc.orig is not None else str(exc)
-        fail(f"the database could not complete the change ({first}); nothing was stored, try again")
+    except (StoreError, IntegrityError, OperationalError) as exc:
+        fail(store_error_message(exc) or str(exc))

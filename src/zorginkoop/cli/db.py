@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import typer
+from alembic.util import CommandError
 
 from zorginkoop.adapters.db import session as db_session
 from zorginkoop.cli.common import DB_OPTION, engine_for, store_errors
+from zorginkoop.cli.output import fail
 
 app = typer.Typer(help="Schema migrations of the store.", no_args_is_help=True)
 
@@ -16,7 +18,10 @@ def upgrade(db: str | None = DB_OPTION, revision: str = typer.Option("head", hel
     """Migrate the store's schema to the newest (or the given) revision."""
     engine = engine_for(db, require_schema=False)
     with store_errors():
-        db_session.upgrade(engine, revision)
+        try:
+            db_session.upgrade(engine, revision)
+        except CommandError as exc:  # an unknown --revision
+            fail(f"--revision {revision}: {str(exc).splitlines()[0]}")
         typer.echo(f"schema at {db_session.current_revision(engine)}")
 
 

@@ -12,12 +12,31 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import Engine
 
 from zorginkoop.adapters.db.uow import UnitOfWork
-from zorginkoop.cli.common import DB_OPTION, engine_for, store_errors
-from zorginkoop.cli.output import FORMAT_OPTION, OutputFormat, err_console, fail, render
+from zorginkoop.adapters.istandaarden.safe import Limits
+from zorginkoop.cli.common import (
+    DB_OPTION,
+    MAX_YEAR,
+    MIN_YEAR,
+    checked_year,
+    engine_for,
+    message_limits,
+    store_errors,
+    writable_folder,
+)
+from zorginkoop.cli.output import (
+    FORMAT_OPTION,
+    OutputFormat,
+    err_console,
+    error_line,
+    fail,
+    note_line,
+    render,
+)
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import Period
 from zorginkoop.services.declaration_generator import generate as generate_files
@@ -83,16 +102,18 @@ def process(
     files = declaration_files(paths)
     if not files:
         fail(f"no declaration files (*.xml) in {', '.join(str(p) for p in paths)}")
+    limits = message_limits()
     engine = engine_for(db)
+    writable_folder(out)
     results: list[FileResult] = []
     failed = 0
     with store_errors():
         for path in files:
             try:
-                results.append(_process_one(engine, path, out))
+                results.append(_process_one(engine, path, out, limits))
             except DeclarationFileError as exc:
                 failed += 1
-                err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+                error_line(str(exc))
     if results:
         rows = [_row(r) for r in results]
         if len(results) > 1:
@@ -102,22 +123,26 @@ def process(
         if fmt is OutputFormat.table:
             for r in results:
                 if r.status != "processed":
-                    err_console.print(f"{r.path.name}: {r.note}", highlight=False, soft_wrap=True)
+                    note_line(f"{r.path.name}: {r.note}")
     if failed:
         raise typer.Exit(2)
 
 
-def _process_one(engine: Engine, path: Path, out: Path) -> FileResult:
+def _process_one(engine: Engine, path: Path, out: Path, limits: Limits) -> FileResult:
     size = path.stat().st_size if path.is_file() else 0
     if size < PROGRESS_FROM_BYTES:
-        return process_file(engine, path, out)
+        return process_file(engine, path, out, limits=limits)
     with Progress(
         TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TextColumn("{task.fields[lines]:,} lines"),
         TimeElapsedColumn(), console=err_console, transient=True,
     ) as bar:  # fmt: skip
-        task = bar.add_task(path.name, total=size, lines=0)
+        task = bar.add_task(escape(path.name), total=size, lines=0)
         return process_file(
-            engine, path, out, progress=lambda lines, read: bar.update(task, completed=read, lines=lines)
+            engine,
+            path,
+            out,
+            limits=limits,
+            progress=lambda lines, read: bar.update(task, completed=read, lines=lines),
         )
 
 
@@ -149,9 +174,12 @@ def generate(
         month = Period.parse_month(period)
     except ValueError as exc:
         fail(f"--period: {exc}")
+    if not MIN_YEAR <= month.start.year <= MAX_YEAR:
+        fail(f"--period {period}: give a month from {MIN_YEAR}-01 to {MAX_YEAR}-12")
     if not 0 <= error_rate <= 1:
         fail(f"--error-rate must be between 0 and 1, got {error_rate}")
     engine = engine_for(db)
+    writable_folder(out)
     with store_errors():
         files = generate_files(engine, month, out, error_rate=error_rate, seed=seed)
     if not files:
@@ -165,7 +193,9 @@ def generate(
 
 @app.command("exhaustion")
 def exhaustion(  # noqa: PLR0917 - a Typer command: one parameter per option
-    year: Annotated[int, typer.Option("--year", help="calendar year of the ProductPeriode")],
+    year: Annotated[
+        int, typer.Option("--year", help="calendar year of the ProductPeriode", callback=checked_year)
+    ],
     provider: Annotated[str | None, typer.Option("--provider", help="only this provider (AGB)")] = None,
     municipality: Annotated[
         str | None, typer.Option("--municipality", "-m", help="only this municipality (CBS code or name)")
@@ -188,7 +218,9 @@ def exhaustion(  # noqa: PLR0917 - a Typer command: one parameter per option
 
 @app.command("ledger")
 def ledger(
-    year: Annotated[int, typer.Option("--year", help="calendar year of the ProductPeriode")],
+    year: Annotated[
+        int, typer.Option("--year", help="calendar year of the ProductPeriode", callback=checked_year)
+    ],
     db: str | None = DB_OPTION,
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:

@@ -7,6 +7,7 @@ import time
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from sqlalchemy.exc import OperationalError
 
 from zorginkoop.adapters.db.session import StoreError, make_engine
 from zorginkoop.adapters.db.uow import UnitOfWork
@@ -47,6 +48,9 @@ def demo(
             summary = build_demo(engine, seed=seed, progress=step)
     except (DemoError, StoreError) as exc:
         fail(str(exc))
+    except OperationalError as exc:  # a folder that vanished, a read-only file, a lost server
+        first = str(exc.orig).splitlines()[0] if exc.orig is not None else str(exc)
+        fail(f"the database could not be written ({first}); check --db ({url})")
     elapsed = time.perf_counter() - started
     console.print(
         f"Demo region Lekstroom built in {elapsed:.1f} s: {summary.municipalities} municipalities, "

@@ -4,7 +4,8 @@
 ``messages validate FILE...`` checks each file with every layer (safe XML, structure and
 datatypes, code lists, conditions/constraints, technical rules) and optionally against the
 official XSDs. Exit code 0 when every file is valid, 1 when some file is invalid, 2 for usage
-errors (such as a missing file).
+errors (such as a missing file) and when some file is not a readable message at all (not XML, a
+DOCTYPE, not UTF-8...; one line each on stderr).
 """
 
 from __future__ import annotations
@@ -17,11 +18,20 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from sqlalchemy.exc import IntegrityError, OperationalError
 
+from zorginkoop.adapters.db.session import StoreError
 from zorginkoop.adapters.istandaarden import Limits, validate_message, validate_with_xsd
 from zorginkoop.adapters.istandaarden.xsd import XSD_DIR_SETTING
-from zorginkoop.cli.common import DB_OPTION, engine_for, settings, store_errors
-from zorginkoop.cli.output import console, err_console, fail
+from zorginkoop.cli.common import (
+    DB_OPTION,
+    engine_for,
+    message_limits,
+    settings,
+    store_error_message,
+    store_errors,
+)
+from zorginkoop.cli.output import console, error_line, fail, plain
 
 app = typer.Typer(
     help="iWmo 3.2 / iJw 3.2 messages (301 ... 325): validate, import, export.", no_args_is_help=True
@@ -80,7 +90,7 @@ def validate(
             fail(f"{path}: no such file")
     if xsd_dir is not None and not xsd_dir.is_dir():
         fail(f"{xsd_dir}: no such folder (--xsd-dir)")
-    limits = Limits.from_env()
+    limits = message_limits()
     results = [_result(path, xsd_dir, limits) for path in files]
     if fmt is ValidateFormat.json:
         out = [
@@ -102,19 +112,23 @@ def validate(
         for r in results:
             status = "[green]valid[/]" if r["valid"] else "[red]invalid[/]"
             if not r["errors"]:
-                table.add_row(r["file"], r["message"] or "", status, "", "", "")
-            for i, e in enumerate(r["errors"]):
+                table.add_row(plain(r["file"]), plain(r["message"] or ""), status, "", "", "")
+            for i, e in enumerate(r["errors"]):  # findings quote the file's content: plain text
                 where = f" at {e['path']}" if e["path"] else ""
                 table.add_row(
-                    r["file"] if i == 0 else "",
-                    (r["message"] or "") if i == 0 else "",
+                    plain(r["file"] if i == 0 else ""),
+                    plain((r["message"] or "") if i == 0 else ""),
                     status if i == 0 else "",
-                    e["code"],
+                    plain(e["code"]),
                     str(e["line"] or ""),
-                    e["message"] + where,
+                    plain(e["message"] + where),
                 )
         console.print(table)
-    raise typer.Exit(0 if all(r["valid"] for r in results) else 1)
+    # a file that is not a readable message at all (not XML, a DOCTYPE, not UTF-8...): one line each
+    unreadable = [r for r in results if r["errors"] and r["errors"][0]["code"] == "XML"]
+    for r in unreadable:
+        error_line(f"{r['file']}: not a readable message: {r['errors'][0]['message']}")
+    raise typer.Exit(2 if unreadable else 0 if all(r["valid"] for r in results) else 1)
 
 
 def _write_file(out: Path, name: str, content: bytes) -> None:
@@ -150,7 +164,7 @@ def export(
 
     with store_errors():
         files = export_outbox(UnitOfWork(engine, actor=None), message_type, datetime.now(UTC), write)
-    console.print(f"{len(files)} message(s) {message_type} exported to {out}", highlight=False)
+    console.print(plain(f"{len(files)} message(s) {message_type} exported to {out}"), highlight=False)
 
 
 def _read_incoming(path: Path, limits: Limits) -> bytes:
@@ -189,7 +203,7 @@ def import_(
     if not out.is_dir():
         fail(f"{out}: no such folder (--out)")
     engine = engine_for(db)
-    limits = Limits.from_env()
+    limits = message_limits()
     try:
         end_on_stop = settings(db).ends_on_stop
     except ValueError as exc:
@@ -203,22 +217,25 @@ def import_(
         # not stop the others: it is reported in one line and the exit code says so at the end
         try:
             data = _read_incoming(f, limits)
-            with store_errors():
-                outcome = import_message(
-                    UnitOfWork(engine, actor=None), data, f.name, datetime.now(UTC), end_on_stop=end_on_stop
-                )
+            outcome = import_message(
+                UnitOfWork(engine, actor=None), data, f.name, datetime.now(UTC), end_on_stop=end_on_stop
+            )
         except UnreadableMessage as exc:
             unreadable += 1
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            error_line(str(exc))
+            continue
+        except (StoreError, IntegrityError, OperationalError) as exc:  # this file only: the batch goes on
+            unreadable += 1
+            error_line(f"{f}: {store_error_message(exc)}")
             continue
         for o in outcome.outgoing:
             _write_file(out, o.file_name, o.content)
         codes = (
             "; ".join(f"{p.rsplit('/', 1)[-1]}: {','.join(c)}" for p, c in outcome.codes.items()) or "0200"
         )
-        table.add_row(
+        table.add_row(*map(plain, (
             f.name, outcome.message, outcome.status, codes, "\n".join(o.file_name for o in outcome.outgoing)
-        )
+        )))  # fmt: skip
     console.print(table)
     if unreadable:
         fail(f"{unreadable} of {len(files)} file(s) could not be read; the others were processed")

@@ -145,6 +145,8 @@ def evaluate_intake(
             start_date = date.fromisoformat(start)
         except ValueError:
             fail(f"--start must be a date YYYY-MM-DD, got {start!r}")
+        if not 1900 <= start_date.year <= 2999:  # an indication's end must still be a date
+            fail(f"--start {start}: give a date from 1900 to 2999")
     intake = Intake(
         months=months,
         areas=_split(areas),

@@ -1,5 +1,10 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Report output shared by every CLI command: ``--format table|csv|json``."""
+"""Report output shared by every CLI command: ``--format table|csv|json``.
+
+Text from outside (file names, BSNs, namespaces, references, notes from a provider's message)
+is never read as Rich console markup: tables get their cells and error lines their message as
+plain :class:`~rich.text.Text`, so ``[bold]`` or ``[/]`` in a message prints as it stands.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from typing import Any, NoReturn
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 
 class OutputFormat(str, Enum):
@@ -46,11 +52,11 @@ def render(
             writer.writerow(["" if r.get(c) is None else r.get(c) for c in columns])
         sys.stdout.write(buffer.getvalue())
     else:
-        table = Table(title=title)
+        table = Table(title=plain(title) if title is not None else None)
         for c in columns:
-            table.add_column(c, justify="right" if _numeric(rows, c) else "left")
+            table.add_column(plain(c), justify="right" if _numeric(rows, c) else "left")
         for r in rows:
-            table.add_row(*["" if r.get(c) is None else str(r.get(c)) for c in columns])
+            table.add_row(*[plain("" if r.get(c) is None else str(r.get(c))) for c in columns])
         console.print(table)
 
 
@@ -62,9 +68,26 @@ def render_object(obj: Mapping[str, Any], fmt: OutputFormat) -> None:
         render([{"field": k, "value": v} for k, v in obj.items()], ["field", "value"], fmt)
 
 
+def plain(text: object) -> Text:
+    """``text`` as it stands: never read as console markup."""
+    return Text(str(text))
+
+
+def error_line(message: str) -> None:
+    """One line ``error: message`` on stderr; ``message`` is printed as it stands."""
+    err_console.print(
+        Text.assemble(("error:", "bold red"), " ", str(message)), highlight=False, soft_wrap=True
+    )
+
+
+def note_line(message: str) -> None:
+    """One plain line on stderr, printed as it stands."""
+    err_console.print(plain(message), highlight=False, soft_wrap=True)
+
+
 def fail(message: str, code: int = 2) -> NoReturn:
     """Stop with one clear line on stderr and a non-zero exit code, never a traceback."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    error_line(message)
     raise typer.Exit(code)
 
 

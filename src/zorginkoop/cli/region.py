@@ -8,7 +8,7 @@ from datetime import date
 import typer
 
 from zorginkoop.adapters.db.uow import UnitOfWork
-from zorginkoop.cli.common import DB_OPTION, engine_for
+from zorginkoop.cli.common import DB_OPTION, checked_year, engine_for
 from zorginkoop.cli.output import FORMAT_OPTION, OutputFormat, fail, render
 
 providers_app = typer.Typer(help="Providers of the region.", no_args_is_help=True)
@@ -185,7 +185,7 @@ def calendar(fmt: OutputFormat = FORMAT_OPTION, db: str | None = DB_OPTION) -> N
 
 @contracts_app.command("ceilings")
 def ceilings(
-    year: int | None = typer.Option(None, "--year", help="only this year"),
+    year: int | None = typer.Option(None, "--year", help="only this year", callback=checked_year),
     fmt: OutputFormat = FORMAT_OPTION,
     db: str | None = DB_OPTION,
 ) -> None:

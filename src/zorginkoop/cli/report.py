@@ -10,7 +10,7 @@ from typing import TypeVar
 import typer
 
 from zorginkoop.adapters.db.uow import UnitOfWork
-from zorginkoop.cli.common import DB_OPTION, engine_for
+from zorginkoop.cli.common import DB_OPTION, checked_year, engine_for
 from zorginkoop.cli.output import FORMAT_OPTION, OutputFormat, fail, render
 from zorginkoop.domain.codes import Law
 from zorginkoop.services import reports
@@ -25,7 +25,7 @@ class LawChoice(str, Enum):
     jeugd = "jeugd"
 
 
-YEAR_OPTION = typer.Option(..., "--year", "-y", help="calendar year, e.g. 2020")
+YEAR_OPTION = typer.Option(..., "--year", "-y", help="calendar year, e.g. 2020", callback=checked_year)
 LAW_OPTION = typer.Option(None, "--law", help="wmo or jeugd (default: both)")
 EXCLUDE_OPTION = typer.Option(
     None, "--exclude", help="leave out a municipality (name or CBS code); repeatable"

@@ -11,8 +11,11 @@ commit (atomically, by rename); the 325 is also kept in the message store.
 - Two imports of one file at the same moment: the second waits on the ``processed_file`` primary
   key (PostgreSQL) or the database lock (SQLite), fails on commit, retries and then finds the file
   processed; lines are never paid twice (unique (provider, law, reference)).
-- A file that cannot be read (not XML, a DTD, wrong namespace, too large, an invalid BSN...)
-  raises :class:`DeclarationFileError` and changes nothing.
+- A file that cannot be read (not XML, a DTD, not UTF-8, wrong namespace, too large, a header
+  that breaks the XSD...) raises :class:`DeclarationFileError` and changes nothing. Once the
+  header is read the declaration is answered (OP090x4): TR135 (8848 on the header), CS340 and
+  TR137 (0001) on the DeclaratiePeriode, and content that breaks the XSD after the header (an
+  invalid BSN, an impossible date: 0001) refuse it in a 325; nothing is stored.
 - Message-level refusals (TR056 9056, TR333 9333, TR358 0001, and the rules within one
   message that the streaming reader leaves: TR101, TR137, TR315, TR316, TR416, CD060, CD087,
   CS100, CS337, each 0001) are answered with a 325 that
@@ -44,6 +47,7 @@ from zorginkoop.adapters.istandaarden.fast323 import (
 )
 from zorginkoop.adapters.istandaarden.safe import Limits
 from zorginkoop.domain import adjudication as rules
+from zorginkoop.domain.declaration_header import refusal_codes, system_date
 from zorginkoop.domain.declarations import LineOutcome, LineStatus
 from zorginkoop.domain.exchange import file_name, identification
 from zorginkoop.domain.money import Money
@@ -113,10 +117,15 @@ def read_declaration(
         with path.open("rb") as f:
             reader = FastDeclaratie(f, limits)
             lines: list[ReadLine] = []
-            for item in reader:
-                lines.append(item)
-                if progress is not None and len(lines) % 2000 == 0:
-                    progress(len(lines), reader.bytes_read)
+            try:
+                for item in reader:
+                    lines.append(item)
+                    if progress is not None and len(lines) % 2000 == 0:
+                        progress(len(lines), reader.bytes_read)
+            except MessageError as exc:
+                if exc.errors[0].code == "XML":  # not XML at all: unreadable, no answer
+                    raise
+                return reader.head.refused(exc), []  # the header was read: a 325 refuses it (0001)
             if progress is not None:
                 progress(len(lines), reader.bytes_read)
             return reader.head, lines
@@ -229,6 +238,11 @@ def _process(engine: Engine, job: _Job) -> FileResult:
             raise DeclarationFileError(
                 f"{path}: refused: Afzender {head.provider_agb} is not a known provider (AGB); nothing was stored"
             )
+        # OP090x4: a declaration whose header was read is answered, refused on TR135, CS340, TR137
+        # or content the reader could not take (zorginkoop.domain.declaration_header)
+        if findings_on_head := head.header_findings(system_date(now)):
+            header_codes, declaration_codes = refusal_codes(findings_on_head)
+            return _refusal(job, header_codes, declaration_codes, "; ".join(map(str, findings_on_head)))
         header_codes = rules.tr056_identification_unique(
             head.identification,
             [head.identification]

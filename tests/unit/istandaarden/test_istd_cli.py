@@ -56,9 +56,10 @@ def test_missing_file_is_a_usage_error_without_traceback(tmp_path: Path) -> None
     assert "Traceback" not in result.output
 
 
-def test_hostile_file_is_invalid_not_a_crash(tmp_path: Path) -> None:
+def test_hostile_file_is_unreadable_not_a_crash(tmp_path: Path) -> None:
     f = tmp_path / "x.xml"
     f.write_bytes(b'<!DOCTYPE a [<!ENTITY e SYSTEM "file:///etc/passwd">]><a>&e;</a>')
     result = runner.invoke(app, ["validate", str(f), "--format", "json"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert json.loads(result.stdout)[0]["errors"][0]["code"] == "XML"
+    assert f"{f}: not a readable message: a DOCTYPE" in result.stderr

@@ -32,6 +32,7 @@ from typing import IO
 from lxml import etree
 
 from zorginkoop.domain.codes import Law, Unit
+from zorginkoop.domain.declaration_header import HeaderFinding, header_findings, unreadable_content
 from zorginkoop.domain.declarations import DebitCredit, DeclaredLine
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import Period
@@ -43,7 +44,7 @@ from .errors import MessageError, ValidationError
 from .messages import Message, write_message
 from .models import GeslotenPeriode, Header, TotaalBedragMetDC
 from .retour import build_declaratie_antwoord
-from .safe import Limits, _LimitedSource, _parser_options, check_prolog
+from .safe import MAX_ATTRIBUTES, MAX_NAMESPACES, Limits, _LimitedSource, _parser_options, check_prolog
 from .schema import MessageSpec, spec_for_namespace
 from .structure import check_element
 
@@ -56,9 +57,14 @@ _HEAD_TYPES = {
 }
 _UNITS = {u.value: u for u in Unit}
 _TAG = attrgetter("tag")
+_ATTRIB = attrgetter("attrib")
 _TEXT = attrgetter("text")
 _CACHE_LIMIT = 4096
 """Distinct ProductPeriodes and amounts kept per file (memory stays bounded)."""
+_LENIENT = frozenset({"DeclaratiePeriode", "DeclaratieDagtekening"})
+"""Declaration data the 325 does not repeat: when it breaks its datatype (an impossible date)
+the declaration is still answered, refused with 0001, instead of being unreadable."""
+_PLACEHOLDER = GeslotenPeriode(begindatum=date.min, einddatum=date.min)
 
 
 class _Bad(Exception):
@@ -79,6 +85,27 @@ class DeclarationHead:
     period: GeslotenPeriode
     dated: date
     total: TotaalBedragMetDC
+    findings: tuple[HeaderFinding, ...] = ()
+    """What the reader found wrong in the declaration data it could still answer (an impossible
+    date in DeclaratiePeriode or DeclaratieDagtekening: ``period``/``dated`` are then
+    placeholders), or in the content after the head (see :meth:`refused`)."""
+
+    def refused(self, error: MessageError) -> DeclarationHead:
+        """This head with ``error`` (found after the head was read) as a finding: the
+        declaration is answered with a 325 refusing it (0001) instead of being unreadable."""
+        first = error.errors[0]
+        where = f" at {first.path}" if first.path and first.path != "/Bericht" else ""
+        line = f" (line {first.line})" if first.line else ""
+        finding = unreadable_content(f"{first.message}{where}{line}", first.code)
+        return dataclasses.replace(self, findings=(*self.findings, finding))
+
+    def header_findings(self, today: date) -> list[HeaderFinding]:
+        """Every reason to refuse this declaration that needs no stored data: what the reader
+        found, else TR135, CS340 and TR137 (:mod:`zorginkoop.domain.declaration_header`)."""
+        if self.findings:
+            return list(self.findings)
+        dagtekening = self.header.bericht_identificatie.dagtekening
+        return header_findings(self.period.begindatum, self.period.einddatum, dagtekening, today)
 
     @property
     def law(self) -> Law:
@@ -131,8 +158,15 @@ class FastDeclaratie:
                 "XML", f"the XML declaration says encoding {m.group(1).decode()!r}; "
                 "iStandaarden messages are UTF-8", line=1)])  # fmt: skip
         self._reader = _LimitedSource(source, first, limits.max_bytes)
+        # '=' before the Header: the XML declaration and the root's namespace declarations (the
+        # root's and the Header's attributes are checked apart); any more may be an attribute
+        header = first.find(b"Header")
+        self._plain_equals = first[:header].count(b"=") if header >= 0 else 0
         tags = [f"{{*}}{name}" for name in ("Header", *_HEAD, "Bsn", "Prestatie", "Client")]
-        self._events = etree.iterparse(self._reader, events=("end",), tag=tags, **_parser_options())
+        self._namespaces = 0
+        self._events = etree.iterparse(
+            self._reader, events=("end", "start-ns"), tag=tags, **_parser_options()
+        )
         self._root: etree._Element | None = None
         self._read_head()
 
@@ -143,7 +177,13 @@ class FastDeclaratie:
     # -- head ----------------------------------------------------------------------------------
     def _next(self) -> etree._Element | None:
         try:
-            _event, el = next(self._events)
+            event, el = next(self._events)
+            while event == "start-ns":  # a namespace declaration (a message has two)
+                self._namespaces += 1
+                if self._namespaces > MAX_NAMESPACES:
+                    raise MessageError([ValidationError(
+                        "XML", f"the message declares more than {MAX_NAMESPACES} namespaces")])  # fmt: skip
+                event, el = next(self._events)
         except StopIteration:
             return None
         except etree.XMLSyntaxError as exc:
@@ -158,6 +198,7 @@ class FastDeclaratie:
         spec = spec_for_namespace(q.namespace or "")
         if spec is None or spec.number != "323" or q.localname != "Bericht":
             raise _fail(f"expected a 323 declaration (Bericht in a wmo323/jw323 namespace), got {q.text}")
+        _guard_attributes(root, deep=False)
         self._root = root
         self.spec = spec
         self._ns = f"{{{spec.namespace}}}"
@@ -167,6 +208,7 @@ class FastDeclaratie:
 
     def _read_head(self) -> None:
         values: dict[str, object] = {}
+        findings: list[HeaderFinding] = []
         header: Header | None = None
         while True:
             el = self._next()
@@ -177,6 +219,7 @@ class FastDeclaratie:
             name = str(el.tag).rpartition("}")[2]
             if not str(el.tag).startswith(self._ns):
                 raise _fail(f"element {el.tag} is not in the namespace of the message", line=el.sourceline)
+            _guard_attributes(el)
             if name == "Header":
                 errors = check_element(self.spec, "Header", el, "/Bericht/Header")
                 if errors:
@@ -185,6 +228,13 @@ class FastDeclaratie:
             elif name in _HEAD_TYPES:
                 path = f"/Bericht/Declaratie/{name}"
                 errors = check_element(self.spec, _HEAD_TYPES[name], el, path)
+                if errors and name in _LENIENT:
+                    # answered with a 325 (0001) all the same: the 325 does not repeat it
+                    findings.append(
+                        unreadable_content(f"{errors[0].message} at {errors[0].path}", errors[0].code)
+                    )
+                    values[name] = _PLACEHOLDER if name == "DeclaratiePeriode" else date.min
+                    continue
                 if errors:
                     raise MessageError(errors)
                 st = self.spec.simple_type(_HEAD_TYPES[name])
@@ -211,6 +261,7 @@ class FastDeclaratie:
             period=values["DeclaratiePeriode"],  # type: ignore[arg-type]
             dated=values["DeclaratieDagtekening"],  # type: ignore[arg-type]
             total=values["TotaalIngediendBedrag"],  # type: ignore[arg-type]
+            findings=tuple(findings),
         )
         self._law, self._agb, self._gemeente = self.spec.law, header.afzender, header.ontvanger
         self._periods: dict[tuple[str, str], Period] = {}
@@ -271,6 +322,8 @@ class FastDeclaratie:
     def _check_client(self, el: etree._Element, index: int) -> None:
         kids = list(el)
         ns = self._ns
+        for node in (el, *kids):
+            _guard_attributes(node, deep=False)
         if len(kids) != 2 or kids[0].tag != ns + "Bsn" or kids[1].tag != ns + "Prestaties":
             raise _fail("a Client holds a Bsn and Prestaties, nothing else",
                         f"/Bericht/Declaratie/Clienten/Client[{index}]", el.sourceline)  # fmt: skip
@@ -283,6 +336,8 @@ class FastDeclaratie:
         if kids != [ns + "Header", ns + "Declaratie"]:
             raise _fail("the Bericht holds a Header and a Declaratie, nothing else")
         declaratie = root[1]
+        for node in (declaratie, declaratie[-1]) if len(declaratie) else (declaratie,):
+            _guard_attributes(node, deep=False)
         names = [k.tag for k in declaratie]
         if names != [ns + n for n in (*_HEAD, "Clienten")]:
             raise _fail("the Declaratie holds DeclaratieNummer, DeclaratiePeriode, DeclaratieDagtekening, "
@@ -293,9 +348,17 @@ class FastDeclaratie:
             return self._prestatie_fast(el, bsn)
         except (_Bad, ValueError, IndexError, KeyError):
             path = _prestatie_path(client_index, index)
+            _guard_attributes(el)
             errors = check_element(self.spec, "Prestatie", el, path)
             if errors:
                 raise MessageError(errors) from None
+            begin, end = (
+                el.findtext(f"{self._ns}ProductPeriode/{self._basis}{n}") for n in ("Begindatum", "Einddatum")
+            )
+            if begin and end and end.strip() < begin.strip():
+                raise MessageError([ValidationError(
+                    "TR137", f"ProductPeriode ends ({end.strip()}) before it begins ({begin.strip()})",
+                    f"{path}/ProductPeriode", el.sourceline)]) from None  # fmt: skip
             raise _fail("the Prestatie could not be read (a value outside what the standard allows)",
                         path, el.sourceline) from None  # fmt: skip
 
@@ -320,8 +383,8 @@ class FastDeclaratie:
     def _prestatie_fast(self, el: etree._Element, bsn: str) -> ReadLine:
         nodes = list(el.iter())  # the Prestatie and all its descendants, in document order
         shape = self._shape_cache.get(tuple(map(_TAG, nodes)))
-        if shape is None:
-            raise _Bad
+        if shape is None or (self._reader.equals > self._plain_equals and any(map(len, map(_ATTRIB, nodes)))):
+            raise _Bad  # unusual, or with attributes (xsi: ones too): the exact checker decides
         vorig, tarief = shape
         texts = list(map(_TEXT, nodes))
         # positions: 0 Prestatie, 1 ProductReferentie, 2 ReferentieNummer, [3 Vorig], then fixed
@@ -361,7 +424,10 @@ class FastDeclaratie:
         period is checked and built once (Period is immutable)."""
         period = self._periods.get((begin, end))
         if period is None:
-            period = Period(_date(begin), _date(end))
+            start, last = _date(begin), _date(end)
+            if last < start:
+                raise _Bad
+            period = Period(start, last)
             if len(self._periods) < _CACHE_LIMIT:
                 self._periods[begin, end] = period
         return period
@@ -374,6 +440,24 @@ class FastDeclaratie:
             if len(self._amounts) < _CACHE_LIMIT:
                 self._amounts[cents] = money
         return money
+
+
+_XSI = "http://www.w3.org/2001/XMLSchema-instance"
+
+
+def _guard_attributes(el: etree._Element, *, deep: bool = True) -> None:
+    """Refuse an element with attributes: a huge number makes the file unreadable (``XML``),
+    a few break the XSD."""
+    for node in el.iter() if deep else (el,):
+        attributes = node.attrib
+        if len(attributes) > MAX_ATTRIBUTES:
+            raise MessageError([ValidationError(
+                "XML", f"element {etree.QName(node).localname} has {len(attributes):,} attributes "
+                f"(more than {MAX_ATTRIBUTES})", line=node.sourceline)])  # fmt: skip
+        if not deep and any(etree.QName(a).namespace != _XSI for a in attributes):
+            raise _fail(
+                f"element {etree.QName(node).localname} may not have attributes", line=node.sourceline
+            )
 
 
 def _prestatie_path(client_index: int, index: int) -> str:

@@ -23,6 +23,8 @@ from typing import Any
 
 from stdnum.nl import bsn as stdnum_bsn
 
+from zorginkoop.domain.declaration_header import cs340_one_calendar_month
+
 from .errors import ValidationError
 from .messages import Message
 from .models import (
@@ -420,10 +422,10 @@ def declaratie_rules(m: Message) -> Iterator[ValidationError]:
     if d is None:
         return
     per = d.declaratie_periode
-    if not per.period.is_whole_month():
+    for finding in cs340_one_calendar_month(per.begindatum, per.einddatum):  # also when reversed
         yield _err(
             "CS340",
-            "DeclaratiePeriode must be exactly one calendar month",
+            f"DeclaratiePeriode must be exactly one calendar month ({finding.detail})",
             "/Bericht/Declaratie/DeclaratiePeriode",
         )
     if per.begindatum < date(2021, 1, 1):

@@ -15,6 +15,7 @@ in about 13 s with a peak RSS of 23 MB. Raise the limit per call for larger file
 from __future__ import annotations
 
 import codecs
+import io
 import os
 import re
 from collections.abc import Iterator
@@ -25,10 +26,18 @@ from typing import IO
 
 from lxml import etree
 
+from zorginkoop.settings import DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_DEPTH, Settings
+
 from .errors import MessageError, ValidationError
 
-DEFAULT_MAX_BYTES = 128 * 1024 * 1024
-DEFAULT_MAX_DEPTH = 32  # the deepest 3.2 message nests 9 levels
+DEFAULT_MAX_BYTES = DEFAULT_MAX_MESSAGE_BYTES
+DEFAULT_MAX_DEPTH = DEFAULT_MAX_MESSAGE_DEPTH  # the deepest 3.2 message nests 9 levels
+MAX_NAMESPACES = 16
+"""A message declares two namespaces (the message's and the basisschema's); many more is an
+attack on the parser, not a message."""
+MAX_ATTRIBUTES = 16
+"""An iStandaarden message has no attributes; an element with many is refused as unreadable."""
+DOCTYPE = b"<!DOCTYPE"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +50,11 @@ class Limits:
 
     @classmethod
     def from_env(cls) -> Limits:
-        return cls(
-            max_bytes=int(os.environ.get("ZORGINKOOP_MAX_MESSAGE_BYTES", DEFAULT_MAX_BYTES)),
-            max_depth=int(os.environ.get("ZORGINKOOP_MAX_MESSAGE_DEPTH", DEFAULT_MAX_DEPTH)),
-        )
+        """The limits of ``ZORGINKOOP_MAX_MESSAGE_BYTES`` and ``ZORGINKOOP_MAX_MESSAGE_DEPTH``;
+        raises :class:`~zorginkoop.settings.SettingError` (one line) for a value that is not a
+        whole number in range."""
+        settings = Settings.from_env()
+        return cls(max_bytes=settings.max_message_bytes, max_depth=settings.max_message_depth)
 
 
 def _fail(message: str, line: int | None = None) -> MessageError:
@@ -81,7 +91,62 @@ def check_prolog(head: bytes) -> None:
         )
 
 
+def _nul_refused(line: int | None = None) -> MessageError:
+    return _fail(
+        "the message holds NUL bytes, which XML does not allow (UTF-16 or UTF-32 without a byte "
+        "order mark?); iStandaarden messages are UTF-8",
+        line=line,
+    )
+
+
+def _doctype_refused(line: int | None = None) -> MessageError:
+    return _fail(
+        "a DOCTYPE/DTD is not allowed in an iStandaarden message (entities and external references "
+        "are refused)",
+        line=line,
+    )
+
+
+def check_no_doctype(data: bytes) -> None:
+    """Refuse ``<!DOCTYPE`` anywhere in the bytes, however long the prolog before it is."""
+    at = data.find(DOCTYPE)
+    if at >= 0:
+        raise _doctype_refused(data[:at].count(b"\n") + 1)
+
+
+def check_namespaces_and_attributes(data: bytes) -> None:
+    """Refuse more than :data:`MAX_NAMESPACES` namespace declarations in the message or more than
+    :data:`MAX_ATTRIBUTES` attributes on one element. Counted exactly (a streaming pass in
+    libxml2) only when the bytes could hold that many."""
+    if data.count(b"xmlns") <= MAX_NAMESPACES and data.count(b"=") <= MAX_ATTRIBUTES:
+        return
+    namespaces = 0
+    try:
+        for event, item in etree.iterparse(
+            io.BytesIO(data), events=("start", "start-ns"), **_parser_options()
+        ):
+            if event == "start-ns":
+                namespaces += 1
+                if namespaces > MAX_NAMESPACES:
+                    raise _fail(f"the message declares more than {MAX_NAMESPACES} namespaces")
+            else:
+                _check_attribute_count(item)
+    except etree.XMLSyntaxError:
+        return  # the parse proper says what is wrong
+
+
+def _check_attribute_count(el: etree._Element) -> None:
+    if len(el.attrib) > MAX_ATTRIBUTES:
+        raise _fail(
+            f"element {etree.QName(el).localname} has {len(el.attrib):,} attributes (more than {MAX_ATTRIBUTES})",
+            line=el.sourceline,
+        )
+
+
 def check_utf8(data: bytes) -> None:
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise _nul_refused(data[:nul].count(b"\n") + 1)
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -122,6 +187,8 @@ def parse_bytes(data: bytes, limits: Limits | None = None) -> etree._ElementTree
         raise _fail("the message is empty")
     check_utf8(bytes(data))
     check_prolog(bytes(data[:65536]))
+    check_no_doctype(bytes(data))
+    check_namespaces_and_attributes(bytes(data))
     parser = etree.XMLParser(**_parser_options())
     try:
         root = etree.fromstring(bytes(data), parser)
@@ -153,6 +220,10 @@ class _LimitedSource:
         self.count = len(head)
         self.max_bytes = max_bytes
         self.decoder = codecs.getincrementaldecoder("utf-8")()
+        self.tail = b""
+        self.equals = head.count(b"=")
+        """'=' signs read so far: attributes need one, so a reader checks attributes only once
+        more came than the XML declaration and the root's namespace declarations hold."""
 
     def read(self, size: int = -1) -> bytes:
         if self.pending:
@@ -160,8 +231,15 @@ class _LimitedSource:
         else:
             chunk = self.raw.read(size if size and size > 0 else 65536)
             self.count += len(chunk)
+            self.equals += chunk.count(b"=")
         if self.count > self.max_bytes:
             raise _fail(f"the message is more than the limit of {self.max_bytes:,} bytes")
+        if b"\x00" in chunk:
+            raise _nul_refused()
+        # a DOCTYPE after a prolog longer than the head check_prolog saw (comments, PIs)
+        if DOCTYPE in self.tail + chunk[: len(DOCTYPE)] or DOCTYPE in chunk:
+            raise _doctype_refused()
+        self.tail = chunk[-(len(DOCTYPE) - 1) :]
         try:
             self.decoder.decode(chunk, final=not chunk)
         except UnicodeDecodeError:
@@ -184,10 +262,16 @@ def iterparse_safe(source: IO[bytes], limits: Limits | None = None) -> Iterator[
             line=1,
         )
     reader = _LimitedSource(source, head, limits.max_bytes)
-    depth = 0
+    depth = namespaces = 0
     try:
-        for event, el in etree.iterparse(reader, events=("start", "end"), **_parser_options()):
+        for event, el in etree.iterparse(reader, events=("start", "end", "start-ns"), **_parser_options()):
+            if event == "start-ns":
+                namespaces += 1
+                if namespaces > MAX_NAMESPACES:
+                    raise _fail(f"the message declares more than {MAX_NAMESPACES} namespaces")
+                continue
             if event == "start":
+                _check_attribute_count(el)
                 depth += 1
                 if depth > limits.max_depth:
                     raise _fail(

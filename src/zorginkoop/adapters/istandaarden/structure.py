@@ -156,6 +156,14 @@ def _check_simple(
             )
         )
         return
+    if el.attrib:
+        for attr in el.attrib:
+            if etree.QName(attr).namespace != XSI:
+                name = etree.QName(el).localname
+                errors.append(
+                    ValidationError("XSD", f"element {name} may not have attribute {attr}", path, el.sourceline)
+                )
+                return
     raw = el.text or ""
     problem = _value_check(spec, st)(raw)
     if problem:
