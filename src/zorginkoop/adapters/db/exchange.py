@@ -147,6 +147,12 @@ class MessageRepository:
             query = query.where(t.MessageRow.law == law.value)
         return [_out_message(r) for r in self.session.scalars(query.order_by(t.MessageRow.id))]
 
+    def reply_to(self, message_id: int, in_reply_to: int) -> None:
+        """Record that an outgoing message answers an incoming one (a 301 granting a 315/317)."""
+        self.session.execute(
+            update(t.MessageRow).where(t.MessageRow.id == message_id).values(in_reply_to=in_reply_to)
+        )
+
     def mark_exported(self, ids: Sequence[int], at: datetime) -> None:
         """Mark messages delivered: only after their files were written."""
         for start in range(0, len(ids), 1000):
