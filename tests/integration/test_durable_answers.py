@@ -135,3 +135,20 @@ def test_a_retour_is_stored_pending_a_repeated_message_gets_9056_and_its_first_r
     idents = [ident for ident, _, _ in _outbox(engine, "306")]
     assert len(idents) == len(set(idents)) == 2
     assert {s for _, s, _ in _outbox(engine, "306")} == {"exported"}
+
+
+def test_a_file_processed_before_answers_were_linked_gets_its_325_again_after_the_upgrade(tmp_path):
+    from zorginkoop.adapters.db.session import downgrade, make_engine, upgrade
+
+    engine = make_engine(
+        f"sqlite:///{tmp_path / 'store.sqlite'}"
+    )  # SQLite only: the shared PostgreSQL schema stays at head
+    upgrade(engine)
+    a1, _, _ = seed_store(engine)
+    path = write_323(tmp_path / "d.xml", [line_for(a1, "G1")])
+    first = process_file(engine, path, tmp_path / "out")
+    downgrade(engine, "0004_allocation_budget_limit")
+    upgrade(engine)  # 0005 links the processed file to its 325 by Identificatie
+    again = process_file(engine, path, tmp_path / "again")
+    assert again.status == "duplicate" and again.answer.read_bytes() == first.answer.read_bytes()
+    engine.dispose()
