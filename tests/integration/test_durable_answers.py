@@ -6,8 +6,10 @@ Identificaties are never given twice (TR056)."""
 
 from __future__ import annotations
 
+import multiprocessing
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lxml import etree
@@ -152,3 +154,40 @@ def test_a_file_processed_before_answers_were_linked_gets_its_325_again_after_th
     again = process_file(engine, path, tmp_path / "again")
     assert again.status == "duplicate" and again.answer.read_bytes() == first.answer.read_bytes()
     engine.dispose()
+
+
+def _import_worker(url: str, data: bytes, barrier: Any, results: Any) -> None:
+    from zorginkoop.adapters.db.session import make_engine
+
+    engine = make_engine(url)
+    barrier.wait(timeout=60)
+    try:
+        outcome = import_message(UnitOfWork(engine), data, "s1.xml", NOW)
+    except Exception as exc:  # reported to the test, which fails on it
+        results.put(("error", repr(exc)))
+    else:
+        results.put((outcome.status, [o.content for o in outcome.outgoing]))
+    engine.dispose()
+
+
+def test_one_message_imported_twice_at_the_same_moment_is_processed_once_and_the_other_gets_9056(
+    engine, engine_url
+):
+    _setup(engine)
+    number, _ = _allocate(engine)
+    data = start("S1", number, date(2021, 7, 5))
+    context = multiprocessing.get_context("fork")
+    barrier, results = context.Barrier(2), context.Queue()
+    workers = [
+        context.Process(target=_import_worker, args=(engine_url, data, barrier, results)) for _ in range(2)
+    ]
+    for w in workers:
+        w.start()
+    outcomes = sorted(results.get(timeout=120) for _ in workers)
+    for w in workers:
+        w.join(timeout=60)
+    assert [status for status, _ in outcomes] == ["processed", "rejected"], outcomes
+    (processed, (retour,)), (rejected, (refusal, again)) = outcomes
+    assert (processed, rejected) == ("processed", "rejected")
+    assert read_message(refusal).bericht.header.retour_codes == ("9056",)
+    assert again == retour  # the first one's retour, sent again with the 9056
