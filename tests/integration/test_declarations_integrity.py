@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: EUPL-1.2
 """Integrity with real processes: a killed import leaves all or nothing, two imports of one file
-at the same moment pay every line once (SQLite and PostgreSQL)."""
+at the same moment pay every line once and give the same answer (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -108,3 +108,6 @@ def test_two_imports_of_one_file_at_the_same_moment_pay_every_line_once(engine, 
     assert statuses == ["duplicate", "processed"]
     assert _all_or_nothing(engine, len(lines)) == "all"
     assert counts(engine)["paid_cents"] == sum(x.amount.cents for x in lines)
+    # the one that waited answers with the first one's 325, not with a refusal (9056, 9333)
+    answers = [p.read_bytes() for i in range(2) for p in (tmp_path / f"out{i}").glob("*.xml")]
+    assert len(answers) == 2 and answers[0] == answers[1]

@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: EUPL-1.2
 """``zorginkoop declarations``: 323 in, adjudicated, 325 out; the payments ledger and ceilings.
 
-``process`` exits 0 when every file was processed (rejected lines are a normal outcome, and so
-is a duplicate file that grants nothing) and 2 when a file could not be read; each such file
-gets one line on stderr and the other files are processed all the same.
+``process`` exits 0 when every file was processed and answered (rejected lines are a normal
+outcome, and so is a duplicate file that grants nothing) and 2 when a file could not be read or
+its 325 could not be written; each such file gets one line on stderr and the other files are
+processed all the same. A 325 that could not be written waits in the outbox (``messages
+export --type 325``). An ``--out`` that cannot be written is found before anything is stored.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import Period
 from zorginkoop.services.declaration_generator import generate as generate_files
 from zorginkoop.services.declarations import DeclarationFileError, FileResult, declaration_files, process_file
+from zorginkoop.services.outbox import OutputError, check_writable
 from zorginkoop.services.spending import (
     EXHAUSTION_COLUMNS,
     LEDGER_COLUMNS,
@@ -82,7 +85,7 @@ def _row(result: FileResult) -> dict[str, object]:
         "granted_eur": str(result.granted),
         "codes": " ".join(f"{code}x{n}" for code, n in sorted(result.codes.items())),
         "answer": str(result.answer) if result.answer else "",
-        "note": result.note,
+        "note": f"{result.note}; {result.waiting}" if result.waiting else result.note,
     }
 
 
@@ -103,15 +106,18 @@ def process(
     if not files:
         fail(f"no declaration files (*.xml) in {', '.join(str(p) for p in paths)}")
     limits = message_limits()
+    try:
+        check_writable(out)
+    except OutputError as exc:
+        fail(f"--out {exc}; nothing was processed")
     engine = engine_for(db)
-    writable_folder(out)
     results: list[FileResult] = []
     failed = 0
     with store_errors():
         for path in files:
             try:
                 results.append(_process_one(engine, path, out, limits))
-            except DeclarationFileError as exc:
+            except (DeclarationFileError, OutputError) as exc:
                 failed += 1
                 error_line(str(exc))
     if results:
@@ -124,7 +130,10 @@ def process(
             for r in results:
                 if r.status != "processed":
                     note_line(f"{r.path.name}: {r.note}")
-    if failed:
+    waiting = [r for r in results if r.waiting]
+    for r in waiting:
+        error_line(f"{r.path.name}: {r.waiting}")
+    if failed or waiting:
         raise typer.Exit(2)
 
 

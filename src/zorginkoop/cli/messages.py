@@ -131,39 +131,49 @@ def validate(
     raise typer.Exit(2 if unreadable else 0 if all(r["valid"] for r in results) else 1)
 
 
-def _write_file(out: Path, name: str, content: bytes) -> None:
+def _writable(out: Path) -> None:
+    """--out must take files before anything is stored (created when missing)."""
+    from zorginkoop.services.outbox import OutputError, check_writable
+
     try:
-        (out / name).write_bytes(content)
-    except OSError as exc:
-        fail(f"{out / name}: cannot write the message ({exc.strerror or exc})")
+        check_writable(out)
+    except OutputError as exc:
+        fail(f"--out {exc}; nothing was processed")
 
 
 @app.command("export")
 def export(
-    message_type: Annotated[str, typer.Option("--type", help="message type to export, e.g. 301")],
+    message_type: Annotated[
+        str, typer.Option("--type", help="message type to export: 301, 306, 308, 316, 318, 319 or 325")
+    ],
     out: Annotated[Path, typer.Option("--out", help="folder to write the files to")],
     db: str | None = DB_OPTION,
 ) -> None:
-    """Write the outbox's pending messages of one type to files and mark them exported."""
+    """Write the outbox's pending messages of one type to files and mark them exported (each
+    only after its file is written). Answers that could not be written when they were made
+    (by `declarations process` or `messages import`) wait here too."""
     from datetime import UTC, datetime
 
     from zorginkoop.adapters.db.uow import UnitOfWork
     from zorginkoop.services.allocations import ExportedFile, export_outbox
+    from zorginkoop.services.outbox import OUTPUT_TYPES, write_atomically
 
-    if message_type not in ("301", "319"):
-        fail(f"--type {message_type}: only 301 and 319 wait in the outbox (retours are written on import)")
-    if not out.is_dir():
-        try:
-            out.mkdir(parents=True)
-        except OSError as exc:
-            fail(f"{out}: cannot create the folder ({exc.strerror or exc})")
+    if message_type not in OUTPUT_TYPES:
+        fail(f"--type {message_type}: the outbox holds {', '.join(OUTPUT_TYPES)}")
+    _writable(out)
     engine = engine_for(db)
 
     def write(f: ExportedFile) -> None:
-        _write_file(out, f.file_name, f.content)
+        write_atomically(out / f.file_name, f.content)
 
     with store_errors():
-        files = export_outbox(UnitOfWork(engine, actor=None), message_type, datetime.now(UTC), write)
+        try:
+            files = export_outbox(UnitOfWork(engine, actor=None), message_type, datetime.now(UTC), write)
+        except OSError as exc:
+            fail(
+                f"{out}: cannot write a message ({exc.strerror or exc}); the messages written before it "
+                "are marked exported, the rest waits in the outbox"
+            )
     console.print(plain(f"{len(files)} message(s) {message_type} exported to {out}"), highlight=False)
 
 
@@ -193,6 +203,7 @@ def import_(
 
     from zorginkoop.adapters.db.uow import UnitOfWork
     from zorginkoop.services.exchange import UnreadableMessage, import_message
+    from zorginkoop.services.outbox import mark_exported, write_atomically
 
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".xml")
@@ -200,8 +211,7 @@ def import_(
         files = [path]
     else:
         fail(f"{path}: no such file or folder")
-    if not out.is_dir():
-        fail(f"{out}: no such folder (--out)")
+    _writable(out)
     engine = engine_for(db)
     limits = message_limits()
     try:
@@ -212,6 +222,7 @@ def import_(
     for column in ("file", "message", "status", "retour codes", "written"):
         table.add_column(column)
     unreadable = 0
+    waiting: list[str] = []
     for f in files:
         # every file in its own transaction; one that cannot be read changes nothing and does
         # not stop the others: it is reported in one line and the exit code says so at the end
@@ -228,8 +239,19 @@ def import_(
             unreadable += 1
             error_line(f"{f}: {store_error_message(exc)}")
             continue
+        written: list[int] = []
         for o in outcome.outgoing:
-            _write_file(out, o.file_name, o.content)
+            try:
+                write_atomically(out / o.file_name, o.content)
+            except OSError as exc:
+                kind = o.file_name.split("_", 1)[0][-3:]
+                waiting.append(f"{out / o.file_name}: cannot be written ({exc.strerror or exc}); it waits in the "
+                               f"outbox: run `zorginkoop messages export --type {kind} --out DIR`")  # fmt: skip
+            else:
+                if o.message_id is not None:
+                    written.append(o.message_id)
+        with store_errors():
+            mark_exported(engine, written)
         codes = (
             "; ".join(f"{p.rsplit('/', 1)[-1]}: {','.join(c)}" for p, c in outcome.codes.items()) or "0200"
         )
@@ -237,5 +259,9 @@ def import_(
             f.name, outcome.message, outcome.status, codes, "\n".join(o.file_name for o in outcome.outgoing)
         )))  # fmt: skip
     console.print(table)
+    for line in waiting:
+        error_line(line)
     if unreadable:
         fail(f"{unreadable} of {len(files)} file(s) could not be read; the others were processed")
+    if waiting:
+        raise typer.Exit(2)

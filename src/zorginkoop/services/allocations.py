@@ -710,6 +710,8 @@ def queue_current_allocations(uow: UnitOfWork, on: date, now: datetime) -> int:
 class ExportedFile:
     file_name: str
     content: bytes
+    message_id: int | None = None
+    """The message in the outbox (pending until its file is written)."""
 
 
 def export_outbox(
@@ -719,13 +721,24 @@ def export_outbox(
     write: Callable[[ExportedFile], None],
     law: Law | None = None,
 ) -> list[ExportedFile]:
-    """Write the pending messages of one type with ``write`` and mark them exported. A message
-    is marked only when every file was written (one commit after the last write)."""
+    """Write the pending messages of one type with ``write`` and mark them exported: a message
+    is marked only when its file was written. When a write fails (``OSError``), what was written
+    before it is marked and the rest stays pending; the error is raised after that commit."""
     with uow:
         pending = uow.messages.outbox(message_type, "pending", law)
-        files = [ExportedFile(m.file_name, m.content) for m in pending]
-        for f in files:
-            write(f)
-        uow.messages.mark_exported([m.id for m in pending], now.replace(tzinfo=None))
+        files: list[ExportedFile] = []
+        failure: OSError | None = None
+        for m in pending:
+            f = ExportedFile(m.file_name, m.content, m.id)
+            try:
+                write(f)
+            except OSError as exc:
+                failure = exc
+                break
+            files.append(f)
+        uow.messages.mark_exported([f.message_id for f in files if f.message_id is not None],
+                                   now.replace(tzinfo=None))  # fmt: skip
         uow.commit()
+    if failure is not None:
+        raise failure
     return files

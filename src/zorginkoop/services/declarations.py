@@ -3,40 +3,44 @@
 
 One file is one declaration and one transaction: the ``processed_file`` row (by sha256), the
 declaration, its lines with their outcomes, one payment per approved line, new ceiling notices
-and the 325 itself are committed together or not at all. The 325 file is written after the
-commit (atomically, by rename); the 325 is also kept in the message store.
+and the 325 in the outbox (status pending, a fresh Identificatie: TR056 holds for our own
+messages too) are committed together or not at all. The 325's file is written after the commit
+(atomically, by rename) and only then is the 325 marked exported; when it cannot be written it
+waits in the outbox and ``zorginkoop messages export --type 325`` delivers it later.
 
-- The same bytes again grant nothing: the file is recognised by its sha256 and answered with a
-  325 that rejects every prestatie with 8021 (TR314: the reference was declared before).
-- Two imports of one file at the same moment: the second waits on the ``processed_file`` primary
-  key (PostgreSQL) or the database lock (SQLite), fails on commit, retries and then finds the file
-  processed; lines are never paid twice (unique (provider, law, reference)).
+- What shares a running sum is serialised before anything is read: the provider's allocations,
+  references and numbers under the law, its contracts with a ceiling and the collective
+  ceilings they count towards (PostgreSQL: advisory locks in one fixed order; SQLite: the write
+  lock from the start of the transaction). Two files for the same month under different
+  references pay it once (the second gets 9389); a ``weigeren`` ceiling is never overshot.
+- The same bytes again grant nothing and get the answer they got the first time: the stored
+  325 (or, for a refused file, its stored refusal) is written again. Two imports of one file at
+  the same moment: the second waits for the first and then does just that.
 - A file that cannot be read (not XML, a DTD, not UTF-8, wrong namespace, too large, a header
   that breaks the XSD...) raises :class:`DeclarationFileError` and changes nothing. Once the
   header is read the declaration is answered (OP090x4): TR135 (8848 on the header), CS340 and
   TR137 (0001) on the DeclaratiePeriode, and content that breaks the XSD after the header (an
-  invalid BSN, an impossible date: 0001) refuse it in a 325; nothing is stored.
+  invalid BSN, an impossible date: 0001) refuse it in a 325; nothing is paid.
 - Message-level refusals (TR056 9056, TR333 9333, TR358 0001, and the rules within one
   message that the streaming reader leaves: TR101, TR137, TR315, TR316, TR416, CD060, CD087,
-  CS100, CS337, each 0001) are answered with a 325 that
-  refuses the header or the declaration; nothing is stored.
+  CS100, CS337, each 0001) are answered with a 325 that refuses the header or the declaration;
+  nothing is paid, only the file's hash and its refusal are kept.
 """
 
 from __future__ import annotations
 
 import gc
 import hashlib
-import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from zorginkoop.adapters.db.declaration_store import DeclarationStore, HeadRow
+from zorginkoop.adapters.db.declaration_store import DeclarationStore, HeadRow, ProcessedFile
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.adapters.istandaarden.errors import MessageError
 from zorginkoop.adapters.istandaarden.fast323 import (
@@ -52,6 +56,7 @@ from zorginkoop.domain.declarations import LineOutcome, LineStatus
 from zorginkoop.domain.exchange import file_name, identification
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import Period
+from zorginkoop.services.outbox import check_writable, deliver
 
 Progress = Callable[[int, int], None]
 """Called now and then with (lines read, bytes read)."""
@@ -69,8 +74,8 @@ class FileResult:
 
     path: Path
     status: str
-    """processed, duplicate (the same bytes before: nothing granted), refused (header or
-    declaration refused in the 325: nothing stored)."""
+    """processed, duplicate (the same bytes before: nothing granted, the answer given then is
+    sent again), refused (header or declaration refused in the 325: nothing paid)."""
     provider_agb: str
     municipality_code: str
     declaration_number: str
@@ -81,7 +86,10 @@ class FileResult:
     granted: Money
     codes: Counter[str] = field(default_factory=Counter)
     answer: Path | None = None
+    """The 325 on disk; None when it could not be written (see ``waiting``)."""
     note: str = ""
+    waiting: str = ""
+    """Why the 325 is not on disk: it waits in the outbox (``messages export --type 325``)."""
 
 
 def sha256_of(path: Path) -> str:
@@ -157,11 +165,13 @@ class _Job:
         return Money.sum(r.line.signed_amount for r in self.lines)
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """A 325 stored in the outbox, to be written after the commit."""
+
+    message_id: int
+    name: str
+    content: bytes
 
 
 def _answer_name(head: DeclarationHead, ident: str) -> str:
@@ -177,7 +187,9 @@ def process_file(
     limits: Limits | None = None,
     progress: Progress | None = None,
 ) -> FileResult:
-    """Process one 323 file; see the module docstring. Raises :class:`DeclarationFileError`."""
+    """Process one 323 file; see the module docstring. Raises :class:`DeclarationFileError`, or
+    :class:`~zorginkoop.services.outbox.OutputError` (before anything is stored) when
+    ``out_dir`` cannot be written."""
     now = now or datetime.now(UTC).replace(tzinfo=None)
     limits = limits or Limits.from_env()
     if not path.is_file():
@@ -205,29 +217,46 @@ def _read_and_process(
     progress: Progress | None,
 ) -> FileResult:
     head, lines = read_declaration(path, limits, progress)
+    check_writable(out_dir)
     job = _Job(path, out_dir, sha, head, lines, now)
     for attempt in range(RETRIES):
         try:
-            return _process(engine, job)
+            result, answer = _process(engine, job)
+            break
         except (IntegrityError, OperationalError) as exc:
-            # A concurrent import committed first (same file or same references), or SQLite was
-            # locked: judge again against what is stored now.
+            # SQLite busy beyond its timeout, or (behind the locks) a unique key that another
+            # import took first: judge again against what is stored now.
             if attempt == RETRIES - 1:
                 raise DeclarationFileError(
                     f"{path}: could not be stored after {RETRIES} attempts (another import is busy with it: "
                     f"{str(exc.orig).splitlines()[0] if exc.orig else exc}); run the command again"
                 ) from None
-    raise AssertionError("unreachable")
+    else:  # pragma: no cover - the loop returns or raises
+        raise AssertionError("unreachable")
+    if answer is None:
+        return result
+    target = out_dir / answer.name
+    waiting = deliver(engine, answer.message_id, target, answer.content)
+    if waiting:
+        return replace(
+            result,
+            answer=None,
+            waiting=f"{waiting}; the 325 waits in the outbox: "
+            f"run `zorginkoop messages export --type 325 --out DIR`",
+        )
+    return replace(result, answer=target)
 
 
-def _process(engine: Engine, job: _Job) -> FileResult:
-    path, out_dir, sha, head, lines, now = job.path, job.out_dir, job.sha, job.head, job.lines, job.now
+def _process(engine: Engine, job: _Job) -> tuple[FileResult, _Answer | None]:
+    path, sha, head, lines, now = job.path, job.sha, job.head, job.lines, job.now
     submitted = job.submitted
     with UnitOfWork(engine, actor="declarations") as uow:
         store = DeclarationStore(uow.session)
+        # before anything is read: hold what this declaration books into (see the module docstring)
+        uow.serialise(store.lock_keys(head.provider_agb, head.law, {r.line.period.start.year for r in lines}))
         earlier = store.processed_file(sha)
         if earlier is not None:
-            return _duplicate(job, earlier.processed_at)
+            return _duplicate(job, earlier, uow)
         provider_known, municipality_known = store.parties_known(head.provider_agb, head.municipality_code)
         if not municipality_known:
             raise DeclarationFileError(
@@ -242,7 +271,9 @@ def _process(engine: Engine, job: _Job) -> FileResult:
         # or content the reader could not take (zorginkoop.domain.declaration_header)
         if findings_on_head := head.header_findings(system_date(now)):
             header_codes, declaration_codes = refusal_codes(findings_on_head)
-            return _refusal(job, header_codes, declaration_codes, "; ".join(map(str, findings_on_head)))
+            return _refusal(
+                job, uow, store, header_codes, declaration_codes, "; ".join(map(str, findings_on_head))
+            )
         header_codes = rules.tr056_identification_unique(
             head.identification,
             [head.identification]
@@ -250,7 +281,7 @@ def _process(engine: Engine, job: _Job) -> FileResult:
             else [],
         )
         if header_codes:
-            return _refusal(job, header_codes, (), "Identificatie not unique")
+            return _refusal(job, uow, store, header_codes, (), "Identificatie not unique")
         declaration_codes = rules.tr333_declaration_number_unique(
             head.number, [head.number] if store.number_known(head.provider_agb, head.law, head.number) else []
         ) or rules.tr358_total_consistent(head.signed_total, (r.line for r in lines))
@@ -260,7 +291,7 @@ def _process(engine: Engine, job: _Job) -> FileResult:
                 if declaration_codes == ("9333",)
                 else "TotaalIngediendBedrag is not the sum"
             )
-            return _refusal(job, (), declaration_codes, note)
+            return _refusal(job, uow, store, (), declaration_codes, note)
         findings = rules.message_findings(
             Period(head.period.begindatum, head.period.einddatum),
             head.header.bericht_identificatie.dagtekening,
@@ -269,7 +300,9 @@ def _process(engine: Engine, job: _Job) -> FileResult:
         if findings:
             shown = "; ".join(f"{f.rule}: {f.detail}" for f in findings[:3])
             more = f" (and {len(findings) - 3} more)" if len(findings) > 3 else ""
-            return _refusal(job, (), ("0001",), f"the message breaks rules within it: {shown}{more}")
+            return _refusal(
+                job, uow, store, (), ("0001",), f"the message breaks rules within it: {shown}{more}"
+            )
 
         store.claim_file(sha, path.name, now)
         period = Period(head.period.begindatum, head.period.einddatum)
@@ -289,7 +322,7 @@ def _process(engine: Engine, job: _Job) -> FileResult:
         codes: Counter[str] = Counter(c for o in outcomes for c in o.return_codes)
         approved = sum(1 for o in outcomes if o.status is LineStatus.APPROVED)
         summary = f"processed: {approved} approved, {len(lines) - approved} rejected, granted {granted}"
-        declaration_id = store.save(
+        store.save(
             sha256=sha,
             head=HeadRow(
                 head.number,
@@ -307,67 +340,84 @@ def _process(engine: Engine, job: _Job) -> FileResult:
             now=now,
             outcome=summary,
         )
-        ident = identification("325", declaration_id)
+        ident = _next_identification(uow, head)
         answer = declaratie_antwoord(
             head,
             ((r, o.return_codes) for r, o in zip(lines, outcomes, strict=True) if o.status is LineStatus.REJECTED),
             identificatie=ident, dagtekening=now.date(), toegekend=granted,
         )  # fmt: skip
         name = _answer_name(head, ident)
-        store.add_answer(
-            direction="out", law=head.law.value, message_type="325", identification=ident,
-            sender=head.municipality_code, receiver=head.provider_agb, dated=now.date(),
-            municipality_code=head.municipality_code, provider_agb=head.provider_agb, status="exported",
-            created_at=now, exported_at=now, in_reply_to=None, file_name=name, content=answer, summary=summary,
-        )  # fmt: skip
+        message_id = _store_answer(store, job, ident, name, answer, summary)
         uow.commit()
-    target = out_dir / name
-    _write_atomically(target, answer)
     return FileResult(
         path, "processed", head.provider_agb, head.municipality_code, head.number, len(lines), approved,
-        len(lines) - approved, submitted, granted, codes, target, summary,
+        len(lines) - approved, submitted, granted, codes, None, summary,
+    ), _Answer(message_id, name, answer)  # fmt: skip
+
+
+def _next_identification(uow: UnitOfWork, head: DeclarationHead) -> str:
+    """A fresh Identificatie for a 325 of the municipality (TR056: unique per type and sender;
+    "highest + 1" under the numbering lock, the last lock a declaration takes)."""
+    uow.serialise([f"numbering:{head.municipality_code}:{head.law.value}"])
+    return identification("325", uow.messages.next_sequence(head.municipality_code, head.law, "325"))
+
+
+def _store_answer(  # noqa: PLR0917
+    store: DeclarationStore, job: _Job, ident: str, name: str, answer: bytes, summary: str
+) -> int:
+    head = job.head
+    return store.add_answer(
+        job.sha, direction="out", law=head.law.value, message_type="325", identification=ident,
+        sender=head.municipality_code, receiver=head.provider_agb, dated=job.now.date(),
+        municipality_code=head.municipality_code, provider_agb=head.provider_agb, status="pending",
+        created_at=job.now, exported_at=None, in_reply_to=None, file_name=name, content=answer, summary=summary[:2000],
     )  # fmt: skip
 
 
-def _duplicate(job: _Job, processed_at: datetime) -> FileResult:
-    """The same bytes were processed before: every prestatie is answered 8021 (TR314), nothing
-    is granted, nothing is stored."""
-    path, out_dir, sha, head, lines, now = job.path, job.out_dir, job.sha, job.head, job.lines, job.now
-    submitted = job.submitted
-    ident = f"H{sha[:11]}"
-    answer = declaratie_antwoord(
-        head,
-        ((r, ("8021",)) for r in lines),
-        identificatie=ident,
-        dagtekening=now.date(),
-        toegekend=Money.zero(),
-    )
-    target = out_dir / _answer_name(head, ident)
-    _write_atomically(target, answer)
-    note = f"already processed on {processed_at:%Y-%m-%d %H:%M} (sha256 {sha[:12]}): nothing granted"
+def _duplicate(job: _Job, earlier: ProcessedFile, uow: UnitOfWork) -> tuple[FileResult, _Answer | None]:
+    """The same bytes were received before: nothing is granted now, and the answer they got
+    then (the 325 with its grants and rejections, or the refusal) is sent again as it was."""
+    path, sha, head, lines = job.path, job.sha, job.head, job.lines
+    stored = uow.messages.get(earlier.answer_message_id) if earlier.answer_message_id is not None else None
+    when = f"already received on {earlier.processed_at:%Y-%m-%d %H:%M} (sha256 {sha[:12]}; {earlier.outcome})"
+    if stored is None:
+        note = f"{when}: its answer is not in the store (processed before answers were kept); nothing granted now"
+        answer = None
+    else:
+        note = f"{when}: its 325 {stored.identification} is sent again; nothing granted now"
+        answer = _Answer(stored.id, stored.file_name, stored.content)
     return FileResult(
-        path, "duplicate", head.provider_agb, head.municipality_code, head.number, len(lines), 0, len(lines),
-        submitted, Money.zero(), Counter({"8021": len(lines)}), target, note,
-    )  # fmt: skip
+        path, "duplicate", head.provider_agb, head.municipality_code, head.number, len(lines), 0, 0,
+        job.submitted, Money.zero(), Counter(), None, note,
+    ), answer  # fmt: skip
 
 
-def _refusal(
-    job: _Job, header_codes: Sequence[str], declaration_codes: Sequence[str], note: str
-) -> FileResult:
+def _refusal(  # noqa: PLR0917
+    job: _Job,
+    uow: UnitOfWork,
+    store: DeclarationStore,
+    header_codes: Sequence[str],
+    declaration_codes: Sequence[str],
+    note: str,
+) -> tuple[FileResult, _Answer]:
     """The header (9056) or the whole declaration (9333, 0001) is refused; the prestaties are not
-    judged and not listed (TR342), TotaalToegekendBedrag is 0. Nothing is stored."""
-    path, out_dir, sha, head, lines, now = job.path, job.out_dir, job.sha, job.head, job.lines, job.now
-    submitted = job.submitted
-    ident = f"R{sha[:11]}"
+    judged and not listed (TR342), TotaalToegekendBedrag is 0. Nothing is paid; the file's hash
+    and the refusal (in the outbox, a fresh Identificatie) are kept, so the same bytes again get
+    this refusal again."""
+    path, head, lines, now = job.path, job.head, job.lines, job.now
+    codes = Counter(header_codes or declaration_codes)
+    summary = f"refused: {note} ({', '.join(codes)})"
+    store.claim_file(job.sha, path.name, now, outcome=summary)
+    ident = _next_identification(uow, head)
     answer = declaratie_antwoord(
         head, (), identificatie=ident, dagtekening=now.date(), toegekend=Money.zero(),
         header_codes=header_codes or ("0200",), declaratie_codes=declaration_codes or ("0233",),
         with_antwoord=not header_codes,
     )  # fmt: skip
-    target = out_dir / _answer_name(head, ident)
-    _write_atomically(target, answer)
-    codes = Counter(header_codes or declaration_codes)
+    name = _answer_name(head, ident)
+    message_id = _store_answer(store, job, ident, name, answer, summary)
+    uow.commit()
     return FileResult(
         path, "refused", head.provider_agb, head.municipality_code, head.number, len(lines), 0, len(lines),
-        submitted, Money.zero(), codes, target, f"refused: {note} ({', '.join(codes)})",
-    )  # fmt: skip
+        job.submitted, Money.zero(), codes, None, summary,
+    ), _Answer(message_id, name, answer)  # fmt: skip

@@ -7,7 +7,13 @@ whole, repeats an Identificatie (TR056) or is not addressed to one of our munici
 refused in its header (0001 or 9056) and changes nothing else. Requests (315/317) are also
 answered: with a 319 (refused or in onderzoek) or with a 301 granting them (TR379).
 
-One unit of work per message, one commit: a message is processed entirely or not at all.
+One unit of work per message, one commit: a message is processed entirely or not at all, and
+what it is answered with is stored in the outbox (status pending, a fresh Identificatie) in that
+same commit. The caller writes the files and then marks them exported
+(:func:`zorginkoop.services.outbox.mark_exported`); what cannot be written waits in the outbox
+for ``messages export``. A message whose Identificatie was received before gets a retour with
+9056 in the header; when its bytes are the same as then, the answers it got then are sent
+again with it (the original retour, 319 or 301, as they were).
 Bytes that cannot be read as an iWmo/iJw message raise :class:`UnreadableMessage` before the
 store is touched.
 """
@@ -70,14 +76,17 @@ class ImportOutcome:
     codes: dict[str, tuple[str, ...]]
     """RetourCodes per path that are not 0200."""
     outgoing: list[ExportedFile] = field(default_factory=list)
+    """What goes out, each stored pending in the outbox (``ExportedFile.message_id``); the
+    answers sent again to a repeated message come after its 9056 retour."""
     summary: str = ""
 
 
 def import_message(
     uow: UnitOfWork, data: bytes, source: str, now: datetime, *, end_on_stop: bool = True
 ) -> ImportOutcome:
-    """Process one incoming message; returns what went out (already marked exported).
-    ``end_on_stop``: a definitive 307 ends its allocation at once (setting ZORGINKOOP_END_ON_STOP)."""
+    """Process one incoming message; returns what goes out (stored pending: write the files,
+    then mark them exported). ``end_on_stop``: a definitive 307 ends its allocation at once
+    (setting ZORGINKOOP_END_ON_STOP)."""
     report = validate_message(data)
     if report.message is None:
         first = report.errors[0] if report.errors else None
@@ -92,18 +101,26 @@ def import_message(
     sender, receiver, law = header.afzender, header.ontvanger, msg.law
     ident = header.bericht_identificatie.identificatie
     with uow:
-        # the retour's Identificatie and any granted allocation are numbered "highest + 1"
-        uow.workflow.lock_numbering(receiver, law)
+        # the retour's Identificatie and any granted allocation are numbered "highest + 1"; on
+        # SQLite this is the write lock from the start, so a second import of the same message
+        # waits and then finds it received (9056)
+        uow.serialise([f"numbering:{receiver}:{law.value}"])
         header_codes: tuple[str, ...] = ()
         summary = ""
+        again: list[ExportedFile] = []
+        earlier = uow.messages.received_message(sender[:8], law, msg.number, ident)
         if report.errors:
             header_codes = (REJECTED_TECHNICALLY,)
             summary = "; ".join(str(e) for e in report.errors[:5])
-        elif tr056_identification_unique(
-            ident, [ident] if uow.messages.received(sender, law, msg.number, ident) else []
-        ):
+        elif tr056_identification_unique(ident, [ident] if earlier is not None else []):
             header_codes = ("9056",)
             summary = f"TR056: Identificatie {ident} was received before from {sender}"
+            if earlier is not None and earlier[1] == data:
+                # the same bytes again: what was answered then goes out again as it was
+                again = [
+                    ExportedFile(o.file_name, o.content, o.id) for o in uow.messages.replies_to(earlier[0])
+                ]
+                summary += f"; the same bytes: its {len(again)} answer(s) are sent again"
         elif receiver not in uow.workflow.municipality_codes():
             header_codes = (REJECTED_TECHNICALLY,)
             summary = f"Ontvanger {receiver} is not a municipality of this region"
@@ -143,6 +160,7 @@ def import_message(
                 codes, outgoing = _request_change(ctx)
         retour_codes = {"/Bericht/Header": header_codes} if header_codes else codes
         outgoing.insert(0, _retour(uow, msg, receiver, sender, law, retour_codes, in_id, at))
+        outgoing.extend(again)
         uow.commit()
     return ImportOutcome(
         msg.spec.name, "rejected" if header_codes else "processed", retour_codes, outgoing, summary
@@ -165,7 +183,7 @@ def _out(  # noqa: PLR0917
     in_reply_to: int | None, summary: str = "",
 ) -> ExportedFile:  # fmt: skip
     name = file_name(law.message_prefix, number, sender, receiver, ident)
-    uow.messages.add(
+    message_id = uow.messages.add(
         direction="out",
         law=law.value,
         message_type=number,
@@ -175,15 +193,15 @@ def _out(  # noqa: PLR0917
         dated=at.date(),
         municipality_code=sender,
         provider_agb=receiver,
-        status="exported",
+        status="pending",
         created_at=at,
-        exported_at=at,
+        exported_at=None,
         in_reply_to=in_reply_to,
         file_name=name,
         content=content,
         summary=summary,
     )
-    return ExportedFile(name, content)
+    return ExportedFile(name, content, message_id)
 
 
 def _retour(  # noqa: PLR0917
@@ -420,11 +438,10 @@ def _request_allocation(ctx: _Context) -> tuple[dict[str, tuple[str, ...]], list
 
 
 def _granted_301(ctx: _Context, allocation: Allocation, changed: list[int]) -> ExportedFile:
-    name = queue_toewijzing(
-        ctx.uow, allocation, on=ctx.at.date(), now=ctx.at, changed=changed, status="exported"
-    )
-    pending = [x for x in ctx.uow.messages.outbox("301", "exported", ctx.law) if x.file_name == name]
-    return ExportedFile(name, pending[-1].content)
+    name = queue_toewijzing(ctx.uow, allocation, on=ctx.at.date(), now=ctx.at, changed=changed)
+    pending = [x for x in ctx.uow.messages.outbox("301", "pending", ctx.law) if x.file_name == name]
+    ctx.uow.messages.reply_to(pending[-1].id, ctx.message_id)
+    return ExportedFile(name, pending[-1].content, pending[-1].id)
 
 
 def _request_change(ctx: _Context) -> tuple[dict[str, tuple[str, ...]], list[ExportedFile]]:

@@ -5,8 +5,10 @@ writing its outcome (declaration, lines, payments, ceiling notices, the 325) in 
 Facts are loaded for the declaration's provider, municipality and law in a few queries up front
 (allocations by number, tariffs, contracts and ceilings, earlier lines by reference, volumes and
 amounts used per allocation); lines and payments are written with Core bulk inserts in chunks.
-The unique constraint on (provider, law, reference) of ``declaration_line`` and the primary key
-of ``processed_file`` are what make a line payable once even with two imports at the same time.
+What shares a running sum is serialised before the facts are read (:meth:`DeclarationStore.lock_keys`,
+taken with ``uow.serialise``); the unique constraint on (provider, law, reference) of
+``declaration_line``, the primary key of ``processed_file`` and the unique key of
+``ceiling_notice`` hold behind that as belt and braces.
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ class ProcessedFile:
     processed_at: datetime
     declaration_id: int | None
     outcome: str
+    answer_message_id: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +109,32 @@ class DeclarationStore:
         row = self.session.get(t.ProcessedFileRow, sha256)
         if row is None:
             return None
-        return ProcessedFile(row.sha256, row.file_name, row.processed_at, row.declaration_id, row.outcome)
+        return ProcessedFile(
+            row.sha256,
+            row.file_name,
+            row.processed_at,
+            row.declaration_id,
+            row.outcome,
+            row.answer_message_id,
+        )
+
+    def lock_keys(self, provider_agb: str, law: Law, years: Iterable[int]) -> list[str]:
+        """What a declaration of the provider under the law books into, as lock keys (see
+        ``UnitOfWork.serialise``): the provider's allocations, references and numbers under the
+        law (volumes, budgets, open debits; TR314, TR333, TR056), each contract of the provider
+        with a ceiling, and each collective ceiling one of its contracts counts towards in the
+        years declared. Read from configuration only: no running sum is read here."""
+        wanted = set(years)
+        own = [c for c in self.contract_scopes(provider_agb) if c.law is law]
+        keys = [f"provider:{provider_agb}:{law.value}"]
+        keys += [f"contract:{c.contract.number}" for c in own if c.contract.ceiling is not None]
+        numbers = {c.contract.number for c in own}
+        keys += [
+            f"collective:{cc.code}:{cc.year}"
+            for cc in ContractRepository(self.session).collective_ceilings()
+            if cc.year in wanted and numbers & set(cc.contract_numbers)
+        ]
+        return keys
 
     def number_known(self, provider_agb: str, law: Law, number: str) -> bool:
         """TR333: the DeclaratieNummer was used before by the provider within the law."""
@@ -421,16 +449,19 @@ class DeclarationStore:
         }
 
     # -- writing --------------------------------------------------------------------------------------
-    def claim_file(self, sha256: str, file_name: str, now: datetime) -> None:
-        """Insert the ``processed_file`` row first: a concurrent import of the same bytes waits
-        here (PostgreSQL) or fails on the primary key, and then finds the file processed."""
+    def claim_file(self, sha256: str, file_name: str, now: datetime, outcome: str = "processing") -> None:
+        """Record the file by its bytes (processed, or refused with ``outcome``): the same bytes
+        again are answered with what this file is answered with (see :meth:`add_answer`). A
+        concurrent import of the same bytes is held by the locks; the primary key is the belt
+        and braces behind them."""
         self.session.execute(
             insert(t.ProcessedFileRow).values(
                 sha256=sha256,
                 file_name=file_name[:255],
                 processed_at=now,
                 declaration_id=None,
-                outcome="processing",
+                outcome=outcome[:200],
+                answer_message_id=None,
             )
         )
 
@@ -527,9 +558,20 @@ class DeclarationStore:
         if rows:
             bulk_insert(self.session, t.CeilingNoticeRow, rows)
 
-    def add_answer(self, **values: Any) -> None:
-        """Keep the 325 in the message store (direction out), so it can be sent again."""
-        self.session.execute(insert(t.MessageRow).values(**values))
+    def add_answer(self, sha256: str, **values: Any) -> int:
+        """Put the 325 in the outbox (direction out; status pending until its file is written)
+        and link it to the file it answers; returns its message id."""
+        message_id = int(
+            self.session.execute(
+                insert(t.MessageRow).values(**values).returning(t.MessageRow.id)
+            ).scalar_one()
+        )
+        self.session.execute(
+            t.ProcessedFileRow.__table__.update()  # type: ignore[attr-defined]
+            .where(t.ProcessedFileRow.sha256 == sha256)
+            .values(answer_message_id=message_id)
+        )
+        return message_id
 
 
 def add_payments(session: Session, now: datetime, declaration_id: int | None = None) -> None:

@@ -103,18 +103,47 @@ class MessageRepository:
         return bool(found)
 
     def next_sequence(self, sender: str, law: Law, message_type: str) -> int:
-        """1 + the number of messages of this type we sent as ``sender`` (for our Identificatie)."""
-        count = self.session.scalar(
-            select(func.count())
-            .select_from(t.MessageRow)
-            .where(
+        """1 + the highest sequence of the messages of this type we sent as ``sender`` (our
+        Identificatie is the type and a 9-digit sequence, TR056). Taken as the highest, not as a
+        count, so a number is never given twice whatever was numbered how before; callers hold
+        the numbering lock (``numbering:<municipality>:<law>``) until they commit."""
+        highest = self.session.scalar(
+            select(func.max(t.MessageRow.identification)).where(
                 t.MessageRow.direction == "out",
                 t.MessageRow.sender == sender,
                 t.MessageRow.law == law.value,
                 t.MessageRow.message_type == message_type,
+                t.MessageRow.identification.like(f"{message_type}_________"),
             )
         )
-        return int(count or 0) + 1
+        tail = (highest or "")[len(message_type) :]
+        return int(tail) + 1 if tail.isdigit() else 1
+
+    def received_message(
+        self, sender: str, law: Law, message_type: str, identification: str
+    ) -> tuple[int, bytes] | None:
+        """(id, content) of the message received before with this Identificatie, if any."""
+        row = self.session.execute(
+            select(t.MessageRow.id, t.MessageRow.content).where(
+                t.MessageRow.direction == "in",
+                t.MessageRow.sender == sender,
+                t.MessageRow.law == law.value,
+                t.MessageRow.message_type == message_type,
+                t.MessageRow.identification == identification,
+            )
+        ).first()
+        return None if row is None else (int(row[0]), bytes(row[1]))
+
+    def get(self, message_id: int) -> OutMessage | None:
+        row = self.session.get(t.MessageRow, message_id)
+        return None if row is None else _out_message(row)
+
+    def replies_to(self, message_id: int) -> list[OutMessage]:
+        """What we sent in reply to an incoming message (its retour, 319s and 301s), in order."""
+        query = select(t.MessageRow).where(
+            t.MessageRow.direction == "out", t.MessageRow.in_reply_to == message_id
+        )
+        return [_out_message(r) for r in self.session.scalars(query.order_by(t.MessageRow.id))]
 
     def add(self, **values: Any) -> int:
         row = t.MessageRow(**values)
@@ -133,28 +162,36 @@ class MessageRepository:
         )
         if law is not None:
             query = query.where(t.MessageRow.law == law.value)
-        return [
-            OutMessage(
-                r.id,
-                Law(r.law),
-                r.message_type,
-                r.identification,
-                r.sender,
-                r.receiver,
-                r.file_name,
-                r.content,
-                r.status,
-            )
-            for r in self.session.scalars(query.order_by(t.MessageRow.id))
-        ]
+        return [_out_message(r) for r in self.session.scalars(query.order_by(t.MessageRow.id))]
+
+    def reply_to(self, message_id: int, in_reply_to: int) -> None:
+        """Record that an outgoing message answers an incoming one (a 301 granting a 315/317)."""
+        self.session.execute(
+            update(t.MessageRow).where(t.MessageRow.id == message_id).values(in_reply_to=in_reply_to)
+        )
 
     def mark_exported(self, ids: Sequence[int], at: datetime) -> None:
+        """Mark messages delivered: only after their files were written."""
         for start in range(0, len(ids), 1000):
             self.session.execute(
                 update(t.MessageRow)
                 .where(t.MessageRow.id.in_(ids[start : start + 1000]))
                 .values(status="exported", exported_at=at)
             )
+
+
+def _out_message(r: t.MessageRow) -> OutMessage:
+    return OutMessage(
+        r.id,
+        Law(r.law),
+        r.message_type,
+        r.identification,
+        r.sender,
+        r.receiver,
+        r.file_name,
+        r.content,
+        r.status,
+    )
 
 
 class DeliveryRepository:

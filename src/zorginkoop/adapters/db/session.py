@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
@@ -47,6 +49,62 @@ def make_engine(url: str) -> Engine:
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+LOCK_ORDER = ("provider", "contract", "collective", "numbering")
+"""The kinds of lock, in the order they are taken: what a transaction holds is never waited
+for by one that holds a lock further down this list, so two transactions cannot deadlock."""
+
+
+def lock_id(key: str) -> int:
+    """The PostgreSQL advisory lock (a signed 64-bit number) for a lock key such as
+    ``numbering:0321:wmo`` (the key the allocation workflow uses for its numbering too)."""
+    digest = hashlib.blake2b(f"zorginkoop:{key}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def lock_order(key: str) -> tuple[int, str]:
+    kind = key.split(":", 1)[0]
+    if kind not in LOCK_ORDER:
+        raise ValueError(f"unknown kind of lock {kind!r} in {key!r}; one of {', '.join(LOCK_ORDER)}")
+    return LOCK_ORDER.index(kind), key
+
+
+class Serialiser:
+    """Serialises the transactions that share a running sum until the transaction ends.
+
+    PostgreSQL: transaction-level advisory locks (``pg_advisory_xact_lock``), taken in one
+    fixed order (:data:`LOCK_ORDER`, then by key) and before the running sums are read; a lock
+    that would break the order is refused (a programming error, not a wait that could
+    deadlock). SQLite: the database's write lock, taken when the transaction begins
+    (``BEGIN IMMEDIATE``): one writer at a time, and what it reads is what it writes against.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.held: list[tuple[int, str]] = []
+
+    def lock(self, keys: Iterable[str]) -> None:
+        wanted = sorted({lock_order(k) for k in keys} - set(self.held))
+        dialect = self.session.get_bind().dialect.name
+        if dialect == "sqlite":
+            self._sqlite_write_lock()
+        elif dialect == "postgresql":
+            if wanted and self.held and wanted[0] < self.held[-1]:
+                raise RuntimeError(
+                    f"lock {wanted[0][1]} taken after {self.held[-1][1]}: locks are taken in one order"
+                )
+            for order in wanted:
+                self.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_id(order[1])})
+        self.held.extend(wanted)
+
+    def _sqlite_write_lock(self) -> None:
+        connection = self.session.connection()
+        dbapi = connection.connection.dbapi_connection
+        if dbapi is not None and not dbapi.in_transaction:
+            # the driver opens transactions itself only before a write; this one begins now,
+            # holding the write lock (waiting for it up to the busy timeout)
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def alembic_config(engine: Engine) -> Config:

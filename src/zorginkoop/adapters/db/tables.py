@@ -506,7 +506,8 @@ class AllocationRequestRow(Base):
 
 
 class ProcessedFileRow(Base):
-    """A declaration file by content hash: the same file twice is recognised and grants nothing."""
+    """A declaration file by content hash: the same file twice is recognised, grants nothing and
+    gets the answer it got the first time (``answer_message_id``, the 325 in the outbox)."""
 
     __tablename__ = "processed_file"
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -514,6 +515,7 @@ class ProcessedFileRow(Base):
     processed_at: Mapped[datetime] = mapped_column(DateTime)
     declaration_id: Mapped[int | None] = mapped_column(ForeignKey("declaration.id"))
     outcome: Mapped[str] = mapped_column(String(200))
+    answer_message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id"))
 
 
 class PaymentRow(Base):

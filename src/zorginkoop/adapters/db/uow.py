@@ -2,12 +2,15 @@
 """The unit of work: one session, one transaction, repositories that share it.
 
 A use case opens ``with uow:``, works through the repositories and calls ``uow.commit()``
-once; leaving the block without a commit rolls everything back.
+once; leaving the block without a commit rolls everything back. A use case that books into a
+running sum (volumes, budgets, ceilings, message numbering) first calls ``uow.serialise(keys)``:
+see :class:`~zorginkoop.adapters.db.session.Serialiser`.
 """
 
 from __future__ import annotations
 
 import getpass
+from collections.abc import Iterable
 from types import TracebackType
 
 from sqlalchemy import Engine
@@ -31,7 +34,7 @@ from zorginkoop.adapters.db.repositories import (
     ProviderRepository,
     RegionRepository,
 )
-from zorginkoop.adapters.db.session import session_factory
+from zorginkoop.adapters.db.session import Serialiser, session_factory
 from zorginkoop.domain.access import Scope
 from zorginkoop.settings import Settings
 
@@ -77,6 +80,7 @@ class UnitOfWork:
         self.deliveries = DeliveryRepository(self.session)
         self.requests = RequestRepository(self.session)
         self.workflow = WorkflowRepository(self.session, self.scope, self.log)
+        self._serialiser = Serialiser(self.session)
         return self
 
     def __exit__(
@@ -85,11 +89,19 @@ class UnitOfWork:
         self.session.rollback()
         self.session.close()
 
+    def serialise(self, keys: Iterable[str]) -> None:
+        """Hold the locks named by ``keys`` (``provider:<agb>:<law>``, ``contract:<number>``,
+        ``collective:<code>:<year>``, ``numbering:<municipality>:<law>``) until the transaction
+        ends; on SQLite the write lock (so call this before reading what the locks guard)."""
+        self._serialiser.lock(keys)
+
     def commit(self) -> None:
         self.session.commit()
+        self._serialiser.held.clear()
 
     def rollback(self) -> None:
         self.session.rollback()
+        self._serialiser.held.clear()
 
 
 def _default_actor() -> str:

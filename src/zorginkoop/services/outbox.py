@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Delivering what the outbox holds: every outgoing message (301, 306, 308, 316, 318, 319, 325)
+is stored, status ``pending``, in the transaction that decided it; its file is written after
+the commit (atomically, by rename) and only then is it marked ``exported``. A write that fails
+leaves it pending: ``zorginkoop messages export --type N --out DIR`` delivers it later.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from zorginkoop.adapters.db.uow import UnitOfWork
+
+OUTPUT_TYPES = ("301", "306", "308", "316", "318", "319", "325")
+"""The messages a municipality sends: they wait in the outbox until written."""
+
+
+class OutputError(ValueError):
+    """A folder answers cannot be written to; the message is one line for the user."""
+
+
+def check_writable(folder: Path) -> None:
+    """Make sure answers can be written to ``folder`` (created when missing) before anything is
+    stored; raises :class:`OutputError` naming the folder and the reason."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".zorginkoop-probe-", delete=True) as probe:
+            probe.write(b"probe")
+            probe.flush()
+    except OSError as exc:
+        raise OutputError(f"{folder}: answers cannot be written there ({exc.strerror or exc})") from None
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` by rename: a file on disk is always complete."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def mark_exported(engine: Engine, ids: Sequence[int], now: datetime | None = None) -> None:
+    """Mark messages whose files were written as exported (one short transaction)."""
+    if not ids:
+        return
+    at = (now or datetime.now(UTC)).replace(tzinfo=None)
+    with UnitOfWork(engine, actor="outbox") as uow:
+        uow.messages.mark_exported(list(ids), at)
+        uow.commit()
+
+
+def deliver(engine: Engine, message_id: int, target: Path, content: bytes) -> str:
+    """Write one stored message to ``target`` and mark it exported; returns "" or, when the
+    file cannot be written, the reason (the message stays pending in the outbox)."""
+    try:
+        write_atomically(target, content)
+    except OSError as exc:
+        return f"{target}: cannot be written ({exc.strerror or exc})"
+    mark_exported(engine, [message_id])
+    return ""
