@@ -64,7 +64,9 @@ def test_a_declaration_is_judged_line_by_line_paid_once_and_answered_with_its_re
         line_for(a2, "G6", Period.month(2021, 5), client_bsn=a1.client_bsn),  # 8187
         line_for(a3, "G7", Period.month(2021, 5), amount=Money(1)),  # 9346
     ]
-    result = process_file(engine, write_323(tmp_path / "in" / "d.xml", lines, dated=date(2021, 8, 5)), tmp_path / "out")
+    result = process_file(
+        engine, write_323(tmp_path / "in" / "d.xml", lines, dated=date(2021, 8, 5)), tmp_path / "out"
+    )
     assert result.status == "processed"
     assert (result.lines, result.approved, result.rejected) == (7, 1, 6)
     assert result.granted == Money.euros(500)
@@ -195,21 +197,22 @@ def test_a_second_debit_for_the_same_period_under_a_new_reference_is_refused(eng
 
 def test_the_summed_volume_counts_what_was_paid_before(engine, tmp_path):
     (a1,) = seed_store(engine, allocations=1)
-    # 2021-01-01..2022-06-30: 78 weeks x 4 h = 312 hours; each month alone may hold 4 x its started weeks
+    # 2021-01-01..2022-06-30 touches 79 calendar weeks (IV077): 316 hours over the allocation, while
+    # each month alone may hold 4 x the calendar weeks it touches (May and August 2021 six)
     year = [
         line_for(a1, f"M{m}", Period.month(2021, m), max_hours(Period.month(2021, m))) for m in range(1, 13)
     ]
     first = process_file(
         engine, write_323(tmp_path / "a.xml", year, period=Period.month(2021, 12)), tmp_path / "out"
     )
-    assert first.approved == 12  # 236 hours
+    assert first.approved == 12  # 244 hours
     more = [
-        line_for(a1, f"N{m}", Period.month(2022, m), max_hours(Period.month(2022, m))) for m in range(1, 6)
+        line_for(a1, f"N{m}", Period.month(2022, m), max_hours(Period.month(2022, m))) for m in range(1, 5)
     ]
     result = process_file(engine, write_323(tmp_path / "b.xml", more, number="D2", identification="M2",
-                                            period=Period.month(2022, 5)), tmp_path / "out")  # fmt: skip
-    assert result.approved == 4  # + 20 + 16 + 20 + 20 = 312; May's 20 more would pass it
-    assert _rejected(result.answer) == {"N5": ["9322"]}
+                                            period=Period.month(2022, 4)), tmp_path / "out")  # fmt: skip
+    assert result.approved == 3  # + 24 + 20 + 20 = 308; April's 20 more would pass 316 (TR322)
+    assert _rejected(result.answer) == {"N4": ["9322"]}
 
 
 @pytest.mark.parametrize("policy", [CeilingPolicy.SIGNAL, CeilingPolicy.REFUSE])
@@ -237,13 +240,29 @@ def test_a_provider_ceiling_signals_or_refuses_and_notices_are_recorded_once(eng
         assert len(c.execute(select(t.CeilingNoticeRow.id)).all()) == len(notices)
 
 
-def test_crisis_care_is_paid_beyond_a_refusing_collective_ceiling(engine, tmp_path):
+def test_a_collective_ceiling_never_rejects_a_line_it_records_notices_op095(engine, tmp_path):
+    # The free practitioners' collective ceiling is not the provider's to see (OP095): whatever its
+    # policy (here REFUSE, as the old behaviour honoured), lines are paid and notices recorded.
+    # Before OP095 was applied this test asserted 9369 for both lines.
     a1, a2, _ = seed_store(engine, policy=CeilingPolicy.REFUSE, collective=Money.euros(100))
-    ozr = line_for(a1, "G1", hours=4)
-    crisis_allocation_line = line_for(a2, "G2", hours=4)
     result = process_file(
-        engine, write_323(tmp_path / "a.xml", [ozr, crisis_allocation_line]), tmp_path / "out"
-    )
+        engine, write_323(tmp_path / "a.xml", [line_for(a1, "G1", hours=4), line_for(a2, "G2", hours=4)]),
+        tmp_path / "out",
+    )  # fmt: skip
+    assert result.approved == 2 and result.granted == Money.euros(400)
+    with engine.connect() as c:
+        notices = sorted(
+            c.execute(select(t.CeilingNoticeRow.ceiling_key, t.CeilingNoticeRow.threshold)).all()
+        )
+    assert notices == [("COLL", 70), ("COLL", 100)]
+
+
+def test_crisis_care_is_paid_beyond_a_refusing_provider_ceiling(engine, tmp_path):
+    a1, a2, _ = seed_store(engine, ceiling=Money.euros(100), policy=CeilingPolicy.REFUSE)
+    result = process_file(
+        engine, write_323(tmp_path / "a.xml", [line_for(a1, "G1", hours=4), line_for(a2, "G2", hours=4)]),
+        tmp_path / "out",
+    )  # fmt: skip
     assert result.approved == 0 and set(result.codes) == {"9369"}
     # the same product under crisis: change the catalogue flag and declare again
     with engine.begin() as c:
@@ -313,7 +332,9 @@ def test_hostile_or_malformed_files_are_refused_with_a_reason_and_change_nothing
         (lambda a1, a2: [line_for(a1, "G1", Period(date(2021, 6, 20), date(2021, 7, 10)))], "CS337"),
     ],
 )
-def test_a_message_that_breaks_a_rule_within_it_is_refused_whole_and_changes_nothing(engine, tmp_path, build, rule):
+def test_a_message_that_breaks_a_rule_within_it_is_refused_whole_and_changes_nothing(
+    engine, tmp_path, build, rule
+):
     a1, a2, _ = seed_store(engine)
     before = counts(engine)
     result = process_file(engine, write_323(tmp_path / "d.xml", build(a1, a2)), tmp_path / "out")
