@@ -30,6 +30,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from zorginkoop.domain.care import Allocation
 from zorginkoop.domain.codes import CRISIS_CATEGORIES, ChangeReason, Law, Unit
@@ -288,7 +289,13 @@ def product_period(month_day: date, allocation_valid: Period) -> Period:
     """TR387/TR388: the one ProductPeriode of the calendar month of ``month_day``: the whole
     month, starting on the allocation's Ingangsdatum when that lies later in the month and
     ending on its Einddatum when that lies earlier in it."""
-    month = Period.month(month_day.year, month_day.month)
+    return _product_period(month_day.year, month_day.month, allocation_valid)
+
+
+@lru_cache(maxsize=65536)
+def _product_period(year: int, month_number: int, allocation_valid: Period) -> Period:
+    # lines of one month share it with many allocations: worked out once per shape
+    month = Period.month(year, month_number)
     assert month.end is not None
     start, end = month.start, month.end
     if start < allocation_valid.start <= end:
@@ -296,6 +303,15 @@ def product_period(month_day: date, allocation_valid: Period) -> Period:
     if allocation_valid.end is not None and start <= allocation_valid.end < end:
         end = allocation_valid.end
     return Period(start, end)
+
+
+def tr387_tr388_canonical_period(line: DeclaredLine, allocation: Allocation) -> Codes:
+    """TR387 (9387) and TR388 (9388) together, with the month's ProductPeriode worked out once."""
+    expected = product_period(line.period.start, allocation.valid)
+    if line.period == expected:
+        return OK
+    return (*(("9387",) if line.period.start != expected.start else ()),
+            *(("9388",) if line.period.end != expected.end else ()))  # fmt: skip
 
 
 def tr387_period_starts_on_the_first(line: DeclaredLine, allocation: Allocation) -> Codes:
@@ -337,7 +353,7 @@ def volume_allowed_in(line: DeclaredLine, allocation: Allocation) -> int | None:
         return 0
     return volume_in_product_period(
         allocation.volume, allocation.frequency, allocation.unit, allocation.valid, line.period,
-        household_help=household_help(allocation),
+        household_help(allocation),
     )  # fmt: skip
 
 
@@ -593,8 +609,7 @@ class Adjudicator:
         codes += tr341_unit(line, allocation, product.unit if product else None)
         codes += tr307_start_within_allocation(line, allocation)
         codes += tr308_end_within_allocation(line, allocation)
-        codes += tr387_period_starts_on_the_first(line, allocation)
-        codes += tr388_period_ends_on_the_last(line, allocation)
+        codes += tr387_tr388_canonical_period(line, allocation)
         codes += tr418_contract_tariff(line, self.contract_tariff(line), tariff_given)
         codes += tr346_amount(line, product.unit if product else allocation.unit)
         codes += tr389_one_open_debit(line, self.open_debits)
@@ -609,20 +624,19 @@ class Adjudicator:
         """The outcome of one line; only an approved line updates the running sums and ceilings."""
         codes = self.codes(line, tariff_given)
         self.seen.add(line.reference)
-        states: list[CeilingState] = []
-        if not codes:
-            states = self.ceiling_states(line)
-            product = self.facts.products.get(line.product_code or "")
-            codes = ceiling_check(
-                line.signed_amount, states, is_crisis(line, bool(product and product.crisis))
-            )
         if codes:
             return LineOutcome(line.reference, LineStatus.REJECTED, _ZERO, codes)
-        self._book(line, states)
-        return LineOutcome(line.reference, LineStatus.APPROVED, line.signed_amount)
-
-    def _book(self, line: DeclaredLine, states: Sequence[CeilingState]) -> None:
         signed = line.signed_amount
+        states = self.ceiling_states(line)
+        if states:
+            product = self.facts.products.get(line.product_code or "")
+            codes = ceiling_check(signed, states, is_crisis(line, bool(product and product.crisis)))
+            if codes:
+                return LineOutcome(line.reference, LineStatus.REJECTED, _ZERO, codes)
+        self._book(line, states, signed)
+        return LineOutcome(line.reference, LineStatus.APPROVED, signed)
+
+    def _book(self, line: DeclaredLine, states: Sequence[CeilingState], signed: Money) -> None:
         units = base_units(line.volume, line.unit)
         if line.debit_credit is DebitCredit.DEBIT:
             self.volume_used[line.allocation_number] += units
@@ -638,6 +652,7 @@ class Adjudicator:
             before = state.used.cents
             after = before + signed.cents
             state.used = Money(after)
-            crossed = thresholds_crossed(state.ceiling, before, after)
-            if crossed:
-                self.notices.extend(Notice(state.key, t) for t in crossed)
+            if after * 100 >= state.ceiling.cents * NOTICE_THRESHOLDS[0]:  # below 70% nothing is crossed
+                self.notices.extend(
+                    Notice(state.key, t) for t in thresholds_crossed(state.ceiling, before, after)
+                )

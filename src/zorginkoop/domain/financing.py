@@ -173,13 +173,12 @@ def _last_broken_week_day(valid: Period) -> date | None:
 
 
 @lru_cache(maxsize=65536)
-def volume_in_product_period(
+def volume_in_product_period(  # noqa: PLR0917 - positional: a cache key per allocation shape and period
     volume: int,
     frequency: Frequency,
     unit: Unit,
     valid: Period,
     product_period: Period,
-    *,
     household_help: bool = False,
 ) -> int:
     """IV077/IV078, for TR321 (9321): the most an allocation of ``volume`` ``unit`` per ``frequency``
