@@ -550,7 +550,7 @@ class Adjudicator:
         self.ceilings: dict[CeilingKey, CeilingState | None] = {}
         # A declaration has a few products and months: each (product, day) is worked out once.
         self._tariffs: dict[tuple[str | None, date], Money | None] = {}
-        self._keys: dict[tuple[str | None, date], tuple[CeilingKey, ...]] = {}
+        self._states: dict[tuple[str | None, date], list[CeilingState]] = {}
 
     def contract_tariff(self, line: DeclaredLine) -> Money | None:
         slot = (line.product_code, line.period.start)
@@ -559,21 +559,23 @@ class Adjudicator:
         return self._tariffs[slot]
 
     def ceiling_states(self, line: DeclaredLine) -> list[CeilingState]:
+        """The ceilings the line's amount counts against (``ceiling_keys``), in their running state."""
         slot = (line.product_code, line.period.start)
-        if slot not in self._keys:
-            self._keys[slot] = ceiling_keys(self.facts, None, line.product_code, line.period.start)
-        keys = self._keys[slot]
+        states = self._states.get(slot)
+        if states is None:
+            keys = ceiling_keys(self.facts, None, line.product_code, line.period.start)
+            states = self._states[slot] = [s for s in map(self._state, keys) if s is not None]
         allocation = self.facts.allocations.get(line.allocation_number)
         if allocation is not None and allocation.budget is not None:
-            keys = (*keys, allocation_key(allocation))
-        states = []
-        for key in keys:
-            if key not in self.ceilings:
-                self.ceilings[key] = ceiling_state(self.facts, key)
-            state = self.ceilings[key]
-            if state is not None:
-                states.append(state)
+            own = self._state(allocation_key(allocation))
+            if own is not None:
+                return [*states, own]
         return states
+
+    def _state(self, key: CeilingKey) -> CeilingState | None:
+        if key not in self.ceilings:
+            self.ceilings[key] = ceiling_state(self.facts, key)
+        return self.ceilings[key]
 
     def debit_of(self, credit: DeclaredLine) -> PriorLine | None:
         """The debit a credit names: approved earlier in this declaration, or stored."""

@@ -2,9 +2,12 @@
 """The store side of declaration processing: the facts a declaration is judged against, and
 writing its outcome (declaration, lines, payments, ceiling notices, the 325) in one transaction.
 
-Facts are loaded for the declaration's provider, municipality and law in a few queries up front
-(allocations by number, tariffs, contracts and ceilings, earlier lines by reference, volumes and
-amounts used per allocation); lines and payments are written with Core bulk inserts in chunks.
+Facts are loaded for the declaration's provider, municipality and law in a few queries up front,
+as plain data (``domain.declaration_facts.DeclarationFacts``: allocations by number, products, the
+tariff schedule, the provider's contracts and the member contracts of its collective ceilings,
+earlier lines by reference, the approved lines of the declared allocations, what was paid per
+provider, product and year); which tariff and ceilings apply and what the approved lines add up to
+is decided in the domain. Lines and payments are written with Core bulk inserts in chunks.
 The unique constraint on (provider, law, reference) of ``declaration_line`` and the primary key
 of ``processed_file`` are what make a line payable once even with two imports at the same time.
 """
