@@ -426,3 +426,43 @@ def test_cs100_and_cs337_periods_of_a_32_declaration():
     assert findings_of((december, True), period=Period.month(2020, 12), dated=date(2021, 1, 5)) == {"CS100"}
     spanning = replace(line(), period=Period(date(2021, 1, 20), date(2021, 2, 3)))
     assert "CS337" in findings_of((spanning, True))
+
+
+# -- IV077/IV076: the volume of a ProductPeriode, on the standard's own examples ---------------------
+
+
+def _months(volume: int, unit: Unit, valid: Period, months: list[tuple[int, int]]) -> list[int]:
+    from zorginkoop.domain.financing import volume_in_product_period
+
+    return [
+        volume_in_product_period(volume, Frequency.PER_WEEK, unit, valid, Period.month(y, m))
+        for y, m in months
+    ]
+
+
+def test_iv077_effort_per_week_counts_the_calendar_weeks_of_each_month_and_of_the_whole_allocation():
+    from zorginkoop.domain.financing import volume_over_allocation
+
+    valid = Period(date(2025, 10, 7), date(2025, 12, 30))  # IV077: 3 hours a week
+    assert _months(3, Unit.UUR, valid, [(2025, 10), (2025, 11), (2025, 12)]) == [12, 15, 15]
+    assert (
+        volume_over_allocation(3, Frequency.PER_WEEK, valid) == 39
+    )  # week 41 up to week 1 of 2026: 13 weeks
+    iv076 = Period(date(2025, 7, 7), date(2025, 9, 7))
+    assert _months(3, Unit.UUR, iv076, [(2025, 7), (2025, 8), (2025, 9)]) == [12, 15, 3]
+    assert volume_over_allocation(3, Frequency.PER_WEEK, iv076) == 27
+
+
+def test_iv077_output_per_week_counts_sundays_and_the_broken_last_week_where_its_sunday_falls():
+    example_2 = Period(date(2025, 7, 7), date(2025, 9, 5))  # EUR 300 a week, ends on a Friday
+    assert _months(300, Unit.EUROS, example_2, [(2025, 7), (2025, 8), (2025, 9)]) == [900, 1800, 0]
+    ends_on_sunday = Period(date(2025, 7, 7), date(2025, 9, 7))  # IV076 example 1
+    assert _months(300, Unit.EUROS, ends_on_sunday, [(2025, 7), (2025, 8), (2025, 9)]) == [900, 1500, 300]
+
+
+def test_iv078_a_broken_month_may_hold_the_whole_monthly_volume():
+    from zorginkoop.domain.financing import volume_in_product_period
+
+    valid = Period(date(2025, 10, 14), date(2025, 12, 13))
+    october = Period(date(2025, 10, 14), date(2025, 10, 31))
+    assert volume_in_product_period(15, Frequency.PER_MAAND, Unit.UUR, valid, october) == 15
