@@ -364,26 +364,36 @@ def volume_allowed_total(allocation: Allocation) -> int | None:
     return volume_over_allocation(allocation.volume, allocation.frequency, allocation.valid)
 
 
+def allowed_base_units(allowed: int | None, allocation: Allocation) -> int | None:
+    """An allowed volume in the allocation's unit, in base units (None stays None)."""
+    return None if allowed is None or allocation.unit is None else base_units(allowed, allocation.unit)
+
+
+def tr321_volume_fits(units: int, allowed: int | None) -> Codes:
+    """TR321 (9321): the line's GeleverdVolume (``units``) fits what IV077 allows in its
+    ProductPeriode (``allowed``), both in base units; None: no Omvang, nothing to exceed."""
+    return OK if allowed is None or units <= allowed else ("9321",)
+
+
 def tr321_volume_within_allocation(line: DeclaredLine, allocation: Allocation) -> Codes:
     """TR321 (9321): GeleverdVolume fits the Omvang for the ProductPeriode as IV077 counts it
     (calendar weeks, 6 weeks for Wmo huishoudelijke hulp, Sundays for output, days, months),
     compared in base units (minutes against hours)."""
-    allowed = volume_allowed_in(line, allocation)
-    if allowed is None or allocation.unit is None:
-        return OK
-    return OK if base_units(line.volume, line.unit) <= base_units(allowed, allocation.unit) else ("9321",)
+    allowed = allowed_base_units(volume_allowed_in(line, allocation), allocation)
+    return tr321_volume_fits(base_units(line.volume, line.unit), allowed)
+
+
+def tr322_volume_sum_fits(units: int, used: int, allowed: int | None) -> Codes:
+    """TR322 (9322): the net GeleverdVolume of all approved Prestaties on the allocation
+    (``used``) plus this line's (``units``) fits the Omvang over its whole period (``allowed``,
+    IV077), all in base units, so IV077's generous months cannot add up to more than allocated."""
+    return OK if allowed is None or used + units <= allowed else ("9322",)
 
 
 def tr322_volume_sum_within_allocation(line: DeclaredLine, allocation: Allocation, used: int) -> Codes:
-    """TR322 (9322): the net GeleverdVolume of all approved Prestaties on the allocation (``used``,
-    in base units), this one included, fits the Omvang over its whole period (IV077), so IV077's
-    generous months cannot add up to more than was allocated."""
-    allowed = volume_allowed_total(allocation)
-    if allowed is None or allocation.unit is None:
-        return OK
-    return (
-        OK if used + base_units(line.volume, line.unit) <= base_units(allowed, allocation.unit) else ("9322",)
-    )
+    """TR322 (9322) for one line against an allocation: see :func:`tr322_volume_sum_fits`."""
+    allowed = allowed_base_units(volume_allowed_total(allocation), allocation)
+    return tr322_volume_sum_fits(base_units(line.volume, line.unit), used, allowed)
 
 
 def tr369_budget(line: DeclaredLine, allocation: Allocation, used: Money) -> Codes:
@@ -480,11 +490,13 @@ def line_debit_key(line: DeclaredLine) -> DebitKey:
     return debit_key(line.allocation_number, line.period, line.category, line.product_code)
 
 
-def tr389_one_open_debit(line: DeclaredLine, open_debits: set[DebitKey] | frozenset[DebitKey]) -> Codes:
+def tr389_one_open_debit(
+    line: DeclaredLine, open_debits: set[DebitKey] | frozenset[DebitKey], key: DebitKey | None = None
+) -> Codes:
     """TR389 (9389): a debit for the same ProductPeriode (with TR387/TR388: the same calendar
     month), category, code and ToewijzingNummer is sent again only after the earlier debit was
-    credited (no payment twice under a new reference)."""
-    if line.debit_credit is DebitCredit.DEBIT and line_debit_key(line) in open_debits:
+    credited (no payment twice under a new reference). ``key``: the line's slot, when known."""
+    if line.debit_credit is DebitCredit.DEBIT and (key or line_debit_key(line)) in open_debits:
         return ("9389",)
     return OK
 
@@ -551,6 +563,7 @@ class Adjudicator:
         # A declaration has a few products and months: each (product, day) is worked out once.
         self._tariffs: dict[tuple[str | None, date], Money | None] = {}
         self._states: dict[tuple[str | None, date], list[CeilingState]] = {}
+        self._totals: dict[int, int | None] = {}
 
     def contract_tariff(self, line: DeclaredLine) -> Money | None:
         slot = (line.product_code, line.period.start)
@@ -585,6 +598,17 @@ class Adjudicator:
 
     def codes(self, line: DeclaredLine, tariff_given: bool = True) -> Codes:
         """Every retourcode the line raises (before ceilings), in the order of the rules."""
+        return self._codes(line, tariff_given, base_units(line.volume, line.unit), line_debit_key(line))
+
+    def total_allowed(self, allocation: Allocation) -> int | None:
+        """IV077/TR322: what the allocation allows over its whole period, in base units (once per
+        allocation)."""
+        number = allocation.number
+        if number not in self._totals:
+            self._totals[number] = allowed_base_units(volume_allowed_total(allocation), allocation)
+        return self._totals[number]
+
+    def _codes(self, line: DeclaredLine, tariff_given: bool, units: int, key: DebitKey) -> Codes:
         f = self.facts
         codes: list[str] = []
         codes += tr314_reference_unique(line, f.prior) or tr314_reference_unique(line, self.seen)
@@ -614,17 +638,18 @@ class Adjudicator:
         codes += tr387_tr388_canonical_period(line, allocation)
         codes += tr418_contract_tariff(line, self.contract_tariff(line), tariff_given)
         codes += tr346_amount(line, product.unit if product else allocation.unit)
-        codes += tr389_one_open_debit(line, self.open_debits)
-        codes += tr321_volume_within_allocation(line, allocation)
-        codes += tr322_volume_sum_within_allocation(
-            line, allocation, self.volume_used[line.allocation_number]
+        codes += tr389_one_open_debit(line, self.open_debits, key)
+        codes += tr321_volume_fits(units, allowed_base_units(volume_allowed_in(line, allocation), allocation))
+        codes += tr322_volume_sum_fits(
+            units, self.volume_used[line.allocation_number], self.total_allowed(allocation)
         )
         codes += tr369_budget(line, allocation, self.amount_used[line.allocation_number])
         return tuple(dict.fromkeys(codes)) if codes else OK
 
     def judge(self, line: DeclaredLine, tariff_given: bool = True) -> LineOutcome:
         """The outcome of one line; only an approved line updates the running sums and ceilings."""
-        codes = self.codes(line, tariff_given)
+        units, key = base_units(line.volume, line.unit), line_debit_key(line)
+        codes = self._codes(line, tariff_given, units, key)
         self.seen.add(line.reference)
         if codes:
             return LineOutcome(line.reference, LineStatus.REJECTED, _ZERO, codes)
@@ -635,19 +660,20 @@ class Adjudicator:
             codes = ceiling_check(signed, states, is_crisis(line, bool(product and product.crisis)))
             if codes:
                 return LineOutcome(line.reference, LineStatus.REJECTED, _ZERO, codes)
-        self._book(line, states, signed)
+        self._book(line, states, signed, units, key)
         return LineOutcome(line.reference, LineStatus.APPROVED, signed)
 
-    def _book(self, line: DeclaredLine, states: Sequence[CeilingState], signed: Money) -> None:
-        units = base_units(line.volume, line.unit)
+    def _book(
+        self, line: DeclaredLine, states: Sequence[CeilingState], signed: Money, units: int, key: DebitKey
+    ) -> None:
         if line.debit_credit is DebitCredit.DEBIT:
             self.volume_used[line.allocation_number] += units
-            self.open_debits.add(line_debit_key(line))
+            self.open_debits.add(key)
         else:
             # the mirror of its debit: gives back its volume, amount, slot and ceilings
             self.volume_used[line.allocation_number] -= units
             self.credited.add(line.previous_reference or "")
-            self.open_debits.discard(line_debit_key(line))
+            self.open_debits.discard(key)
         self.amount_used[line.allocation_number] += signed
         self.approved_here[line.reference] = line
         for state in states:
