@@ -27,6 +27,7 @@ from zorginkoop.domain.contracts import (
     Term,
 )
 from zorginkoop.domain.declarations import DebitCredit, DeclaredLine
+from zorginkoop.domain.financing import calendar_weeks
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import Period
 from zorginkoop.domain.region import Municipality, Provider, Region
@@ -163,5 +164,5 @@ def counts(engine: Engine) -> dict[str, int]:
 
 
 def max_hours(month: Period) -> int:
-    """What 4 h/week allows in a month: 4 x started weeks."""
-    return 4 * -(-month.days() // 7)
+    """What 4 h/week allows in a month (IV077): 4 x the calendar weeks the month touches."""
+    return 4 * calendar_weeks(month)

@@ -210,21 +210,22 @@ def test_a_second_debit_for_the_same_period_under_a_new_reference_is_refused(eng
 
 def test_the_summed_volume_counts_what_was_paid_before(engine, tmp_path):
     (a1,) = seed_store(engine, allocations=1)
-    # 2021-01-01..2022-06-30: 78 weeks x 4 h = 312 hours; each month alone may hold 4 x its started weeks
+    # 2021-01-01..2022-06-30 touches 79 calendar weeks (IV077): 316 hours over the allocation, while
+    # each month alone may hold 4 x the calendar weeks it touches (May and August 2021 six)
     year = [
         line_for(a1, f"M{m}", Period.month(2021, m), max_hours(Period.month(2021, m))) for m in range(1, 13)
     ]
     first = process_file(
         engine, write_323(tmp_path / "a.xml", year, period=Period.month(2021, 12)), tmp_path / "out"
     )
-    assert first.approved == 12  # 236 hours
+    assert first.approved == 12  # 244 hours
     more = [
-        line_for(a1, f"N{m}", Period.month(2022, m), max_hours(Period.month(2022, m))) for m in range(1, 6)
+        line_for(a1, f"N{m}", Period.month(2022, m), max_hours(Period.month(2022, m))) for m in range(1, 5)
     ]
     result = process_file(engine, write_323(tmp_path / "b.xml", more, number="D2", identification="M2",
-                                            period=Period.month(2022, 5)), tmp_path / "out")  # fmt: skip
-    assert result.approved == 4  # + 20 + 16 + 20 + 20 = 312; May's 20 more would pass it
-    assert _rejected(result.answer) == {"N5": ["9322"]}
+                                            period=Period.month(2022, 4)), tmp_path / "out")  # fmt: skip
+    assert result.approved == 3  # + 24 + 20 + 20 = 308; April's 20 more would pass 316 (TR322)
+    assert _rejected(result.answer) == {"N4": ["9322"]}
 
 
 @pytest.mark.parametrize("policy", [CeilingPolicy.SIGNAL, CeilingPolicy.REFUSE])
@@ -252,13 +253,29 @@ def test_a_provider_ceiling_signals_or_refuses_and_notices_are_recorded_once(eng
         assert len(c.execute(select(t.CeilingNoticeRow.id)).all()) == len(notices)
 
 
-def test_crisis_care_is_paid_beyond_a_refusing_collective_ceiling(engine, tmp_path):
+def test_a_collective_ceiling_never_rejects_a_line_it_records_notices_op095(engine, tmp_path):
+    # The free practitioners' collective ceiling is not the provider's to see (OP095): whatever its
+    # policy (here REFUSE, as the old behaviour honoured), lines are paid and notices recorded.
+    # Before OP095 was applied this test asserted 9369 for both lines.
     a1, a2, _ = seed_store(engine, policy=CeilingPolicy.REFUSE, collective=Money.euros(100))
-    ozr = line_for(a1, "G1", hours=4)
-    crisis_allocation_line = line_for(a2, "G2", hours=4)
     result = process_file(
-        engine, write_323(tmp_path / "a.xml", [ozr, crisis_allocation_line]), tmp_path / "out"
-    )
+        engine, write_323(tmp_path / "a.xml", [line_for(a1, "G1", hours=4), line_for(a2, "G2", hours=4)]),
+        tmp_path / "out",
+    )  # fmt: skip
+    assert result.approved == 2 and result.granted == Money.euros(400)
+    with engine.connect() as c:
+        notices = sorted(
+            c.execute(select(t.CeilingNoticeRow.ceiling_key, t.CeilingNoticeRow.threshold)).all()
+        )
+    assert notices == [("COLL", 70), ("COLL", 100)]
+
+
+def test_crisis_care_is_paid_beyond_a_refusing_provider_ceiling(engine, tmp_path):
+    a1, a2, _ = seed_store(engine, ceiling=Money.euros(100), policy=CeilingPolicy.REFUSE)
+    result = process_file(
+        engine, write_323(tmp_path / "a.xml", [line_for(a1, "G1", hours=4), line_for(a2, "G2", hours=4)]),
+        tmp_path / "out",
+    )  # fmt: skip
     assert result.approved == 0 and set(result.codes) == {"9369"}
     # the same product under crisis: change the catalogue flag and declare again
     with engine.begin() as c:

@@ -9,7 +9,9 @@ from datetime import date, datetime
 import pytest
 
 from zorginkoop.domain import adjudication as a
+from zorginkoop.domain import declaration_facts as df
 from zorginkoop.domain.care import Allocation
+from zorginkoop.domain.catalogue import Tariff, TariffSchedule
 from zorginkoop.domain.codes import ChangeReason, Frequency, Law, Unit
 from zorginkoop.domain.contracts import CeilingPolicy
 from zorginkoop.domain.declarations import DebitCredit, DeclaredLine, LineStatus
@@ -65,11 +67,32 @@ def test_tr314_a_reference_is_declared_once():
 
 def test_tr323_a_credit_needs_its_approved_debit():
     credit = line(reference="R2", debit_credit=DebitCredit.CREDIT, previous_reference="R1")
-    debit = a.PriorLine("R1", True, DebitCredit.DEBIT)
+    debit = df.PriorLine(line(), True)
     assert a.tr323_credit_has_debit(credit, debit) == ()
     assert a.tr323_credit_has_debit(credit, None) == ("8017",)
     assert a.tr323_credit_has_debit(credit, replace(debit, approved=False)) == ("8017",)
     assert a.tr323_credit_has_debit(line(), None) == ()  # a debit needs nothing
+    not_a_debit = df.PriorLine(replace(credit, reference="R1"), True)
+    assert a.tr323_credit_has_debit(credit, not_a_debit) == ("8017",)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"volume": 11, "amount": TARIFF * 11},  # partial
+        {"volume": 0, "amount": Money(0)},  # zero
+        {"amount": TARIFF * 12 - Money(1)},
+        {"tariff": Money.euros("49.00"), "amount": Money.euros("49.00") * 12},
+        {"period": Period(date(2021, 1, 2), date(2021, 1, 31))},
+        {"allocation_number": 8},
+        {"category": "07"},
+        {"product_code": "OZR2"},
+        {"unit": Unit.MINUUT, "volume": 720},
+    ],
+)
+def test_tr323_a_credit_that_does_not_mirror_its_debit_on_every_key_field_is_8017(change):
+    credit = line(reference="R2", debit_credit=DebitCredit.CREDIT, previous_reference="R1", **change)
+    assert a.tr323_credit_has_debit(credit, df.PriorLine(line(), True)) == ("8017",)
 
 
 def test_tr390_a_debit_is_credited_once():
@@ -80,7 +103,34 @@ def test_tr390_a_debit_is_credited_once():
 
 def test_tr389_no_second_debit_for_the_same_period_under_a_new_reference():
     assert a.tr389_one_open_debit(line(), set()) == ()
-    assert a.tr389_one_open_debit(line(reference="R9"), {a.debit_key(line())}) == ("9389",)
+    assert a.tr389_one_open_debit(line(reference="R9"), {a.line_debit_key(line())}) == ("9389",)
+    # the month is the slot: a shorter period in January is the same slot
+    other = line(reference="R9", period=Period(date(2021, 1, 2), date(2021, 1, 31)))
+    assert a.tr389_one_open_debit(other, {a.line_debit_key(line())}) == ("9389",)
+
+
+def test_tr387_tr388_a_product_period_is_the_calendar_month_clipped_to_the_allocation():
+    assert a.tr387_period_starts_on_the_first(line(), ALLOCATION) == ()
+    assert a.tr388_period_ends_on_the_last(line(), ALLOCATION) == ()
+    for start in (2, 3, 15):
+        late = line(period=Period(date(2021, 1, start), date(2021, 1, 31)))
+        assert a.tr387_period_starts_on_the_first(late, ALLOCATION) == ("9387",)
+    early = line(period=Period(date(2021, 1, 1), date(2021, 1, 30)))
+    assert a.tr388_period_ends_on_the_last(early, ALLOCATION) == ("9388",)
+    # an allocation starting on 12 January and ending on 20 March
+    mid = replace(ALLOCATION, valid=Period(date(2021, 1, 12), date(2021, 3, 20)))
+    assert (
+        a.tr387_period_starts_on_the_first(line(period=Period(date(2021, 1, 12), date(2021, 1, 31))), mid)
+        == ()
+    )
+    assert a.tr387_period_starts_on_the_first(
+        line(period=Period(date(2021, 1, 13), date(2021, 1, 31))), mid
+    ) == ("9387",)
+    assert (
+        a.tr388_period_ends_on_the_last(line(period=Period(date(2021, 3, 1), date(2021, 3, 20))), mid) == ()
+    )
+    assert a.tr388_period_ends_on_the_last(line(period=Period.month(2021, 3)), mid) == ("9388",)
+    assert a.product_period(date(2021, 2, 14), mid.valid) == Period.month(2021, 2)
 
 
 def test_tr307_tr308_product_period_within_the_allocation():
@@ -104,17 +154,31 @@ def test_tr319_within_one_declaration_period():
 
 
 def test_tr321_volume_within_the_allocated_volume_for_the_period():
-    # 3 h/week over 31 days = 5 started weeks = 15 hours
+    # IV077: January 2021 touches 5 calendar weeks (53 of 2020 up to 4): 3 h/week x 5 = 15 hours
     assert a.tr321_volume_within_allocation(line(volume=15), ALLOCATION) == ()
     assert a.tr321_volume_within_allocation(line(volume=16), ALLOCATION) == ("9321",)
     assert a.tr321_volume_within_allocation(line(unit=Unit.MINUUT, volume=900), ALLOCATION) == ()
     assert a.tr321_volume_within_allocation(line(unit=Unit.MINUUT, volume=901), ALLOCATION) == ("9321",)
+    # March 2021 touches 5 calendar weeks too (9 up to 13), May 2021 six (17 up to 22)
+    may = replace(ALLOCATION, valid=Period(date(2021, 1, 1), date(2021, 12, 31)))
+    assert a.tr321_volume_within_allocation(line(volume=18, period=Period.month(2021, 5)), may) == ()
+    assert a.tr321_volume_within_allocation(line(volume=19, period=Period.month(2021, 5)), may) == ("9321",)
+
+
+def test_tr321_household_help_may_hold_six_weeks_in_any_month():
+    hh = replace(ALLOCATION, category="01")
+    february = line(category="01", period=Period.month(2021, 2), volume=18, amount=TARIFF * 18)
+    assert a.tr321_volume_within_allocation(february, hh) == ()  # 6 x 3, though February has 4 weeks
+    assert a.tr321_volume_within_allocation(replace(february, volume=19), hh) == ("9321",)
+    jeugd = replace(hh, law=Law.JEUGD)
+    assert a.tr321_volume_within_allocation(february, jeugd) == ("9321",)  # only Wmo category 01
 
 
 def test_tr322_summed_volume_within_the_allocation():
-    # 182 days = 26 weeks x 3 = 78 hours over the whole allocation
-    assert a.tr322_volume_sum_within_allocation(line(volume=12), ALLOCATION, used=66) == ()
-    assert a.tr322_volume_sum_within_allocation(line(volume=12), ALLOCATION, used=67) == ("9322",)
+    # IV077: 2020-10-01..2021-03-31 touches 27 calendar weeks (40 of 2020 up to 13 of 2021) x 3 = 81 hours,
+    # in base units (minutes)
+    assert a.tr322_volume_sum_within_allocation(line(volume=12), ALLOCATION, used=69 * 60) == ()
+    assert a.tr322_volume_sum_within_allocation(line(volume=12), ALLOCATION, used=69 * 60 + 1) == ("9322",)
 
 
 def test_tr338_the_allocation_must_exist_for_this_provider():
@@ -149,6 +213,13 @@ def test_tr369_budget_allocation():
     assert a.tr369_budget(line(), budgeted, Money.euros(401)) == ("9369",)
 
 
+def test_tr369_is_judged_against_the_spending_limit_with_or_without_omvang():
+    limited = replace(ALLOCATION, budget_limit=Money.euros(1000))  # with Omvang: no 301 Budget (CD078)
+    assert a.tr369_budget(line(), limited, Money.euros(400)) == ()
+    assert a.tr369_budget(line(), limited, Money.euros(401)) == ("9369",)
+    assert a.tr369_budget(line(), ALLOCATION, Money.euros(10**6)) == ()  # no limit kept: nothing to judge
+
+
 def test_message_level_rules():
     assert a.tr056_identification_unique("X1", ["X0"]) == ()
     assert a.tr056_identification_unique("X1", ["X1"]) == ("9056",)
@@ -163,17 +234,20 @@ def test_message_level_rules():
 # -- the adjudicator ---------------------------------------------------------------------------
 
 
-def facts(**changes: object) -> a.DeclarationFacts:
-    base = a.DeclarationFacts(
+CONTRACT = df.ContractFacts("C1", AGB, Law.WMO, frozenset({"OZR1"}), Period(date(2020, 1, 1)))
+
+
+def facts(**changes: object) -> df.DeclarationFacts:
+    base = df.DeclarationFacts(
+        provider_agb=AGB,
+        law=Law.WMO,
         declaration_period=JAN,
         allocations={7: ALLOCATION},
-        products={"OZR1": a.ProductFacts(Unit.UUR)},
-        tariff_for=lambda _line: TARIFF,
-        ceilings_for=lambda _line: [],
+        products={"OZR1": df.ProductFacts(Unit.UUR)},
+        contracts=(CONTRACT,),
+        tariffs=TariffSchedule.of([Tariff("OZR1", TARIFF, Period(date(2020, 1, 1)))]),
     )
-    for key, value in changes.items():
-        setattr(base, key, value)
-    return base
+    return replace(base, **changes)  # type: ignore[arg-type]
 
 
 def test_a_good_line_is_approved_for_its_amount():
@@ -191,7 +265,7 @@ def test_the_same_reference_twice_in_one_file_is_rejected_the_second_time():
 
 
 def test_volumes_add_up_within_one_declaration():
-    judge = a.Adjudicator(facts(volume_used={7: 60}))
+    judge = a.Adjudicator(facts(usage=df.Usage(volume={7: 63 * 60})))  # 81 hours over the allocation
     assert judge.judge(line(reference="A", period=Period.month(2020, 12))).status is LineStatus.APPROVED
     assert judge.judge(line(reference="B")).return_codes == ("9322",)
 
@@ -217,7 +291,7 @@ def test_unknown_allocation_stops_the_allocation_rules():
     assert outcome.return_codes == ("9338",)
 
 
-KEY = a.CeilingKey("provider", "C1", 2021)
+KEY = df.CeilingKey("provider", "C1", 2021)
 
 
 @pytest.mark.parametrize(
@@ -229,11 +303,14 @@ KEY = a.CeilingKey("provider", "C1", 2021)
     ],
 )
 def test_beyond_a_ceiling_the_contract_policy_decides_and_crisis_care_is_always_paid(policy, crisis, status):
-    state = a.CeilingState(KEY, Money.euros(1000), Money.euros(500), policy)
-    products = {"OZR1": a.ProductFacts(Unit.UUR, crisis=crisis)}
-    judge = a.Adjudicator(facts(ceilings={KEY: state}, ceilings_for=lambda _l: [KEY], products=products))
+    contract = replace(CONTRACT, ceiling=Money.euros(1000), policy=policy)
+    products = {"OZR1": df.ProductFacts(Unit.UUR, crisis=crisis)}
+    spent = {(AGB, "OZR1", 2021): Money.euros(500)}
+    judge = a.Adjudicator(facts(contracts=(contract,), products=products, spent=spent))
     outcome = judge.judge(line())  # 600 on top of 500 passes 1000
     assert outcome.status is status
+    state = judge.ceilings[KEY]
+    assert state is not None
     if status is LineStatus.REJECTED:
         assert outcome.return_codes == (a.CEILING_CODE,)
         assert state.used == Money.euros(500)
@@ -243,17 +320,59 @@ def test_beyond_a_ceiling_the_contract_policy_decides_and_crisis_care_is_always_
         assert judge.notices == [a.Notice(KEY, 70), a.Notice(KEY, 100)]
 
 
+def test_a_collective_ceiling_never_rejects_a_line_whatever_its_policy_op095():
+    from zorginkoop.domain.contracts import CollectiveCeiling
+
+    collective = CollectiveCeiling("VRIJ", "Vrijgevestigden", Money.euros(1000), 2021, frozenset({"C1"}),
+                                   CeilingPolicy.REFUSE)  # fmt: skip
+    judge = a.Adjudicator(
+        facts(collective_ceilings=(collective,), spent={(AGB, "OZR1", 2021): Money.euros(900)})
+    )
+    outcome = judge.judge(line())  # 600 on top of 900 passes 1000
+    assert outcome.status is LineStatus.APPROVED
+    key = df.CeilingKey("collective", "VRIJ", 2021)
+    assert judge.notices == [a.Notice(key, 100)]
+
+
+def test_a_missing_product_tariff_is_0611_and_books_nothing():
+    judge = a.Adjudicator(facts())
+    outcome = judge.judge(line(), tariff_given=False)
+    assert (outcome.status, outcome.return_codes) == (LineStatus.REJECTED, ("0611",))
+    assert judge.volume_used[7] == 0 and judge.amount_used[7] == Money(0) and judge.open_debits == set()
+    assert judge.judge(line(reference="R2")).status is LineStatus.APPROVED  # the month is still free
+
+
+def test_a_mirrored_credit_gives_back_the_month_volume_and_amount():
+    debit = line()
+    judge = a.Adjudicator(
+        facts(prior={"R1": df.PriorLine(debit, True)}, usage=df.Usage.of([_approved(debit)]))
+    )
+    assert judge.judge(line(reference="R2")).return_codes == ("9389",)
+    credit = judge.judge(line(reference="C1", debit_credit=DebitCredit.CREDIT, previous_reference="R1"))
+    assert credit.status is LineStatus.APPROVED
+    assert judge.volume_used[7] == 0 and judge.amount_used[7] == Money(0)
+    assert judge.judge(line(reference="R3", volume=10, amount=TARIFF * 10)).status is LineStatus.APPROVED
+    again = judge.judge(line(reference="C2", debit_credit=DebitCredit.CREDIT, previous_reference="R1"))
+    assert again.return_codes == ("9390",)
+
+
+def _approved(x: DeclaredLine) -> df.ApprovedLine:
+    return df.ApprovedLine(x.allocation_number, x.reference, x.debit_credit, x.previous_reference, x.period,
+                           x.category, x.product_code, x.volume, x.unit, x.signed_amount)  # fmt: skip
+
+
 def test_notices_are_raised_once_when_a_threshold_is_crossed():
-    state = a.CeilingState(KEY, Money.euros(10000), Money.euros(6500), CeilingPolicy.SIGNAL)
-    judge = a.Adjudicator(facts(ceilings={KEY: state}, ceilings_for=lambda _l: [KEY]))
+    contract = replace(CONTRACT, ceiling=Money.euros(10000))
+    spent = {(AGB, "OZR1", 2021): Money.euros(6500)}
+    judge = a.Adjudicator(facts(contracts=(contract,), spent=spent, declaration_period=Period.month(2021, 3)))
     judge.judge(line(reference="A", volume=6, amount=TARIFF * 6))  # 6,800: nothing
-    judge.judge(line(reference="B", volume=6, amount=TARIFF * 6, period=Period.month(2020, 12)))  # 7,100
-    judge.judge(line(reference="C", volume=6, amount=TARIFF * 6, period=Period.month(2020, 11)))  # 7,400
+    judge.judge(line(reference="B", volume=6, amount=TARIFF * 6, period=Period.month(2021, 2)))  # 7,100
+    judge.judge(line(reference="C", volume=6, amount=TARIFF * 6, period=Period.month(2021, 3)))  # 7,400
     assert judge.notices == [a.Notice(KEY, 70)]
 
 
 def test_ceiling_check_lets_credits_pass():
-    state = a.CeilingState(KEY, Money(0), Money(100), CeilingPolicy.REFUSE)
+    state = df.CeilingState(KEY, Money(0), Money(100), CeilingPolicy.REFUSE)
     assert a.ceiling_check(Money(-50), [state], crisis=False) == ()
     assert a.ceiling_check(Money(50), [state], crisis=False) == (a.CEILING_CODE,)
 
@@ -307,3 +426,43 @@ def test_cs100_and_cs337_periods_of_a_32_declaration():
     assert findings_of((december, True), period=Period.month(2020, 12), dated=date(2021, 1, 5)) == {"CS100"}
     spanning = replace(line(), period=Period(date(2021, 1, 20), date(2021, 2, 3)))
     assert "CS337" in findings_of((spanning, True))
+
+
+# -- IV077/IV076: the volume of a ProductPeriode, on the standard's own examples ---------------------
+
+
+def _months(volume: int, unit: Unit, valid: Period, months: list[tuple[int, int]]) -> list[int]:
+    from zorginkoop.domain.financing import volume_in_product_period
+
+    return [
+        volume_in_product_period(volume, Frequency.PER_WEEK, unit, valid, Period.month(y, m))
+        for y, m in months
+    ]
+
+
+def test_iv077_effort_per_week_counts_the_calendar_weeks_of_each_month_and_of_the_whole_allocation():
+    from zorginkoop.domain.financing import volume_over_allocation
+
+    valid = Period(date(2025, 10, 7), date(2025, 12, 30))  # IV077: 3 hours a week
+    assert _months(3, Unit.UUR, valid, [(2025, 10), (2025, 11), (2025, 12)]) == [12, 15, 15]
+    assert (
+        volume_over_allocation(3, Frequency.PER_WEEK, valid) == 39
+    )  # week 41 up to week 1 of 2026: 13 weeks
+    iv076 = Period(date(2025, 7, 7), date(2025, 9, 7))
+    assert _months(3, Unit.UUR, iv076, [(2025, 7), (2025, 8), (2025, 9)]) == [12, 15, 3]
+    assert volume_over_allocation(3, Frequency.PER_WEEK, iv076) == 27
+
+
+def test_iv077_output_per_week_counts_sundays_and_the_broken_last_week_where_its_sunday_falls():
+    example_2 = Period(date(2025, 7, 7), date(2025, 9, 5))  # EUR 300 a week, ends on a Friday
+    assert _months(300, Unit.EUROS, example_2, [(2025, 7), (2025, 8), (2025, 9)]) == [900, 1800, 0]
+    ends_on_sunday = Period(date(2025, 7, 7), date(2025, 9, 7))  # IV076 example 1
+    assert _months(300, Unit.EUROS, ends_on_sunday, [(2025, 7), (2025, 8), (2025, 9)]) == [900, 1500, 300]
+
+
+def test_iv078_a_broken_month_may_hold_the_whole_monthly_volume():
+    from zorginkoop.domain.financing import volume_in_product_period
+
+    valid = Period(date(2025, 10, 14), date(2025, 12, 13))
+    october = Period(date(2025, 10, 14), date(2025, 10, 31))
+    assert volume_in_product_period(15, Frequency.PER_MAAND, Unit.UUR, valid, october) == 15

@@ -4,36 +4,66 @@
 Each rule takes the line and the facts it needs (the allocation, the contract tariff, what was
 declared before) and returns the WJ001 retourcodes it raises: an empty tuple when the line
 passes. :class:`Adjudicator` applies every rule to the lines of one declaration in order,
-keeping the running sums (TR314 within the file, TR322 volumes, TR369 budgets, ceilings) so
-that a later line of the same declaration sees what an earlier one was granted.
+keeping the running sums (TR314 within the file, TR389 open debits, TR322 volumes, TR369
+budgets, ceilings) so that a later line of the same declaration sees what an earlier one was
+granted. The facts are plain data (``domain.declaration_facts``); which tariff and ceilings apply
+is decided there, the volume a period may hold in ``domain.financing`` (IV077).
+
+Lines are judged together: a ProductPeriode is its calendar month clipped to the allocation
+(TR387/TR388), so one allocation, product and month has one open debit (TR389); the month holds
+what IV077 allows (TR321) and all months together what the allocation allows (TR322); a credit is
+the exact mirror of an approved debit (TR323 on key fields) and comes once (TR390).
 
 Ceilings (national contract standard, spending room): approved amounts exhaust the provider's
 yearly contract ceiling and collective ceilings (the free practitioners' EUR 2,300,000). Per
-contract the region chooses what happens beyond a ceiling: :attr:`CeilingPolicy.SIGNAL` pays
-and records a notice, :attr:`CeilingPolicy.REFUSE` rejects the line with :data:`CEILING_CODE`.
-Crisis care is always paid. Notices are raised at 70% and 100% (``NOTICE_THRESHOLDS``).
+contract the region chooses what happens beyond its own ceiling: :attr:`CeilingPolicy.SIGNAL`
+pays and records a notice, :attr:`CeilingPolicy.REFUSE` rejects the line with
+:data:`CEILING_CODE`. A collective ceiling never rejects a line (OP095: the sender cannot see it);
+it records notices. Crisis care is always paid. Notices are raised at 70% and 100%
+(``NOTICE_THRESHOLDS``).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
 from zorginkoop.domain.care import Allocation
-from zorginkoop.domain.codes import CRISIS_CATEGORIES, ChangeReason, Frequency, Unit
-from zorginkoop.domain.contracts import NOTICE_THRESHOLDS, CeilingPolicy, CeilingUse
+from zorginkoop.domain.codes import CRISIS_CATEGORIES, ChangeReason, Law, Unit
+from zorginkoop.domain.contracts import NOTICE_THRESHOLDS
+from zorginkoop.domain.declaration_facts import (
+    CeilingKey,
+    CeilingState,
+    DebitKey,
+    DeclarationFacts,
+    PriorLine,
+    allocation_key,
+    ceiling_keys,
+    ceiling_state,
+    contract_tariff,
+    debit_key,
+    tariff_for_allocation,
+)
 from zorginkoop.domain.declarations import DebitCredit, DeclaredLine, LineOutcome, LineStatus
-from zorginkoop.domain.financing import MINUTES_PER_UNIT, allocated_units
+from zorginkoop.domain.financing import (
+    MINUTES_PER_UNIT,
+    base_units,
+    volume_in_product_period,
+    volume_over_allocation,
+)
 from zorginkoop.domain.money import Money, round_to_cents
 from zorginkoop.domain.periods import Period
 
 Codes = tuple[str, ...]
 OK: Codes = ()
 _ZERO = Money(0)
+
+HOUSEHOLD_HELP_CATEGORY = "01"
+"""WMO020 Productcategorie 01 huishoudelijke hulp: IV077 allows 6 weekly volumes in any month."""
 
 CEILING_CODE = "9369"
 """WJ001 code for a line refused because a ceiling with policy REFUSE would be passed.
@@ -256,6 +286,49 @@ def tr308_end_within_allocation(line: DeclaredLine, allocation: Allocation) -> C
     return ("9308",)
 
 
+def product_period(month_day: date, allocation_valid: Period) -> Period:
+    """TR387/TR388: the one ProductPeriode of the calendar month of ``month_day``: the whole
+    month, starting on the allocation's Ingangsdatum when that lies later in the month and
+    ending on its Einddatum when that lies earlier in it."""
+    return _product_period(month_day.year, month_day.month, allocation_valid)
+
+
+@lru_cache(maxsize=65536)
+def _product_period(year: int, month_number: int, allocation_valid: Period) -> Period:
+    # lines of one month share it with many allocations: worked out once per shape
+    month = Period.month(year, month_number)
+    assert month.end is not None
+    start, end = month.start, month.end
+    if start < allocation_valid.start <= end:
+        start = allocation_valid.start
+    if allocation_valid.end is not None and start <= allocation_valid.end < end:
+        end = allocation_valid.end
+    return Period(start, end)
+
+
+def tr387_tr388_canonical_period(line: DeclaredLine, allocation: Allocation) -> Codes:
+    """TR387 (9387) and TR388 (9388) together, with the month's ProductPeriode worked out once."""
+    expected = product_period(line.period.start, allocation.valid)
+    if line.period == expected:
+        return OK
+    return (*(("9387",) if line.period.start != expected.start else ()),
+            *(("9388",) if line.period.end != expected.end else ()))  # fmt: skip
+
+
+def tr387_period_starts_on_the_first(line: DeclaredLine, allocation: Allocation) -> Codes:
+    """TR387 (9387): the Begindatum of a ProductPeriode is the first day of its calendar month,
+    unless the allocation's Ingangsdatum lies later in that month: then that date."""
+    expected = product_period(line.period.start, allocation.valid)
+    return OK if line.period.start == expected.start else ("9387",)
+
+
+def tr388_period_ends_on_the_last(line: DeclaredLine, allocation: Allocation) -> Codes:
+    """TR388 (9388): the Einddatum of a ProductPeriode is the last day of its calendar month,
+    unless the allocation's Einddatum lies earlier in that month: then that date."""
+    expected = product_period(line.period.start, allocation.valid)
+    return OK if line.period.end == expected.end else ("9388",)
+
+
 def tr319_within_declaration_period(line: DeclaredLine, declaration_period: Period) -> Codes:
     """TR319 (9319): the ProductPeriode lies within one declaration period (a calendar month),
     the current one or an earlier one."""
@@ -267,80 +340,97 @@ def tr319_within_declaration_period(line: DeclaredLine, declaration_period: Peri
     return OK
 
 
-def _in_unit(units: int, allocated: Unit, declared: Unit) -> int:
-    """Allocated units expressed in the declared unit (hours -> minutes: x 60)."""
-    if declared == allocated or declared not in MINUTES_PER_UNIT or allocated not in MINUTES_PER_UNIT:
-        return units
-    return units * MINUTES_PER_UNIT[allocated] // MINUTES_PER_UNIT[declared]
-
-
-@lru_cache(maxsize=65536)
-def _units_within(volume: int, frequency: Frequency, valid: Period, period: Period) -> int:
-    # Lines of one month share their window with many allocations: computed once per shape.
-    window = valid.intersection(period)
-    if window is None or window.end is None:
-        return 0
-    return allocated_units(volume, frequency, window)
+def household_help(allocation: Allocation) -> bool:
+    """IV077/TR321: Wmo ProductCategorie 01 (huishoudelijke hulp) may hold 6 weeks in any month."""
+    return allocation.law is Law.WMO and allocation.category == HOUSEHOLD_HELP_CATEGORY
 
 
 def volume_allowed_in(line: DeclaredLine, allocation: Allocation) -> int | None:
-    """The volume the allocation allows within the line's ProductPeriode, in the line's unit."""
+    """IV077: the volume the allocation allows within the line's ProductPeriode, in the
+    allocation's unit (None without an Omvang)."""
     if allocation.volume is None or allocation.frequency is None or allocation.unit is None:
         return None
-    units = _units_within(allocation.volume, allocation.frequency, allocation.valid, line.period)
-    return _in_unit(units, allocation.unit, line.unit)
+    if line.period.end is None:
+        return 0
+    return volume_in_product_period(
+        allocation.volume, allocation.frequency, allocation.unit, allocation.valid, line.period,
+        household_help(allocation),
+    )  # fmt: skip
 
 
-def volume_allowed_total(allocation: Allocation, unit: Unit) -> int | None:
-    """The volume the allocation allows over its whole (closed) period, in ``unit``."""
+def volume_allowed_total(allocation: Allocation) -> int | None:
+    """IV077/TR322: the volume the allocation allows over its whole period, in its unit."""
     if allocation.volume is None or allocation.frequency is None or allocation.unit is None:
         return None
-    if allocation.valid.end is None:
-        return None  # an open allocation (per month or per day) has no total to exceed
-    units = _units_within(allocation.volume, allocation.frequency, allocation.valid, allocation.valid)
-    return _in_unit(units, allocation.unit, unit)
+    return volume_over_allocation(allocation.volume, allocation.frequency, allocation.valid)
+
+
+def allowed_base_units(allowed: int | None, allocation: Allocation) -> int | None:
+    """An allowed volume in the allocation's unit, in base units (None stays None)."""
+    return None if allowed is None or allocation.unit is None else base_units(allowed, allocation.unit)
+
+
+def tr321_volume_fits(units: int, allowed: int | None) -> Codes:
+    """TR321 (9321): the line's GeleverdVolume (``units``) fits what IV077 allows in its
+    ProductPeriode (``allowed``), both in base units; None: no Omvang, nothing to exceed."""
+    return OK if allowed is None or units <= allowed else ("9321",)
 
 
 def tr321_volume_within_allocation(line: DeclaredLine, allocation: Allocation) -> Codes:
-    """TR321 (9321): GeleverdVolume fits the allocated Omvang for the ProductPeriode, taking
-    unit and frequency into account (``financing.allocated_units``)."""
-    allowed = volume_allowed_in(line, allocation)
-    return OK if allowed is None or line.volume <= allowed else ("9321",)
+    """TR321 (9321): GeleverdVolume fits the Omvang for the ProductPeriode as IV077 counts it
+    (calendar weeks, 6 weeks for Wmo huishoudelijke hulp, Sundays for output, days, months),
+    compared in base units (minutes against hours)."""
+    allowed = allowed_base_units(volume_allowed_in(line, allocation), allocation)
+    return tr321_volume_fits(base_units(line.volume, line.unit), allowed)
+
+
+def tr322_volume_sum_fits(units: int, used: int, allowed: int | None) -> Codes:
+    """TR322 (9322): the net GeleverdVolume of all approved Prestaties on the allocation
+    (``used``) plus this line's (``units``) fits the Omvang over its whole period (``allowed``,
+    IV077), all in base units, so IV077's generous months cannot add up to more than allocated."""
+    return OK if allowed is None or used + units <= allowed else ("9322",)
 
 
 def tr322_volume_sum_within_allocation(line: DeclaredLine, allocation: Allocation, used: int) -> Codes:
-    """TR322 (9322): the sum of GeleverdVolume of all approved Prestaties on the allocation
-    (``used``, in the line's unit), this one included, fits the Omvang over its whole period."""
-    allowed = volume_allowed_total(allocation, line.unit)
-    return OK if allowed is None or used + line.volume <= allowed else ("9322",)
+    """TR322 (9322) for one line against an allocation: see :func:`tr322_volume_sum_fits`."""
+    allowed = allowed_base_units(volume_allowed_total(allocation), allocation)
+    return tr322_volume_sum_fits(base_units(line.volume, line.unit), used, allowed)
 
 
 def tr369_budget(line: DeclaredLine, allocation: Allocation, used: Money) -> Codes:
-    """TR369 (9369): with a Budget on the allocation, the approved amounts (``used``) plus this
-    line stay within it."""
-    if allocation.budget is None:
+    """TR369 (9369): the approved amounts on the allocation (``used``, net) plus this line stay
+    within what it may cost: the 301's Budget, else the budget limit kept for every allocation
+    (``Allocation.spending_limit``), with or without Omvang."""
+    limit = allocation.spending_limit
+    if limit is None:
         return OK
-    return OK if (used + line.amount).cents <= allocation.budget.cents else ("9369",)
+    return OK if (used + line.amount).cents <= limit.cents else ("9369",)
 
 
 # -- tariff and amount -----------------------------------------------------------------------
 
 
-def tr418_contract_tariff(line: DeclaredLine, contract_tariff: Money | None) -> Codes:
+def tr418_contract_tariff(
+    line: DeclaredLine, contract_tariff: Money | None, tariff_given: bool = True
+) -> Codes:
     """TR418 (0611): ProductTarief equals the contract tariff of the product for this provider
     on the first day of the ProductPeriode (derived tariffs, e.g. 85% of NZa, included).
-    No contract for the product on that day means no contract tariff: 0611 as well."""
-    if contract_tariff is None or line.tariff != contract_tariff:
+    No contract for the product on that day means no contract tariff, and a line without a
+    ProductTarief names none: 0611 as well."""
+    if not tariff_given or contract_tariff is None or line.tariff != contract_tariff:
         return ("0611",)
     return OK
 
 
 def expected_amount(volume: int, tariff: Money, unit: Unit, tariff_unit: Unit | None = None) -> Money:
-    """TR346/IV081: volume x tariff; minutes against an hourly tariff as tariff x volume / 60,
-    rounded once to cents."""
-    if unit is Unit.MINUUT and tariff_unit is Unit.UUR:
-        return Money(round_to_cents(tariff.to_decimal() * volume / Decimal(60)))
-    return tariff * volume
+    """TR346/IV081: volume x tariff; a volume in another time unit than the tariff's (minutes
+    against an hourly tariff) as tariff x its share of the tariff's unit, rounded once to cents."""
+    if tariff_unit is None or unit == tariff_unit or tariff_unit not in MINUTES_PER_UNIT:
+        return tariff * volume
+    if unit not in MINUTES_PER_UNIT:
+        return tariff * volume
+    share = Decimal(base_units(volume, unit)) / Decimal(base_units(1, tariff_unit))
+    return Money(round_to_cents(tariff.to_decimal() * share))
 
 
 def tr346_amount(line: DeclaredLine, tariff_unit: Unit | None = None) -> Codes:
@@ -356,81 +446,63 @@ def tr346_amount(line: DeclaredLine, tariff_unit: Unit | None = None) -> Codes:
 # -- references, debit and credit --------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class PriorLine:
-    """A line declared before (stored), as far as the reference rules need it."""
-
-    reference: str
-    approved: bool
-    debit_credit: DebitCredit
-    previous_reference: str | None = None
-
-
 def tr314_reference_unique(line: DeclaredLine, known: Mapping[str, PriorLine] | set[str]) -> Codes:
     """TR314 (8021): a ReferentieNummer is declared once per provider within the law, within one
     message and across messages."""
     return ("8021",) if line.reference in known else OK
 
 
+def mirrors(credit: DeclaredLine, debit: DeclaredLine) -> bool:
+    """TR323 "op basis van sleutelvelden": the credit repeats the debit's ToewijzingNummer,
+    ProductCategorie, ProductCode, ProductPeriode, GeleverdVolume, Eenheid, ProductTarief and
+    IngediendBedrag."""
+    return (
+        credit.allocation_number == debit.allocation_number
+        and credit.category == debit.category
+        and credit.product_code == debit.product_code
+        and credit.period == debit.period
+        and credit.volume == debit.volume
+        and credit.unit == debit.unit
+        and credit.tariff == debit.tariff
+        and credit.amount == debit.amount
+    )
+
+
 def tr323_credit_has_debit(line: DeclaredLine, debit: PriorLine | None) -> Codes:
     """TR323 (8017): a credit Prestatie refers with VorigReferentieNummer to an earlier approved
-    debit Prestatie."""
+    debit Prestatie and mirrors it on the key fields (:func:`mirrors`): a partial, zero or
+    otherwise different credit is no credit of that debit."""
     if line.debit_credit is not DebitCredit.CREDIT:
         return OK
     if debit is None or not debit.approved or debit.debit_credit is not DebitCredit.DEBIT:
         return ("8017",)
-    return OK
+    return OK if mirrors(line, debit.line) else ("8017",)
 
 
-def tr390_single_credit(line: DeclaredLine, credited: set[str]) -> Codes:
+def tr390_single_credit(line: DeclaredLine, credited: set[str] | frozenset[str]) -> Codes:
     """TR390 (9390): a debit Prestatie is credited once (``credited`` holds the references of
-    debits that already have a credit)."""
+    debits that already have an approved credit)."""
     if line.debit_credit is DebitCredit.CREDIT and line.previous_reference in credited:
         return ("9390",)
     return OK
 
 
-DebitKey = tuple[int, date, date | None, str, str | None]
-"""(ToewijzingNummer, ProductPeriode begin, end, ProductCategorie, ProductCode) for TR389."""
+def line_debit_key(line: DeclaredLine) -> DebitKey:
+    return debit_key(line.allocation_number, line.period, line.category, line.product_code)
 
 
-def debit_key(line: DeclaredLine) -> DebitKey:
-    return (line.allocation_number, line.period.start, line.period.end, line.category, line.product_code)
-
-
-def tr389_one_open_debit(line: DeclaredLine, open_debits: set[DebitKey]) -> Codes:
-    """TR389 (9389): a debit for the same ProductPeriode, category, code and ToewijzingNummer is
-    sent again only after the earlier debit was credited (no payment twice under a new reference)."""
-    if line.debit_credit is DebitCredit.DEBIT and debit_key(line) in open_debits:
+def tr389_one_open_debit(
+    line: DeclaredLine, open_debits: set[DebitKey] | frozenset[DebitKey], key: DebitKey | None = None
+) -> Codes:
+    """TR389 (9389): a debit for the same ProductPeriode (with TR387/TR388: the same calendar
+    month), category, code and ToewijzingNummer is sent again only after the earlier debit was
+    credited (no payment twice under a new reference). ``key``: the line's slot, when known."""
+    if line.debit_credit is DebitCredit.DEBIT and (key or line_debit_key(line)) in open_debits:
         return ("9389",)
     return OK
 
 
 # -- ceilings --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class CeilingKey:
-    """A ceiling and year: kind ``provider`` (key = contract number) or ``collective`` (key =
-    ceiling code)."""
-
-    kind: str
-    key: str
-    year: int
-
-
-@dataclass(slots=True)
-class CeilingState:
-    """A ceiling with what approved amounts have used of it so far."""
-
-    key: CeilingKey
-    ceiling: Money
-    used: Money
-    policy: CeilingPolicy = CeilingPolicy.SIGNAL
-
-    @property
-    def use(self) -> CeilingUse:
-        return CeilingUse(self.ceiling, self.used)
 
 
 @dataclass(frozen=True, slots=True)
@@ -449,12 +521,14 @@ def thresholds_crossed(ceiling: Money, before: int, after: int) -> tuple[int, ..
 
 
 def ceiling_check(amount: Money, ceilings: Sequence[CeilingState], crisis: bool) -> Codes:
-    """Refuse (9369, :data:`CEILING_CODE`) when approving ``amount`` passes a ceiling whose policy
-    is REFUSE. Crisis care (product.crisis, CRISIS_CATEGORIES) is always paid; credits always pass."""
+    """Refuse (9369, :data:`CEILING_CODE`) when approving ``amount`` passes a ceiling that may
+    refuse (:attr:`CeilingState.may_refuse`: a provider's own contract ceiling with policy
+    REFUSE; never a collective one, OP095). Crisis care (product.crisis, CRISIS_CATEGORIES) is
+    always paid; credits always pass."""
     if crisis or amount.cents <= 0:
         return OK
     for state in ceilings:
-        if state.policy is CeilingPolicy.REFUSE and not state.use.room_for(amount):
+        if state.may_refuse and not state.use.room_for(amount):
             return (CEILING_CODE,)
     return OK
 
@@ -466,44 +540,14 @@ def is_crisis(line: DeclaredLine, product_crisis: bool) -> bool:
 # -- the whole declaration ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ProductFacts:
-    """What adjudication needs of a catalogue product."""
-
-    unit: Unit
-    crisis: bool = False
-
-
-@dataclass(slots=True)
-class DeclarationFacts:
-    """Everything stored that the lines of one declaration are judged against.
-
-    ``tariff_for(line)`` returns the contract tariff for the line's product and provider on its
-    first day (None when not contracted); ``ceilings_for(line)`` the keys of the ceilings the
-    line's amount counts against.
-    """
-
-    declaration_period: Period
-    allocations: Mapping[int, Allocation]
-    products: Mapping[str, ProductFacts]
-    tariff_for: Callable[[DeclaredLine], Money | None]
-    ceilings_for: Callable[[DeclaredLine], Sequence[CeilingKey]]
-    prior: Mapping[str, PriorLine] = field(default_factory=dict)
-    """Earlier lines of the provider within the law by reference: this file's references and
-    VorigReferentieNummers, at least."""
-    credited: set[str] = field(default_factory=set)
-    """References of debits that already have a credit."""
-    open_debits: set[DebitKey] = field(default_factory=set)
-    volume_used: dict[int, int] = field(default_factory=dict)
-    """Approved volume per allocation number (debits minus credits), in the allocation's unit."""
-    amount_used: dict[int, Money] = field(default_factory=dict)
-    ceilings: dict[CeilingKey, CeilingState] = field(default_factory=dict)
-
-
 class Adjudicator:
     """Judges the lines of one declaration in order, with running sums; pure (no I/O).
 
-    ``outcome = adjudicator.judge(line)`` for every line, then ``adjudicator.notices``.
+    ``outcome = adjudicator.judge(line, tariff_given)`` for every line, then
+    ``adjudicator.notices``. Every outcome (0611 for a missing ProductTarief included) is decided
+    here before anything is booked: only an approved line moves the running sums (volume and
+    amount per allocation, open debits, credited debits, ceilings) and raises notices. The facts
+    are not changed; the running state lives in the adjudicator.
     """
 
     def __init__(self, facts: DeclarationFacts) -> None:
@@ -511,88 +555,138 @@ class Adjudicator:
         self.seen: set[str] = set()
         self.approved_here: dict[str, DeclaredLine] = {}
         self.notices: list[Notice] = []
-        self.volume_used: defaultdict[int, int] = defaultdict(int, facts.volume_used)
-        self.amount_used: defaultdict[int, Money] = defaultdict(Money.zero, facts.amount_used)
+        self.volume_used: defaultdict[int, int] = defaultdict(int, facts.usage.volume)
+        """Net approved volume per allocation, in base units (``financing.base_units``)."""
+        self.amount_used: defaultdict[int, Money] = defaultdict(Money.zero, facts.usage.amount)
+        self.open_debits: set[DebitKey] = set(facts.usage.open_debits)
+        self.credited: set[str] = set(facts.usage.credited)
+        self.ceilings: dict[CeilingKey, CeilingState | None] = {}
+        # A declaration has a few products and months: each (product, day) is worked out once.
+        self._tariffs: dict[tuple[str | None, date], Money | None] = {}
+        self._states: dict[tuple[str | None, date], list[CeilingState]] = {}
+        self._totals: dict[int, int | None] = {}
 
-    def codes(self, line: DeclaredLine) -> Codes:
+    def contract_tariff(self, line: DeclaredLine) -> Money | None:
+        """The tariff the line is held against (TR418): the contract tariff, or for an allocation
+        under the rule for providers without a contract its share of the NZa tariff."""
+        allocation = self.facts.allocations.get(line.allocation_number)
+        if allocation is not None and allocation.nza_percentage is not None:
+            return tariff_for_allocation(self.facts, allocation, line.product_code, line.period.start)
+        slot = (line.product_code, line.period.start)
+        if slot not in self._tariffs:
+            self._tariffs[slot] = contract_tariff(self.facts, line.product_code, line.period.start)
+        return self._tariffs[slot]
+
+    def ceiling_states(self, line: DeclaredLine) -> list[CeilingState]:
+        """The ceilings the line's amount counts against (``ceiling_keys``), in their running state."""
+        slot = (line.product_code, line.period.start)
+        states = self._states.get(slot)
+        if states is None:
+            keys = ceiling_keys(self.facts, None, line.product_code, line.period.start)
+            states = self._states[slot] = [s for s in map(self._state, keys) if s is not None]
+        allocation = self.facts.allocations.get(line.allocation_number)
+        if allocation is not None and allocation.budget is not None:
+            own = self._state(allocation_key(allocation))
+            if own is not None:
+                return [*states, own]
+        return states
+
+    def _state(self, key: CeilingKey) -> CeilingState | None:
+        if key not in self.ceilings:
+            self.ceilings[key] = ceiling_state(self.facts, key)
+        return self.ceilings[key]
+
+    def debit_of(self, credit: DeclaredLine) -> PriorLine | None:
+        """The debit a credit names: approved earlier in this declaration, or stored."""
+        previous = credit.previous_reference or ""
+        here = self.approved_here.get(previous)
+        return PriorLine(here, True) if here is not None else self.facts.prior.get(previous)
+
+    def codes(self, line: DeclaredLine, tariff_given: bool = True) -> Codes:
         """Every retourcode the line raises (before ceilings), in the order of the rules."""
+        return self._codes(line, tariff_given, base_units(line.volume, line.unit), line_debit_key(line))
+
+    def total_allowed(self, allocation: Allocation) -> int | None:
+        """IV077/TR322: what the allocation allows over its whole period, in base units (once per
+        allocation)."""
+        number = allocation.number
+        if number not in self._totals:
+            self._totals[number] = allowed_base_units(volume_allowed_total(allocation), allocation)
+        return self._totals[number]
+
+    def _codes(self, line: DeclaredLine, tariff_given: bool, units: int, key: DebitKey) -> Codes:
         f = self.facts
         codes: list[str] = []
         codes += tr314_reference_unique(line, f.prior) or tr314_reference_unique(line, self.seen)
-        if line.debit_credit is DebitCredit.CREDIT:
-            previous = line.previous_reference or ""
-            here = self.approved_here.get(previous)
-            debit = PriorLine(here.reference, True, here.debit_credit) if here else f.prior.get(previous)
-            codes += tr323_credit_has_debit(line, debit) or tr390_single_credit(line, f.credited)
+        credit = line.debit_credit is DebitCredit.CREDIT
+        if credit:
+            codes += tr323_credit_has_debit(line, self.debit_of(line)) or tr390_single_credit(
+                line, self.credited
+            )
         codes += tr319_within_declaration_period(line, f.declaration_period)
         allocation = f.allocations.get(line.allocation_number)
         found = tr338_allocation_known(line, allocation)
         if found or allocation is None:
             return tuple(dict.fromkeys(codes + list(found)))
-        product = f.products.get(line.product_code or "")
         codes += tr304_client_matches(line, allocation)
+        if credit:
+            # TR323: a credit is the mirror of an approved debit, which passed the allocation,
+            # product, period, tariff and volume rules; it stays acceptable when the allocation
+            # changed since (a provider must be able to credit months outside a shortened one).
+            return tuple(dict.fromkeys(codes)) if codes else OK
+        product = f.products.get(line.product_code or "")
         codes += tr384_not_deleted(allocation)
         codes += tr339_category(line, allocation)
         codes += tr340_code(line, allocation)
         codes += tr341_unit(line, allocation, product.unit if product else None)
         codes += tr307_start_within_allocation(line, allocation)
         codes += tr308_end_within_allocation(line, allocation)
-        codes += tr418_contract_tariff(line, f.tariff_for(line))
+        codes += tr387_tr388_canonical_period(line, allocation)
+        codes += tr418_contract_tariff(line, self.contract_tariff(line), tariff_given)
         codes += tr346_amount(line, product.unit if product else allocation.unit)
-        if line.debit_credit is DebitCredit.DEBIT:
-            codes += tr389_one_open_debit(line, f.open_debits)
-            codes += tr321_volume_within_allocation(line, allocation)
-            codes += tr322_volume_sum_within_allocation(
-                line,
-                allocation,
-                _in_unit(self.volume_used[line.allocation_number], allocation.unit or line.unit, line.unit),
-            )
-            codes += tr369_budget(line, allocation, self.amount_used[line.allocation_number])
+        codes += tr389_one_open_debit(line, self.open_debits, key)
+        codes += tr321_volume_fits(units, allowed_base_units(volume_allowed_in(line, allocation), allocation))
+        codes += tr322_volume_sum_fits(
+            units, self.volume_used[line.allocation_number], self.total_allowed(allocation)
+        )
+        codes += tr369_budget(line, allocation, self.amount_used[line.allocation_number])
         return tuple(dict.fromkeys(codes)) if codes else OK
 
-    def judge(self, line: DeclaredLine) -> LineOutcome:
-        """The outcome of one line; an approved line updates the running sums and ceilings."""
-        codes = self.codes(line)
+    def judge(self, line: DeclaredLine, tariff_given: bool = True) -> LineOutcome:
+        """The outcome of one line; only an approved line updates the running sums and ceilings."""
+        units, key = base_units(line.volume, line.unit), line_debit_key(line)
+        codes = self._codes(line, tariff_given, units, key)
         self.seen.add(line.reference)
-        keys = () if codes else self.facts.ceilings_for(line)
-        states = [self.facts.ceilings[k] for k in keys if k in self.facts.ceilings]
-        if not codes:
-            product = self.facts.products.get(line.product_code or "")
-            codes = ceiling_check(
-                line.signed_amount, states, is_crisis(line, bool(product and product.crisis))
-            )
         if codes:
             return LineOutcome(line.reference, LineStatus.REJECTED, _ZERO, codes)
-        self._book(line, states)
-        self.approved_here[line.reference] = line
-        return LineOutcome(line.reference, LineStatus.APPROVED, line.signed_amount)
-
-    def _book(self, line: DeclaredLine, states: Sequence[CeilingState]) -> None:
-        f = self.facts
         signed = line.signed_amount
-        allocation = f.allocations[line.allocation_number]
-        volume = line.volume
-        if (
-            line.unit != allocation.unit
-            and allocation.unit is not None
-            and line.unit in MINUTES_PER_UNIT
-            and allocation.unit in MINUTES_PER_UNIT
-        ):
-            # kept in the allocation's unit; minutes against hours are rounded up to whole hours
-            per = MINUTES_PER_UNIT[allocation.unit] // MINUTES_PER_UNIT[line.unit]
-            volume = -(-volume // per)
+        states = self.ceiling_states(line)
+        if states:
+            product = self.facts.products.get(line.product_code or "")
+            codes = ceiling_check(signed, states, is_crisis(line, bool(product and product.crisis)))
+            if codes:
+                return LineOutcome(line.reference, LineStatus.REJECTED, _ZERO, codes)
+        self._book(line, states, signed, units, key)
+        return LineOutcome(line.reference, LineStatus.APPROVED, signed)
+
+    def _book(
+        self, line: DeclaredLine, states: Sequence[CeilingState], signed: Money, units: int, key: DebitKey
+    ) -> None:
         if line.debit_credit is DebitCredit.DEBIT:
-            self.volume_used[line.allocation_number] += volume
-            f.open_debits.add(debit_key(line))
+            self.volume_used[line.allocation_number] += units
+            self.open_debits.add(key)
         else:
-            self.volume_used[line.allocation_number] -= volume
-            f.credited.add(line.previous_reference or "")
-            f.open_debits.discard(debit_key(line))
+            # the mirror of its debit: gives back its volume, amount, slot and ceilings
+            self.volume_used[line.allocation_number] -= units
+            self.credited.add(line.previous_reference or "")
+            self.open_debits.discard(key)
         self.amount_used[line.allocation_number] += signed
+        self.approved_here[line.reference] = line
         for state in states:
             before = state.used.cents
             after = before + signed.cents
             state.used = Money(after)
-            crossed = thresholds_crossed(state.ceiling, before, after)
-            if crossed:
-                self.notices.extend(Notice(state.key, t) for t in crossed)
+            if after * 100 >= state.ceiling.cents * NOTICE_THRESHOLDS[0]:  # below 70% nothing is crossed
+                self.notices.extend(
+                    Notice(state.key, t) for t in thresholds_crossed(state.ceiling, before, after)
+                )

@@ -20,7 +20,9 @@ exact inputs (whole units, Money tariffs, Decimal fractions) and rounds **once**
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from zorginkoop.domain.codes import FinancingVariant, Frequency, Unit
 from zorginkoop.domain.money import Money, round_to_cents
@@ -33,6 +35,18 @@ MINUTES_PER_UNIT: dict[Unit, int] = {
     Unit.ETMAAL: 1440,
 }
 """Time units and their length in minutes (WJ756); used to convert between time units."""
+
+
+OUTPUT_UNITS = frozenset({Unit.STUKS_OUTPUT, Unit.EUROS})
+"""Units of the outputgerichte uitvoeringsvariant (WJ756 82 stuks output, 83 euro's); the others
+(minutes, hours, etmaal, dagdeel, 84 stuks inspanning) are inspanningsgericht (IV077 step 1)."""
+
+
+def base_units(volume: int, unit: Unit) -> int:
+    """The one conversion between declared and allocated units: a time unit in minutes (WJ756),
+    any other unit as it is. Volumes are compared and summed in these base units, exactly, so
+    90 minutes against an allocation in hours count as 90, not as a rounded 2 hours."""
+    return volume * MINUTES_PER_UNIT.get(unit, 1)
 
 
 class FinancingError(ValueError):
@@ -124,3 +138,88 @@ class MonthlyCost:
     variant: FinancingVariant
     amount: Money
     explanation: str
+
+
+# -- IV077: the volume a ProductPeriode may hold ----------------------------------------------------
+
+
+def calendar_weeks(period: Period) -> int:
+    """IV077: the calendar weeks (Monday to Sunday) a closed period touches, broken weeks included:
+    07-10-2025..30-12-2025 touches week 41 up to week 1 of 2026, 13 weeks."""
+    if period.end is None:
+        raise ValueError("an open period has no number of weeks")
+    first_monday = period.start - timedelta(days=period.start.weekday())
+    last_sunday = period.end + timedelta(days=6 - period.end.weekday())
+    return ((last_sunday - first_monday).days + 1) // 7
+
+
+def sundays(period: Period) -> int:
+    """IV077 (outputgericht): the Sundays within a closed period."""
+    if period.end is None:
+        raise ValueError("an open period has no number of Sundays")
+    first = period.start + timedelta(days=(6 - period.start.weekday()) % 7)
+    return 0 if first > period.end else (period.end - first).days // 7 + 1
+
+
+def _last_broken_week_day(valid: Period) -> date | None:
+    """IV076/IV077 (outputgericht): the day whose ProductPeriode carries the allocation's last,
+    broken week: its last Sunday when it does not end on a Sunday (its end when it holds no
+    Sunday at all); None when it ends on a Sunday or has no end."""
+    end = valid.end
+    if end is None or end.weekday() == 6:
+        return None
+    last_sunday = end - timedelta(days=end.weekday() + 1)
+    return last_sunday if last_sunday >= valid.start else end
+
+
+@lru_cache(maxsize=65536)
+def volume_in_product_period(  # noqa: PLR0917 - positional: a cache key per allocation shape and period
+    volume: int,
+    frequency: Frequency,
+    unit: Unit,
+    valid: Period,
+    product_period: Period,
+    household_help: bool = False,
+) -> int:
+    """IV077/IV078, for TR321 (9321): the most an allocation of ``volume`` ``unit`` per ``frequency``
+    over ``valid`` allows in one (closed) ProductPeriode, in the allocation's unit.
+
+    - per week, inspanningsgericht: the calendar weeks touching the ProductPeriode within the
+      allocation x the weekly volume; Wmo category 01 (huishoudelijke hulp,
+      ``household_help``): always 6 x the weekly volume;
+    - per week, outputgericht (:data:`OUTPUT_UNITS`): the Sundays in it, plus one week in the
+      ProductPeriode of the allocation's last Sunday when the allocation does not end on a Sunday;
+    - per day: the days of it within the allocation x the daily volume;
+    - per month: the monthly volume, also for a broken month (IV078);
+    - total within the allocation: the whole volume (TR322 keeps the sum within it).
+    """
+    window = valid.intersection(product_period)
+    if window is None or window.end is None:
+        return 0
+    if frequency is Frequency.TOTAAL or frequency is Frequency.PER_MAAND:
+        return volume
+    if frequency is Frequency.PER_DAG:
+        return volume * window.days()
+    if unit in OUTPUT_UNITS:
+        broken = _last_broken_week_day(valid)
+        return volume * (sundays(window) + (1 if broken is not None and window.contains(broken) else 0))
+    if household_help:
+        return volume * 6
+    return volume * calendar_weeks(window)
+
+
+@lru_cache(maxsize=65536)
+def volume_over_allocation(volume: int, frequency: Frequency, valid: Period) -> int | None:
+    """IV077/TR322 (9322): the most all ProductPeriodes of an allocation may hold together, in its
+    unit: per week the calendar weeks touching the allocation (for output that is its Sundays plus
+    the broken last week: the same count), per day its days, per month the months it touches,
+    a total the volume. None for an open allocation per day or month (nothing to sum against)."""
+    if frequency is Frequency.TOTAAL:
+        return volume
+    if valid.end is None:
+        return None
+    if frequency is Frequency.PER_DAG:
+        return volume * valid.days()
+    if frequency is Frequency.PER_WEEK:
+        return volume * calendar_weeks(valid)
+    return volume * sum(1 for _ in valid.months())

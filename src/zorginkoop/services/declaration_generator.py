@@ -2,8 +2,10 @@
 """Use case for test chains and the demo: write the 323s providers would send for one month.
 
 For every allocation active in the month one Prestatie: the ProductPeriode is the month clipped
-to the allocation (TR387, TR388), the volume what the allocation allows for those days (weekly
-volume x days / 7, as the demo's history does, so sums stay within TR321/TR322), the contract
+to the allocation (TR387, TR388: the one canonical period of that month), the volume what the
+allocation allows for those days (weekly volume x days / 7, as the demo's history does; a total
+spread over the allocation's days), never more than IV077 allows in the period (TR321), so the
+months add up within the allocation (TR322), the contract
 tariff of that day and IngediendBedrag = volume x tariff (TR346). One file per provider,
 municipality and law; references, DeclaratieNummer and Identificatie start with ``G`` and the
 period, so they never collide with the demo's history (``LEK...``).
@@ -34,7 +36,7 @@ from zorginkoop.adapters.istandaarden.fast323 import write_declaratie
 from zorginkoop.adapters.istandaarden.samples import bsn as random_bsn
 from zorginkoop.domain.adjudication import volume_allowed_in
 from zorginkoop.domain.care import Allocation
-from zorginkoop.domain.codes import ChangeReason, Law
+from zorginkoop.domain.codes import ChangeReason, Frequency, Law
 from zorginkoop.domain.declarations import DeclaredLine
 from zorginkoop.domain.exchange import file_name
 from zorginkoop.domain.money import Money
@@ -151,7 +153,11 @@ def generate(
             assert allocation.unit is not None
             sequence += 1
             tariff = tariffs[agb, law.value, allocation.product_code or ""]
-            volume = max(1, allocation.volume * window.days() // 7)
+            if allocation.frequency is Frequency.TOTAAL and allocation.valid.end is not None:
+                # a total is spread over the allocation's days, so the months add up within it (TR322)
+                volume = max(1, allocation.volume * window.days() // allocation.valid.days())
+            else:
+                volume = max(1, allocation.volume * window.days() // 7)
             volume = min(volume, volume_allowed_in(_probe(allocation, window, tariff), allocation) or volume)
             line = DeclaredLine(
                 reference=f"G{stamp}{sequence:08d}", client_bsn=allocation.client_bsn,

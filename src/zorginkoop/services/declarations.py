@@ -312,12 +312,8 @@ def _process(engine: Engine, job: _Job) -> tuple[FileResult, _Answer | None]:
             declaration_period=period, lines=domain_lines,
         )  # fmt: skip
         judge = rules.Adjudicator(facts)
-        outcomes: list[LineOutcome] = []
-        for read in lines:
-            outcome = judge.judge(read.line)
-            if outcome.status is LineStatus.APPROVED and not read.tariff_given:
-                outcome = LineOutcome(read.line.reference, LineStatus.REJECTED, Money.zero(), ("0611",))
-            outcomes.append(outcome)
+        # judged once: 0611 for a missing ProductTarief is the domain's too, before anything is booked
+        outcomes: list[LineOutcome] = [judge.judge(read.line, read.tariff_given) for read in lines]
         granted = Money.sum(o.granted for o in outcomes)
         codes: Counter[str] = Counter(c for o in outcomes for c in o.return_codes)
         approved = sum(1 for o in outcomes if o.status is LineStatus.APPROVED)

@@ -2,9 +2,12 @@
 """The store side of declaration processing: the facts a declaration is judged against, and
 writing its outcome (declaration, lines, payments, ceiling notices, the 325) in one transaction.
 
-Facts are loaded for the declaration's provider, municipality and law in a few queries up front
-(allocations by number, tariffs, contracts and ceilings, earlier lines by reference, volumes and
-amounts used per allocation); lines and payments are written with Core bulk inserts in chunks.
+Facts are loaded for the declaration's provider, municipality and law in a few queries up front,
+as plain data (``domain.declaration_facts.DeclarationFacts``: allocations by number, products, the
+tariff schedule, the provider's contracts and the member contracts of its collective ceilings,
+earlier lines by reference, the approved lines of the declared allocations, what was paid per
+provider, product and year); which tariff and ceilings apply and what the approved lines add up to
+is decided in the domain. Lines and payments are written with Core bulk inserts in chunks.
 What shares a running sum is serialised before the facts are read (:meth:`DeclarationStore.lock_keys`,
 taken with ``uow.serialise``); the unique constraint on (provider, law, reference) of
 ``declaration_line``, the primary key of ``processed_file`` and the unique key of
@@ -17,7 +20,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import DateTime, Integer, case, func, insert, literal, select
@@ -30,21 +32,21 @@ from zorginkoop.adapters.db.repositories import (
     allocation_from_row,
     bulk_insert,
 )
-from zorginkoop.domain.adjudication import (
+from zorginkoop.domain.adjudication import Notice
+from zorginkoop.domain.care import Allocation
+from zorginkoop.domain.catalogue import Tariff, TariffSchedule
+from zorginkoop.domain.codes import Law, Unit
+from zorginkoop.domain.contracts import Contract
+from zorginkoop.domain.declaration_facts import (
+    ApprovedLine,
     CeilingKey,
-    CeilingState,
-    DebitKey,
+    ContractFacts,
     DeclarationFacts,
-    Notice,
     PriorLine,
     ProductFacts,
+    Usage,
 )
-from zorginkoop.domain.care import Allocation
-from zorginkoop.domain.catalogue import Tariff, TariffSchedule, line_tariff
-from zorginkoop.domain.codes import Law, Unit
-from zorginkoop.domain.contracts import CeilingPolicy, Contract
 from zorginkoop.domain.declarations import DebitCredit, DeclaredLine, LineOutcome, LineStatus
-from zorginkoop.domain.financing import MINUTES_PER_UNIT
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import Period
 
@@ -189,7 +191,8 @@ class DeclarationStore:
         declaration_period: Period,
         lines: Sequence[DeclaredLine],
     ) -> DeclarationFacts:
-        """Everything the lines are judged against, in a handful of queries."""
+        """Everything the lines are judged against, as plain data, in a handful of queries:
+        which tariff and ceilings apply is decided by ``domain.declaration_facts``."""
         s = self.session
         numbers = sorted({line.allocation_number for line in lines})
         allocations: dict[int, Allocation] = {}
@@ -229,93 +232,50 @@ class DeclarationStore:
 
         own = [c for c in self.contract_scopes(provider_agb) if c.law is law]
         years = sorted({line.period.start.year for line in lines})
+        own_numbers = {c.contract.number for c in own}
         collectives = [
             cc
             for cc in ContractRepository(self.session).collective_ceilings()
-            if cc.year in years and any(c.contract.number in cc.contract_numbers for c in own)
+            if cc.year in years and cc.contract_numbers & own_numbers
         ]
-        member_numbers = {n for cc in collectives for n in cc.contract_numbers}
+        member_numbers = {n for cc in collectives for n in cc.contract_numbers} - own_numbers
         members = (
-            [c for c in self.contract_scopes() if c.contract.number in member_numbers] if collectives else []
+            [c for c in self.contract_scopes() if c.contract.number in member_numbers]
+            if member_numbers
+            else []
         )
-        ceilings = self._ceilings(own, members, collectives, years, law)
-        allocation_states = self._allocation_budgets(allocations, municipality_code, law)
-        ceilings.update(allocation_states)
-
-        collective_of: dict[tuple[str, int], list[str]] = defaultdict(list)
-        for cc in collectives:
-            for number in cc.contract_numbers:
-                collective_of[number, cc.year].append(cc.code)
-
-        # The facts below depend on the product and the first day only: a declaration has a few
-        # products and months, so each (product, day) is worked out once, not once per line.
-        @lru_cache(maxsize=4096)
-        def contracts_on(code: str | None, day: date) -> tuple[ContractScope, ...]:
-            return tuple(c for c in own if code in c.products and c.contract.valid.contains(day))
-
-        @lru_cache(maxsize=4096)
-        def contract_tariff(code: str | None, day: date) -> Money | None:
-            if not contracts_on(code, day):
-                return None
-            for item in schedule.tariffs.get(code or "", ()):
-                if item.valid.contains(day):
-                    return item.amount
-            return None
-
-        @lru_cache(maxsize=4096)
-        def contract_ceilings(code: str | None, day: date) -> tuple[CeilingKey, ...]:
-            year = day.year
-            keys: list[CeilingKey] = []
-            for scope in contracts_on(code, day):
-                if scope.contract.ceiling is not None:
-                    keys.append(CeilingKey("provider", scope.contract.number, year))
-                keys.extend(
-                    CeilingKey("collective", ceiling, year)
-                    for ceiling in collective_of[scope.contract.number, year]
-                )
-            return tuple(dict.fromkeys(keys))
-
+        contracts = [
+            ContractFacts(c.contract.number, c.contract.provider_agb, c.law, c.products, c.contract.valid,
+                          c.contract.ceiling, c.contract.ceiling_policy)
+            for c in (*own, *members)
+        ]  # fmt: skip
+        has_ceiling = any(c.ceiling is not None for c in contracts) or bool(collectives)
+        # the NZa tariffs, only when an allocation is paid a share of them (the 70% rule)
         nza_based = any(a.nza_percentage is not None for a in allocations.values())
-        reference = TariffSchedule.of(CatalogueRepository(s).reference_tariffs(law)) if nza_based else None
-
-        def tariff_for(line: DeclaredLine) -> Money | None:
-            allocation = allocations.get(line.allocation_number) if reference is not None else None
-            if reference is not None and allocation is not None and allocation.nza_percentage is not None:
-                # the allocation's tariff basis: 70% of NZa for a provider without a contract
-                return line_tariff(allocation.nza_percentage, line.product_code or "", line.period.start,
-                                   contract_tariff=None, reference=reference)  # fmt: skip
-            return contract_tariff(line.product_code, line.period.start)
-
-        def ceilings_for(line: DeclaredLine) -> Sequence[CeilingKey]:
-            keys = contract_ceilings(line.product_code, line.period.start)
-            allocation = allocations.get(line.allocation_number)
-            if allocation is not None and allocation.budget is not None:
-                key = _allocation_key(allocation)
-                return keys if key in keys else (*keys, key)
-            return keys
-
-        facts = DeclarationFacts(
+        return DeclarationFacts(
+            reference_tariffs=TariffSchedule.of(CatalogueRepository(s).reference_tariffs(law))
+            if nza_based
+            else TariffSchedule(),
+            provider_agb=provider_agb,
+            law=law,
             declaration_period=declaration_period,
             allocations=allocations,
             products=products,
-            tariff_for=tariff_for,
-            ceilings_for=ceilings_for,
-            ceilings=ceilings,
+            contracts=contracts,
+            tariffs=schedule,
+            collective_ceilings=collectives,
+            prior=self._prior(provider_agb, law, lines),
+            usage=Usage.of(self._used(municipality_code, law, numbers)),
+            spent=self._ceilings(sorted({c.provider_agb for c in contracts}), years, law)
+            if has_ceiling
+            else {},
         )
-        self._prior(facts, provider_agb, law, lines)
-        self._used(facts, municipality_code, law, numbers, allocations)
-        return facts
 
     def _ceilings(
-        self,
-        own: Sequence[ContractScope],
-        members: Sequence[ContractScope],
-        collectives: Sequence[Any],
-        years: Sequence[int],
-        law: Law,
-    ) -> dict[CeilingKey, CeilingState]:
-        scopes = {c.contract.number: c for c in (*own, *members)}
-        providers = sorted({c.contract.provider_agb for c in scopes.values()})
+        self, providers: Sequence[str], years: Sequence[int], law: Law
+    ) -> dict[tuple[str, str, int], Money]:
+        """What was paid (net) per provider, product code and year under the law: the use of the
+        providers' contract ceilings and collective ceilings is summed from it in the domain."""
         spent: dict[tuple[str, str, int], int] = defaultdict(int)
         if providers:
             for agb, code, year, cents in self.session.execute(
@@ -327,91 +287,37 @@ class DeclarationStore:
                 .group_by(t.PaymentRow.provider_agb, t.DeclarationLineRow.product_code, t.PaymentRow.year)
             ):  # fmt: skip
                 spent[agb, code or "", year] += int(cents or 0)
+        return {key: Money(cents) for key, cents in spent.items()}
 
-        def used(scope: ContractScope, year: int) -> Money:
-            period = Period.year(year)
-            if not scope.contract.valid.overlaps(period):
-                return Money.zero()
-            return Money(sum(spent[scope.contract.provider_agb, code, year] for code in scope.products))
-
-        states: dict[CeilingKey, CeilingState] = {}
-        for year in years:
-            for scope in own:
-                if scope.contract.ceiling is not None and scope.contract.valid.overlaps(Period.year(year)):
-                    key = CeilingKey("provider", scope.contract.number, year)
-                    states[key] = CeilingState(key, scope.contract.ceiling, used(scope, year),
-                                               scope.contract.ceiling_policy)  # fmt: skip
-        for cc in collectives:
-            key = CeilingKey("collective", cc.code, cc.year)
-            total = Money.sum(used(scopes[n], cc.year) for n in cc.contract_numbers if n in scopes)
-            states[key] = CeilingState(key, cc.amount, total, cc.policy)
-        return states
-
-    def _allocation_budgets(
-        self, allocations: dict[int, Allocation], municipality_code: str, law: Law
-    ) -> dict[CeilingKey, CeilingState]:
-        budgeted = [a for a in allocations.values() if a.budget is not None]
-        if not budgeted:
-            return {}
-        used: dict[int, int] = defaultdict(int)
-        for chunk in _chunked([a.number for a in budgeted]):
-            for number, cents in self.session.execute(
-                select(t.DeclarationLineRow.allocation_number, func.sum(t.DeclarationLineRow.granted_cents))
-                .where(t.DeclarationLineRow.municipality_code == municipality_code,
-                       t.DeclarationLineRow.law == law.value,
-                       t.DeclarationLineRow.status == LineStatus.APPROVED.value,
-                       t.DeclarationLineRow.allocation_number.in_(chunk))
-                .group_by(t.DeclarationLineRow.allocation_number)
-            ):  # fmt: skip
-                used[number] = int(cents or 0)
-        states = {}
-        for a in budgeted:
-            assert a.budget is not None
-            key = _allocation_key(a)
-            # TR369 refuses beyond the budget; the state only raises the 70%/100% notices
-            states[key] = CeilingState(key, a.budget, Money(used[a.number]), CeilingPolicy.SIGNAL)
-        return states
-
-    def _prior(
-        self, facts: DeclarationFacts, provider_agb: str, law: Law, lines: Sequence[DeclaredLine]
-    ) -> None:
-        """Earlier lines by reference (TR314, TR323) and debits already credited (TR390)."""
+    def _prior(self, provider_agb: str, law: Law, lines: Sequence[DeclaredLine]) -> dict[str, PriorLine]:
+        """Earlier lines by reference (TR314; TR323 compares a credit with its debit on key fields)."""
         refs = sorted(
             {x.reference for x in lines} | {x.previous_reference for x in lines if x.previous_reference}
         )
         prior: dict[str, PriorLine] = {}
+        line = t.DeclarationLineRow
         for chunk in _chunked(refs):
-            for ref, status, dc, previous in self.session.execute(
-                select(t.DeclarationLineRow.reference, t.DeclarationLineRow.status,
-                       t.DeclarationLineRow.debit_credit, t.DeclarationLineRow.previous_reference)
-                .where(t.DeclarationLineRow.provider_agb == provider_agb,
-                       t.DeclarationLineRow.law == law.value, t.DeclarationLineRow.reference.in_(chunk))
+            for row in self.session.execute(
+                select(line.reference, line.status, line.debit_credit, line.previous_reference, line.client_bsn,
+                       line.allocation_number, line.municipality_code, line.category, line.product_code,
+                       line.period_start, line.period_end, line.volume, line.unit, line.tariff_cents,
+                       line.amount_cents)
+                .where(line.provider_agb == provider_agb, line.law == law.value, line.reference.in_(chunk))
             ):  # fmt: skip
-                prior[ref] = PriorLine(ref, status == LineStatus.APPROVED.value, DebitCredit(dc), previous)
-        previous_refs = sorted({x.previous_reference for x in lines if x.previous_reference})
-        for chunk in _chunked(previous_refs):
-            facts.credited.update(
-                self.session.scalars(
-                    select(t.DeclarationLineRow.previous_reference).where(
-                        t.DeclarationLineRow.provider_agb == provider_agb,
-                        t.DeclarationLineRow.law == law.value,
-                        t.DeclarationLineRow.debit_credit == DebitCredit.CREDIT.value,
-                        t.DeclarationLineRow.status == LineStatus.APPROVED.value,
-                        t.DeclarationLineRow.previous_reference.in_(chunk),
-                    )
-                )
-            )
-        facts.prior = prior
+                declared = DeclaredLine(
+                    reference=row.reference, client_bsn=row.client_bsn, allocation_number=row.allocation_number,
+                    provider_agb=provider_agb, municipality_code=row.municipality_code, law=law,
+                    category=row.category, product_code=row.product_code,
+                    period=Period(row.period_start, row.period_end), volume=row.volume, unit=Unit(row.unit),
+                    tariff=Money(row.tariff_cents), amount=Money(row.amount_cents),
+                    debit_credit=DebitCredit(row.debit_credit), previous_reference=row.previous_reference,
+                )  # fmt: skip
+                prior[row.reference] = PriorLine(declared, row.status == LineStatus.APPROVED.value)
+        return prior
 
-    def _used(
-        self, facts: DeclarationFacts, municipality_code: str, law: Law, numbers: Sequence[int],
-        allocations: dict[int, Allocation],
-    ) -> None:  # fmt: skip
-        """Approved volume and amount per allocation (TR322, TR369) and open debits (TR389)."""
-        volume: dict[int, int] = defaultdict(int)
-        amount: dict[int, int] = defaultdict(int)
-        debits: dict[str, DebitKey] = {}
-        credited: set[str] = set()
+    def _used(self, municipality_code: str, law: Law, numbers: Sequence[int]) -> list[ApprovedLine]:
+        """The approved lines on the declared allocations (TR322, TR369, TR389, TR390 add them up)."""
+        found: list[ApprovedLine] = []
         line = t.DeclarationLineRow
         for chunk in _chunked(list(numbers)):
             for number, ref, dc, previous, start, end, category, code, vol, unit, granted in self.session.execute(
@@ -421,18 +327,9 @@ class DeclarationStore:
                 .where(line.municipality_code == municipality_code, line.law == law.value,
                        line.status == LineStatus.APPROVED.value, line.allocation_number.in_(chunk))
             ):  # fmt: skip
-                allocation = allocations.get(number)
-                units = _to_allocation_unit(vol, Unit(unit), allocation.unit if allocation else None)
-                amount[number] += granted
-                if dc == DebitCredit.DEBIT.value:
-                    volume[number] += units
-                    debits[ref] = (number, start, end, category, code)
-                else:
-                    volume[number] -= units
-                    credited.add(previous or "")
-        facts.volume_used = dict(volume)
-        facts.amount_used = {n: Money(c) for n, c in amount.items()}
-        facts.open_debits = {key for ref, key in debits.items() if ref not in credited}
+                found.append(ApprovedLine(number, ref, DebitCredit(dc), previous, Period(start, end), category, code,
+                                          vol, Unit(unit), Money(granted)))  # fmt: skip
+        return found
 
     def existing_notices(self, keys: Iterable[CeilingKey]) -> set[tuple[str, str, int, int]]:
         wanted = {(k.kind, k.key, k.year) for k in keys}
@@ -601,22 +498,6 @@ def add_payments(session: Session, now: datetime, declaration_id: int | None = N
             query,
         )
     )
-
-
-def _allocation_key(a: Allocation) -> CeilingKey:
-    return CeilingKey("allocation", f"{a.municipality_code}-{a.law.value}-{a.number}", a.valid.start.year)
-
-
-def _to_allocation_unit(volume: int, unit: Unit, allocated: Unit | None) -> int:
-    if (
-        allocated is None
-        or unit == allocated
-        or unit not in MINUTES_PER_UNIT
-        or allocated not in MINUTES_PER_UNIT
-    ):
-        return volume
-    per = MINUTES_PER_UNIT[allocated] // max(1, MINUTES_PER_UNIT[unit])
-    return -(-volume // per) if per else volume
 
 
 # -- reading the ledger and what is used of ceilings and allocations --------------------------------
