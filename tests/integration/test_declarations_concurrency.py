@@ -243,11 +243,13 @@ def _generate(rng: random.Random, allocations: list, folder: Path, files: int = 
                 serial += 1
                 lines.append(credit_of(debit, f"C{serial}"))
         if debits and rng.random() < 0.5:
-            # a line of an earlier file sent again (8021 for whichever comes second). Only the same
-            # line: a reference reused for another month with a credit mirroring the first is
-            # point 2 of issue 7 (a credit accepted without being the mirror of the stored
-            # debit), which pays a month twice even in one process
+            # a line of an earlier file sent again (8021 for whichever comes second), as it was or
+            # with its reference reused for another month: a credit that mirrors one of the two
+            # must then be judged against the debit actually stored (TR323 on key fields)
             replayed = rng.choice(debits)
+            if rng.random() < 0.5:
+                other = rng.choice([m for m in MONTHS if m.start != replayed.period.start] or MONTHS)
+                replayed = replace(replayed, period=other)
             if (replayed.allocation_number, replayed.period.start) not in taken:
                 lines.append(replayed)
         lines = [x for x in lines if sum(1 for y in lines if y.reference == x.reference) == 1]  # TR101
