@@ -14,6 +14,7 @@ from sqlalchemy import update
 
 from tests.declaration_helpers import TARIFF, counts, credit_of, line_for, seed_store, write_323
 from zorginkoop.adapters.db import tables as t
+from zorginkoop.domain.codes import Unit
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import Period
 from zorginkoop.services.declarations import process_file
@@ -118,3 +119,32 @@ def test_tr369_refuses_beyond_the_spending_limit_of_an_allocation_with_omvang(en
     # 600 + 600 > 1,000: the second month of a1 is refused, a2 has no limit
     assert _rejected(result.answer) == {"L2": ["9369"]}
     assert counts(engine)["paid_cents"] == (TARIFF * 24).cents
+
+
+def test_an_allocation_in_euros_is_paid_without_a_product_tariff_up_to_its_total(engine, tmp_path):
+    """Output financing (Eenheid 83, frequency 6): the 323 carries no ProductTarief (CD087); the
+    contracted product is paid what is declared, until the allocated euros are used (TR322)."""
+    a1, _, _ = seed_store(engine)
+    with engine.begin() as c:
+        c.execute(
+            update(t.AllocationRow)
+            .where(t.AllocationRow.number == a1.number)
+            .values(volume=1000, unit="83", frequency="6")
+        )
+
+    def euros(reference: str, month: Period, amount: int):  # type: ignore[no-untyped-def]
+        return line_for(
+            a1, reference, month, amount, unit=Unit.EUROS, tariff=Money(0), amount=Money.euros(amount)
+        )
+
+    paid = process_file(engine, _file(tmp_path, "jan", [euros("E1", JANUARY, 600)], 1), tmp_path / "out")
+    assert (paid.approved, paid.granted) == (1, Money.euros(600))
+    february = Period.month(2021, 2)
+    over = process_file(
+        engine, _file(tmp_path, "feb", [euros("E2", february, 500)], 2, february), tmp_path / "out"
+    )
+    assert over.approved == 0 and _rejected(over.answer)["E2"] == ["9322"]  # 1,100 of 1,000 euros
+    rest = process_file(
+        engine, _file(tmp_path, "feb2", [euros("E3", february, 400)], 3, february), tmp_path / "out"
+    )
+    assert (rest.approved, rest.granted) == (1, Money.euros(400))

@@ -47,6 +47,15 @@ def test_tr418_tariff_must_equal_the_contract_tariff():
     assert a.tr418_contract_tariff(line(), None) == ("0611",)  # not contracted: no contract tariff
 
 
+def test_tr418_a_line_in_euros_has_no_product_tariff_and_needs_only_a_contract():
+    # CD087: Eenheid 83 carries no ProductTarief; the amount itself is the volume
+    euros = line(unit=Unit.EUROS, volume=560, tariff=Money(0), amount=Money.euros(560))
+    assert a.tr418_contract_tariff(euros, None, tariff_given=False, contracted=True) == ()
+    assert a.tr418_contract_tariff(euros, None, tariff_given=False, contracted=False) == ("0611",)
+    # any other unit without a ProductTarief names no tariff: 0611
+    assert a.tr418_contract_tariff(line(), TARIFF, tariff_given=False, contracted=True) == ("0611",)
+
+
 def test_tr346_amount_is_volume_times_tariff():
     assert a.tr346_amount(line()) == ()
     assert a.tr346_amount(line(amount=Money(60001))) == ("9346",)

@@ -45,6 +45,7 @@ from zorginkoop.domain.declaration_facts import (
     ceiling_keys,
     ceiling_state,
     contract_tariff,
+    contracts_covering,
     debit_key,
     tariff_for_allocation,
 )
@@ -411,12 +412,16 @@ def tr369_budget(line: DeclaredLine, allocation: Allocation, used: Money) -> Cod
 
 
 def tr418_contract_tariff(
-    line: DeclaredLine, contract_tariff: Money | None, tariff_given: bool = True
+    line: DeclaredLine, contract_tariff: Money | None, tariff_given: bool = True, contracted: bool = True
 ) -> Codes:
     """TR418 (0611): ProductTarief equals the contract tariff of the product for this provider
     on the first day of the ProductPeriode (derived tariffs, e.g. 85% of NZa, included).
     No contract for the product on that day means no contract tariff, and a line without a
-    ProductTarief names none: 0611 as well."""
+    ProductTarief names none: 0611 as well. A line in euros (Eenheid 83) carries no
+    ProductTarief (CD087): its amount is the volume, held by TR321/TR322/TR369; TR418 then asks
+    only that the product is contracted (``contracted``) for the provider on that day."""
+    if line.unit is Unit.EUROS and not tariff_given:
+        return OK if contracted else ("0611",)
     if not tariff_given or contract_tariff is None or line.tariff != contract_tariff:
         return ("0611",)
     return OK
@@ -642,7 +647,13 @@ class Adjudicator:
         codes += tr307_start_within_allocation(line, allocation)
         codes += tr308_end_within_allocation(line, allocation)
         codes += tr387_tr388_canonical_period(line, allocation)
-        codes += tr418_contract_tariff(line, self.contract_tariff(line), tariff_given)
+        codes += tr418_contract_tariff(
+            line,
+            self.contract_tariff(line),
+            tariff_given,
+            contracted=allocation.nza_percentage is not None
+            or bool(contracts_covering(f, line.product_code, line.period.start)),
+        )
         codes += tr346_amount(line, product.unit if product else allocation.unit)
         codes += tr389_one_open_debit(line, self.open_debits, key)
         codes += tr321_volume_fits(units, allowed_base_units(volume_allowed_in(line, allocation), allocation))

@@ -558,8 +558,13 @@ def write_declaratie(
                 f"            </{p}:ProductPeriode>\n"
                 f"            <{p}:GeleverdVolume>{x.volume}</{p}:GeleverdVolume>\n"
                 f"            <{p}:Eenheid>{x.unit.value}</{p}:Eenheid>\n"
-                f"            <{p}:ProductTarief>{x.tariff.cents}</{p}:ProductTarief>\n"
-                f"            <{p}:IngediendBedrag>\n              <{bp}:Bedrag>{x.amount.cents}</{bp}:Bedrag>\n"
+                # CD087: no ProductTarief for a volume in euros (Eenheid 83)
+                + (
+                    ""
+                    if x.unit is Unit.EUROS
+                    else f"            <{p}:ProductTarief>{x.tariff.cents}</{p}:ProductTarief>\n"
+                )
+                + f"            <{p}:IngediendBedrag>\n              <{bp}:Bedrag>{x.amount.cents}</{bp}:Bedrag>\n"
                 f"              <{bp}:DebetCredit>{x.debit_credit.value}</{bp}:DebetCredit>\n"
                 f"            </{p}:IngediendBedrag>\n          </{p}:Prestatie>\n"
             )
