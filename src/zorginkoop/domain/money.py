@@ -111,9 +111,7 @@ class Money:
         sign = -1 if self.cents < 0 else 1
         magnitude = abs(self.cents)
         shares = [magnitude * w // total for w in weights]
-        remainders = sorted(
-            range(len(weights)), key=lambda i: (-(magnitude * weights[i] % total), i)
-        )
+        remainders = sorted(range(len(weights)), key=lambda i: (-(magnitude * weights[i] % total), i))
         for i in remainders[: magnitude - sum(shares)]:
             shares[i] += 1
         return [Money(sign * s) for s in shares]

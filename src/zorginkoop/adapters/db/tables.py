@@ -283,7 +283,9 @@ class AllocationRow(Base):
     volume: Mapped[int | None] = mapped_column(BigInteger)
     unit: Mapped[str | None] = mapped_column(String(2))
     frequency: Mapped[str | None] = mapped_column(String(1))
-    budget_cents: Mapped[int | None] = mapped_column(BigInteger, doc="the 301's Budget (CD078: only without Omvang)")
+    budget_cents: Mapped[int | None] = mapped_column(
+        BigInteger, doc="the 301's Budget (CD078: only without Omvang)"
+    )
     budget_limit_cents: Mapped[int | None] = mapped_column(
         BigInteger, doc="what approved declarations may add up to (TR369), with or without Omvang"
     )

@@ -72,8 +72,7 @@ def _class_paths(spec: MessageSpec, type_name: str, obj: Any, path: str, out: li
             continue
         if slot.wrapper:
             for i, item in enumerate(value, 1):
-                _class_paths(spec, slot.ctype.name, item,
-                             f"{path}/{slot.element}/{slot.wrapper}[{i}]", out)
+                _class_paths(spec, slot.ctype.name, item, f"{path}/{slot.element}/{slot.wrapper}[{i}]", out)
         elif slot.repeats:
             for i, item in enumerate(value, 1):
                 _class_paths(spec, slot.ctype.name, item, f"{path}/{slot.element}[{i}]", out)
@@ -81,8 +80,9 @@ def _class_paths(spec: MessageSpec, type_name: str, obj: Any, path: str, out: li
             _class_paths(spec, slot.ctype.name, value, f"{path}/{slot.element}", out)
 
 
-def _with_codes(spec: MessageSpec, type_name: str, obj: Any, path: str,
-                codes: Mapping[str, tuple[str, ...]]) -> Any:
+def _with_codes(
+    spec: MessageSpec, type_name: str, obj: Any, path: str, codes: Mapping[str, tuple[str, ...]]
+) -> Any:
     changes: dict[str, Any] = {}
     for slot in codec.plan(spec, type_name, obj.__class__):
         if slot.cls is None or slot.ctype is None or slot.ctype.basis:
@@ -91,29 +91,32 @@ def _with_codes(spec: MessageSpec, type_name: str, obj: Any, path: str,
         if value is None:
             continue
         if slot.wrapper or slot.repeats:
-            item_path = (f"{path}/{slot.element}/{slot.wrapper}" if slot.wrapper
-                         else f"{path}/{slot.element}")
+            item_path = f"{path}/{slot.element}/{slot.wrapper}" if slot.wrapper else f"{path}/{slot.element}"
             changes[slot.attr] = tuple(
                 _with_codes(spec, slot.ctype.name, item, f"{item_path}[{i}]", codes)
-                for i, item in enumerate(value, 1))
+                for i, item in enumerate(value, 1)
+            )
         else:
-            changes[slot.attr] = _with_codes(spec, slot.ctype.name, value,
-                                             f"{path}/{slot.element}", codes)
+            changes[slot.attr] = _with_codes(spec, slot.ctype.name, value, f"{path}/{slot.element}", codes)
     if "retour_codes" in {f.name for f in dataclasses.fields(obj)}:
         changes["retour_codes"] = codes.get(path) or (GEEN_OPMERKING,)
     return dataclasses.replace(obj, **changes)
 
 
-def build_retour(heen: Message, *, identificatie: str, dagtekening: date,
-                 codes: Mapping[str, Sequence[str]] | None = None,
-                 xslt_versie: str | None = None) -> tuple[Any, str]:
+def build_retour(
+    heen: Message,
+    *,
+    identificatie: str,
+    dagtekening: date,
+    codes: Mapping[str, Sequence[str]] | None = None,
+    xslt_versie: str | None = None,
+) -> tuple[Any, str]:
     """The retour bericht for ``heen`` (301, 305, 307, 315, 317, 319) and its number.
 
     Write it with ``write_message(bericht, law=heen.law, number=number)``.
     """
     if heen.number not in HEEN_OF or heen.number == "323":
-        raise ValueError(f"no retour message for {heen.spec.name}; for 323 use "
-                         "build_declaratie_antwoord")
+        raise ValueError(f"no retour message for {heen.spec.name}; for 323 use build_declaratie_antwoord")
     number = HEEN_OF[heen.number]
     retour_spec = message_spec(heen.law, number)
     given: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in (codes or {}).items()}
@@ -125,8 +128,9 @@ def build_retour(heen: Message, *, identificatie: str, dagtekening: date,
         identificatie_retour=identificatie,
         dagtekening_retour=dagtekening,
         xslt_versie=xslt_versie,
-        xsd_versie_retour=XsdVersie(basisschema_xsd_versie=retour_spec.xsd_version,
-                                    bericht_xsd_versie=retour_spec.xsd_version),
+        xsd_versie_retour=XsdVersie(
+            basisschema_xsd_versie=retour_spec.xsd_version, bericht_xsd_versie=retour_spec.xsd_version
+        ),
         retour_codes=tuple(dict.fromkeys(header_codes)),
     )
     body_field = next(f.name for f in dataclasses.fields(heen.bericht) if f.name != "header")
@@ -143,10 +147,15 @@ def build_retour(heen: Message, *, identificatie: str, dagtekening: date,
 
 
 def build_declaratie_antwoord(
-    declaratie: Message, *, identificatie: str, dagtekening: date,
-    toegekend: Money, rejected: Mapping[str, Sequence[str]] | None = None,
+    declaratie: Message,
+    *,
+    identificatie: str,
+    dagtekening: date,
+    toegekend: Money,
+    rejected: Mapping[str, Sequence[str]] | None = None,
     header_codes: Sequence[str] = (GEEN_OPMERKING,),
-    declaratie_codes: Sequence[str] = (GEEN_OPMERKING,), xslt_versie: str | None = None,
+    declaratie_codes: Sequence[str] = (GEEN_OPMERKING,),
+    xslt_versie: str | None = None,
 ) -> DeclaratieAntwoordbericht:
     """The 325 answer to a 323: only the rejected prestaties go back (TR342), each with its
     RetourCodes; ``rejected`` maps ProductReferentie ReferentieNummer to codes.
@@ -161,10 +170,8 @@ def build_declaratie_antwoord(
         bericht_code=spec.berichtcode,
         afzender=h.ontvanger,
         ontvanger=h.afzender,
-        bericht_identificatie=BerichtIdentificatie(identificatie=identificatie,
-                                                   dagtekening=dagtekening),
-        xsd_versie=XsdVersie(basisschema_xsd_versie=spec.xsd_version,
-                             bericht_xsd_versie=spec.xsd_version),
+        bericht_identificatie=BerichtIdentificatie(identificatie=identificatie, dagtekening=dagtekening),
+        xsd_versie=XsdVersie(basisschema_xsd_versie=spec.xsd_version, bericht_xsd_versie=spec.xsd_version),
         declaratie_identificatie=h.bericht_identificatie,
         xslt_versie=xslt_versie,
         xsd_versie_declaratie=h.xsd_versie,
@@ -173,18 +180,20 @@ def build_declaratie_antwoord(
     clienten = []
     for client in d.declaratie.clienten:
         prestaties: list[Prestatie] = [
-            dataclasses.replace(p, retour_codes=tuple(rejected[p.product_referentie
-                                                               .referentie_nummer]))
-            for p in client.prestaties if p.product_referentie.referentie_nummer in rejected
+            dataclasses.replace(p, retour_codes=tuple(rejected[p.product_referentie.referentie_nummer]))
+            for p in client.prestaties
+            if p.product_referentie.referentie_nummer in rejected
         ]
         if prestaties:
-            clienten.append(DeclaratieClient(bsn=client.bsn, prestaties=tuple(prestaties),
-                                             retour_codes=(GEEN_OPMERKING,)))
+            clienten.append(
+                DeclaratieClient(bsn=client.bsn, prestaties=tuple(prestaties), retour_codes=(GEEN_OPMERKING,))
+            )
     antwoord = DeclaratieAntwoord(
         declaratie_nummer=d.declaratie.declaratie_nummer,
         totaal_ingediend_bedrag=d.declaratie.totaal_ingediend_bedrag,
         totaal_toegekend_bedrag=TotaalBedragMetDC(
-            totaal_bedrag=abs(toegekend), debet_credit="C" if toegekend.cents < 0 else "D"),
+            totaal_bedrag=abs(toegekend), debet_credit="C" if toegekend.cents < 0 else "D"
+        ),
         clienten=tuple(clienten),
         retour_codes=tuple(declaratie_codes),
     )

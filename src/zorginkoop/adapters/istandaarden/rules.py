@@ -116,8 +116,7 @@ def _start(p: Any) -> date | None:
 
 
 def _end(p: Any) -> date | None:
-    end: date | None = (p.toewijzing_einddatum if isinstance(p, AangevraagdProduct)
-                        else p.einddatum)
+    end: date | None = p.toewijzing_einddatum if isinstance(p, AangevraagdProduct) else p.einddatum
     return end
 
 
@@ -611,8 +610,7 @@ def tr315_tr316_tr416_credit(m: Message) -> Iterator[ValidationError]:
             )
         if p.ingediend_bedrag.debet_credit == "D":
             client = path.rsplit("/Prestaties", 1)[0]
-            key = (client, p.product_periode, p.product_categorie, p.product_code,
-                   p.toewijzing_nummer)
+            key = (client, p.product_periode, p.product_categorie, p.product_code, p.toewijzing_nummer)
             debits[key] += 1
             if debits[key] == 2:
                 yield _err(

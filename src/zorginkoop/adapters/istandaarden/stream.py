@@ -48,8 +48,10 @@ _HEAD_TYPES = {
     "DeclaratieDagtekening": "LDT_Datum",
     "TotaalIngediendBedrag": "CDT_TotaalBedragMetDC",
 }
-_HEAD_CLASSES: dict[str, Any] = {"DeclaratiePeriode": GeslotenPeriode,
-                                 "TotaalIngediendBedrag": TotaalBedragMetDC}
+_HEAD_CLASSES: dict[str, Any] = {
+    "DeclaratiePeriode": GeslotenPeriode,
+    "TotaalIngediendBedrag": TotaalBedragMetDC,
+}
 
 
 class DeclaratieStream:
@@ -77,19 +79,35 @@ class DeclaratieStream:
             if event == "start" and depth_parent is None:
                 spec = spec_for_namespace(etree.QName(el).namespace or "")
                 if spec is None or spec.number != "323" or name != "Bericht":
-                    raise MessageError([ValidationError(
-                        "XSD", f"expected a 323 declaration (Bericht in a wmo323/jw323 "
-                        f"namespace), got {etree.QName(el).text}", "/", el.sourceline)])
+                    raise MessageError(
+                        [
+                            ValidationError(
+                                "XSD",
+                                f"expected a 323 declaration (Bericht in a wmo323/jw323 "
+                                f"namespace), got {etree.QName(el).text}",
+                                "/",
+                                el.sourceline,
+                            )
+                        ]
+                    )
                 self.spec = spec
-            elif event == "end" and name == "Header" and depth_parent is not None \
-                    and depth_parent.getparent() is None:
+            elif (
+                event == "end"
+                and name == "Header"
+                and depth_parent is not None
+                and depth_parent.getparent() is None
+            ):
                 errors = check_element(self.spec, "Header", el, "/Bericht/Header")
                 if errors:
                     raise MessageError(errors)
                 self.header = codec.read_element(self.spec, "Header", Header, el)
                 el.clear()
-            elif event == "end" and name in _HEAD_TYPES and depth_parent is not None \
-                    and self._local(depth_parent) == "Declaratie":
+            elif (
+                event == "end"
+                and name in _HEAD_TYPES
+                and depth_parent is not None
+                and self._local(depth_parent) == "Declaratie"
+            ):
                 path = f"/Bericht/Declaratie/{name}"
                 errors = check_element(self.spec, _HEAD_TYPES[name], el, path)
                 if errors:
@@ -98,17 +116,20 @@ class DeclaratieStream:
                 if st is not None:
                     head[name] = codec.leaf_value(self.spec, st, el.text or "")
                 else:
-                    head[name] = codec.read_element(self.spec, _HEAD_TYPES[name],
-                                                    _HEAD_CLASSES[name], el)
+                    head[name] = codec.read_element(self.spec, _HEAD_TYPES[name], _HEAD_CLASSES[name], el)
             elif event == "start" and name == "Clienten":
                 break
         missing = [n for n in ("Header", *_HEAD_TYPES) if n != "Header" and n not in head]
         if not hasattr(self, "header"):
             missing.insert(0, "Header")
         if missing:
-            raise MessageError([ValidationError(
-                "XSD", f"the declaration is missing {', '.join(missing)} before Clienten",
-                "/Bericht")])
+            raise MessageError(
+                [
+                    ValidationError(
+                        "XSD", f"the declaration is missing {', '.join(missing)} before Clienten", "/Bericht"
+                    )
+                ]
+            )
         self.declaratie_nummer = head["DeclaratieNummer"]
         self.declaratie_periode = head["DeclaratiePeriode"]
         self.declaratie_dagtekening = head["DeclaratieDagtekening"]
@@ -127,11 +148,12 @@ class DeclaratieStream:
                 prestatie_index = 0
             elif name == "Prestatie":
                 prestatie_index += 1
-                path = (f"/Bericht/Declaratie/Clienten/Client[{client_index}]/Prestaties/"
-                        f"Prestatie[{prestatie_index}]")
+                path = (
+                    f"/Bericht/Declaratie/Clienten/Client[{client_index}]/Prestaties/"
+                    f"Prestatie[{prestatie_index}]"
+                )
                 errors = check_element(self.spec, "Prestatie", el, path)
-                prestatie = None if errors else codec.read_element(
-                    self.spec, "Prestatie", Prestatie, el)
+                prestatie = None if errors else codec.read_element(self.spec, "Prestatie", Prestatie, el)
                 yield StreamedPrestatie(bsn, path, el.sourceline, prestatie, tuple(errors))
                 el.clear()
                 parent = el.getparent()

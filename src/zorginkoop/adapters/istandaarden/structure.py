@@ -161,7 +161,9 @@ def _check_simple(
             if etree.QName(attr).namespace != XSI:
                 name = etree.QName(el).localname
                 errors.append(
-                    ValidationError("XSD", f"element {name} may not have attribute {attr}", path, el.sourceline)
+                    ValidationError(
+                        "XSD", f"element {name} may not have attribute {attr}", path, el.sourceline
+                    )
                 )
                 return
     raw = el.text or ""

@@ -48,7 +48,9 @@ def upgrade() -> None:
         sa.Column("module_id", sa.String(length=60), nullable=False),
         sa.Column("product_code", sa.String(length=5), nullable=False),
         sa.Column("amount_cents", sa.BigInteger(), nullable=False),
-        sa.ForeignKeyConstraint(["decision_id"], ["decision.id"], name="fk_decision_add_on_decision_id_decision"),
+        sa.ForeignKeyConstraint(
+            ["decision_id"], ["decision.id"], name="fk_decision_add_on_decision_id_decision"
+        ),
         sa.PrimaryKeyConstraint("decision_id", "module_id", name="pk_decision_add_on"),
     )
     op.create_index(
