@@ -444,3 +444,36 @@ def test_a_twente_module_is_allocated_apart_from_the_main_product_and_only_once_
             .where(t.AllocationRow.decision_id == decided["decision"]).group_by(t.AllocationRow.product_code)
         ).all()  # fmt: skip
     assert dict(volumes) == {"TWO12": 6720, "TWM01": 1140}
+
+
+# -- a reached collective ceiling is steered by allocation (OP095) --------------------------------
+
+
+def test_a_reached_collective_ceiling_stops_new_allocations_to_its_providers_and_only_to_them(
+    engine: Engine, store: str
+) -> None:
+    from zorginkoop.domain.contracts import CeilingPolicy, CollectiveCeiling
+
+    decision = decide(store)
+    ceiling = CollectiveCeiling(
+        "VRIJ", "Vrijgevestigden", Money.euros(2_300_000), 2021, frozenset({"C1"}), CeilingPolicy.REFUSE
+    )
+    with UnitOfWork(engine) as uow:
+        uow.contracts.add_collective_ceilings([ceiling])
+        uow.commit()
+
+    def eligible() -> set[str]:
+        listed = cli(store, "access", "allocate", decision, "-m", HOUTEN, "--model", "lekstroom-ozr", "--format",
+                     "json")  # fmt: skip
+        return {row["agb"] for row in as_json(listed)}
+
+    assert {ALFA, GAMMA} <= eligible()  # below 100% nothing changes
+    with engine.begin() as c:
+        c.execute(t.CeilingNoticeRow.__table__.insert().values(
+            ceiling_kind="collective", ceiling_key="VRIJ", year=2021, threshold=100,
+            reached_at=datetime(2021, 6, 1), declaration_id=None))  # fmt: skip
+    before = counts(engine)
+    refused(allocate(store, decision, ALFA), "collective ceiling VRIJ", "contract manager")
+    assert counts(engine) == before
+    assert ALFA not in eligible() and GAMMA in eligible()
+    ok(allocate(store, decision, GAMMA))  # a provider outside the ceiling is allocated as before

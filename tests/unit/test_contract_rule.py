@@ -117,3 +117,18 @@ def test_a_decision_starts_while_its_model_is_in_force() -> None:
         check_model_valid_on(old, date(2022, 1, 1))
     assert after.value.reason is RefusalReason.START_AFTER_MODEL_VALID
     assert after.value.reason.value == "start-after-model-valid"
+
+
+def test_a_reached_collective_ceiling_closes_its_member_contracts_for_the_year_only():
+    from zorginkoop.domain.contracts import CollectiveCeiling, providers_closed_by_collective_ceilings
+    from zorginkoop.domain.money import Money
+
+    free = Contract("V1", "11111111", "FW", "L1", Period(date(2021, 1, 1), None))
+    other = Contract("C2", "22222222", "FW", "L1", Period(date(2021, 1, 1), None))
+    ceiling = CollectiveCeiling("VRIJ", "Vrijgevestigden", Money.euros(2_300_000), 2021, frozenset({"V1"}))
+    day = date(2021, 9, 1)
+    closed = providers_closed_by_collective_ceilings([free, other], [ceiling], {("VRIJ", 2021)}, day)
+    assert closed == {"11111111": ceiling}
+    assert providers_closed_by_collective_ceilings([free, other], [ceiling], set(), day) == {}  # not reached
+    # the next year begins with room again
+    assert providers_closed_by_collective_ceilings([free], [ceiling], {("VRIJ", 2021)}, date(2022, 1, 3)) == {}

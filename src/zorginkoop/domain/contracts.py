@@ -308,6 +308,31 @@ NOTICE_THRESHOLDS: tuple[int, ...] = (70, 100)
 """Percentages of a ceiling at which the region and provider get a notice (spending room)."""
 
 
+def providers_closed_by_collective_ceilings(
+    contracts: Iterable[Contract],
+    ceilings: Iterable[CollectiveCeiling],
+    reached: Iterable[tuple[str, int]],
+    day: date,
+) -> dict[str, CollectiveCeiling]:
+    """OP095: a collective ceiling never rejects a declared line (its providers cannot see what
+    the others spend); it is steered by allocation instead. Once a collective ceiling of the
+    year of ``day`` is reached (its 100% notice, ``reached`` = (code, year) pairs), the providers
+    whose contract valid on ``day`` counts towards it get no new allocations until the contract
+    manager decides (raises the ceiling, or the next year begins). Returns AGB -> the ceiling."""
+    full = {(code, year) for code, year in reached}
+    closed_contracts = {
+        number: ceiling
+        for ceiling in ceilings
+        if ceiling.year == day.year and (ceiling.code, ceiling.year) in full
+        for number in ceiling.contract_numbers
+    }
+    return {
+        c.provider_agb: closed_contracts[c.number]
+        for c in contracts
+        if c.number in closed_contracts and c.valid.contains(day)
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class CeilingUse:
     """How far a ceiling is exhausted by approved amounts."""

@@ -53,7 +53,11 @@ from zorginkoop.domain.catalogue import (
 )
 from zorginkoop.domain.codes import ChangeReason, Law, TargetGroup
 from zorginkoop.domain.contact import check_address
-from zorginkoop.domain.contracts import contracted_providers
+from zorginkoop.domain.contracts import (
+    CollectiveCeiling,
+    contracted_providers,
+    providers_closed_by_collective_ceilings,
+)
 from zorginkoop.domain.exchange import file_name, identification
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import Period
@@ -156,6 +160,22 @@ def _contracted(uow: UnitOfWork, law: Law, product_code: str, on: date) -> set[s
     return contracted_providers(uow.contracts.contracts(), uow.contracts.frameworks(), law, product_code, on)
 
 
+def _closed(uow: UnitOfWork, on: date) -> dict[str, CollectiveCeiling]:
+    """Providers that get no new allocations on ``on`` because a collective ceiling their
+    contract counts towards is reached (OP095: steered by allocation, not by rejecting lines)."""
+    return providers_closed_by_collective_ceilings(
+        uow.contracts.contracts(),
+        uow.contracts.collective_ceilings(on.year),
+        uow.contracts.reached_collective_ceilings(on.year),
+        on,
+    )
+
+
+def _open_contracted(uow: UnitOfWork, law: Law, product_code: str, on: date) -> set[str]:
+    """Contracted for the product on ``on`` and not closed by a reached collective ceiling."""
+    return _contracted(uow, law, product_code, on) - set(_closed(uow, on))
+
+
 def providers_for(
     uow: UnitOfWork,
     municipality_code: str,
@@ -171,7 +191,7 @@ def providers_for(
     with uow:
         providers = uow.providers.all()
         in_care = uow.workflow.clients_in_care(on)
-        contracted = None if product_code is None else _contracted(uow, law, product_code, on)
+        contracted = None if product_code is None else _open_contracted(uow, law, product_code, on)
     return eligible_providers(providers, municipality_code, target_group, law, in_care, contracted=contracted)
 
 
@@ -187,7 +207,7 @@ def providers_for_decision(
             raise WorkflowError(f"no decision {decision_id!r} in scope {uow.scope}")
         providers = uow.providers.all()
         in_care = uow.workflow.clients_in_care(decision.valid.start)
-        contracted = _contracted(uow, decision.law, decision.product_code, decision.valid.start)
+        contracted = _open_contracted(uow, decision.law, decision.product_code, decision.valid.start)
         uow.commit()  # the processing log row
     return decision, eligible_providers(
         providers, decision.municipality_code, target_group, decision.law, in_care, contracted=contracted
@@ -285,6 +305,14 @@ def allocate(
                 f"product {product_code} ({decision.law.value}); choose a contracted provider: run "
                 f"`zorginkoop access allocate {decision_id} -m {decision.municipality_code} "
                 f"--model {model.info.id}` without --provider"
+            )
+        closed = _closed(uow, first).get(provider_agb)
+        if closed is not None and not non_contracted:
+            raise WorkflowError(
+                f"provider {provider_agb} gets no new allocations in {first.year}: collective ceiling "
+                f"{closed.code} ({closed.name}, EUR {closed.amount}) is reached (OP095: a collective ceiling is "
+                "steered by allocation, not by rejecting declarations); the contract manager decides "
+                "(raise the ceiling), or choose another provider"
             )
         # capacity is judged on the day the care begins: who else is in care then
         in_care = uow.workflow.clients_in_care(first)

@@ -23,6 +23,7 @@ from zorginkoop.domain.care import Allocation, Client, Decision, Gender
 from zorginkoop.domain.catalogue import Product, Tariff
 from zorginkoop.domain.codes import ChangeReason, FinancingVariant, Frequency, Law, TargetGroup, Unit
 from zorginkoop.domain.contracts import (
+    NOTICE_THRESHOLDS,
     AgreementKind,
     CeilingPolicy,
     CollectiveCeiling,
@@ -440,6 +441,16 @@ class ContractRepository:
             )
             for r in self.session.scalars(query)
         ]
+
+    def reached_collective_ceilings(self, year: int) -> set[tuple[str, int]]:
+        """(code, year) of the collective ceilings whose 100% notice was recorded for ``year``."""
+        n = t.CeilingNoticeRow
+        rows = self.session.execute(
+            select(n.ceiling_key, n.year).where(
+                n.ceiling_kind == "collective", n.year == year, n.threshold == max(NOTICE_THRESHOLDS)
+            )
+        )
+        return {(code, int(y)) for code, y in rows}
 
 
 # -- personal data: scoped and logged ----------------------------------------------------------
