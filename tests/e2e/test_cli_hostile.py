@@ -280,6 +280,7 @@ def test_a_store_in_a_vanished_folder_or_read_only_ends_in_one_line(engine, engi
         before = counts(engine)
         result = _process(read_only, tmp_path / "out", path)
         assert result.exit_code == 2 and "d.xml" in result.stderr and "readonly" in result.stderr
+        assert "cannot be written" in result.stderr and "another import" not in result.stderr
         assert counts(engine) == before
 
 

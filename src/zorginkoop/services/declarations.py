@@ -225,7 +225,13 @@ def _read_and_process(
             break
         except (IntegrityError, OperationalError) as exc:
             # SQLite busy beyond its timeout, or (behind the locks) a unique key that another
-            # import took first: judge again against what is stored now.
+            # import took first: judge again against what is stored now. A store that cannot be
+            # written at all (read-only, gone) is said at once: trying again changes nothing.
+            reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
+            if isinstance(exc, OperationalError) and _cannot_write(reason):
+                raise DeclarationFileError(
+                    f"{path}: the store cannot be written ({reason}); nothing was stored"
+                ) from None
             if attempt == RETRIES - 1:
                 raise DeclarationFileError(
                     f"{path}: could not be stored after {RETRIES} attempts (another import is busy with it: "
@@ -245,6 +251,15 @@ def _read_and_process(
             f"run `zorginkoop messages export --type 325 --out DIR`",
         )
     return replace(result, answer=target)
+
+
+def _cannot_write(reason: str) -> bool:
+    """An OperationalError that no retry mends: a read-only or vanished database file."""
+    text = reason.lower()
+    return any(
+        words in text
+        for words in ("readonly database", "read-only", "unable to open database", "disk i/o error")
+    )
 
 
 def _process(engine: Engine, job: _Job) -> tuple[FileResult, _Answer | None]:
