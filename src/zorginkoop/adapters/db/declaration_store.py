@@ -433,14 +433,6 @@ class DeclarationStore:
         if chunk:
             connection.exec_driver_sql(sql, chunk)
 
-    def record_refusal(self, sha256: str, outcome: str) -> None:
-        """A refused declaration keeps only its processed_file row (nothing was paid)."""
-        self.session.execute(
-            t.ProcessedFileRow.__table__.update()  # type: ignore[attr-defined]
-            .where(t.ProcessedFileRow.sha256 == sha256)
-            .values(outcome=outcome[:200])
-        )
-
     def _add_notices(self, notices: Sequence[Notice], declaration_id: int, now: datetime) -> None:
         if not notices:
             return
