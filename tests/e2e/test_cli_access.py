@@ -501,7 +501,7 @@ def test_a_client_without_an_address_gets_one_recorded_and_then_an_allocation(cl
 
 
 def _log_rows(store: str) -> int:
-    return int(scalar(store, select(func.count()).select_from(t.ProcessingLogRow)))
+    return int(scalar(store, select(func.count()).select_from(t.ProcessingLogEntryRow)))
 
 
 def test_one_family_one_plan_on_the_demo_shows_households_with_both_laws(cli: Cli, store: str) -> None:

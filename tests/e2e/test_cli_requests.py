@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner, Result
 
 from tests.conftest import ISTANDAARDEN
+from zorginkoop.domain.processing import ActivityKind
 from zorginkoop.adapters.db import tables as t
 from zorginkoop.adapters.db.session import make_engine
 from zorginkoop.adapters.db.uow import UnitOfWork
@@ -59,7 +60,9 @@ def cases(store: str) -> list[Case]:
     engine = make_engine(store)
     found: list[Case] = []
     with UnitOfWork(engine) as uow:
-        running = uow.workflow.allocations_valid_from(DAGTEKENING, purpose="test", municipality_code=HOUTEN)
+        running = uow.workflow.allocations_valid_from(
+            DAGTEKENING, purpose=ActivityKind.DECISION, municipality_code=HOUTEN
+        )
         seen: set[str] = set()
         for a in running:
             if a.law is not Law.WMO or a.client_bsn in seen or not (a.product_code or "").startswith("OZR"):

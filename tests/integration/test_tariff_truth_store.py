@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from tests.declaration_helpers import HOUTEN, JUNE, TARIFF, line_for, seed_store
+from zorginkoop.domain.processing import ActivityKind
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.adapters.istandaarden.fast323 import write_declaratie
 from zorginkoop.adapters.model_files import load_models
@@ -50,7 +51,9 @@ def test_a_decision_is_priced_with_the_stores_catalogue_and_its_allocation_keeps
         provider_agb=a1.provider_agb, now=datetime(2021, 6, 2, 9),
     )  # fmt: skip
     with UnitOfWork(engine, Scope.municipality(HOUTEN)) as uow:
-        stored = uow.workflow.allocation(HOUTEN, Law.WMO, result.allocation.number, purpose="test")
+        stored = uow.workflow.allocation(
+            HOUTEN, Law.WMO, result.allocation.number, purpose=ActivityKind.DECISION
+        )
     assert stored is not None
     assert (stored.volume, stored.budget, stored.budget_limit) == (4, None, monthly * 6)
 
@@ -71,7 +74,7 @@ def test_an_allocation_without_a_contract_is_paid_70_percent_of_nza_and_nothing_
         uow.commit()
     with UnitOfWork(engine) as uow:
         assert [t.amount for t in uow.catalogue.reference_tariffs(Law.WMO)] == [NZA]
-        stored = uow.workflow.allocation(HOUTEN, Law.WMO, 50, purpose="test")
+        stored = uow.workflow.allocation(HOUTEN, Law.WMO, 50, purpose=ActivityKind.DECISION)
     assert stored is not None and stored.nza_percentage == Decimal(70)
 
     seventy = Money.euros("42.00")
