@@ -18,7 +18,6 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner, Result
 
 from tests.conftest import ISTANDAARDEN
-from zorginkoop.domain.processing import ActivityKind
 from zorginkoop.adapters.db import tables as t
 from zorginkoop.adapters.db.session import make_engine
 from zorginkoop.adapters.db.uow import UnitOfWork
@@ -28,6 +27,7 @@ from zorginkoop.cli import app
 from zorginkoop.domain.care import Allocation
 from zorginkoop.domain.codes import Law
 from zorginkoop.domain.periods import Period
+from zorginkoop.domain.processing import ActivityKind
 
 runner = CliRunner()
 HOUTEN = "0321"

@@ -18,7 +18,6 @@ from sqlalchemy import Engine, select
 from tests.conftest import ISTANDAARDEN
 from tests.declaration_helpers import HOUTEN, line_for, write_323
 from tests.stop_helpers import add_jeugd_allocation, seed_with_address, start_message, stop_message
-from zorginkoop.domain.processing import ActivityKind
 from zorginkoop.adapters.db import tables as t
 from zorginkoop.adapters.db.session import make_engine, upgrade
 from zorginkoop.adapters.db.uow import UnitOfWork
@@ -27,6 +26,7 @@ from zorginkoop.domain.access import Scope
 from zorginkoop.domain.care import Allocation, Decision, EvaluationMoment
 from zorginkoop.domain.codes import Law
 from zorginkoop.domain.periods import Period
+from zorginkoop.domain.processing import ActivityKind
 from zorginkoop.services import allocations, signals, stops
 from zorginkoop.services.allocations import WorkflowError
 from zorginkoop.services.declarations import process_file

@@ -21,7 +21,6 @@ from tests.factories import (
     REGION,
     load_tiny_region,
 )
-from zorginkoop.domain.processing import ActivityKind
 from zorginkoop.adapters.db.session import (
     current_revision,
     downgrade,
@@ -33,6 +32,7 @@ from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.domain.access import Scope
 from zorginkoop.domain.codes import Law
 from zorginkoop.domain.money import Money
+from zorginkoop.domain.processing import ActivityKind
 from zorginkoop.services import reports
 
 

@@ -14,7 +14,6 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from tests.declaration_helpers import HOUTEN, JUNE, TARIFF, line_for, seed_store
-from zorginkoop.domain.processing import ActivityKind
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.adapters.istandaarden.fast323 import write_declaratie
 from zorginkoop.adapters.model_files import load_models
@@ -23,6 +22,7 @@ from zorginkoop.domain.catalogue import Tariff
 from zorginkoop.domain.codes import Law, TargetGroup
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import Period
+from zorginkoop.domain.processing import ActivityKind
 from zorginkoop.domain.product_models import Intake
 from zorginkoop.domain.region import Provider
 from zorginkoop.services import allocations as workflow
