@@ -60,6 +60,7 @@ from zorginkoop.domain.requests import (
 )
 from zorginkoop.services import stops
 from zorginkoop.services.allocations import ExportedFile, decided_for, queue_toewijzing
+from zorginkoop.services.processing_log import bsns_in_message
 
 INCOMING = ("305", "307", "315", "317")
 
@@ -106,6 +107,10 @@ def import_message(
         # SQLite this is the write lock from the start, so a second import of the same message
         # waits and then finds it received (9056)
         uow.serialise([f"numbering:{receiver}:{law.value}"])
+        # the message's clients are processed whatever its outcome: one log entry each
+        uow.log.record(
+            ActivityKind.EXCHANGE, f"message.import.{msg.number}", bsns_in_message(data), law=law.value
+        )
         header_codes: tuple[str, ...] = ()
         summary = ""
         again: list[ExportedFile] = []

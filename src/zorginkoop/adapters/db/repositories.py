@@ -18,8 +18,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, and_, exists, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, Table, and_, event, exists, func, select
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from zorginkoop.adapters.db import tables as t
 from zorginkoop.domain.access import Scope, ScopeKind
@@ -532,6 +532,13 @@ class ProcessingLog:
         self.register = register or load_register()
         self.trace_id = secrets.token_hex(16)
         """One trace per unit of work; each recorded operation is a span in it."""
+        self._reading_since: datetime | None = None
+        event.listen(session, "do_orm_execute", self._reading)
+
+    def _reading(self, state: ORMExecuteState) -> None:
+        """The start of an operation: the first read after the last recorded one."""
+        if state.is_select and self._reading_since is None:
+            self._reading_since = self.now()
 
     @staticmethod
     def now() -> datetime:
@@ -555,6 +562,8 @@ class ProcessingLog:
         when the subject gives none). Returns the number of entries; flushes, so a log that
         cannot be written fails the read here."""
         ended = self.now()
+        started = started or self._reading_since or ended
+        self._reading_since = None
         span = secrets.token_hex(8)
         rows = []
         for bsn, subject_law in distinct_subjects(
@@ -562,7 +571,7 @@ class ProcessingLog:
         ):
             rows.append({
                 "trace_id": self.trace_id, "span_id": span, "operation": operation[:100],
-                "started_at": started or ended, "ended_at": ended, "status": status.value,
+                "started_at": started, "ended_at": ended, "status": status.value,
                 "activity_id": self.register.resolve(activity, subject_law).id,
                 "subject_type": SUBJECT_TYPE_BSN, "subject_id": self.pseudonym(bsn),
                 "actor": self.actor[:200], "scope": str(self.scope)[:200],
