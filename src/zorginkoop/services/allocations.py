@@ -64,7 +64,6 @@ from zorginkoop.domain.periods import Period
 from zorginkoop.domain.processing import ActivityKind
 from zorginkoop.domain.product_models import Indication, Intake, ProductModel, check_model_valid_on, evaluate
 from zorginkoop.domain.region import ProviderMatch, eligible_providers
-from zorginkoop.services.processing_log import bsns_in_message
 from zorginkoop.settings import Settings
 
 
@@ -755,6 +754,7 @@ def export_outbox(
     is marked only when its file was written. When a write fails (``OSError``), what was written
     before it is marked and the rest stays pending; the error is raised after that commit."""
     with uow:
+        # the read logs each client the messages name (their files hand the data to providers)
         pending = uow.messages.outbox(message_type, "pending", law)
         files: list[ExportedFile] = []
         failure: OSError | None = None
@@ -766,9 +766,6 @@ def export_outbox(
                 failure = exc
                 break
             files.append(f)
-            # a written file hands its clients' data to the provider: one log entry each
-            uow.log.record(ActivityKind.EXCHANGE, f"message.export.{m.message_type}",
-                           bsns_in_message(m.content), law=m.law.value)  # fmt: skip
         uow.messages.mark_exported([f.message_id for f in files if f.message_id is not None],
                                    now.replace(tzinfo=None))  # fmt: skip
         uow.commit()

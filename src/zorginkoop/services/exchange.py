@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from zorginkoop.adapters.db.exchange import bsns_in_message
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.adapters.istandaarden import Message, build_retour, validate_message, write_message
 from zorginkoop.adapters.istandaarden import models as m
@@ -60,7 +61,6 @@ from zorginkoop.domain.requests import (
 )
 from zorginkoop.services import stops
 from zorginkoop.services.allocations import ExportedFile, decided_for, queue_toewijzing
-from zorginkoop.services.processing_log import bsns_in_message
 
 INCOMING = ("305", "307", "315", "317")
 

@@ -9,17 +9,16 @@ search itself is a processing of the data subject's data, so it is logged too (a
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time
 from typing import Any
 
+from zorginkoop.adapters.db.exchange import bsns_in_message
 from zorginkoop.adapters.db.repositories import LogEntry, LogFilter, load_register
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.domain.processing import ActivityKind
 
-_BSN_IN_MESSAGE = re.compile(rb"<(?:[A-Za-z0-9_]+:)?Bsn>\s*(\d{9})\s*</")
 SEARCH_LIMIT = 10_000
 """At most this many entries per search (narrow the search for more)."""
 
@@ -65,12 +64,17 @@ class FoundEntry:
         return out
 
 
+__all__ = [
+    "COLUMNS",
+    "FoundEntry",
+    "Search",
+    "SearchError",
+    "bsns_in_message",
+    "export_for_subject",
+    "search",
+]
+
 COLUMNS = ("started_at", "actor", "activity_id", "operation", "status", "scope", "subject_id", "trace_id")
-
-
-def bsns_in_message(content: bytes) -> list[str]:
-    """The BSNs an iWmo/iJw message names (its Client/Bsn elements), in order, once each."""
-    return list(dict.fromkeys(m.decode("ascii") for m in _BSN_IN_MESSAGE.findall(content)))
 
 
 def _valid_bsn(bsn: str) -> str:

@@ -9,6 +9,7 @@ SQL and write one processing-log row per read, as :mod:`.repositories` does.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -39,6 +40,13 @@ from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import Period
 from zorginkoop.domain.processing import ActivityKind
 from zorginkoop.domain.stopping import StopStatus
+
+_BSN_IN_MESSAGE = re.compile(rb"<(?:[A-Za-z0-9_]+:)?Bsn>\s*(\d{9})\s*</")
+
+
+def bsns_in_message(content: bytes) -> list[str]:
+    """The BSNs an iWmo/iJw message names (its Client/Bsn elements), in order, once each."""
+    return list(dict.fromkeys(m.decode("ascii") for m in _BSN_IN_MESSAGE.findall(content)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +91,17 @@ class OutMessage:
 
 
 class MessageRepository:
-    """The ``message`` table: inbox (direction ``in``) and outbox (direction ``out``)."""
+    """The ``message`` table: inbox (direction ``in``) and outbox (direction ``out``). A read of
+    message content (it names clients) writes one log entry per client it names."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, log: ProcessingLog) -> None:
         self.session = session
+        self.log = log
+
+    def _logged(self, operation: str, messages: Sequence[OutMessage]) -> None:
+        for message in messages:
+            self.log.record(ActivityKind.EXCHANGE, f"{operation}.{message.message_type}",
+                            bsns_in_message(message.content), law=message.law.value)  # fmt: skip
 
     def received(self, sender: str, law: Law, message_type: str, identification: str) -> bool:
         """Whether this Identificatie was received before from ``sender`` (TR056)."""
@@ -133,18 +148,26 @@ class MessageRepository:
                 t.MessageRow.identification == identification,
             )
         ).first()
-        return None if row is None else (int(row[0]), bytes(row[1]))
+        if row is None:
+            return None
+        self.log.record(ActivityKind.EXCHANGE, f"message.received.{message_type}",
+                        bsns_in_message(bytes(row[1])), law=law.value)  # fmt: skip
+        return int(row[0]), bytes(row[1])
 
     def get(self, message_id: int) -> OutMessage | None:
         row = self.session.get(t.MessageRow, message_id)
-        return None if row is None else _out_message(row)
+        found = [] if row is None else [_out_message(row)]
+        self._logged("message.get", found)
+        return found[0] if found else None
 
     def replies_to(self, message_id: int) -> list[OutMessage]:
         """What we sent in reply to an incoming message (its retour, 319s and 301s), in order."""
         query = select(t.MessageRow).where(
             t.MessageRow.direction == "out", t.MessageRow.in_reply_to == message_id
         )
-        return [_out_message(r) for r in self.session.scalars(query.order_by(t.MessageRow.id))]
+        found = [_out_message(r) for r in self.session.scalars(query.order_by(t.MessageRow.id))]
+        self._logged("message.replies", found)
+        return found
 
     def add(self, **values: Any) -> int:
         row = t.MessageRow(**values)
@@ -163,7 +186,9 @@ class MessageRepository:
         )
         if law is not None:
             query = query.where(t.MessageRow.law == law.value)
-        return [_out_message(r) for r in self.session.scalars(query.order_by(t.MessageRow.id))]
+        found = [_out_message(r) for r in self.session.scalars(query.order_by(t.MessageRow.id))]
+        self._logged("message.outbox", found)
+        return found
 
     def reply_to(self, message_id: int, in_reply_to: int) -> None:
         """Record that an outgoing message answers an incoming one (a 301 granting a 315/317)."""

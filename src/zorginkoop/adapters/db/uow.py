@@ -87,7 +87,7 @@ class UnitOfWork:
         self.allocations = AllocationRepository(self.session, self.scope, self.log)
         self.declarations = DeclarationRepository(self.session)
         self.reports = ReportQueries(self.session, self.scope)
-        self.messages = MessageRepository(self.session)
+        self.messages = MessageRepository(self.session, self.log)
         self.deliveries = DeliveryRepository(self.session)
         self.requests = RequestRepository(self.session)
         self.workflow = WorkflowRepository(self.session, self.scope, self.log)
