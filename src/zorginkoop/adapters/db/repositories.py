@@ -19,7 +19,7 @@ from importlib import resources
 from typing import Any, cast
 
 from sqlalchemy import Select, Table, and_, event, exists, func, select
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm import ORMExecuteState, Session, aliased
 
 from zorginkoop.adapters.db import tables as t
 from zorginkoop.domain.access import Scope, ScopeKind
@@ -613,10 +613,9 @@ def scope_clients(query: Select[Any], scope: Scope) -> Select[Any]:
     if scope.kind is ScopeKind.MUNICIPALITY:
         return query.where(t.ClientRow.municipality_code.in_(codes))
     if scope.kind is ScopeKind.PROVIDER:
+        own = aliased(t.AllocationRow)  # never correlated with the query's own allocation
         return query.where(
-            exists().where(
-                and_(t.AllocationRow.client_bsn == t.ClientRow.bsn, t.AllocationRow.provider_agb.in_(codes))
-            )
+            exists().where(and_(own.client_bsn == t.ClientRow.bsn, own.provider_agb.in_(codes)))
         )
     return query
 
