@@ -411,6 +411,7 @@ def _duplicate(job: _Job, earlier: ProcessedFile, uow: UnitOfWork) -> tuple[File
     else:
         note = f"{when}: its 325 {stored.identification} is sent again; nothing granted now"
         answer = _Answer(stored.id, stored.file_name, stored.content)
+    uow.commit()  # nothing is booked; the processing log entries of the file's clients are kept
     return FileResult(
         path, "duplicate", head.provider_agb, head.municipality_code, head.number, len(lines), 0, 0,
         job.submitted, Money.zero(), Counter(), None, note,
