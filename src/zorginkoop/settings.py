@@ -14,6 +14,8 @@ from pathlib import Path
 DEFAULT_DATABASE_URL = "sqlite:///zorginkoop.sqlite"
 DEFAULT_MAX_MESSAGE_BYTES = 128 * 1024 * 1024
 DEFAULT_MAX_MESSAGE_DEPTH = 32
+DEVELOPMENT_PSEUDONYM_KEY = "development-only-pseudonym-key"
+"""The pseudonymisation key outside production; refused when ZORGINKOOP_ENV is not development."""
 MAX_MESSAGE_DEPTH = 256
 """libxml2 refuses deeper nesting anyway (``huge_tree`` is off)."""
 
@@ -78,6 +80,15 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "Who is acting, for the processing log of personal data (defaults to the OS user).",
     ),
+    Setting(
+        "pseudonym_key",
+        "ZORGINKOOP_PSEUDONYM_KEY",
+        DEVELOPMENT_PSEUDONYM_KEY,
+        "Secret key (at least 32 characters) that pseudonymises the data subject's BSN in the "
+        "processing log (HMAC-SHA256). The default works only with ZORGINKOOP_ENV=development (the "
+        "default environment); any other environment refuses it. Keep it as long as the log: a "
+        "new key makes older entries unfindable by BSN.",
+    ),
 )
 
 
@@ -121,6 +132,7 @@ class Settings:
     max_message_depth: int = DEFAULT_MAX_MESSAGE_DEPTH
     actor: str | None = None
     end_on_stop: str = "on"
+    pseudonym_key: str = DEVELOPMENT_PSEUDONYM_KEY
 
     @property
     def ends_on_stop(self) -> bool:
@@ -147,7 +159,21 @@ class Settings:
                 continue
             parse = _PARSERS.get(setting.name)
             values[setting.name] = parse(name, raw) if parse else raw
+        _refuse_default_key(env, str(values.get("pseudonym_key", DEVELOPMENT_PSEUDONYM_KEY)))
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _refuse_default_key(env: Mapping[str, str], key: str) -> None:
+    """The development key outside development, or a short key, is refused (one line)."""
+    environment = (env.get("ZORGINKOOP_ENV") or "development").strip().lower()
+    if key == DEVELOPMENT_PSEUDONYM_KEY:
+        if environment != "development":
+            raise SettingError(
+                f"ZORGINKOOP_PSEUDONYM_KEY is the development default while ZORGINKOOP_ENV={environment}; "
+                "set a secret of at least 32 characters"
+            )
+    elif len(key) < 32:
+        raise SettingError("ZORGINKOOP_PSEUDONYM_KEY is shorter than 32 characters; give a longer secret")
 
 
 _ON = frozenset({"on", "1", "true", "yes"})

@@ -27,6 +27,7 @@ from zorginkoop.cli import app
 from zorginkoop.domain.care import Allocation
 from zorginkoop.domain.codes import Law
 from zorginkoop.domain.periods import Period
+from zorginkoop.domain.processing import ActivityKind
 
 runner = CliRunner()
 HOUTEN = "0321"
@@ -59,7 +60,9 @@ def cases(store: str) -> list[Case]:
     engine = make_engine(store)
     found: list[Case] = []
     with UnitOfWork(engine) as uow:
-        running = uow.workflow.allocations_valid_from(DAGTEKENING, purpose="test", municipality_code=HOUTEN)
+        running = uow.workflow.allocations_valid_from(
+            DAGTEKENING, purpose=ActivityKind.DECISION, municipality_code=HOUTEN
+        )
         seen: set[str] = set()
         for a in running:
             if a.law is not Law.WMO or a.client_bsn in seen or not (a.product_code or "").startswith("OZR"):

@@ -25,6 +25,7 @@ from zorginkoop.domain.allocation_integrity import DecidedKey, DecidedProduct, i
 from zorginkoop.domain.codes import ChangeReason, Frequency, Law, TargetGroup, Unit
 from zorginkoop.domain.contracts import Contract
 from zorginkoop.domain.periods import Period
+from zorginkoop.domain.processing import ActivityKind
 from zorginkoop.domain.product_models import Intake
 from zorginkoop.domain.region import Provider
 from zorginkoop.services import allocations as wf
@@ -68,7 +69,11 @@ def _step(engine: Engine, decision: str, numbers: list[int], step: tuple) -> Non
         if step[0] == "allocate":
             _, agb, offset, switch = step
             with UnitOfWork(engine, SCOPE) as uow:
-                live = [a for a in uow.workflow.decision_allocations(decision, "test") if not is_withdrawn(a)]
+                live = [
+                    a
+                    for a in uow.workflow.decision_allocations(decision, ActivityKind.DECISION)
+                    if not is_withdrawn(a)
+                ]
             result = wf.allocate(UnitOfWork(engine, SCOPE), MODEL, decision_id=decision, provider_agb=agb, now=NOW,
                                  start=START + timedelta(days=offset),
                                  switch_from=live[-1].number if switch and live else None)  # fmt: skip
@@ -101,7 +106,7 @@ def test_the_use_cases_never_let_a_decisions_allocations_overlap_or_exceed_it(
     for step in sequence:
         _step(store, decision.id, numbers, step)
         with UnitOfWork(store, SCOPE) as uow:
-            allocations = uow.workflow.decision_allocations(decision.id, "test")
+            allocations = uow.workflow.decision_allocations(decision.id, ActivityKind.DECISION)
         assert integrity_breaches(decided, allocations) == [], step
         for a in allocations:
             if a.number in deleted:

@@ -26,6 +26,7 @@ from zorginkoop.domain.access import Scope
 from zorginkoop.domain.care import Allocation, Decision, EvaluationMoment
 from zorginkoop.domain.codes import Law
 from zorginkoop.domain.periods import Period
+from zorginkoop.domain.processing import ActivityKind
 from zorginkoop.services import allocations, signals, stops
 from zorginkoop.services.allocations import WorkflowError
 from zorginkoop.services.declarations import process_file
@@ -44,7 +45,7 @@ def _import(engine: Engine, data: bytes, *, end_on_stop: bool = True, at: dateti
 
 def _allocation(engine: Engine, a: Allocation) -> Allocation:
     with UnitOfWork(engine) as uow:
-        found = uow.workflow.allocation(HOUTEN, Law.WMO, a.number, purpose="test")
+        found = uow.workflow.allocation(HOUTEN, Law.WMO, a.number, purpose=ActivityKind.DECISION)
     assert found is not None
     return found
 
@@ -211,7 +212,9 @@ def test_reading_the_worklist_is_logged(engine: Engine) -> None:
     _worklist(engine)
     with UnitOfWork(engine) as uow:
         actions = uow.session.scalars(
-            select(t.ProcessingLogRow.action).where(t.ProcessingLogRow.purpose == "stopwerklijst")
+            select(t.ProcessingLogEntryRow.operation).where(
+                t.ProcessingLogEntryRow.activity_id == "exchange.wmo"
+            )
         ).all()
     assert "stop_worklist.list" in actions
 
@@ -267,7 +270,7 @@ def test_a_jeugd_stop_ends_with_the_jz002_reason_in_an_xsd_valid_jw301(
 
 def _allocation_of(engine: Engine, a: Allocation) -> Allocation:
     with UnitOfWork(engine) as uow:
-        found = uow.workflow.allocation(HOUTEN, a.law, a.number, purpose="test")
+        found = uow.workflow.allocation(HOUTEN, a.law, a.number, purpose=ActivityKind.DECISION)
     assert found is not None
     return found
 

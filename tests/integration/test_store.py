@@ -32,6 +32,7 @@ from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.domain.access import Scope
 from zorginkoop.domain.codes import Law
 from zorginkoop.domain.money import Money
+from zorginkoop.domain.processing import ActivityKind
 from zorginkoop.services import reports
 
 
@@ -79,30 +80,37 @@ def test_a_municipality_sees_only_its_own_inhabitants_and_every_read_is_logged(e
     with UnitOfWork(engine) as uow:
         load_tiny_region(uow)
     with UnitOfWork(engine, scope=Scope.municipality(HOUTEN), actor="consulent-houten") as uow:
-        assert uow.clients.get(BSN_A, purpose="intake") is not None
-        assert uow.clients.get(BSN_B, purpose="intake") is None  # Nieuwegein's inhabitant
+        assert uow.clients.get(BSN_A, purpose=ActivityKind.DECISION) is not None
+        assert uow.clients.get(BSN_B, purpose=ActivityKind.DECISION) is None  # Nieuwegein's inhabitant
         assert uow.clients.count() == 1
-        assert [a.client_bsn for a in uow.allocations.active_on(date(2020, 6, 1), purpose="overview")] == [
-            BSN_A
-        ]
+        assert [
+            a.client_bsn for a in uow.allocations.active_on(date(2020, 6, 1), purpose=ActivityKind.DECISION)
+        ] == [BSN_A]
         uow.commit()
     with UnitOfWork(engine) as uow:
         entries = uow.log.entries()
-    assert [(e.actor, e.scope, e.purpose, e.action, e.subject_bsns) for e in entries] == [
-        ("consulent-houten", f"municipality:{HOUTEN}", "intake", "client.get", BSN_A),
-        ("consulent-houten", f"municipality:{HOUTEN}", "overview", "allocation.active_on", BSN_A),
+        subject = uow.log.pseudonym(BSN_A)
+    # one entry per operation and data subject (Logboek Dataverwerkingen), the BSN pseudonymised;
+    # the allocation read resolves to the Wmo activity of the register (the allocation's law)
+    assert [(e.actor, e.scope, e.activity_id, e.operation, e.subject_id, e.status) for e in entries] == [
+        ("consulent-houten", f"municipality:{HOUTEN}", "decision", "client.get", subject, "ok"),
+        ("consulent-houten", f"municipality:{HOUTEN}", "decision.wmo", "allocation.active_on", subject, "ok"),
     ]
+    assert BSN_A not in {e.subject_id for e in entries}
+    assert entries[0].trace_id == entries[1].trace_id and entries[0].span_id != entries[1].span_id
 
 
 def test_a_provider_sees_only_its_own_clients(engine):
     with UnitOfWork(engine) as uow:
         load_tiny_region(uow)
     with UnitOfWork(engine, scope=Scope.provider(BETA)) as uow:
-        assert uow.clients.get(BSN_B, purpose="care") is None  # Alfa's client
-        assert uow.clients.get(BSN_C, purpose="care") is not None
-        assert [c.bsn for c in uow.clients.household("H2", purpose="family plan")] == [BSN_C]
+        assert uow.clients.get(BSN_B, purpose=ActivityKind.DECISION) is None  # Alfa's client
+        assert uow.clients.get(BSN_C, purpose=ActivityKind.DECISION) is not None
+        assert [c.bsn for c in uow.clients.household("H2", purpose=ActivityKind.DECISION)] == [BSN_C]
     with UnitOfWork(engine, scope=Scope.provider(ALFA)) as uow:
-        assert {a.client_bsn for a in uow.allocations.active_on(date(2020, 6, 1), purpose="care")} == {
+        assert {
+            a.client_bsn for a in uow.allocations.active_on(date(2020, 6, 1), purpose=ActivityKind.DECISION)
+        } == {
             BSN_A,
             BSN_B,
         }
@@ -146,7 +154,7 @@ def test_the_processing_log_names_the_configured_actor(engine, monkeypatch):
         load_tiny_region(uow)
     monkeypatch.setenv("ZORGINKOOP_ACTOR", "backoffice-rbl")
     with UnitOfWork(engine) as uow:
-        uow.clients.get(BSN_A, purpose="controle")
+        uow.clients.get(BSN_A, purpose=ActivityKind.DECISION)
         uow.commit()
     with UnitOfWork(engine) as uow:
         assert [e.actor for e in uow.log.entries()] == ["backoffice-rbl"]

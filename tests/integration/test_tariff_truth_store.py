@@ -22,6 +22,7 @@ from zorginkoop.domain.catalogue import Tariff
 from zorginkoop.domain.codes import Law, TargetGroup
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import Period
+from zorginkoop.domain.processing import ActivityKind
 from zorginkoop.domain.product_models import Intake
 from zorginkoop.domain.region import Provider
 from zorginkoop.services import allocations as workflow
@@ -50,7 +51,9 @@ def test_a_decision_is_priced_with_the_stores_catalogue_and_its_allocation_keeps
         provider_agb=a1.provider_agb, now=datetime(2021, 6, 2, 9),
     )  # fmt: skip
     with UnitOfWork(engine, Scope.municipality(HOUTEN)) as uow:
-        stored = uow.workflow.allocation(HOUTEN, Law.WMO, result.allocation.number, purpose="test")
+        stored = uow.workflow.allocation(
+            HOUTEN, Law.WMO, result.allocation.number, purpose=ActivityKind.DECISION
+        )
     assert stored is not None
     assert (stored.volume, stored.budget, stored.budget_limit) == (4, None, monthly * 6)
 
@@ -71,7 +74,7 @@ def test_an_allocation_without_a_contract_is_paid_70_percent_of_nza_and_nothing_
         uow.commit()
     with UnitOfWork(engine) as uow:
         assert [t.amount for t in uow.catalogue.reference_tariffs(Law.WMO)] == [NZA]
-        stored = uow.workflow.allocation(HOUTEN, Law.WMO, 50, purpose="test")
+        stored = uow.workflow.allocation(HOUTEN, Law.WMO, 50, purpose=ActivityKind.DECISION)
     assert stored is not None and stored.nza_percentage == Decimal(70)
 
     seventy = Money.euros("42.00")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from zorginkoop.cli import access, calc, db, declarations, demo, messages, models, region, report
+from zorginkoop.cli import access, calc, db, declarations, demo, log, messages, models, region, report
 from zorginkoop.cli.output import error_line
 from zorginkoop.settings import SettingError
 
@@ -22,6 +22,7 @@ app.add_typer(models.app, name="models")
 app.add_typer(messages.app, name="messages")
 app.add_typer(access.app, name="access")
 app.add_typer(declarations.app, name="declarations")
+app.add_typer(log.app, name="log")
 app.command("demo")(demo.demo)
 app.add_typer(region.providers_app, name="providers")
 app.add_typer(region.catalogue_app, name="catalogue")

@@ -1,13 +1,16 @@
 # SPDX-License-Identifier: EUPL-1.2
 """Who may see which inhabitants: the scope of a read of personal data.
 
-Each municipality sees only its own inhabitants; a provider only its own clients (those it has
-an allocation for); the region's back office sees the region. Every read of personal data is
-logged with its scope, actor and purpose (see the processing log in the store).
+Three kinds of scope: the region's back office sees the region; a municipality scope sees the
+inhabitants of one or more municipalities (CBS codes); a provider scope sees only its own
+clients (those it has an allocation for, AGB code). The store applies a scope in one place
+(``adapters/db/tenancy.py``) to every read of a table with personal data, and every read of
+personal data is logged per data subject (see :mod:`zorginkoop.domain.processing`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -23,12 +26,18 @@ class Scope:
     """The part of the region a reader may see."""
 
     kind: ScopeKind
-    code: str | None = None
-    """CBS code for a municipality scope, AGB code for a provider scope."""
+    codes: frozenset[str] = frozenset()
+    """CBS codes for a municipality scope (one or more), the one AGB code for a provider scope."""
 
     def __post_init__(self) -> None:
-        if (self.kind is ScopeKind.REGION) != (self.code is None):
-            raise ValueError("a region scope has no code; municipality and provider scopes need one")
+        if self.kind is ScopeKind.REGION and self.codes:
+            raise ValueError("a region scope has no codes")
+        if self.kind is ScopeKind.MUNICIPALITY and not self.codes:
+            raise ValueError("a municipality scope needs at least one CBS code")
+        if self.kind is ScopeKind.PROVIDER and len(self.codes) != 1:
+            raise ValueError("a provider scope has exactly one AGB code")
+        if any(not code for code in self.codes):
+            raise ValueError("a scope code is never empty")
 
     @classmethod
     def region(cls) -> Scope:
@@ -36,23 +45,49 @@ class Scope:
 
     @classmethod
     def municipality(cls, cbs_code: str) -> Scope:
-        return cls(ScopeKind.MUNICIPALITY, cbs_code)
+        return cls(ScopeKind.MUNICIPALITY, frozenset({cbs_code}))
+
+    @classmethod
+    def municipalities(cls, cbs_codes: Iterable[str]) -> Scope:
+        return cls(ScopeKind.MUNICIPALITY, frozenset(cbs_codes))
 
     @classmethod
     def provider(cls, agb_code: str) -> Scope:
-        return cls(ScopeKind.PROVIDER, agb_code)
+        return cls(ScopeKind.PROVIDER, frozenset({agb_code}))
+
+    @property
+    def code(self) -> str | None:
+        """The one code of a provider scope or a single-municipality scope; else None."""
+        return next(iter(self.codes)) if len(self.codes) == 1 else None
+
+    def sees_municipality(self, cbs_code: str) -> bool:
+        """Whether data held by municipality ``cbs_code`` is visible (not for a provider scope:
+        a provider sees only its own clients, whatever municipality)."""
+        if self.kind is ScopeKind.REGION:
+            return True
+        return self.kind is ScopeKind.MUNICIPALITY and cbs_code in self.codes
+
+    def sees(self, municipality_code: str, provider_agb: str) -> bool:
+        """Whether a row held by ``municipality_code`` about care by ``provider_agb`` is visible."""
+        if self.kind is ScopeKind.REGION:
+            return True
+        if self.kind is ScopeKind.MUNICIPALITY:
+            return municipality_code in self.codes
+        return provider_agb in self.codes
 
     def __str__(self) -> str:
-        return self.kind.value if self.code is None else f"{self.kind.value}:{self.code}"
+        if self.kind is ScopeKind.REGION:
+            return "region"
+        return f"{self.kind.value}:{','.join(sorted(self.codes))}"
 
     @classmethod
     def parse(cls, text: str) -> Scope:
-        """``region``, ``municipality:0356`` or ``provider:12345678``."""
+        """``region``, ``municipality:0356``, ``municipality:0356,0321`` or ``provider:12345678``."""
         kind, _, code = text.partition(":")
         try:
             scope_kind = ScopeKind(kind)
         except ValueError:
             raise ValueError(
-                f"scope must be region, municipality:CBS or provider:AGB, got {text!r}"
+                f"scope must be region, municipality:CBS[,CBS...] or provider:AGB, got {text!r}"
             ) from None
-        return cls(scope_kind, code or None)
+        return cls(scope_kind, frozenset(c.strip() for c in code.split(",") if c.strip()))

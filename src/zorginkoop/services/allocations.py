@@ -61,6 +61,7 @@ from zorginkoop.domain.contracts import (
 from zorginkoop.domain.exchange import file_name, identification
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import Period
+from zorginkoop.domain.processing import ActivityKind
 from zorginkoop.domain.product_models import Indication, Intake, ProductModel, check_model_valid_on, evaluate
 from zorginkoop.domain.region import ProviderMatch, eligible_providers
 from zorginkoop.settings import Settings
@@ -110,7 +111,7 @@ def decide(
     check_model_valid_on(model.info, start)
     indication = evaluate(model, intake)
     with uow:
-        client = uow.clients.get(client_bsn, purpose="beschikking")
+        client = uow.clients.get(client_bsn, purpose=ActivityKind.DECISION)
         if client is None:
             raise WorkflowError(f"client {client_bsn} is not an inhabitant in scope {uow.scope}")
         budget = _priced(indication, _schedule(uow, indication.allocation.law), start)
@@ -202,7 +203,7 @@ def providers_for_decision(
     goes to a Jeugd provider) in the decision's municipality, contracted for the decision's
     product and with room on the day the care begins. The decision read is logged."""
     with uow:
-        decision = uow.workflow.decision(decision_id, purpose="keuze aanbieder")
+        decision = uow.workflow.decision(decision_id, purpose=ActivityKind.DECISION)
         if decision is None:
             raise WorkflowError(f"no decision {decision_id!r} in scope {uow.scope}")
         providers = uow.providers.all()
@@ -239,7 +240,7 @@ def record_contact(  # noqa: PLR0917 - the parts of one address
         address.phone,
     )
     with uow:
-        if uow.clients.get(bsn, purpose="adres vastleggen") is None:
+        if uow.clients.get(bsn, purpose=ActivityKind.DECISION) is None:
             raise WorkflowError(f"client {bsn} is not an inhabitant in scope {uow.scope}")
         uow.workflow.set_contact(bsn, contact)
         uow.commit()
@@ -276,7 +277,7 @@ def allocate(
     """
     at = allocated_at_now(now)
     with uow:
-        decision = uow.workflow.decision(decision_id, purpose="toewijzing")
+        decision = uow.workflow.decision(decision_id, purpose=ActivityKind.DECISION)
         if decision is None:
             raise WorkflowError(f"no decision {decision_id!r} in scope {uow.scope}")
         if decision.model_id != model.info.id:
@@ -347,7 +348,7 @@ def allocate(
                 if switch_from is not None
                 else []
             )
-            existing = uow.workflow.decision_allocations(decision.id, purpose="toewijzing")
+            existing = uow.workflow.decision_allocations(decision.id, purpose=ActivityKind.DECISION)
             plan = plan_allocation(
                 decided, existing, allocation, switch_from=switch_from, at=at, used=used_volume(paid)
             )
@@ -401,7 +402,7 @@ def _region_models() -> dict[str, ProductModel]:
 
 
 def decided_for(
-    uow: UnitOfWork, a: Allocation, purpose: str, models: Mapping[str, ProductModel] | None = None
+    uow: UnitOfWork, a: Allocation, purpose: ActivityKind, models: Mapping[str, ProductModel] | None = None
 ) -> tuple[DecidedProduct | None, list[Allocation]]:
     """The decided product an allocation belongs to (the decision's main product or one of its
     add-on modules) and all allocations of its decision (None and none for an allocation without
@@ -458,7 +459,7 @@ def _repriced(uow: UnitOfWork, allocation: Allocation) -> Allocation:
         reference = TariffSchedule.of(uow.catalogue.reference_tariffs(allocation.law))
         schedule = derived_schedule(reference, allocation.nza_percentage)
     decision = (
-        uow.workflow.decision(allocation.decision_id, purpose="wijziging toewijzing")
+        uow.workflow.decision(allocation.decision_id, purpose=ActivityKind.DECISION)
         if allocation.decision_id is not None
         else None
     )
@@ -524,7 +525,7 @@ def end_with_contracts(
         running = [
             a
             for a in uow.workflow.allocations_valid_from(
-                on, "einde contract", municipality_code=municipality_code
+                on, ActivityKind.DECISION, municipality_code=municipality_code
             )
             if a.law is law and is_current(a, on)
         ]
@@ -533,7 +534,7 @@ def end_with_contracts(
         number = uow.workflow.max_number(municipality_code, law)
         for allocation in running:
             decision = (
-                uow.workflow.decision(allocation.decision_id, purpose="einde contract")
+                uow.workflow.decision(allocation.decision_id, purpose=ActivityKind.DECISION)
                 if allocation.decision_id is not None
                 else None
             )
@@ -574,7 +575,7 @@ def change(
     at = allocated_at_now(now)
     with uow:
         uow.workflow.lock_allocations(municipality_code, law)  # the 301's Identificatie, the siblings
-        current = uow.workflow.allocation(municipality_code, law, number, purpose="wijziging toewijzing")
+        current = uow.workflow.allocation(municipality_code, law, number, purpose=ActivityKind.DECISION)
         if current is None:
             raise WorkflowError(f"no allocation {number} of municipality {municipality_code} ({law.value})")
         try:
@@ -582,7 +583,7 @@ def change(
             changed = change_allocation(
                 current, reason, at, end=end, volume=volume, keep_end=volume is not None
             )
-            decided, siblings = decided_for(uow, current, purpose="wijziging toewijzing")
+            decided, siblings = decided_for(uow, current, purpose=ActivityKind.DECISION)
             paid = uow.workflow.paid_lines(municipality_code, law, number)
             check_change(current, changed, decided=decided, siblings=siblings, open_lines=len(paid))
         except CareError as exc:
@@ -598,7 +599,7 @@ def change(
 def outside_lines(uow: UnitOfWork, law: Law | None = None, *, open_only: bool = True) -> list[OutsideLine]:
     """The approved lines left outside their shortened allocations (open: still to be credited)."""
     with uow:
-        rows = uow.workflow.outside_lines("creditering buiten toewijzing", law, open_only)
+        rows = uow.workflow.outside_lines(ActivityKind.DECLARATIONS, law, open_only)
         uow.commit()  # the processing log rows
     return rows
 
@@ -616,14 +617,14 @@ def queue_toewijzing(
     current allocation of that client there, plus the changed ones). Returns its file name."""
     allocations = uow.workflow.client_allocations(
         allocation.client_bsn,
-        purpose="toewijzingsbericht",
+        purpose=ActivityKind.EXCHANGE,
         provider_agb=allocation.provider_agb,
         law=allocation.law,
     )
     allocations = [a for a in allocations if a.municipality_code == allocation.municipality_code]
     selected = toewijzing_selection(allocations, on, changed)
-    clients = uow.workflow.clients([allocation.client_bsn], purpose="toewijzingsbericht")
-    contacts = uow.workflow.contacts([allocation.client_bsn], purpose="toewijzingsbericht")
+    clients = uow.workflow.clients([allocation.client_bsn], purpose=ActivityKind.EXCHANGE)
+    contacts = uow.workflow.contacts([allocation.client_bsn], purpose=ActivityKind.EXCHANGE)
     sequence = uow.messages.next_sequence(allocation.municipality_code, allocation.law, "301")
     row = toewijzing_row(
         allocation.law,
@@ -707,14 +708,14 @@ def queue_current_allocations(uow: UnitOfWork, on: date, now: datetime) -> int:
     """Put one pending 301 per client, provider and law in the outbox for every allocation
     valid on or after ``on`` (OP087), e.g. to hand a region's running care to the exchange.
     Runs inside the caller's unit of work (no commit); returns how many messages it queued."""
-    allocations = uow.workflow.allocations_valid_from(on, purpose="toewijzingsberichten")
+    allocations = uow.workflow.allocations_valid_from(on, purpose=ActivityKind.EXCHANGE)
     groups: dict[tuple[str, str, str, Law], list[Allocation]] = defaultdict(list)
     for a in allocations:
         if toewijzing_selection([a], on):
             groups[(a.municipality_code, a.provider_agb, a.client_bsn, a.law)].append(a)
     bsns = {key[2] for key in groups}
-    clients = uow.workflow.clients(bsns, purpose="toewijzingsberichten")
-    contacts = uow.workflow.contacts(bsns, purpose="toewijzingsberichten")
+    clients = uow.workflow.clients(bsns, purpose=ActivityKind.EXCHANGE)
+    contacts = uow.workflow.contacts(bsns, purpose=ActivityKind.EXCHANGE)
     sequences: dict[tuple[str, Law], int] = {}
     rows = []
     for (municipality, agb, bsn, law), selected in sorted(
@@ -753,6 +754,7 @@ def export_outbox(
     is marked only when its file was written. When a write fails (``OSError``), what was written
     before it is marked and the rest stays pending; the error is raised after that commit."""
     with uow:
+        # the read logs each client the messages name (their files hand the data to providers)
         pending = uow.messages.outbox(message_type, "pending", law)
         files: list[ExportedFile] = []
         failure: OSError | None = None

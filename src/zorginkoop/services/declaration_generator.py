@@ -41,6 +41,7 @@ from zorginkoop.domain.declarations import DeclaredLine
 from zorginkoop.domain.exchange import file_name
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import Period
+from zorginkoop.domain.processing import ActivityKind
 
 FAULTS: dict[str, str] = {
     "tariff": "0611",
@@ -98,8 +99,8 @@ def _allocations(engine: Engine, month: Period) -> tuple[list[Allocation], dict[
             .order_by(a.provider_agb, a.municipality_code, a.law, a.number)
         ).all()
         allocations = [allocation_from_row(r) for r in rows]
-        uow.log.record(uow.scope, "generate test declarations", "allocation.active_in_month",
-                       [x.client_bsn for x in allocations])  # fmt: skip
+        uow.log.record(ActivityKind.TEST_DATA, "allocation.active_in_month",
+                       [(x.client_bsn, x.law.value) for x in allocations])  # fmt: skip
         store = DeclarationStore(uow.session)
         tariffs: dict[tuple[str, str, str], Money] = {}
         product_ids = {pid: (law, code) for pid, law, code in uow.session.execute(

@@ -56,6 +56,7 @@ from zorginkoop.domain.declarations import LineOutcome, LineStatus
 from zorginkoop.domain.exchange import file_name, identification
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import Period
+from zorginkoop.domain.processing import ActivityKind
 from zorginkoop.services.outbox import check_writable, deliver
 
 Progress = Callable[[int, int], None]
@@ -159,6 +160,7 @@ class _Job:
     head: DeclarationHead
     lines: list[ReadLine]
     now: datetime
+    actor: str | None = None
 
     @property
     def submitted(self) -> Money:
@@ -186,8 +188,10 @@ def process_file(
     now: datetime | None = None,
     limits: Limits | None = None,
     progress: Progress | None = None,
+    actor: str | None = None,
 ) -> FileResult:
-    """Process one 323 file; see the module docstring. Raises :class:`DeclarationFileError`, or
+    """Process one 323 file (``actor``: who runs it, for the processing log; default the
+    configured actor); see the module docstring. Raises :class:`DeclarationFileError`, or
     :class:`~zorginkoop.services.outbox.OutputError` (before anything is stored) when
     ``out_dir`` cannot be written."""
     now = now or datetime.now(UTC).replace(tzinfo=None)
@@ -200,7 +204,9 @@ def process_file(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _read_and_process(engine, path, out_dir, sha, now=now, limits=limits, progress=progress)
+        return _read_and_process(
+            engine, path, out_dir, sha, now=now, limits=limits, progress=progress, actor=actor
+        )
     finally:
         if collecting:
             gc.enable()
@@ -215,10 +221,11 @@ def _read_and_process(
     now: datetime,
     limits: Limits,
     progress: Progress | None,
+    actor: str | None = None,
 ) -> FileResult:
     head, lines = read_declaration(path, limits, progress)
     check_writable(out_dir)
-    job = _Job(path, out_dir, sha, head, lines, now)
+    job = _Job(path, out_dir, sha, head, lines, now, actor)
     for attempt in range(RETRIES):
         try:
             result, answer = _process(engine, job)
@@ -265,10 +272,17 @@ def _cannot_write(reason: str) -> bool:
 def _process(engine: Engine, job: _Job) -> tuple[FileResult, _Answer | None]:
     path, sha, head, lines, now = job.path, job.sha, job.head, job.lines, job.now
     submitted = job.submitted
-    with UnitOfWork(engine, actor="declarations") as uow:
+    started = datetime.now(UTC).replace(tzinfo=None)
+    with UnitOfWork(engine, actor=job.actor) as uow:
         store = DeclarationStore(uow.session)
         # before anything is read: hold what this declaration books into (see the module docstring)
         uow.serialise(store.lock_keys(head.provider_agb, head.law, {r.line.period.start.year for r in lines}))
+        # every client the file names is processed (judged, refused or answered again): one log
+        # entry each, committed with whatever this file's outcome is
+        uow.log.record(
+            ActivityKind.DECLARATIONS, "declaration.process",
+            (r.line.client_bsn for r in lines), law=head.law.value, started=started,
+        )  # fmt: skip
         earlier = store.processed_file(sha)
         if earlier is not None:
             return _duplicate(job, earlier, uow)
@@ -397,6 +411,7 @@ def _duplicate(job: _Job, earlier: ProcessedFile, uow: UnitOfWork) -> tuple[File
     else:
         note = f"{when}: its 325 {stored.identification} is sent again; nothing granted now"
         answer = _Answer(stored.id, stored.file_name, stored.content)
+    uow.commit()  # nothing is booked; the processing log entries of the file's clients are kept
     return FileResult(
         path, "duplicate", head.provider_agb, head.municipality_code, head.number, len(lines), 0, 0,
         job.submitted, Money.zero(), Counter(), None, note,

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect, select
 
 from zorginkoop.adapters.db import session as db
+from zorginkoop.adapters.db import tables as t
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.adapters.model_files import load_models
 from zorginkoop.demo.lekstroom import DemoRegion, build_lekstroom
@@ -54,8 +56,36 @@ def prepare_store(engine: Engine, demo_region_code: str) -> None:
             f"this store holds region {existing.name!r}; the demo only replaces an earlier demo. "
             "Point --db at another database."
         )
+    # the processing log outlives the demo data: it records reads that happened (AVG art. 5(2))
+    kept = keep_processing_log(engine)
     db.downgrade(engine, "base")
     db.upgrade(engine)
+    restore_processing_log(engine, kept)
+
+
+_LOG_TABLES = ("processing_log", "processing_log_entry")
+
+
+def keep_processing_log(engine: Engine) -> dict[str, list[dict[str, Any]]]:
+    """The rows of both processing logs (the old one and the entries), without their ids."""
+    kept: dict[str, list[dict[str, Any]]] = {}
+    with engine.connect() as connection:
+        present = set(inspect(connection).get_table_names())
+        for name in _LOG_TABLES:
+            if name in present:
+                table = t.Base.metadata.tables[name]
+                columns = [c for c in table.c if c.name != "id"]
+                rows = connection.execute(select(*columns).order_by(table.c.id))
+                kept[name] = [dict(r._mapping) for r in rows]
+    return kept
+
+
+def restore_processing_log(engine: Engine, kept: dict[str, list[dict[str, Any]]]) -> None:
+    """Put the kept log rows back, in their order (new ids: a sequence starts again)."""
+    with engine.begin() as connection:
+        for name, rows in kept.items():
+            for start in range(0, len(rows), 5000):
+                connection.execute(t.Base.metadata.tables[name].insert(), rows[start : start + 5000])
 
 
 def model_2022() -> ResultAreaMatrixModel:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from zorginkoop.adapters.db.exchange import bsns_in_message
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.adapters.istandaarden import Message, build_retour, validate_message, write_message
 from zorginkoop.adapters.istandaarden import models as m
@@ -46,6 +47,7 @@ from zorginkoop.domain.exchange import (
     tr056_identification_unique,
 )
 from zorginkoop.domain.periods import Period, age_on
+from zorginkoop.domain.processing import ActivityKind
 from zorginkoop.domain.requests import (
     RequestedProduct,
     RequestFacts,
@@ -105,6 +107,10 @@ def import_message(
         # SQLite this is the write lock from the start, so a second import of the same message
         # waits and then finds it received (9056)
         uow.serialise([f"numbering:{receiver}:{law.value}"])
+        # the message's clients are processed whatever its outcome: one log entry each
+        uow.log.record(
+            ActivityKind.EXCHANGE, f"message.import.{msg.number}", bsns_in_message(data), law=law.value
+        )
         header_codes: tuple[str, ...] = ()
         summary = ""
         again: list[ExportedFile] = []
@@ -248,7 +254,7 @@ def _deliveries(ctx: _Context, *, end_on_stop: bool) -> dict[str, tuple[str, ...
         )
         allocation = (
             ctx.uow.workflow.allocation(
-                ctx.receiver, ctx.law, p.toewijzing_nummer, purpose=f"verwerking {ctx.msg.number}"
+                ctx.receiver, ctx.law, p.toewijzing_nummer, purpose=ActivityKind.EXCHANGE
             )
             if p.toewijzing_nummer is not None
             else None
@@ -313,7 +319,7 @@ def _deliveries(ctx: _Context, *, end_on_stop: bool) -> dict[str, tuple[str, ...
 
 
 def _facts(ctx: _Context, bsn: str, products: list[RequestedProduct]) -> RequestFacts:
-    clients = ctx.uow.workflow.clients([bsn], purpose=f"verwerking {ctx.msg.number}")
+    clients = ctx.uow.workflow.clients([bsn], purpose=ActivityKind.EXCHANGE)
     client = clients.get(bsn)
     inhabitant = client is not None and client.municipality_code == ctx.receiver
     first = min((p.start for p in products), default=ctx.at.date())
@@ -330,7 +336,7 @@ def _facts(ctx: _Context, bsn: str, products: list[RequestedProduct]) -> Request
         and ctx.law in provider.laws,
         known_products=frozenset(known),
         contracted_products=frozenset(contracted),
-        address_on_file=bool(ctx.uow.workflow.contacts([bsn], purpose=f"verwerking {ctx.msg.number}")),
+        address_on_file=bool(ctx.uow.workflow.contacts([bsn], purpose=ActivityKind.EXCHANGE)),
     )
 
 
@@ -456,7 +462,7 @@ def _request_change(ctx: _Context) -> tuple[dict[str, tuple[str, ...]], list[Exp
     mine = [
         a
         for a in ctx.uow.workflow.client_allocations(
-            client.bsn, purpose="verwerking 317", provider_agb=ctx.sender, law=ctx.law
+            client.bsn, purpose=ActivityKind.EXCHANGE, provider_agb=ctx.sender, law=ctx.law
         )
         if a.municipality_code == ctx.receiver
     ]
@@ -572,7 +578,7 @@ def _keep_integrity(ctx: _Context, current: Allocation, result: list[Allocation]
             f"allocation {current.number}: a volume changes only with frequency 6 (OP033x1); "
             "ask for the change from a later date"
         )
-    decided, siblings = decided_for(ctx.uow, current, purpose="verwerking 317")
+    decided, siblings = decided_for(ctx.uow, current, purpose=ActivityKind.EXCHANGE)
     if decided is not None:
         check_integrity(decided, [a for a in siblings if a.number != current.number] + result)
 

@@ -10,6 +10,7 @@ from typing import Any
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.domain.care import Allocation
 from zorginkoop.domain.periods import add_months
+from zorginkoop.domain.processing import ActivityKind
 from zorginkoop.domain.signals import care_runs_on, evaluation_window, one_family_one_plan, transition_18
 
 
@@ -20,7 +21,7 @@ def _name(c: Any) -> str:
 def family_plans(uow: UnitOfWork, on: date) -> list[dict[str, Any]]:
     """Every current allocation of households with both Jeugd and Wmo care (one family, one plan)."""
     with uow:
-        households = uow.workflow.households_with_allocations(on, purpose="signaal een gezin een plan")
+        households = uow.workflow.households_with_allocations(on, purpose=ActivityKind.SIGNALS)
         lines = one_family_one_plan(households, on)
         uow.commit()  # the processing log rows
     return [
@@ -43,9 +44,9 @@ def transition_signals(uow: UnitOfWork, on: date) -> list[dict[str, Any]]:
     """Youths aged 16-23 whose Jeugdwet care ends at 18 without Wmo support ready (18-/18+)."""
     with uow:
         youths = uow.workflow.clients_born_between(
-            add_months(on, -24 * 12), add_months(on, -16 * 12), purpose="signaal 18-/18+"
+            add_months(on, -24 * 12), add_months(on, -16 * 12), purpose=ActivityKind.SIGNALS
         )
-        allocations = uow.workflow.allocations_of([c.bsn for c in youths], purpose="signaal 18-/18+")
+        allocations = uow.workflow.allocations_of([c.bsn for c in youths], purpose=ActivityKind.SIGNALS)
         signals = transition_18(youths, allocations, on)
         uow.commit()
     return [
@@ -69,11 +70,11 @@ def evaluations_due(uow: UnitOfWork, on: date, days: int) -> list[dict[str, Any]
     window = evaluation_window(on, days)
     assert window.end is not None
     with uow:
-        rows = uow.workflow.evaluations_due(window.start, window.end, purpose="signaal evaluatiemomenten")
+        rows = uow.workflow.evaluations_due(window.start, window.end, purpose=ActivityKind.SIGNALS)
         by_decision: dict[str, list[Allocation]] = defaultdict(list)
         if rows:
             bsns = {bsn for _, bsn, _, _, _ in rows}
-            for a in uow.workflow.allocations_of(bsns, purpose="signaal evaluatiemomenten"):
+            for a in uow.workflow.allocations_of(bsns, purpose=ActivityKind.SIGNALS):
                 if a.decision_id is not None:
                     by_decision[a.decision_id].append(a)
         uow.commit()

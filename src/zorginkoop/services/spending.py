@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 
 from zorginkoop.adapters.db.declaration_store import DeclarationStore, SpendingQueries
 from zorginkoop.adapters.db.uow import UnitOfWork
+from zorginkoop.domain.access import Scope
 from zorginkoop.domain.catalogue import NoTariff
 from zorginkoop.domain.contracts import CeilingUse
 from zorginkoop.domain.financing import allocated_units
@@ -40,11 +41,14 @@ class Filters:
     municipality_code: str | None = None
 
 
-def ledger(engine: Engine, year: int) -> list[dict[str, Any]]:
+def ledger(
+    engine: Engine, year: int, scope: Scope | None = None, actor: str | None = None
+) -> list[dict[str, Any]]:
     """Paid per municipality and provider in ``year`` (by ProductPeriode), with a subtotal per
-    municipality and a grand total; amounts in euros as text with two decimals."""
-    with UnitOfWork(engine, actor="declarations") as uow:
-        rows = SpendingQueries(uow.session).ledger(year)
+    municipality and a grand total; amounts in euros as text with two decimals. Only what
+    ``scope`` may see is summed."""
+    with UnitOfWork(engine, scope, actor) as uow:
+        rows = SpendingQueries(uow.session, uow.log).ledger(year)
         names = uow.region.municipality_names()
         providers = {p.agb_code: p.name for p in uow.providers.all()}
     out: list[dict[str, Any]] = []
@@ -100,14 +104,22 @@ def _pct(use: CeilingUse) -> str:
     return f"{use.percentage}"
 
 
-def exhaustion(engine: Engine, level: ExhaustionLevel, filters: Filters) -> list[dict[str, Any]]:
+def exhaustion(
+    engine: Engine,
+    level: ExhaustionLevel,
+    filters: Filters,
+    scope: Scope | None = None,
+    actor: str | None = None,
+) -> list[dict[str, Any]]:
     """How far ceilings, providers' ceilings, municipalities' and allocations' allocated amounts
-    are used by payments in the year."""
-    with UnitOfWork(engine, actor="declarations") as uow:
-        queries = SpendingQueries(uow.session)
+    are used by payments in the year (within ``scope``; the read of allocations is logged)."""
+    with UnitOfWork(engine, scope, actor) as uow:
+        queries = SpendingQueries(uow.session, uow.log)
         if level in (ExhaustionLevel.ceiling, ExhaustionLevel.provider):
             return _ceilings(uow, queries, level, filters)
-        return _allocations(uow, queries, level, filters)
+        rows = _allocations(uow, queries, level, filters)
+        uow.commit()  # the processing log entries of the allocations read
+        return rows
 
 
 def _ceilings(

@@ -16,6 +16,7 @@ from zorginkoop.adapters.db.exchange import StopItem
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.adapters.istandaarden.outgoing import allocated_at_now
 from zorginkoop.domain.care import Allocation, CareError
+from zorginkoop.domain.processing import ActivityKind
 from zorginkoop.domain.stopping import (
     StopProposal,
     StopStatus,
@@ -26,7 +27,7 @@ from zorginkoop.domain.stopping import (
 )
 from zorginkoop.services.allocations import WorkflowError, queue_toewijzing, record_outside
 
-PURPOSE = "stopwerklijst"
+PURPOSE = ActivityKind.EXCHANGE
 
 
 def _send_changed(uow: UnitOfWork, before: Allocation, after: Allocation, at: datetime) -> str | None:
@@ -109,7 +110,7 @@ def stop_removed(uow: UnitOfWork, stop_event_id: int, at: datetime) -> list[Stop
             )  # fmt: skip
         elif item.status is StopStatus.ENDED:
             current = uow.workflow.allocation(
-                item.municipality_code, item.law, item.allocation_number, purpose="verwerking 307"
+                item.municipality_code, item.law, item.allocation_number, purpose=ActivityKind.EXCHANGE
             )
             problem = "the allocation is gone"
             if current is not None and still_as_ended(current, item.proposed_end, item.change_reason):
@@ -141,7 +142,7 @@ def stop_worklist(uow: UnitOfWork, *, everything: bool = False) -> list[dict[str
     The read of the BSNs is logged."""
     with uow:
         items = uow.deliveries.stop_items(uow.scope, None if everything else [StopStatus.OPEN])
-        uow.log.record(uow.scope, PURPOSE, "stop_worklist.list", [i.client_bsn for i in items])
+        uow.log.record(PURPOSE, "stop_worklist.list", [(i.client_bsn, i.law.value) for i in items])
         uow.commit()
     return [_row(i) for i in items]
 
@@ -154,7 +155,7 @@ def _open_item(uow: UnitOfWork, item_id: int) -> StopItem:
         raise WorkflowError(
             f"stop worklist item {item_id} is {item.status.value}, not open: nothing to decide"
         )
-    uow.log.record(uow.scope, PURPOSE, "stop_worklist.get", [item.client_bsn])
+    uow.log.record(PURPOSE, "stop_worklist.get", [(item.client_bsn, item.law.value)])
     return item
 
 

@@ -29,6 +29,7 @@ from zorginkoop.adapters.db import tables as t
 from zorginkoop.adapters.db.repositories import (
     CatalogueRepository,
     ContractRepository,
+    ProcessingLog,
     allocation_from_row,
     bulk_insert,
 )
@@ -49,6 +50,7 @@ from zorginkoop.domain.declaration_facts import (
 from zorginkoop.domain.declarations import DebitCredit, DeclaredLine, LineOutcome, LineStatus
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import Period
+from zorginkoop.domain.processing import ActivityKind
 
 DUPLICATE_REFERENCE = "8021"
 """A line rejected with 8021 (TR314) is answered in the 325 but not stored: its reference is taken."""
@@ -496,10 +498,13 @@ def add_payments(session: Session, now: datetime, declaration_id: int | None = N
 
 
 class SpendingQueries:
-    """Sums over the payments ledger (counts and sums only: no personal data leaves)."""
+    """Sums over the payments ledger (counts and sums only: no personal data leaves). The
+    session's scope (:mod:`.tenancy`) restricts every sum to the reader's municipalities or
+    provider; the one read of rows about persons (:meth:`allocations_in`) is logged."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, log: ProcessingLog) -> None:
         self.session = session
+        self.log = log
 
     def ledger(self, year: int) -> list[tuple[str, str, str, int, int, int]]:
         """(municipality, provider, law, entries, debit cents, credit cents) for payments in ``year``."""
@@ -557,10 +562,14 @@ class SpendingQueries:
             query = query.where(a.municipality_code == municipality_code)
         if provider_agb:
             query = query.where(a.provider_agb == provider_agb)
-        return [
+        started = self.log.now()
+        found = [
             allocation_from_row(r)
             for r in self.session.scalars(query.order_by(a.municipality_code, a.law, a.number))
         ]
+        self.log.record(ActivityKind.SPENDING, "allocation.in_year",
+                        [(x.client_bsn, x.law.value) for x in found], started=started)  # fmt: skip
+        return found
 
     def tariffs(self) -> dict[str, TariffSchedule]:
         """Tariff schedules per law."""

@@ -9,6 +9,7 @@ SQL and write one processing-log row per read, as :mod:`.repositories` does.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -37,7 +38,15 @@ from zorginkoop.domain.declarations import DebitCredit, LineStatus
 from zorginkoop.domain.delivery import DeliveryEvent, DeliveryKind
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import Period
+from zorginkoop.domain.processing import ActivityKind
 from zorginkoop.domain.stopping import StopStatus
+
+_BSN_IN_MESSAGE = re.compile(rb"<(?:[A-Za-z0-9_]+:)?Bsn>\s*(\d{9})\s*</")
+
+
+def bsns_in_message(content: bytes) -> list[str]:
+    """The BSNs an iWmo/iJw message names (its Client/Bsn elements), in order, once each."""
+    return list(dict.fromkeys(m.decode("ascii") for m in _BSN_IN_MESSAGE.findall(content)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,10 +91,17 @@ class OutMessage:
 
 
 class MessageRepository:
-    """The ``message`` table: inbox (direction ``in``) and outbox (direction ``out``)."""
+    """The ``message`` table: inbox (direction ``in``) and outbox (direction ``out``). A read of
+    message content (it names clients) writes one log entry per client it names."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, log: ProcessingLog) -> None:
         self.session = session
+        self.log = log
+
+    def _logged(self, operation: str, messages: Sequence[OutMessage]) -> None:
+        for message in messages:
+            self.log.record(ActivityKind.EXCHANGE, f"{operation}.{message.message_type}",
+                            bsns_in_message(message.content), law=message.law.value)  # fmt: skip
 
     def received(self, sender: str, law: Law, message_type: str, identification: str) -> bool:
         """Whether this Identificatie was received before from ``sender`` (TR056)."""
@@ -132,18 +148,26 @@ class MessageRepository:
                 t.MessageRow.identification == identification,
             )
         ).first()
-        return None if row is None else (int(row[0]), bytes(row[1]))
+        if row is None:
+            return None
+        self.log.record(ActivityKind.EXCHANGE, f"message.received.{message_type}",
+                        bsns_in_message(bytes(row[1])), law=law.value)  # fmt: skip
+        return int(row[0]), bytes(row[1])
 
     def get(self, message_id: int) -> OutMessage | None:
         row = self.session.get(t.MessageRow, message_id)
-        return None if row is None else _out_message(row)
+        found = [] if row is None else [_out_message(row)]
+        self._logged("message.get", found)
+        return found[0] if found else None
 
     def replies_to(self, message_id: int) -> list[OutMessage]:
         """What we sent in reply to an incoming message (its retour, 319s and 301s), in order."""
         query = select(t.MessageRow).where(
             t.MessageRow.direction == "out", t.MessageRow.in_reply_to == message_id
         )
-        return [_out_message(r) for r in self.session.scalars(query.order_by(t.MessageRow.id))]
+        found = [_out_message(r) for r in self.session.scalars(query.order_by(t.MessageRow.id))]
+        self._logged("message.replies", found)
+        return found
 
     def add(self, **values: Any) -> int:
         row = t.MessageRow(**values)
@@ -162,7 +186,9 @@ class MessageRepository:
         )
         if law is not None:
             query = query.where(t.MessageRow.law == law.value)
-        return [_out_message(r) for r in self.session.scalars(query.order_by(t.MessageRow.id))]
+        found = [_out_message(r) for r in self.session.scalars(query.order_by(t.MessageRow.id))]
+        self._logged("message.outbox", found)
+        return found
 
     def reply_to(self, message_id: int, in_reply_to: int) -> None:
         """Record that an outgoing message answers an incoming one (a 301 granting a 315/317)."""
@@ -252,9 +278,9 @@ class DeliveryRepository:
         if statuses is not None:
             query = query.where(t.StopWorklistRow.status.in_([s.value for s in statuses]))
         if scope.kind is ScopeKind.MUNICIPALITY:
-            query = query.where(t.StopWorklistRow.municipality_code == scope.code)
+            query = query.where(t.StopWorklistRow.municipality_code.in_(sorted(scope.codes)))
         elif scope.kind is ScopeKind.PROVIDER:
-            query = query.where(t.StopWorklistRow.provider_agb == scope.code)
+            query = query.where(t.StopWorklistRow.provider_agb.in_(sorted(scope.codes)))
         return [_stop_item(r) for r in self.session.scalars(query)]
 
     def stop_item(self, item_id: int, scope: Scope) -> StopItem | None:
@@ -281,11 +307,7 @@ class DeliveryRepository:
 
 
 def _in_scope(item: StopItem, scope: Scope) -> bool:
-    if scope.kind is ScopeKind.MUNICIPALITY:
-        return item.municipality_code == scope.code
-    if scope.kind is ScopeKind.PROVIDER:
-        return item.provider_agb == scope.code
-    return True
+    return scope.sees(item.municipality_code, item.provider_agb)
 
 
 @dataclass(frozen=True, slots=True)
@@ -384,7 +406,9 @@ class WorkflowRepository:
         self.log = log
 
     # -- allocations ---------------------------------------------------------------------------
-    def allocation(self, municipality_code: str, law: Law, number: int, purpose: str) -> Allocation | None:
+    def allocation(
+        self, municipality_code: str, law: Law, number: int, purpose: ActivityKind
+    ) -> Allocation | None:
         row = self.session.scalars(
             scope_allocations(
                 select(t.AllocationRow).where(
@@ -397,11 +421,11 @@ class WorkflowRepository:
         ).first()
         if row is None:
             return None
-        self.log.record(self.scope, purpose, "allocation.get", [row.client_bsn])
+        self.log.record(purpose, "allocation.get", [(row.client_bsn, row.law)])
         return allocation_from_row(row)
 
     def client_allocations(
-        self, client_bsn: str, purpose: str, provider_agb: str | None = None, law: Law | None = None
+        self, client_bsn: str, purpose: ActivityKind, provider_agb: str | None = None, law: Law | None = None
     ) -> list[Allocation]:
         query = select(t.AllocationRow).where(t.AllocationRow.client_bsn == client_bsn)
         if provider_agb is not None:
@@ -409,11 +433,11 @@ class WorkflowRepository:
         if law is not None:
             query = query.where(t.AllocationRow.law == law.value)
         rows = list(self.session.scalars(scope_allocations(query.order_by(t.AllocationRow.id), self.scope)))
-        self.log.record(self.scope, purpose, "allocation.client", [r.client_bsn for r in rows])
+        self.log.record(purpose, "allocation.client", [(r.client_bsn, r.law) for r in rows])
         return [allocation_from_row(r) for r in rows]
 
     def allocations_valid_from(
-        self, day: date, purpose: str, municipality_code: str | None = None
+        self, day: date, purpose: ActivityKind, municipality_code: str | None = None
     ) -> list[Allocation]:
         """Allocations valid on or after ``day`` (OP087's selection for a 301)."""
         query = select(t.AllocationRow).where(
@@ -422,7 +446,7 @@ class WorkflowRepository:
         if municipality_code is not None:
             query = query.where(t.AllocationRow.municipality_code == municipality_code)
         rows = list(self.session.scalars(scope_allocations(query.order_by(t.AllocationRow.id), self.scope)))
-        self.log.record(self.scope, purpose, "allocation.valid_from", [r.client_bsn for r in rows])
+        self.log.record(purpose, "allocation.valid_from", [(r.client_bsn, r.law) for r in rows])
         return [allocation_from_row(r) for r in rows]
 
     def lock_numbering(self, municipality_code: str, law: Law) -> None:
@@ -479,7 +503,7 @@ class WorkflowRepository:
             .values(**values)
         )
 
-    def decision_allocations(self, decision_id: str, purpose: str) -> list[Allocation]:
+    def decision_allocations(self, decision_id: str, purpose: ActivityKind) -> list[Allocation]:
         """Every allocation made for a decision (deleted ones included), scoped and logged."""
         rows = list(
             self.session.scalars(
@@ -488,7 +512,7 @@ class WorkflowRepository:
                 ).order_by(t.AllocationRow.id)
             )
         )
-        self.log.record(self.scope, purpose, "allocation.of_decision", [r.client_bsn for r in rows])
+        self.log.record(purpose, "allocation.of_decision", [(r.client_bsn, r.law) for r in rows])
         return [allocation_from_row(r) for r in rows]
 
     def paid_lines(self, municipality_code: str, law: Law, number: int) -> list[PaidLine]:
@@ -566,7 +590,7 @@ class WorkflowRepository:
         return fresh
 
     def outside_lines(
-        self, purpose: str, law: Law | None = None, open_only: bool = True
+        self, purpose: ActivityKind, law: Law | None = None, open_only: bool = True
     ) -> list[OutsideLine]:
         """The recorded lines outside their allocations, in scope; open ones only by default."""
         o, line, a, credit = (
@@ -617,7 +641,9 @@ class WorkflowRepository:
                     rec.provider_agb, ln.client_bsn, rec.change_reason, rec.allocation_end, rec.recorded_at, is_open,
                 )
             )  # fmt: skip
-        self.log.record(self.scope, purpose, "allocation.outside_lines", [r.client_bsn for r in rows])
+        self.log.record(
+            purpose, "allocation.outside_lines", [r.client_bsn for r in rows], law=law.value if law else None
+        )
         return rows
 
     def clients_in_care(self, day: date) -> dict[str, int]:
@@ -633,7 +659,7 @@ class WorkflowRepository:
         return {agb: int(n) for agb, n in rows}
 
     # -- clients -------------------------------------------------------------------------------
-    def clients(self, bsns: Iterable[str], purpose: str) -> dict[str, Client]:
+    def clients(self, bsns: Iterable[str], purpose: ActivityKind) -> dict[str, Client]:
         wanted = sorted(set(bsns))
         found: dict[str, Client] = {}
         for start in range(0, len(wanted), 1000):
@@ -642,10 +668,10 @@ class WorkflowRepository:
                 scope_clients(select(t.ClientRow).where(t.ClientRow.bsn.in_(chunk)), self.scope)
             ):
                 found[row.bsn] = _client(row)
-        self.log.record(self.scope, purpose, "client.many", list(found))
+        self.log.record(purpose, "client.many", list(found))
         return found
 
-    def contacts(self, bsns: Iterable[str], purpose: str) -> dict[str, ClientContact]:
+    def contacts(self, bsns: Iterable[str], purpose: ActivityKind) -> dict[str, ClientContact]:
         wanted = sorted(set(bsns))
         found: dict[str, ClientContact] = {}
         for start in range(0, len(wanted), 1000):
@@ -659,7 +685,7 @@ class WorkflowRepository:
                 found[r.bsn] = ClientContact(
                     r.street, r.house_number, r.postcode, r.city, r.house_letter, r.phone
                 )
-        self.log.record(self.scope, purpose, "client.contact", list(found))
+        self.log.record(purpose, "client.contact", list(found))
         return found
 
     def add_contacts(self, contacts: dict[str, ClientContact]) -> None:
@@ -705,16 +731,16 @@ class WorkflowRepository:
         if contact is not None:
             self.add_contacts({client.bsn: contact})
 
-    def household_members(self, household_id: str, purpose: str) -> list[Client]:
+    def household_members(self, household_id: str, purpose: ActivityKind) -> list[Client]:
         rows = list(
             self.session.scalars(
                 scope_clients(select(t.ClientRow).where(t.ClientRow.household_id == household_id), self.scope)
             )
         )
-        self.log.record(self.scope, purpose, "client.household", [r.bsn for r in rows])
+        self.log.record(purpose, "client.household", [r.bsn for r in rows])
         return [_client(r) for r in rows]
 
-    def clients_born_between(self, first: date, last: date, purpose: str) -> list[Client]:
+    def clients_born_between(self, first: date, last: date, purpose: ActivityKind) -> list[Client]:
         rows = list(
             self.session.scalars(
                 scope_clients(
@@ -725,10 +751,10 @@ class WorkflowRepository:
                 )
             )
         )
-        self.log.record(self.scope, purpose, "client.born_between", [r.bsn for r in rows])
+        self.log.record(purpose, "client.born_between", [r.bsn for r in rows])
         return [_client(r) for r in rows]
 
-    def allocations_of(self, bsns: Iterable[str], purpose: str) -> list[Allocation]:
+    def allocations_of(self, bsns: Iterable[str], purpose: ActivityKind) -> list[Allocation]:
         wanted = sorted(set(bsns))
         out: list[Allocation] = []
         for start in range(0, len(wanted), 1000):
@@ -739,11 +765,11 @@ class WorkflowRepository:
                 ).order_by(t.AllocationRow.id)
             )
             out.extend(allocation_from_row(r) for r in rows)
-        self.log.record(self.scope, purpose, "allocation.of_clients", [a.client_bsn for a in out])
+        self.log.record(purpose, "allocation.of_clients", [(a.client_bsn, a.law.value) for a in out])
         return out
 
     def households_with_allocations(
-        self, day: date, purpose: str
+        self, day: date, purpose: ActivityKind
     ) -> dict[str, list[tuple[Client, Allocation]]]:
         """Per household: its members in scope with the allocations valid on or after ``day``.
 
@@ -786,11 +812,13 @@ class WorkflowRepository:
                 (_client(client_row), allocation_from_row(allocation_row_))
             )
             bsns.append(client_row.bsn)
-        self.log.record(self.scope, purpose, "household.allocations", bsns)
+        self.log.record(purpose, "household.allocations", bsns)
         return out
 
     # -- decisions -----------------------------------------------------------------------------
-    def evaluations_due(self, first: date, last: date, purpose: str) -> list[tuple[str, str, str, date, str]]:
+    def evaluations_due(
+        self, first: date, last: date, purpose: ActivityKind
+    ) -> list[tuple[str, str, str, date, str]]:
         """(decision id, client BSN, municipality, due date, label) of open evaluation moments."""
         query: Any = (
             select(
@@ -811,7 +839,7 @@ class WorkflowRepository:
         rows: list[tuple[str, str, str, date, str]] = [
             (r[0], r[1], r[2], r[3], r[4]) for r in self.session.execute(scope_clients(query, self.scope))
         ]
-        self.log.record(self.scope, purpose, "decision.evaluations", [r[1] for r in rows])
+        self.log.record(purpose, "decision.evaluations", [r[1] for r in rows])
         return rows
 
     def decision_period(self, decision_id: str) -> Period | None:
@@ -826,14 +854,14 @@ class WorkflowRepository:
             )
         ]
 
-    def decision(self, decision_id: str, purpose: str) -> Decision | None:
+    def decision(self, decision_id: str, purpose: ActivityKind) -> Decision | None:
+        # the session's scope (tenancy.py) hides another municipality's decision, and from a
+        # provider every decision it holds no allocation for
         query = select(t.DecisionRow).where(t.DecisionRow.id == decision_id)
-        if self.scope.kind is ScopeKind.MUNICIPALITY:
-            query = query.where(t.DecisionRow.municipality_code == self.scope.code)
         row = self.session.scalars(query).first()
         if row is None:
             return None
-        self.log.record(self.scope, purpose, "decision.get", [row.client_bsn])
+        self.log.record(purpose, "decision.get", [(row.client_bsn, row.law)])
         return Decision(
             id=row.id,
             client_bsn=row.client_bsn,

@@ -44,9 +44,9 @@ class ReportQueries:
         if law is not None:
             query = query.where(L.law == law.value)
         if self.scope.kind is ScopeKind.MUNICIPALITY:
-            query = query.where(L.municipality_code == self.scope.code)
+            query = query.where(L.municipality_code.in_(sorted(self.scope.codes)))
         elif self.scope.kind is ScopeKind.PROVIDER:
-            query = query.where(L.provider_agb == self.scope.code)
+            query = query.where(L.provider_agb.in_(sorted(self.scope.codes)))
         return query
 
     def cost_by_municipality(self, start: date, end: date, law: Law | None) -> list[CostRow]:

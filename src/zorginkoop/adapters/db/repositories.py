@@ -8,14 +8,18 @@ the processing log per read.
 
 from __future__ import annotations
 
+import secrets
+import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, and_, exists, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, Table, and_, event, exists, func, select
+from sqlalchemy.orm import ORMExecuteState, Session, aliased
 
 from zorginkoop.adapters.db import tables as t
 from zorginkoop.domain.access import Scope, ScopeKind
@@ -37,11 +41,19 @@ from zorginkoop.domain.contracts import (
 from zorginkoop.domain.declarations import Declaration, LineOutcome, LineStatus
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import Period
+from zorginkoop.domain.processing import (
+    SUBJECT_TYPE_BSN,
+    ActivityKind,
+    ActivityRegister,
+    Status,
+    distinct_subjects,
+    parse_register,
+    pseudonymise,
+)
 from zorginkoop.domain.region import Municipality, Provider, Region
+from zorginkoop.settings import DEVELOPMENT_PSEUDONYM_KEY
 
 BULK_CHUNK = 5000
-LOGGED_BSNS_MAX = 50
-"""A log row names the BSNs read when there are at most this many; otherwise it counts them."""
 
 
 def _chunks(rows: Sequence[dict[str, Any]], size: int = BULK_CHUNK) -> Iterable[Sequence[dict[str, Any]]]:
@@ -458,69 +470,162 @@ class ContractRepository:
 
 @dataclass(frozen=True, slots=True)
 class LogEntry:
-    """One read of personal data, as the auditor sees it."""
+    """One processing operation on one data subject, as the privacy officer sees it."""
 
-    at: datetime
+    trace_id: str
+    span_id: str
+    operation: str
+    started_at: datetime
+    ended_at: datetime
+    status: str
+    activity_id: str
+    subject_type: str
+    subject_id: str
+    """The pseudonym (HMAC-SHA256 of the BSN); never the BSN itself."""
     actor: str
     scope: str
-    purpose: str
-    action: str
-    subjects: int
-    subject_bsns: str
+
+
+@dataclass(frozen=True, slots=True)
+class LogFilter:
+    """What the privacy officer searches by; None matches anything. ``until`` is inclusive."""
+
+    subject_id: str | None = None
+    actor: str | None = None
+    activity_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def load_register() -> ActivityRegister:
+    """The shipped register of processing activities (``data/processing_activities.toml``)."""
+    return _shipped_register()
+
+
+@lru_cache(maxsize=1)
+def _shipped_register() -> ActivityRegister:
+    text = (resources.files("zorginkoop") / "data" / "processing_activities.toml").read_text("utf-8")
+    return parse_register(tomllib.loads(text))
+
+
+Subject = str | tuple[str, str | None]
+"""A data subject read: a BSN, or (BSN, law) when the law of what was read is known."""
 
 
 class ProcessingLog:
-    """Writes one row per read of personal data (AVG/GDPR art. 30 processing record)."""
+    """The processing log after the Logboek Dataverwerkingen standard: one entry per operation
+    and data subject, in the transaction of the read (a read whose entry cannot be written
+    fails with it). No sampling; every subject is named, by pseudonym."""
 
-    def __init__(self, session: Session, actor: str) -> None:
+    def __init__(
+        self,
+        session: Session,
+        actor: str,
+        scope: Scope | None = None,
+        key: bytes = DEVELOPMENT_PSEUDONYM_KEY.encode(),
+        register: ActivityRegister | None = None,
+    ) -> None:
         self.session = session
         self.actor = actor
+        self.scope = scope or Scope.region()
+        self.key = key
+        self.register = register or load_register()
+        self.trace_id = secrets.token_hex(16)
+        """One trace per unit of work; each recorded operation is a span in it."""
+        self._reading_since: datetime | None = None
+        event.listen(session, "do_orm_execute", self._reading)
 
-    def record(self, scope: Scope, purpose: str, action: str, bsns: Sequence[str]) -> None:
-        if not bsns:
-            return
-        self.session.add(
-            t.ProcessingLogRow(
-                at=datetime.now(UTC).replace(tzinfo=None),
-                actor=self.actor,
-                scope=str(scope),
-                purpose=purpose,
-                action=action,
-                subjects=len(set(bsns)),
-                subject_bsns=",".join(sorted(set(bsns))) if len(set(bsns)) <= LOGGED_BSNS_MAX else "",
-            )
-        )
+    def _reading(self, state: ORMExecuteState) -> None:
+        """The start of an operation: the first read after the last recorded one."""
+        if state.is_select and self._reading_since is None:
+            self._reading_since = self.now()
+
+    @staticmethod
+    def now() -> datetime:
+        return datetime.now(UTC).replace(tzinfo=None)
+
+    def pseudonym(self, bsn: str) -> str:
+        return pseudonymise(bsn, self.key)
+
+    def record(
+        self,
+        activity: ActivityKind,
+        operation: str,
+        subjects: Iterable[Subject],
+        *,
+        law: str | None = None,
+        started: datetime | None = None,
+        status: Status = Status.OK,
+    ) -> int:
+        """Write one entry per data subject for ``operation`` (a span of this unit of work's
+        trace) under the register's activity of ``activity`` for each subject's law (``law``
+        when the subject gives none). Returns the number of entries; flushes, so a log that
+        cannot be written fails the read here."""
+        ended = self.now()
+        started = started or self._reading_since or ended
+        self._reading_since = None
+        span = secrets.token_hex(8)
+        rows = []
+        for bsn, subject_law in distinct_subjects(
+            (s, law) if isinstance(s, str) else (s[0], s[1] or law) for s in subjects
+        ):
+            rows.append({
+                "trace_id": self.trace_id, "span_id": span, "operation": operation[:100],
+                "started_at": started, "ended_at": ended, "status": status.value,
+                "activity_id": self.register.resolve(activity, subject_law).id,
+                "subject_type": SUBJECT_TYPE_BSN, "subject_id": self.pseudonym(bsn),
+                "actor": self.actor[:200], "scope": str(self.scope)[:200],
+            })  # fmt: skip
+        if rows:
+            bulk_insert(self.session, t.ProcessingLogEntryRow, rows)
+        return len(rows)
+
+    def search(self, where: LogFilter, limit: int | None = None) -> list[LogEntry]:
+        """Entries matching every given filter, oldest first."""
+        e = t.ProcessingLogEntryRow
+        query = select(e).order_by(e.started_at, e.id)
+        if where.subject_id is not None:
+            query = query.where(e.subject_id == where.subject_id)
+        if where.actor is not None:
+            query = query.where(e.actor == where.actor)
+        if where.activity_id is not None:
+            query = query.where(e.activity_id == where.activity_id)
+        if where.since is not None:
+            query = query.where(e.started_at >= where.since)
+        if where.until is not None:
+            query = query.where(e.started_at <= where.until)
+        if limit is not None:
+            query = query.limit(limit)
+        return [
+            LogEntry(r.trace_id, r.span_id, r.operation, r.started_at, r.ended_at, r.status, r.activity_id,
+                     r.subject_type, r.subject_id, r.actor, r.scope)
+            for r in self.session.scalars(query)
+        ]  # fmt: skip
 
     def entries(self, since: datetime | None = None) -> list[LogEntry]:
-        query = select(t.ProcessingLogRow).order_by(t.ProcessingLogRow.id)
-        if since is not None:
-            query = query.where(t.ProcessingLogRow.at >= since)
-        return [
-            LogEntry(r.at, r.actor, r.scope, r.purpose, r.action, r.subjects, r.subject_bsns)
-            for r in self.session.scalars(query)
-        ]
+        return self.search(LogFilter(since=since))
 
 
 def scope_clients(query: Select[Any], scope: Scope) -> Select[Any]:
-    """Restrict a query over ``client`` to what ``scope`` may see."""
+    """Restrict a query over ``client`` to what ``scope`` may see. The session applies the same
+    criteria to every read (:mod:`.tenancy`); this keeps a query honest on its own too."""
+    codes = sorted(scope.codes)
     if scope.kind is ScopeKind.MUNICIPALITY:
-        return query.where(t.ClientRow.municipality_code == scope.code)
+        return query.where(t.ClientRow.municipality_code.in_(codes))
     if scope.kind is ScopeKind.PROVIDER:
+        own = aliased(t.AllocationRow)  # never correlated with the query's own allocation
         return query.where(
-            exists().where(
-                and_(
-                    t.AllocationRow.client_bsn == t.ClientRow.bsn, t.AllocationRow.provider_agb == scope.code
-                )
-            )
+            exists().where(and_(own.client_bsn == t.ClientRow.bsn, own.provider_agb.in_(codes)))
         )
     return query
 
 
 def scope_allocations(query: Select[Any], scope: Scope) -> Select[Any]:
+    codes = sorted(scope.codes)
     if scope.kind is ScopeKind.MUNICIPALITY:
-        return query.where(t.AllocationRow.municipality_code == scope.code)
+        return query.where(t.AllocationRow.municipality_code.in_(codes))
     if scope.kind is ScopeKind.PROVIDER:
-        return query.where(t.AllocationRow.provider_agb == scope.code)
+        return query.where(t.AllocationRow.provider_agb.in_(codes))
     return query
 
 
@@ -549,23 +654,23 @@ class ClientRepository:
             ],
         )
 
-    def get(self, bsn: str, purpose: str) -> Client | None:
+    def get(self, bsn: str, purpose: ActivityKind) -> Client | None:
         """The client, if within scope; the read is logged."""
         row = self.session.scalars(
             scope_clients(select(t.ClientRow).where(t.ClientRow.bsn == bsn), self.scope)
         ).first()
         if row is None:
             return None
-        self.log.record(self.scope, purpose, "client.get", [row.bsn])
+        self.log.record(purpose, "client.get", [row.bsn])
         return _client(row)
 
-    def household(self, household_id: str, purpose: str) -> list[Client]:
+    def household(self, household_id: str, purpose: ActivityKind) -> list[Client]:
         rows = list(
             self.session.scalars(
                 scope_clients(select(t.ClientRow).where(t.ClientRow.household_id == household_id), self.scope)
             )
         )
-        self.log.record(self.scope, purpose, "client.household", [r.bsn for r in rows])
+        self.log.record(purpose, "client.household", [r.bsn for r in rows])
         return [_client(r) for r in rows]
 
     def count(self) -> int:
@@ -647,7 +752,7 @@ class AllocationRepository:
     def add_all(self, allocations: Iterable[Allocation]) -> None:
         bulk_insert(self.session, t.AllocationRow, [allocation_row(a) for a in allocations])
 
-    def active_on(self, day: date, purpose: str, law: Law | None = None) -> list[Allocation]:
+    def active_on(self, day: date, purpose: ActivityKind, law: Law | None = None) -> list[Allocation]:
         query = select(t.AllocationRow).where(
             t.AllocationRow.valid_from <= day,
             (t.AllocationRow.valid_to.is_(None)) | (t.AllocationRow.valid_to >= day),
@@ -657,7 +762,7 @@ class AllocationRepository:
         if law is not None:
             query = query.where(t.AllocationRow.law == law.value)
         rows = list(self.session.scalars(scope_allocations(query.order_by(t.AllocationRow.id), self.scope)))
-        self.log.record(self.scope, purpose, "allocation.active_on", [r.client_bsn for r in rows])
+        self.log.record(purpose, "allocation.active_on", [(r.client_bsn, r.law) for r in rows])
         return [allocation_from_row(r) for r in rows]
 
     def count(self) -> int:

@@ -392,6 +392,33 @@ class ProcessingLogRow(Base):
     subject_bsns: Mapped[str] = mapped_column(Text, default="", doc="the BSNs read, when few")
 
 
+class ProcessingLogEntryRow(Base):
+    """One processing operation on one data subject (Logboek Dataverwerkingen): written in the
+    transaction of the read, so a read whose entry cannot be written fails. The BSN is stored
+    only as its keyed pseudonym (HMAC-SHA256). Replaces ``processing_log`` (kept, no longer
+    written: its rows predate the standard)."""
+
+    __tablename__ = "processing_log_entry"
+    __table_args__ = (
+        Index("ix_processing_log_entry_subject", "subject_id"),
+        Index("ix_processing_log_entry_started", "started_at"),
+        Index("ix_processing_log_entry_actor", "actor"),
+        Index("ix_processing_log_entry_activity", "activity_id"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    trace_id: Mapped[str] = mapped_column(String(32), doc="one per unit of work (W3C trace id)")
+    span_id: Mapped[str] = mapped_column(String(16), doc="one per operation (W3C span id)")
+    operation: Mapped[str] = mapped_column(String(100), doc="what was done, e.g. client.get")
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    ended_at: Mapped[datetime] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(10), doc="ok or error")
+    activity_id: Mapped[str] = mapped_column(String(60), doc="the register's processing activity")
+    subject_type: Mapped[str] = mapped_column(String(10), default="BSN")
+    subject_id: Mapped[str] = mapped_column(String(64), doc="HMAC-SHA256 of the BSN, hex")
+    actor: Mapped[str] = mapped_column(String(200))
+    scope: Mapped[str] = mapped_column(String(200), doc="the scope the read ran under")
+
+
 # -- message exchange (issue: iWmo/iJw workflow) -----------------------------------------------
 
 

@@ -35,6 +35,7 @@ from zorginkoop.adapters.db.repositories import (
     RegionRepository,
 )
 from zorginkoop.adapters.db.session import Serialiser, session_factory
+from zorginkoop.adapters.db.tenancy import apply_scope
 from zorginkoop.domain.access import Scope
 from zorginkoop.settings import Settings
 
@@ -58,15 +59,25 @@ class UnitOfWork:
     requests: RequestRepository
     workflow: WorkflowRepository
 
-    def __init__(self, engine: Engine, scope: Scope | None = None, actor: str | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        scope: Scope | None = None,
+        actor: str | None = None,
+        settings: Settings | None = None,
+    ) -> None:
         self.engine = engine
         self._factory: sessionmaker[Session] = session_factory(engine)
         self.scope = scope or Scope.region()
-        self.actor = actor or _default_actor()
+        self.settings = settings or Settings.from_env()
+        self.actor = actor or _default_actor(self.settings)
+        self._key = self.settings.pseudonym_key.encode("utf-8")
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._factory()
-        self.log = ProcessingLog(self.session, self.actor)
+        # the one tenancy layer: every read in this session carries the scope (tenancy.py)
+        apply_scope(self.session, self.scope)
+        self.log = ProcessingLog(self.session, self.actor, self.scope, self._key)
         self.region = RegionRepository(self.session)
         self.providers = ProviderRepository(self.session)
         self.catalogue = CatalogueRepository(self.session)
@@ -76,7 +87,7 @@ class UnitOfWork:
         self.allocations = AllocationRepository(self.session, self.scope, self.log)
         self.declarations = DeclarationRepository(self.session)
         self.reports = ReportQueries(self.session, self.scope)
-        self.messages = MessageRepository(self.session)
+        self.messages = MessageRepository(self.session, self.log)
         self.deliveries = DeliveryRepository(self.session)
         self.requests = RequestRepository(self.session)
         self.workflow = WorkflowRepository(self.session, self.scope, self.log)
@@ -104,9 +115,9 @@ class UnitOfWork:
         self._serialiser.held.clear()
 
 
-def _default_actor() -> str:
+def _default_actor(settings: Settings) -> str:
     """ZORGINKOOP_ACTOR when set (see settings), else the operating-system user."""
-    configured = Settings.from_env().actor
+    configured = settings.actor
     if configured:
         return configured
     try:
