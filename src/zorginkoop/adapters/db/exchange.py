@@ -834,28 +834,6 @@ class WorkflowRepository:
         if row is None:
             return None
         self.log.record(self.scope, purpose, "decision.get", [row.client_bsn])
-        return self._decision(row)
-
-    def client_decisions(self, client_bsn: str, purpose: str) -> list[Decision]:
-        """A client's decisions within scope: a municipality's own; for a provider, those it
-        holds an allocation under. Logged."""
-        query = select(t.DecisionRow).where(t.DecisionRow.client_bsn == client_bsn)
-        if self.scope.kind is ScopeKind.MUNICIPALITY:
-            query = query.where(t.DecisionRow.municipality_code == self.scope.code)
-        elif self.scope.kind is ScopeKind.PROVIDER:
-            query = query.where(
-                select(t.AllocationRow.id)
-                .where(
-                    t.AllocationRow.decision_id == t.DecisionRow.id,
-                    t.AllocationRow.provider_agb == self.scope.code,
-                )
-                .exists()
-            )
-        rows = list(self.session.scalars(query.order_by(t.DecisionRow.valid_from, t.DecisionRow.id)))
-        self.log.record(self.scope, purpose, "decision.client", [r.client_bsn for r in rows])
-        return [self._decision(r) for r in rows]
-
-    def _decision(self, row: t.DecisionRow) -> Decision:
         return Decision(
             id=row.id,
             client_bsn=row.client_bsn,
@@ -880,6 +858,25 @@ class WorkflowRepository:
                 )
             ),
         )
+
+    def client_decisions(self, client_bsn: str, purpose: str) -> list[Decision]:
+        """A client's decisions within scope: a municipality's own; for a provider, those it
+        holds an allocation under. Each read is logged."""
+        query = select(t.DecisionRow.id).where(t.DecisionRow.client_bsn == client_bsn)
+        if self.scope.kind is ScopeKind.MUNICIPALITY:
+            query = query.where(t.DecisionRow.municipality_code == self.scope.code)
+        elif self.scope.kind is ScopeKind.PROVIDER:
+            query = query.where(
+                select(t.AllocationRow.id)
+                .where(
+                    t.AllocationRow.decision_id == t.DecisionRow.id,
+                    t.AllocationRow.provider_agb == self.scope.code,
+                )
+                .exists()
+            )
+        ids = list(self.session.scalars(query.order_by(t.DecisionRow.valid_from, t.DecisionRow.id)))
+        found = [self.decision(decision_id, purpose) for decision_id in ids]
+        return [d for d in found if d is not None]
 
     def contracted(self, provider_agb: str, law: Law, product_code: str, on: date) -> bool:
         """The provider holds a contract on ``on`` for a lot that includes the product (the rule
