@@ -14,7 +14,7 @@ users (a consultant of Houten, a provider, a policy adviser of the five municipa
 Prints requests, errors, p50 and p95 per route (goal: p95 < 300 ms on a 2-core machine), and
 stops the server. Bounded: it ends by itself after ``--seconds`` (plus start-up).
 
-Usage: python benchmarks/bench_api.py [--seconds 60] [--clients 20] [--db URL] [--workers 1]
+Usage: python benchmarks/bench_api.py [--seconds 60] [--clients 20] [--db URL] [--workers 2]
 """
 
 from __future__ import annotations
@@ -174,7 +174,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=1, help="server processes")
+    parser.add_argument("--workers", type=int, default=2, help="server processes (2: one per core)")
     parser.add_argument("--db", help="a store with the demo region (default: build one)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
