@@ -887,6 +887,14 @@ class WorkflowRepository:
             ),
         )
 
+    def client_decisions(self, client_bsn: str, purpose: ActivityKind) -> list[Decision]:
+        """A client's decisions within scope (the session's tenancy filter: a municipality's own;
+        for a provider, those it holds an allocation under). Each read is logged."""
+        query = select(t.DecisionRow.id).where(t.DecisionRow.client_bsn == client_bsn)
+        ids = list(self.session.scalars(query.order_by(t.DecisionRow.valid_from, t.DecisionRow.id)))
+        found = [self.decision(decision_id, purpose) for decision_id in ids]
+        return [d for d in found if d is not None]
+
     def contracted(self, provider_agb: str, law: Law, product_code: str, on: date) -> bool:
         """The provider holds a contract on ``on`` for a lot that includes the product (the rule
         is the domain's ``contracted_providers``; this only reads the contracts)."""
