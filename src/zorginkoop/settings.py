@@ -16,6 +16,13 @@ DEFAULT_MAX_MESSAGE_BYTES = 128 * 1024 * 1024
 DEFAULT_MAX_MESSAGE_DEPTH = 32
 MAX_MESSAGE_DEPTH = 256
 """libxml2 refuses deeper nesting anyway (``huge_tree`` is off)."""
+DEFAULT_TOKEN_MINUTES = 60
+DEFAULT_LOGIN_MAX_FAILURES = 5
+DEFAULT_LOGIN_WINDOW_MINUTES = 15
+ENVIRONMENTS = ("development", "production")
+DEVELOPMENT_SECRET_KEY = "development-only-secret-key-not-for-production"  # noqa: S105
+"""The secret development runs with when none is set; refused outside development."""
+MIN_SECRET_KEY_LENGTH = 32
 
 
 class SettingError(ValueError):
@@ -78,6 +85,56 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "Who is acting, for the processing log of personal data (defaults to the OS user).",
     ),
+    # -- accounts and the HTTP API -------------------------------------------------------------
+    Setting(
+        "env",
+        "ZORGINKOOP_ENV",
+        "development",
+        "development (default) | production. In production the secret key must be set to a "
+        "secret of its own (at least 32 characters); development runs with a known, unsafe one.",
+    ),
+    Setting(
+        "secret_key",
+        "ZORGINKOOP_SECRET_KEY",
+        None,
+        "Secret the API keys its token hashes with (HMAC-SHA256): only a hash of each bearer token "
+        "is stored. Changing it ends every token handed out. Required outside development, e.g. "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`.",
+    ),
+    Setting(
+        "token_minutes",
+        "ZORGINKOOP_TOKEN_MINUTES",
+        str(DEFAULT_TOKEN_MINUTES),
+        f"How long an API bearer token is valid, in minutes (default {DEFAULT_TOKEN_MINUTES}).",
+    ),
+    Setting(
+        "login_max_failures",
+        "ZORGINKOOP_LOGIN_MAX_FAILURES",
+        str(DEFAULT_LOGIN_MAX_FAILURES),
+        "Failed logins for one login name within the window after which its logins are refused "
+        f"(HTTP 429) until the window has passed (default {DEFAULT_LOGIN_MAX_FAILURES}).",
+    ),
+    Setting(
+        "login_window_minutes",
+        "ZORGINKOOP_LOGIN_WINDOW_MINUTES",
+        str(DEFAULT_LOGIN_WINDOW_MINUTES),
+        f"The window of login throttling, in minutes (default {DEFAULT_LOGIN_WINDOW_MINUTES}).",
+    ),
+    Setting(
+        "oidc_issuer",
+        "ZORGINKOOP_OIDC_ISSUER",
+        None,
+        "OpenID Connect issuer URL of the region's single sign-on (e.g. "
+        "https://sso.lekstroom.nl/realms/zorginkoop); its discovery document is at "
+        "ISSUER/.well-known/openid-configuration. Optional: local accounts work without it.",
+    ),
+    Setting(
+        "oidc_client_id",
+        "ZORGINKOOP_OIDC_CLIENT_ID",
+        None,
+        "The client id this platform is registered with at the OpenID Connect issuer "
+        "(with ZORGINKOOP_OIDC_ISSUER).",
+    ),
 )
 
 
@@ -103,10 +160,21 @@ def _database_url(name: str, raw: str) -> str:
     return raw
 
 
+def _one_of(name: str, raw: str, allowed: tuple[str, ...]) -> str:
+    text = raw.strip().lower()
+    if text not in allowed:
+        raise SettingError(f"{name}={raw!r}: give {' or '.join(allowed)}")
+    return text
+
+
 _PARSERS: dict[str, Callable[[str, str], object]] = {
     "database_url": _database_url,
     "max_message_bytes": _whole_number(1, 2**40, "the largest message in bytes"),
     "max_message_depth": _whole_number(1, MAX_MESSAGE_DEPTH, "the deepest nesting of elements"),
+    "token_minutes": _whole_number(1, 60 * 24 * 366, "the minutes a token is valid"),
+    "login_max_failures": _whole_number(1, 1000, "the failed logins allowed in the window"),
+    "login_window_minutes": _whole_number(1, 60 * 24 * 7, "the minutes of the throttling window"),
+    "env": lambda env, raw: _one_of(env, raw, ENVIRONMENTS),
     "models_dir": lambda _env, raw: Path(raw),
     "xsd_dir": lambda _env, raw: Path(raw),
 }
@@ -121,6 +189,36 @@ class Settings:
     max_message_depth: int = DEFAULT_MAX_MESSAGE_DEPTH
     actor: str | None = None
     end_on_stop: str = "on"
+    env: str = "development"
+    secret_key: str | None = None
+    token_minutes: int = DEFAULT_TOKEN_MINUTES
+    login_max_failures: int = DEFAULT_LOGIN_MAX_FAILURES
+    login_window_minutes: int = DEFAULT_LOGIN_WINDOW_MINUTES
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+
+    def __post_init__(self) -> None:
+        # fail fast: a production platform never runs on a secret everybody can read here
+        if self.env != "development":
+            if self.secret_key is None or self.secret_key == DEVELOPMENT_SECRET_KEY:
+                raise SettingError(
+                    f"ZORGINKOOP_ENV={self.env}: set ZORGINKOOP_SECRET_KEY to a secret of its own "
+                    "(the default secret is for development only)"
+                )
+            if len(self.secret_key) < MIN_SECRET_KEY_LENGTH:
+                raise SettingError(
+                    f"ZORGINKOOP_SECRET_KEY is too short for {self.env}: "
+                    f"give at least {MIN_SECRET_KEY_LENGTH} characters"
+                )
+        if (self.oidc_issuer is None) != (self.oidc_client_id is None):
+            raise SettingError(
+                "ZORGINKOOP_OIDC_ISSUER and ZORGINKOOP_OIDC_CLIENT_ID go together: set both or neither"
+            )
+
+    @property
+    def signing_key(self) -> bytes:
+        """The secret key as bytes (the development key when none is set in development)."""
+        return (self.secret_key or DEVELOPMENT_SECRET_KEY).encode()
 
     @property
     def ends_on_stop(self) -> bool:

@@ -563,3 +563,53 @@ class CeilingNoticeRow(Base):
     threshold: Mapped[int] = mapped_column(Integer)
     reached_at: Mapped[datetime] = mapped_column(DateTime)
     declaration_id: Mapped[int | None] = mapped_column(ForeignKey("declaration.id"))
+
+
+# -- accounts: who may sign in (migration 0009_accounts) ----------------------------------------
+# Kept apart from the region's data: no foreign keys to municipality or provider, so accounts
+# outlive a rebuilt demo region. Times are naive UTC, as elsewhere in the store.
+
+
+class UserRow(Base):
+    """An account: a login, its role and the argon2 hash of its password (never the password)."""
+
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    login: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    provider_agb: Mapped[str | None] = mapped_column(String(8), doc="for role aanbieder")
+    password_hash: Mapped[str] = mapped_column(String(200), doc="argon2id, PHC string")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class UserMunicipalityRow(Base):
+    """A municipality (CBS code) a user with a municipal role may see."""
+
+    __tablename__ = "app_user_municipality"
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
+    municipality_code: Mapped[str] = mapped_column(String(4), primary_key=True)
+
+
+class ApiTokenRow(Base):
+    """A bearer token handed out at login: only its keyed hash is stored, never the token."""
+
+    __tablename__ = "api_token"
+    __table_args__ = (Index("ix_api_token_user", "user_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, doc="HMAC-SHA256, hex")
+    issued_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class LoginFailureRow(Base):
+    """A failed login for a login name (known or not): the store behind login throttling, so
+    the limit holds across processes and restarts."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (Index("ix_login_failure_login_at", "login", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    login: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(DateTime)

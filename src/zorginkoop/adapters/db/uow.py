@@ -16,6 +16,7 @@ from types import TracebackType
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from zorginkoop.adapters.db.accounts import AccountRepository
 from zorginkoop.adapters.db.exchange import (
     DeliveryRepository,
     MessageRepository,
@@ -57,6 +58,7 @@ class UnitOfWork:
     deliveries: DeliveryRepository
     requests: RequestRepository
     workflow: WorkflowRepository
+    accounts: AccountRepository
 
     def __init__(self, engine: Engine, scope: Scope | None = None, actor: str | None = None) -> None:
         self.engine = engine
@@ -80,6 +82,7 @@ class UnitOfWork:
         self.deliveries = DeliveryRepository(self.session)
         self.requests = RequestRepository(self.session)
         self.workflow = WorkflowRepository(self.session, self.scope, self.log)
+        self.accounts = AccountRepository(self.session)
         self._serialiser = Serialiser(self.session)
         return self
 

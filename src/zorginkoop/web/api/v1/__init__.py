@@ -1,0 +1,11 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Version 1 of the API, under ``/api/v1``: one module per resource, thin routes over use cases."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from zorginkoop.web.api.v1 import auth
+
+router = APIRouter(prefix="/api/v1")
+router.include_router(auth.router)
