@@ -7,7 +7,7 @@ export`` (the default, as before) or the HTTP API (``GET /api/v1/messages`` and 
 it, or the export).
 
 Revision ID: 0009_message_channel
-Revises: 0008_durable_answers
+Revises: 0009_accounts
 Create Date: 2026-12-02 05:30:00.000000
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_message_channel"
-down_revision = "0008_durable_answers"
+down_revision = "0009_accounts"
 branch_labels = None
 depends_on = None
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from zorginkoop.web.api.v1 import auth
+from zorginkoop.web.api.v1 import auth, messages
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(auth.router)
+router.include_router(messages.router)
