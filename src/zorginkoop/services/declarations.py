@@ -275,12 +275,14 @@ def _read_and_process(
     if answer is None:
         return result
     target = out_dir / answer.name
-    waiting = deliver(engine, answer.message_id, target, answer.content)
-    if waiting:
+    delivery = deliver(engine, answer.message_id, target, answer.content)
+    if delivery.via_api:
+        return replace(result, answer=None, note=f"{result.note}; {delivery.reason}")
+    if not delivery.written:
         return replace(
             result,
             answer=None,
-            waiting=f"{waiting}; the 325 waits in the outbox: "
+            waiting=f"{delivery.reason}; the 325 waits in the outbox: "
             f"run `zorginkoop messages export --type 325 --out DIR`",
         )
     return replace(result, answer=target)
