@@ -4,6 +4,7 @@ and real tokens; authentication is never overridden."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -19,12 +20,18 @@ from zorginkoop.web.security import hash_password, now_utc
 PASSWORD = "een lang wachtwoord"
 
 
+@functools.cache
+def _hashed(password: str) -> str:
+    """argon2 is slow on purpose: hash each test password once (each hash has its own salt anyway)."""
+    return hash_password(password)
+
+
 def add_user(engine: Engine, login: str, role: str, *, municipalities: tuple[str, ...] = (),
              provider: str | None = None, password: str = PASSWORD) -> User:  # fmt: skip
     """An account in the store, as `zorginkoop users add` makes it."""
     user = User.create(login, role, municipalities, provider)
     with UnitOfWork(engine) as uow:
-        uow.accounts.add(user, hash_password(password), now_utc())
+        uow.accounts.add(user, _hashed(password), now_utc())
         uow.commit()
     return user
 

@@ -5,7 +5,19 @@ from __future__ import annotations
 
 import typer
 
-from zorginkoop.cli import access, calc, db, declarations, demo, messages, models, region, report
+from zorginkoop.cli import (
+    access,
+    calc,
+    db,
+    declarations,
+    demo,
+    messages,
+    models,
+    region,
+    report,
+    serve,
+    users,
+)
 from zorginkoop.cli.output import error_line
 from zorginkoop.settings import SettingError
 
@@ -26,6 +38,8 @@ app.command("demo")(demo.demo)
 app.add_typer(region.providers_app, name="providers")
 app.add_typer(region.catalogue_app, name="catalogue")
 app.add_typer(region.contracts_app, name="contracts")
+app.add_typer(users.app, name="users")
+app.command("serve")(serve.serve)
 
 
 def main() -> None:

@@ -21,6 +21,8 @@ class CostLine:
     municipality: str
     clients: int
     cost: Money
+    cbs_code: str | None = None
+    """The municipality's CBS code (None on the total line)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +61,7 @@ def costs_by_municipality(uow: UnitOfWork, year: int, law: Law | None) -> tuple[
     """One line per municipality and a total line (clients counted once across the region)."""
     start, end = _year(year)
     rows = uow.reports.cost_by_municipality(start, end, law)
-    lines = [CostLine(r.name, r.clients, r.cost) for r in rows]
+    lines = [CostLine(r.name, r.clients, r.cost, r.key) for r in rows]
     total = CostLine("total", uow.reports.distinct_clients(start, end, law), Money.sum(r.cost for r in rows))
     return lines, total
 

@@ -1007,6 +1007,25 @@ class WorkflowRepository:
             ),
         )
 
+    def client_decisions(self, client_bsn: str, purpose: str) -> list[Decision]:
+        """A client's decisions within scope: a municipality's own; for a provider, those it
+        holds an allocation under. Each read is logged."""
+        query = select(t.DecisionRow.id).where(t.DecisionRow.client_bsn == client_bsn)
+        if self.scope.kind is ScopeKind.MUNICIPALITY:
+            query = query.where(t.DecisionRow.municipality_code == self.scope.code)
+        elif self.scope.kind is ScopeKind.PROVIDER:
+            query = query.where(
+                select(t.AllocationRow.id)
+                .where(
+                    t.AllocationRow.decision_id == t.DecisionRow.id,
+                    t.AllocationRow.provider_agb == self.scope.code,
+                )
+                .exists()
+            )
+        ids = list(self.session.scalars(query.order_by(t.DecisionRow.valid_from, t.DecisionRow.id)))
+        found = [self.decision(decision_id, purpose) for decision_id in ids]
+        return [d for d in found if d is not None]
+
     def contracted(self, provider_agb: str, law: Law, product_code: str, on: date) -> bool:
         """The provider holds a contract on ``on`` for a lot that includes the product (the rule
         is the domain's ``contracted_providers``; this only reads the contracts)."""

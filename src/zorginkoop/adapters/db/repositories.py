@@ -647,7 +647,9 @@ class AllocationRepository:
     def add_all(self, allocations: Iterable[Allocation]) -> None:
         bulk_insert(self.session, t.AllocationRow, [allocation_row(a) for a in allocations])
 
-    def active_on(self, day: date, purpose: str, law: Law | None = None) -> list[Allocation]:
+    def active_on(
+        self, day: date, purpose: str, law: Law | None = None, provider_agb: str | None = None
+    ) -> list[Allocation]:
         query = select(t.AllocationRow).where(
             t.AllocationRow.valid_from <= day,
             (t.AllocationRow.valid_to.is_(None)) | (t.AllocationRow.valid_to >= day),
@@ -656,6 +658,8 @@ class AllocationRepository:
         )
         if law is not None:
             query = query.where(t.AllocationRow.law == law.value)
+        if provider_agb is not None:
+            query = query.where(t.AllocationRow.provider_agb == provider_agb)
         rows = list(self.session.scalars(scope_allocations(query.order_by(t.AllocationRow.id), self.scope)))
         self.log.record(self.scope, purpose, "allocation.active_on", [r.client_bsn for r in rows])
         return [allocation_from_row(r) for r in rows]

@@ -6,12 +6,12 @@ from __future__ import annotations
 import math
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends, HTTPException, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from zorginkoop.domain.access import Scope
 from zorginkoop.web import security
-from zorginkoop.web.deps import ACCOUNTS_ACTOR, PlatformDep, unauthorized
+from zorginkoop.web.deps import ACCOUNTS_ACTOR, CurrentUser, PlatformDep, bearer, unauthorized
 from zorginkoop.web.schemas import Problem, Token
 
 router = APIRouter(tags=["accounts"])
@@ -39,3 +39,17 @@ def token(platform: PlatformDep, form: Annotated[OAuth2PasswordRequestForm, Depe
         except security.LoginRefused:
             raise unauthorized("wrong login or password") from None
     return Token(access_token=issued.access_token, expires_in=platform.settings.token_minutes * 60)
+
+
+@router.post(
+    "/token/revoke",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={401: {"model": Problem, "description": "not signed in"}},
+)
+def revoke_token(
+    platform: PlatformDep, _user: CurrentUser, token: Annotated[str | None, Depends(bearer)]
+) -> Response:
+    """Revoke the token this request is signed with (log out); other tokens of the user stay valid."""
+    with platform.unit_of_work(actor=ACCOUNTS_ACTOR, scope=Scope.region()) as uow:
+        security.revoke(uow, platform.settings, token or "")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

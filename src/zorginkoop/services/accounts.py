@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Keeping accounts: add a user, list them, disable one (and end its tokens).
+
+Passwords reach this module already hashed (``zorginkoop.web.security.hash_password``): the
+use cases never see a password.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from zorginkoop.adapters.db.uow import UnitOfWork
+from zorginkoop.domain.accounts import AccountError, User
+
+
+def add_user(
+    uow: UnitOfWork,
+    login: str,
+    role: str,
+    *,
+    municipalities: Iterable[str],
+    provider_agb: str | None,
+    password_hash: str,
+    now: datetime,
+) -> User:
+    """Store a new user; :class:`AccountError` (one line) when it cannot be.
+
+    The municipalities must be the region's and the provider one the region knows, so a typo
+    cannot make an account that sees nothing (or, later, someone else's)."""
+    user = User.create(login, role, municipalities, provider_agb)
+    with uow:
+        if uow.accounts.exists(user.login):
+            raise AccountError(f"login {user.login!r} exists already; choose another login")
+        known = uow.region.municipality_names()
+        unknown = sorted(user.municipalities - set(known))
+        if unknown:
+            listed = (
+                ", ".join(f"{code} {name}" for code, name in sorted(known.items()))
+                or "none: build the region first"
+            )
+            raise AccountError(f"municipality {unknown[0]} is not in the region; known: {listed}")
+        if user.provider_agb is not None and uow.providers.get(user.provider_agb) is None:
+            raise AccountError(
+                f"provider {user.provider_agb} is not known in the region; `zorginkoop providers list` shows them"
+            )
+        uow.accounts.add(user, password_hash, now)
+        uow.commit()
+    return user
+
+
+def list_users(uow: UnitOfWork) -> list[User]:
+    with uow:
+        return uow.accounts.all()
+
+
+def disable_user(uow: UnitOfWork, login: str, now: datetime) -> int:
+    """Disable a login and revoke its live tokens; the number of tokens revoked."""
+    with uow:
+        if not uow.accounts.set_active(login, active=False):
+            raise AccountError(f"no user with login {login!r}; `zorginkoop users list` shows them")
+        revoked = uow.accounts.revoke_tokens_of(login, now)
+        uow.commit()
+    return revoked
