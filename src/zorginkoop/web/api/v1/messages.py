@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import Field
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from zorginkoop.adapters.db.exchange import StoredMessage
 from zorginkoop.adapters.db.uow import UnitOfWork
@@ -139,6 +140,7 @@ def _href(message_id: int) -> str:
             "description": "your outbox is delivered as files, or the Identificatie was used",
         },
         415: {"model": Problem, "description": "the body is not application/xml"},
+        503: {"model": Problem, "description": "the same message is being processed: send it again"},
     },
 )
 async def send(request: Request, platform: PlatformDep, user: Provider, uow: ProviderUoW) -> MessageOutcome:
@@ -165,6 +167,10 @@ async def send(request: Request, platform: PlatformDep, user: Provider, uow: Pro
         )
     except pc.ChannelError as exc:
         raise _refused(exc) from None
+    except (IntegrityError, OperationalError):  # another request with the same message at the same moment
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE, "the store is busy with this message: send it again"
+        ) from None
     return MessageOutcome(
         message=got.message,
         status=got.status,
