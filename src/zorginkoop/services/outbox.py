@@ -3,6 +3,11 @@
 is stored, status ``pending``, in the transaction that decided it; its file is written after
 the commit (atomically, by rename) and only then is it marked ``exported``. A write that fails
 leaves it pending: ``zorginkoop messages export --type N --out DIR`` delivers it later.
+
+A provider on the API channel (``zorginkoop providers channel AGB api``) gets no files: its
+messages wait for ``GET /api/v1/messages`` and are delivered by ``POST .../ack``
+(:mod:`zorginkoop.services.provider_channel`). Writing and marking take the provider's delivery
+lock, as the acknowledgement and a channel switch do, so one message is delivered once.
 """
 
 from __future__ import annotations
