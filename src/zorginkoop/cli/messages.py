@@ -203,7 +203,7 @@ def import_(
 
     from zorginkoop.adapters.db.uow import UnitOfWork
     from zorginkoop.services.exchange import UnreadableMessage, import_message
-    from zorginkoop.services.outbox import mark_exported, write_atomically
+    from zorginkoop.services.outbox import deliver
 
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".xml")
@@ -239,24 +239,26 @@ def import_(
             unreadable += 1
             error_line(f"{f}: {store_error_message(exc)}")
             continue
-        written: list[int] = []
+        shown: list[str] = []
         for o in outcome.outgoing:
-            try:
-                write_atomically(out / o.file_name, o.content)
-            except OSError as exc:
-                kind = o.file_name.split("_", 1)[0][-3:]
-                waiting.append(f"{out / o.file_name}: cannot be written ({exc.strerror or exc}); it waits in the "
-                               f"outbox: run `zorginkoop messages export --type {kind} --out DIR`")  # fmt: skip
+            if o.message_id is None:
+                continue
+            with store_errors():
+                delivery = deliver(engine, o.message_id, out / o.file_name, o.content)
+            if delivery.written:
+                shown.append(o.file_name)
+            elif delivery.via_api:
+                shown.append(f"{o.file_name} (API channel: not written)")
             else:
-                if o.message_id is not None:
-                    written.append(o.message_id)
-        with store_errors():
-            mark_exported(engine, written)
+                kind = o.file_name.split("_", 1)[0][-3:]
+                waiting.append(f"{delivery.reason}; it waits in the outbox: "
+                               f"run `zorginkoop messages export --type {kind} --out DIR`")  # fmt: skip
+                shown.append(o.file_name)
         codes = (
             "; ".join(f"{p.rsplit('/', 1)[-1]}: {','.join(c)}" for p, c in outcome.codes.items()) or "0200"
         )
         table.add_row(*map(plain, (
-            f.name, outcome.message, outcome.status, codes, "\n".join(o.file_name for o in outcome.outgoing)
+            f.name, outcome.message, outcome.status, codes, "\n".join(shown)
         )))  # fmt: skip
     console.print(table)
     for line in waiting:

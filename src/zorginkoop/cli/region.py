@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 import typer
 
 from zorginkoop.adapters.db.uow import UnitOfWork
-from zorginkoop.cli.common import DB_OPTION, checked_year, engine_for
-from zorginkoop.cli.output import FORMAT_OPTION, OutputFormat, fail, render
+from zorginkoop.cli.common import DB_OPTION, checked_year, engine_for, store_errors
+from zorginkoop.cli.output import FORMAT_OPTION, OutputFormat, console, fail, plain, render
+from zorginkoop.domain.provider_channel import DeliveryChannel
 
 providers_app = typer.Typer(help="Providers of the region.", no_args_is_help=True)
 catalogue_app = typer.Typer(help="Product catalogue and tariffs.", no_args_is_help=True)
@@ -50,6 +52,24 @@ def list_providers(fmt: OutputFormat = FORMAT_OPTION, db: str | None = DB_OPTION
         "free_practitioner",
     ]
     render(rows, columns, fmt, title="Providers")
+
+
+@providers_app.command("channel")
+def channel(
+    agb: Annotated[str, typer.Argument(help="the provider's AGB code", show_default=False)],
+    to: Annotated[DeliveryChannel, typer.Argument(help="api or files", show_default=False)],
+    db: str | None = DB_OPTION,
+) -> None:
+    """Deliver the provider's outbox through the HTTP API (api) or as files by `messages export`
+    (files, the default). One channel at a time: the other neither lists nor delivers it."""
+    from zorginkoop.services.provider_channel import ChannelError, switch_channel
+
+    with store_errors():
+        try:
+            before = switch_channel(UnitOfWork(engine_for(db), actor=None), agb, to)
+        except ChannelError as exc:
+            fail(str(exc))
+    console.print(plain(f"provider {agb}: delivery channel {to.value} (was {before.value})"), highlight=False)
 
 
 @catalogue_app.command("products")

@@ -751,11 +751,21 @@ def export_outbox(
     law: Law | None = None,
 ) -> list[ExportedFile]:
     """Write the pending messages of one type with ``write`` and mark them exported: a message
-    is marked only when its file was written. When a write fails (``OSError``), what was written
+    is marked only when its file was written. Messages of providers on the API channel are left
+    to the API. When a write fails (``OSError``), what was written
     before it is marked and the rest stays pending; the error is raised after that commit."""
     with uow:
+        # a provider's outbox is delivered on one channel: hold its delivery lock (the API's
+        # acknowledgement and a channel switch take it too) and leave out API-channel providers;
         # the read logs each client the messages name (their files hand the data to providers)
-        pending = uow.messages.outbox(message_type, "pending", law)
+        receivers = uow.messages.pending_receivers(message_type)
+        uow.serialise([f"delivery:{agb}" for agb in receivers])
+        locked = set(receivers)
+        pending = [
+            m
+            for m in uow.messages.outbox(message_type, "pending", law, files_only=True)
+            if m.receiver in locked
+        ]
         files: list[ExportedFile] = []
         failure: OSError | None = None
         for m in pending:

@@ -31,11 +31,13 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import io
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -118,36 +120,44 @@ def read_declaration(
     """Read the whole declaration (streaming) or raise :class:`DeclarationFileError`."""
     try:
         size = path.stat().st_size
-        if size > limits.max_bytes:
-            raise DeclarationFileError(
-                f"{path}: {size:,} bytes is more than the limit of {limits.max_bytes:,} bytes "
-                "(ZORGINKOOP_MAX_MESSAGE_BYTES); split the declaration or raise the limit"
-            )
         with path.open("rb") as f:
-            reader = FastDeclaratie(f, limits)
-            lines: list[ReadLine] = []
-            try:
-                for item in reader:
-                    lines.append(item)
-                    if progress is not None and len(lines) % 2000 == 0:
-                        progress(len(lines), reader.bytes_read)
-            except MessageError as exc:
-                if exc.errors[0].code == "XML":  # not XML at all: unreadable, no answer
-                    raise
-                return reader.head.refused(exc), []  # the header was read: a 325 refuses it (0001)
-            if progress is not None:
-                progress(len(lines), reader.bytes_read)
-            return reader.head, lines
+            return _read_stream(f, str(path), size, limits, progress)
+    except OSError as exc:
+        raise DeclarationFileError(f"{path}: cannot read the file: {exc.strerror or exc}") from None
+
+
+def _read_stream(
+    f: BinaryIO, label: str, size: int, limits: Limits, progress: Progress | None
+) -> tuple[DeclarationHead, list[ReadLine]]:
+    """Read a declaration from ``f`` (``size`` bytes; ``label`` names it in errors)."""
+    if size > limits.max_bytes:
+        raise DeclarationFileError(
+            f"{label}: {size:,} bytes is more than the limit of {limits.max_bytes:,} bytes "
+            "(ZORGINKOOP_MAX_MESSAGE_BYTES); split the declaration or raise the limit"
+        )
+    try:
+        reader = FastDeclaratie(f, limits)
+        lines: list[ReadLine] = []
+        try:
+            for item in reader:
+                lines.append(item)
+                if progress is not None and len(lines) % 2000 == 0:
+                    progress(len(lines), reader.bytes_read)
+        except MessageError as exc:
+            if exc.errors[0].code == "XML":  # not XML at all: unreadable, no answer
+                raise
+            return reader.head.refused(exc), []  # the header was read: a 325 refuses it (0001)
+        if progress is not None:
+            progress(len(lines), reader.bytes_read)
+        return reader.head, lines
     except MessageError as exc:
         first = exc.errors[0]
         where = f" (line {first.line})" if first.line else ""
         raise DeclarationFileError(
-            f"{path}: refused, not a readable 323 declaration{where}: {first.message} "
+            f"{label}: refused, not a readable 323 declaration{where}: {first.message} "
             f"[{first.code}{' ' + first.path if first.path and first.path != '/Bericht' else ''}]; "
             "nothing was stored - ask the provider for a corrected file"
         ) from None
-    except OSError as exc:
-        raise DeclarationFileError(f"{path}: cannot read the file: {exc.strerror or exc}") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +222,47 @@ def process_file(
             gc.enable()
 
 
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """A declaration received as bytes and what it was answered with: the 325 stays pending in
+    the outbox until it is delivered on the provider's channel."""
+
+    result: FileResult
+    answer_id: int | None
+    """The 325 in the outbox (None only for a duplicate of a file whose answer was not kept)."""
+    answer_name: str
+    answer: bytes
+
+
+def process_message(
+    engine: Engine,
+    data: bytes,
+    name: str,
+    *,
+    now: datetime | None = None,
+    limits: Limits | None = None,
+    actor: str = "declarations",
+) -> Answered:
+    """Process one 323 received as bytes (``name`` labels it): the same processing as
+    :func:`process_file` (one transaction, the 325 stored pending in the outbox), but no file is
+    written and nothing is marked exported: the 325 is delivered on the provider's channel.
+    Raises :class:`DeclarationFileError` when nothing could be stored."""
+    now = now or datetime.now(UTC).replace(tzinfo=None)
+    limits = limits or Limits.from_env()
+    head, lines = _read_stream(io.BytesIO(data), name, len(data), limits, None)
+    job = _Job(Path(name), Path(), hashlib.sha256(data).hexdigest(), head, lines, now, actor)
+    collecting = gc.isenabled()
+    gc.disable()  # see process_file
+    try:
+        result, answer = _store_with_retries(engine, job)
+    finally:
+        if collecting:
+            gc.enable()
+    if answer is None:
+        return Answered(result, None, "", b"")
+    return Answered(result, answer.message_id, answer.name, answer.content)
+
+
 def _read_and_process(
     engine: Engine,
     path: Path,
@@ -226,6 +277,26 @@ def _read_and_process(
     head, lines = read_declaration(path, limits, progress)
     check_writable(out_dir)
     job = _Job(path, out_dir, sha, head, lines, now, actor)
+    result, answer = _store_with_retries(engine, job)
+    if answer is None:
+        return result
+    target = out_dir / answer.name
+    delivery = deliver(engine, answer.message_id, target, answer.content)
+    if delivery.via_api:
+        return replace(result, answer=None, note=f"{result.note}; {delivery.reason}")
+    if not delivery.written:
+        return replace(
+            result,
+            answer=None,
+            waiting=f"{delivery.reason}; the 325 waits in the outbox: "
+            f"run `zorginkoop messages export --type 325 --out DIR`",
+        )
+    return replace(result, answer=target)
+
+
+def _store_with_retries(engine: Engine, job: _Job) -> tuple[FileResult, _Answer | None]:
+    """Judge and store ``job`` in one transaction, again when another import raced it."""
+    path = job.path
     for attempt in range(RETRIES):
         try:
             result, answer = _process(engine, job)
@@ -246,18 +317,7 @@ def _read_and_process(
                 ) from None
     else:  # pragma: no cover - the loop returns or raises
         raise AssertionError("unreachable")
-    if answer is None:
-        return result
-    target = out_dir / answer.name
-    waiting = deliver(engine, answer.message_id, target, answer.content)
-    if waiting:
-        return replace(
-            result,
-            answer=None,
-            waiting=f"{waiting}; the 325 waits in the outbox: "
-            f"run `zorginkoop messages export --type 325 --out DIR`",
-        )
-    return replace(result, answer=target)
+    return result, answer
 
 
 def _cannot_write(reason: str) -> bool:

@@ -90,6 +90,31 @@ class OutMessage:
     status: str
 
 
+@dataclass(frozen=True, slots=True)
+class StoredMessage:
+    """A message of the in- or outbox as the provider channel shows it (content apart)."""
+
+    id: int
+    direction: str
+    law: Law
+    message_type: str
+    identification: str
+    sender: str
+    receiver: str
+    dated: date
+    status: str
+    created_at: datetime
+    exported_at: datetime | None
+    exported_by: str | None
+    in_reply_to: int | None
+    file_name: str
+    summary: str
+
+
+_API_PROVIDERS = select(t.ProviderRow.agb_code).where(t.ProviderRow.delivery_channel == "api")
+"""Providers whose outbox is delivered through the API: files never deliver their messages."""
+
+
 class MessageRepository:
     """The ``message`` table: inbox (direction ``in``) and outbox (direction ``out``). A read of
     message content (it names clients) writes one log entry per client it names."""
@@ -178,7 +203,11 @@ class MessageRepository:
     def add_many(self, rows: Sequence[dict[str, Any]]) -> None:
         bulk_insert(self.session, t.MessageRow, rows)
 
-    def outbox(self, message_type: str, status: str = "pending", law: Law | None = None) -> list[OutMessage]:
+    def outbox(
+        self, message_type: str, status: str = "pending", law: Law | None = None, *, files_only: bool = False
+    ) -> list[OutMessage]:
+        """The outbox's messages of one type; ``files_only``: leave out the messages of providers
+        on the API channel (what ``messages export`` may deliver)."""
         query = select(t.MessageRow).where(
             t.MessageRow.direction == "out",
             t.MessageRow.message_type == message_type,
@@ -186,9 +215,111 @@ class MessageRepository:
         )
         if law is not None:
             query = query.where(t.MessageRow.law == law.value)
+        if files_only:
+            query = query.where(t.MessageRow.provider_agb.not_in(_API_PROVIDERS))
         found = [_out_message(r) for r in self.session.scalars(query.order_by(t.MessageRow.id))]
         self._logged("message.outbox", found)
         return found
+
+    def pending_receivers(self, message_type: str | None = None) -> list[str]:
+        """The providers with pending messages (of one type) in the outbox, sorted."""
+        query = (
+            select(t.MessageRow.provider_agb)
+            .distinct()
+            .where(t.MessageRow.direction == "out", t.MessageRow.status == "pending")
+        )
+        if message_type is not None:
+            query = query.where(t.MessageRow.message_type == message_type)
+        return sorted(self.session.scalars(query))
+
+    # -- the provider channel ----------------------------------------------------------------------
+    def delivery_channel(self, provider_agb: str) -> str | None:
+        """``files`` or ``api``; None for an unknown provider."""
+        return self.session.scalar(
+            select(t.ProviderRow.delivery_channel).where(t.ProviderRow.agb_code == provider_agb)
+        )
+
+    def set_delivery_channel(self, provider_agb: str, channel: str) -> None:
+        self.session.execute(
+            update(t.ProviderRow)
+            .where(t.ProviderRow.agb_code == provider_agb)
+            .values(delivery_channel=channel)
+        )
+
+    def addressed_to(self, provider_agb: str, types: Sequence[str]) -> list[StoredMessage]:
+        """The pending outgoing messages of ``types`` addressed to the provider, oldest first."""
+        query = (
+            select(*_STORED_COLUMNS)
+            .where(
+                t.MessageRow.direction == "out",
+                t.MessageRow.status == "pending",
+                t.MessageRow.provider_agb == provider_agb,
+                t.MessageRow.message_type.in_(list(types)),
+            )
+            .order_by(t.MessageRow.id)
+        )
+        return [_stored(row) for row in self.session.execute(query)]
+
+    def outgoing_to(self, message_id: int, provider_agb: str) -> tuple[StoredMessage, bytes] | None:
+        """One outgoing message and its content, only when it is addressed to the provider."""
+        row = self.session.execute(
+            select(*_STORED_COLUMNS, t.MessageRow.content).where(
+                t.MessageRow.id == message_id,
+                t.MessageRow.direction == "out",
+                t.MessageRow.provider_agb == provider_agb,
+            )
+        ).first()
+        if row is None:
+            return None
+        stored, content = _stored(row), bytes(row.content)
+        # the content names clients: one log entry each, as every read of message content
+        self.log.record(ActivityKind.EXCHANGE, f"message.get.{stored.message_type}",
+                        bsns_in_message(content), law=stored.law.value)  # fmt: skip
+        return stored, content
+
+    def acknowledge(self, message_id: int, provider_agb: str, at: datetime, by: str) -> bool:
+        """Mark one pending message of an API-channel provider delivered; False when it was not
+        pending (delivered before) or the provider is not on the API channel."""
+        done = self.session.execute(
+            update(t.MessageRow)
+            .where(
+                t.MessageRow.id == message_id,
+                t.MessageRow.direction == "out",
+                t.MessageRow.status == "pending",
+                t.MessageRow.provider_agb == provider_agb,
+                t.MessageRow.provider_agb.in_(_API_PROVIDERS),
+            )
+            .values(status="exported", exported_at=at, exported_by=by[:100])
+        )
+        return bool(getattr(done, "rowcount", 0))
+
+    def sent(
+        self, municipality: str, provider_agb: str, law: Law, message_type: str, identification: str
+    ) -> int | None:
+        """The id of an outgoing message by its Identificatie (what a provider's retour answers)."""
+        return self.session.scalar(
+            select(t.MessageRow.id).where(
+                t.MessageRow.direction == "out",
+                t.MessageRow.sender == municipality,
+                t.MessageRow.provider_agb == provider_agb,
+                t.MessageRow.law == law.value,
+                t.MessageRow.message_type == message_type,
+                t.MessageRow.identification == identification,
+            )
+        )
+
+    def in_reply_to(self, message_id: int) -> int | None:
+        """The message one message answers (or was recorded against)."""
+        return self.session.scalar(select(t.MessageRow.in_reply_to).where(t.MessageRow.id == message_id))
+
+    def received_in_reply(self, message_id: int) -> list[StoredMessage]:
+        """The provider's retours (302, 320) recorded against one of our messages, in order."""
+        query = (
+            select(*_STORED_COLUMNS)
+            .where(t.MessageRow.direction == "in", t.MessageRow.in_reply_to == message_id)
+            .order_by(t.MessageRow.id)
+        )
+        return [_stored(row) for row in self.session.execute(query)]
 
     def reply_to(self, message_id: int, in_reply_to: int) -> None:
         """Record that an outgoing message answers an incoming one (a 301 granting a 315/317)."""
@@ -196,14 +327,35 @@ class MessageRepository:
             update(t.MessageRow).where(t.MessageRow.id == message_id).values(in_reply_to=in_reply_to)
         )
 
-    def mark_exported(self, ids: Sequence[int], at: datetime) -> None:
-        """Mark messages delivered: only after their files were written."""
+    def mark_exported(self, ids: Sequence[int], at: datetime, by: str = "files") -> None:
+        """Mark messages delivered as files: only after their files were written, only while
+        pending, and never a message of a provider on the API channel (the API delivers those)."""
         for start in range(0, len(ids), 1000):
             self.session.execute(
                 update(t.MessageRow)
-                .where(t.MessageRow.id.in_(ids[start : start + 1000]))
-                .values(status="exported", exported_at=at)
+                .where(
+                    t.MessageRow.id.in_(ids[start : start + 1000]),
+                    t.MessageRow.status == "pending",
+                    t.MessageRow.provider_agb.not_in(_API_PROVIDERS),
+                )
+                .values(status="exported", exported_at=at, exported_by=by[:100])
             )
+
+
+_STORED_COLUMNS = (
+    t.MessageRow.id, t.MessageRow.direction, t.MessageRow.law, t.MessageRow.message_type,
+    t.MessageRow.identification, t.MessageRow.sender, t.MessageRow.receiver, t.MessageRow.dated,
+    t.MessageRow.status, t.MessageRow.created_at, t.MessageRow.exported_at, t.MessageRow.exported_by,
+    t.MessageRow.in_reply_to, t.MessageRow.file_name, t.MessageRow.summary,
+)  # fmt: skip
+
+
+def _stored(row: Any) -> StoredMessage:
+    return StoredMessage(
+        row.id, row.direction, Law(row.law), row.message_type, row.identification, row.sender, row.receiver,
+        row.dated, row.status, row.created_at, row.exported_at, row.exported_by, row.in_reply_to,
+        row.file_name, row.summary,
+    )  # fmt: skip
 
 
 def _out_message(r: t.MessageRow) -> OutMessage:

@@ -67,6 +67,12 @@ class ProviderRow(Base):
     capacity: Mapped[int | None] = mapped_column(Integer)
     waiting_weeks: Mapped[int] = mapped_column(Integer, default=0)
     free_practitioner: Mapped[bool] = mapped_column(Boolean, default=False)
+    delivery_channel: Mapped[str] = mapped_column(
+        String(10),
+        default="files",
+        server_default="files",
+        doc="how its outbox is delivered: files (messages export) or api (GET/ack); one at a time",
+    )
 
 
 class ProviderMunicipalityRow(Base):
@@ -459,7 +465,12 @@ class MessageRow(Base):
     status: Mapped[str] = mapped_column(String(20), doc="out: pending, exported; in: processed, rejected")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     exported_at: Mapped[datetime | None] = mapped_column(DateTime)
-    in_reply_to: Mapped[int | None] = mapped_column(ForeignKey("message.id"))
+    exported_by: Mapped[str | None] = mapped_column(
+        String(100), doc="out: who delivered it (the API user who acknowledged it, or the export)"
+    )
+    in_reply_to: Mapped[int | None] = mapped_column(
+        ForeignKey("message.id"), doc="out: the message it answers; in (302, 320): our 301/319 it answers"
+    )
     file_name: Mapped[str] = mapped_column(String(255), default="")
     content: Mapped[bytes] = mapped_column(LargeBinary)
     summary: Mapped[str] = mapped_column(Text, default="")

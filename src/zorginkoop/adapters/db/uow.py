@@ -105,7 +105,7 @@ class UnitOfWork:
 
     def serialise(self, keys: Iterable[str]) -> None:
         """Hold the locks named by ``keys`` (``provider:<agb>:<law>``, ``contract:<number>``,
-        ``collective:<code>:<year>``, ``numbering:<municipality>:<law>``) until the transaction
+        ``collective:<code>:<year>``, ``numbering:<municipality>:<law>``, ``delivery:<agb>``) until the transaction
         ends; on SQLite the write lock (so call this before reading what the locks guard)."""
         self._serialiser.lock(keys)
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from zorginkoop.web.api.v1 import allocations, auth, clients, reports
+from zorginkoop.web.api.v1 import allocations, auth, clients, messages, reports
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(auth.router)
 router.include_router(clients.router)
 router.include_router(allocations.router)
 router.include_router(reports.router)
+router.include_router(messages.router)
