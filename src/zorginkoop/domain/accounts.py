@@ -120,26 +120,18 @@ class User:
         return cls(login, chosen, frozenset(municipalities), provider_agb, active)
 
     def scope(self) -> Scope:
-        """What this user may see of personal data.
-
-        A municipal role tied to one municipality sees that municipality. One tied to several
-        sees each of them; until the scope layer has a scope of several municipalities, such a
-        user reads as the first of its municipalities and use cases that answer per
-        municipality (reports) ask :meth:`scopes`.
-        """
+        """What this user may see of personal data: a municipal role its municipalities (one
+        or several), a provider its own clients, the privacy officer and the administrator the
+        region."""
         if self.role in MUNICIPAL_ROLES:
-            return Scope.municipality(min(self.municipalities))
+            return Scope.municipalities(self.municipalities)
         if self.role in PROVIDER_ROLES:
             assert self.provider_agb is not None
             return Scope.provider(self.provider_agb)
         return Scope.region()
 
     def scopes(self) -> tuple[Scope, ...]:
-        """The scopes that together cover what the user may see, as few as the scope layer
-        allows: one per municipality for a municipal role tied to several (until there is a
-        scope of several municipalities; then this is ``(self.scope(),)``); else :meth:`scope`."""
-        if self.role in MUNICIPAL_ROLES:
-            return tuple(Scope.municipality(code) for code in sorted(self.municipalities))
+        """The scopes that together cover what the user may see: one, :meth:`scope`."""
         return (self.scope(),)
 
     @property

@@ -28,7 +28,6 @@ delivered once whatever runs at the same time.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -247,8 +246,6 @@ def _stored(uow: UnitOfWork, message_id: int, provider_agb: str) -> StoredMessag
 
 # -- the outbox ---------------------------------------------------------------------------------
 
-_BSN = re.compile(rb"<(?:[A-Za-z0-9_]+:)?Bsn>\s*(\d{9})\s*</")
-
 
 def _require_channel(uow: UnitOfWork, provider_agb: str) -> None:
     with uow:
@@ -287,9 +284,7 @@ def fetch(uow: UnitOfWork, provider_agb: str, message_id: int) -> tuple[StoredMe
         found = uow.messages.outgoing_to(message_id, provider_agb)
         if found is None:
             raise NotAddressed(f"message {message_id}: no such message for provider {provider_agb}")
-        message, content = found
-        bsns = sorted({b.decode() for b in _BSN.findall(content)})
-        uow.log.record(uow.scope, "levering bericht aan aanbieder", f"api read {message.message_type}", bsns)
+        message, content = found  # the repository logged each client the content names
         uow.commit()
     return message, content
 

@@ -338,7 +338,7 @@ class DeclarationLineRow(Base):
         Index("ix_line_period", "period_start", "municipality_code"),
         Index("ix_line_declaration", "declaration_id"),
         # covers the cost reports (per municipality, law, status, year: clients and amounts) so
-        # they read the index only: ten times faster on the demo (migration 0009_cost_report_index)
+        # they read the index only: ten times faster on the demo (migration 0012_cost_report_index)
         Index(
             "ix_line_cost_report",
             "municipality_code",
@@ -603,7 +603,7 @@ class CeilingNoticeRow(Base):
     declaration_id: Mapped[int | None] = mapped_column(ForeignKey("declaration.id"))
 
 
-# -- accounts: who may sign in (migration 0009_accounts) ----------------------------------------
+# -- accounts: who may sign in (migration 0010_accounts) ----------------------------------------
 # Kept apart from the region's data: no foreign keys to municipality or provider, so accounts
 # outlive a rebuilt demo region. Times are naive UTC, as elsewhere in the store.
 

@@ -4,8 +4,8 @@
 The cost per municipality (clients and approved amounts of a law in a year) is read from the
 index alone: on the demo, 9 ms instead of 90 ms for five municipalities.
 
-Revision ID: 0009_cost_report_index
-Revises: 0009_accounts
+Revision ID: 0012_cost_report_index
+Revises: 0011_message_channel
 Create Date: 2026-12-02 05:45:00.000000
 """
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0009_cost_report_index"
-down_revision = "0009_accounts"
+revision = "0012_cost_report_index"
+down_revision = "0011_message_channel"
 branch_labels = None
 depends_on = None
 

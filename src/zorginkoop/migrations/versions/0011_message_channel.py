@@ -6,8 +6,8 @@ export`` (the default, as before) or the HTTP API (``GET /api/v1/messages`` and 
 ``message.exported_by`` says who delivered an outgoing message (the API user who acknowledged
 it, or the export).
 
-Revision ID: 0009_message_channel
-Revises: 0009_accounts
+Revision ID: 0011_message_channel
+Revises: 0010_accounts
 Create Date: 2026-12-02 05:30:00.000000
 """
 
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_message_channel"
-down_revision = "0009_accounts"
+revision = "0011_message_channel"
+down_revision = "0010_accounts"
 branch_labels = None
 depends_on = None
 

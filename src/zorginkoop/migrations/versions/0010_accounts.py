@@ -2,8 +2,8 @@
 """accounts: users with a role and the municipalities or provider they may see, API tokens
 (only a keyed hash), failed logins for throttling
 
-Revision ID: 0009_accounts
-Revises: 0008_durable_answers
+Revision ID: 0010_accounts
+Revises: 0009_processing_log_entries
 Create Date: 2026-12-02 05:30:00.000000
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_accounts"
-down_revision = "0008_durable_answers"
+revision = "0010_accounts"
+down_revision = "0009_processing_log_entries"
 branch_labels = None
 depends_on = None
 
