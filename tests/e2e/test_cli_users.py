@@ -87,6 +87,7 @@ def test_outside_development_a_missing_secret_stops_every_command_in_one_line(
     store: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ZORGINKOOP_ENV", "production")
+    monkeypatch.setenv("ZORGINKOOP_PSEUDONYM_KEY", "p" * 40)  # the log's key is set; the API's is not
     monkeypatch.delenv("ZORGINKOOP_SECRET_KEY", raising=False)
     result = _users(store, "list")
     assert result.exit_code == 2

@@ -22,7 +22,10 @@ def test_each_role_sees_what_it_is_tied_to() -> None:
     assert User.create("pien", "privacy").scope() == Scope.region()
     assert User.create("henk", Role.BEHEERDER).scope() == Scope.region()
     several = User.create("bea", "beleidsadviseur", ["0356", "0321"])
-    assert several.scopes() == (Scope.municipality("0321"), Scope.municipality("0356"))
+    # one scope of both municipalities: each of their clients, and no other municipality's
+    assert several.scope() == Scope.municipalities(["0321", "0356"])
+    assert several.scope().sees_municipality("0356") and not several.scope().sees_municipality("0344")
+    assert several.scopes() == (several.scope(),)
 
 
 @pytest.mark.parametrize(
@@ -62,14 +65,18 @@ def test_five_failures_within_fifteen_minutes_block_until_the_oldest_leaves_the_
     assert policy.blocked_until(many, NOW) == NOW - timedelta(minutes=13) + timedelta(minutes=15)
 
 
+PRODUCTION = {"ZORGINKOOP_ENV": "production", "ZORGINKOOP_PSEUDONYM_KEY": "p" * 40}
+
+
 def test_production_refuses_a_missing_default_or_short_secret() -> None:
+    # the processing log's pseudonymisation key is set: this is about the API's secret
     with pytest.raises(SettingError, match="ZORGINKOOP_SECRET_KEY"):
-        Settings.from_env({"ZORGINKOOP_ENV": "production"})
+        Settings.from_env({**PRODUCTION})
     with pytest.raises(SettingError, match="development only"):
-        Settings.from_env({"ZORGINKOOP_ENV": "production", "ZORGINKOOP_SECRET_KEY": DEVELOPMENT_SECRET_KEY})
+        Settings.from_env({**PRODUCTION, "ZORGINKOOP_SECRET_KEY": DEVELOPMENT_SECRET_KEY})
     with pytest.raises(SettingError, match="at least 32"):
-        Settings.from_env({"ZORGINKOOP_ENV": "production", "ZORGINKOOP_SECRET_KEY": "short"})
-    good = Settings.from_env({"ZORGINKOOP_ENV": "production", "ZORGINKOOP_SECRET_KEY": "s" * 40})
+        Settings.from_env({**PRODUCTION, "ZORGINKOOP_SECRET_KEY": "short"})
+    good = Settings.from_env({**PRODUCTION, "ZORGINKOOP_SECRET_KEY": "s" * 40})
     assert signing_key(good) == b"s" * 40
     assert Settings.from_env({}).env == "development"
     assert signing_key(Settings.from_env({})) == DEVELOPMENT_SECRET_KEY.encode()

@@ -94,3 +94,12 @@ def test_the_eleven_test_matches_stdnum():
         value = f"{rng.randint(0, 999_999_999):09d}"
         assert bsn_valid(value) == stdnum_bsn.is_valid(value), value
     assert not bsn_valid("99990000６")  # a full-width digit is not a digit of a BSN
+
+
+def test_a_root_element_whose_namespace_prefix_is_not_declared_is_refused_not_a_crash():
+    # a mangled xmlns: the parser keeps "wmo323:Bericht" as the element's name (found by the
+    # hostile-file property test: it used to end in a ValueError from lxml)
+    data = _written([_line("R1")]).replace(b"xmlns:wmo323=", b"x2021-02-30mlns:wmo323=", 1)
+    with pytest.raises(MessageError) as caught:
+        list(FastDeclaratie(io.BytesIO(data)))
+    assert "not declared" in caught.value.errors[0].message

@@ -194,7 +194,12 @@ class FastDeclaratie:
 
     def _check_root(self, el: etree._Element) -> None:
         root = el.getroottree().getroot()
-        q = etree.QName(root)
+        try:
+            q = etree.QName(root)
+        except ValueError:  # a prefix with no namespace declared for it: libxml2 keeps it in the name
+            raise _fail(
+                f"the root element {str(root.tag)[:60]!r} uses a namespace prefix that is not declared"
+            ) from None
         spec = spec_for_namespace(q.namespace or "")
         if spec is None or spec.number != "323" or q.localname != "Bericht":
             raise _fail(f"expected a 323 declaration (Bericht in a wmo323/jw323 namespace), got {q.text}")
