@@ -216,11 +216,6 @@ class Settings:
             )
 
     @property
-    def signing_key(self) -> bytes:
-        """The secret key as bytes (the development key when none is set in development)."""
-        return (self.secret_key or DEVELOPMENT_SECRET_KEY).encode()
-
-    @property
     def ends_on_stop(self) -> bool:
         """ZORGINKOOP_END_ON_STOP as a switch; ValueError (one line) for anything but on/off."""
         return switch(self.end_on_stop, "ZORGINKOOP_END_ON_STOP")

@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 
 from tests.api.conftest import add_user, bearer, token_for
 from tests.factories import ALFA, BETA, BSN_A, BSN_B, BSN_C, HOUTEN, NIEUWEGEIN, load_tiny_region
@@ -46,9 +46,15 @@ def region(engine: Engine) -> Engine:
         uow.decisions.add_all(
             [
                 Decision("B-A-1", BSN_A, HOUTEN, Law.WMO, date(2019, 12, 1), Period(date(2020, 1, 1), date(2021, 6, 30)),
-                         "OZR1", monthly_budget=Money.euros("866.67"))
+                         "OZR1", monthly_budget=Money.euros("866.67")),
+                Decision("B-A-2", BSN_A, HOUTEN, Law.WMO, date(2021, 6, 1), Period(date(2021, 7, 1), date(2021, 12, 31)),
+                         "OZR1"),
             ]
         )  # fmt: skip
+        # A's allocation to Alfa is given under the first decision; the second has none yet
+        uow.session.execute(
+            update(t.AllocationRow).where(t.AllocationRow.number == 1).values(decision_id="B-A-1")
+        )
         uow.commit()
     for login, (role, municipalities, provider) in USERS.items():
         add_user(engine, login, role, municipalities=municipalities, provider=provider)
@@ -83,7 +89,7 @@ def test_a_consultant_reads_a_client_of_its_municipality_with_decisions_and_allo
     body = answer.json()
     assert body["bsn"] == BSN_A and body["family_name"] == "Wit" and body["prefix"] == "de"
     assert body["municipality"] == {"municipality": "Houten", "cbs_code": HOUTEN}
-    assert [d["id"] for d in body["decisions"]] == ["B-A-1"]
+    assert [d["id"] for d in body["decisions"]] == ["B-A-1", "B-A-2"]
     assert body["decisions"][0]["monthly_budget_eur"] == "866.67"
     assert [(a["toewijzing_nummer"], a["provider_agb"]) for a in body["allocations"]] == [(1, ALFA)]
     assert ("anna", f"municipality:{HOUTEN}", BSN_A) in _log(region)
@@ -110,7 +116,10 @@ def test_a_provider_reads_only_clients_it_has_an_allocation_for(api: TestClient,
     assert own.json()["decisions"] == []  # B's allocation is under no decision
     assert _search(api, alfa, BSN_C).status_code == 404  # Beta's client
     a_file = _search(api, alfa, BSN_A).json()
-    assert [d["id"] for d in a_file["decisions"]] == []  # A's decision has no allocation to Alfa yet
+    # the decision its allocation is under, not A's other decision (no allocation to Alfa)
+    assert [d["id"] for d in a_file["decisions"]] == ["B-A-1"]
+    assert [a["decision_id"] for a in a_file["allocations"]] == ["B-A-1"]
+    assert _search(api, token_for(api, "beta"), BSN_A).status_code == 404
     assert ("alfa", f"provider:{ALFA}", BSN_B) in _log(region)
 
 

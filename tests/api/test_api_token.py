@@ -37,3 +37,12 @@ def test_a_wrong_password_or_unknown_login_is_401_with_the_bearer_challenge(
         assert answer.status_code == 401
         assert answer.headers["WWW-Authenticate"] == "Bearer"
         assert "access_token" not in answer.json()
+
+
+def test_the_docs_name_the_regions_single_sign_on_when_it_is_configured(api_factory, engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    local = api_factory().get("/openapi.json").json()["info"]["description"]
+    assert "not configured: local accounts only" in local
+    sso = api_factory(
+        oidc_issuer="https://sso.lekstroom.nl/realms/zorginkoop", oidc_client_id="zorginkoop"
+    ).get("/openapi.json")
+    assert "https://sso.lekstroom.nl/realms/zorginkoop" in sso.json()["info"]["description"]

@@ -135,7 +135,9 @@ class User:
         return Scope.region()
 
     def scopes(self) -> tuple[Scope, ...]:
-        """One scope per municipality for a municipal role; else the one :meth:`scope`."""
+        """The scopes that together cover what the user may see, as few as the scope layer
+        allows: one per municipality for a municipal role tied to several (until there is a
+        scope of several municipalities; then this is ``(self.scope(),)``); else :meth:`scope`."""
         if self.role in MUNICIPAL_ROLES:
             return tuple(Scope.municipality(code) for code in sorted(self.municipalities))
         return (self.scope(),)

@@ -57,12 +57,19 @@ def resolve_municipalities(uow: UnitOfWork, names_or_codes: list[str]) -> frozen
     return frozenset(codes)
 
 
+def cost_lines(uow: UnitOfWork, year: int, law: Law | None) -> list[CostLine]:
+    """One line per municipality in scope (no total: the API gives the lines only)."""
+    start, end = _year(year)
+    return [
+        CostLine(r.name, r.clients, r.cost, r.key) for r in uow.reports.cost_by_municipality(start, end, law)
+    ]
+
+
 def costs_by_municipality(uow: UnitOfWork, year: int, law: Law | None) -> tuple[list[CostLine], CostLine]:
     """One line per municipality and a total line (clients counted once across the region)."""
     start, end = _year(year)
-    rows = uow.reports.cost_by_municipality(start, end, law)
-    lines = [CostLine(r.name, r.clients, r.cost, r.key) for r in rows]
-    total = CostLine("total", uow.reports.distinct_clients(start, end, law), Money.sum(r.cost for r in rows))
+    lines = cost_lines(uow, year, law)
+    total = CostLine("total", uow.reports.distinct_clients(start, end, law), Money.sum(r.cost for r in lines))
     return lines, total
 
 

@@ -25,13 +25,24 @@ never in URLs; amounts are decimal strings in euros with two decimals.
 """
 
 
+def _single_sign_on(settings: Settings) -> str:
+    """What the docs say about the region's single sign-on (ZORGINKOOP_OIDC_ISSUER/_CLIENT_ID)."""
+    if settings.oidc_issuer is None:
+        return "\nSingle sign-on (OpenID Connect) is not configured: local accounts only.\n"
+    return (
+        f"\nThe region's single sign-on is {settings.oidc_issuer} (OpenID Connect, client id "
+        f"`{settings.oidc_client_id}`), for the web application; this API takes the bearer tokens "
+        "of `POST /api/v1/token` (local accounts).\n"
+    )
+
+
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
     """The API on the store of ``settings`` (default: from the environment); ``engine`` reuses one."""
     platform = bootstrap(settings, engine=engine)
     app = FastAPI(
         title="zorginkoop API",
         version=__version__,
-        description=DESCRIPTION,
+        description=DESCRIPTION + _single_sign_on(platform.settings),
         openapi_url="/openapi.json",
         docs_url="/api/docs",
         redoc_url=None,

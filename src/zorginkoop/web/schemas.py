@@ -58,7 +58,11 @@ class LawName(str, Enum):
 class ClientSearch(ApiModel):
     """Find one client by BSN (in the body, so it never lands in an access log)."""
 
-    bsn: str = Field(min_length=1, max_length=20, examples=["999990019"])
+    bsn: str = Field(
+        pattern=r"^[0-9]{9}$",
+        examples=["999990019"],
+        description="nine digits that pass the eleven-test (else 422)",
+    )
 
     @field_validator("bsn")
     @classmethod

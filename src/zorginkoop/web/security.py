@@ -22,7 +22,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.domain.accounts import LoginPolicy, User
-from zorginkoop.settings import Settings
+from zorginkoop.settings import DEVELOPMENT_SECRET_KEY, Settings
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024
@@ -30,6 +30,12 @@ MAX_PASSWORD_LENGTH = 1024
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("a password nobody has, hashed so unknown logins cost the same time")
+
+
+def signing_key(settings: Settings) -> bytes:
+    """The secret key token hashes are keyed with (the development key when none is set;
+    settings refuse that outside development)."""
+    return (settings.secret_key or DEVELOPMENT_SECRET_KEY).encode()
 
 
 def now_utc() -> datetime:
@@ -119,7 +125,7 @@ def log_in(
         uow.accounts.set_password_hash(stored.id, hash_password(password))
     token = new_token()
     expires = at + timedelta(minutes=settings.token_minutes)
-    uow.accounts.add_token(stored.id, token_hash(token, settings.signing_key), at, expires)
+    uow.accounts.add_token(stored.id, token_hash(token, signing_key(settings)), at, expires)
     uow.commit()
     return IssuedToken(token, expires, stored.user)
 
@@ -128,12 +134,12 @@ def authenticate(uow: UnitOfWork, settings: Settings, token: str, now: datetime 
     """The active user of a live token (not expired, not revoked), or None."""
     if not token or len(token) > 200:
         return None
-    stored = uow.accounts.user_for_token(token_hash(token, settings.signing_key), now or now_utc())
+    stored = uow.accounts.user_for_token(token_hash(token, signing_key(settings)), now or now_utc())
     return stored.user if stored is not None else None
 
 
 def revoke(uow: UnitOfWork, settings: Settings, token: str, now: datetime | None = None) -> bool:
     """Revoke one token; commits. True when it was live."""
-    done = uow.accounts.revoke_token(token_hash(token, settings.signing_key), now or now_utc())
+    done = uow.accounts.revoke_token(token_hash(token, signing_key(settings)), now or now_utc())
     uow.commit()
     return done

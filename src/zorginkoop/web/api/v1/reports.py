@@ -37,8 +37,7 @@ def costs(
     lines: list[reports.CostLine] = []
     for scope in user.scopes():  # a user tied to several municipalities: each of them
         with platform.unit_of_work(actor=user.login, scope=scope) as uow:
-            found, _total = reports.costs_by_municipality(uow, year, Law(law.value) if law else None)
-            lines.extend(found)
+            lines.extend(reports.cost_lines(uow, year, Law(law.value) if law else None))
     return [
         CostLineOut(
             municipality=line.municipality,

@@ -1,0 +1,209 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Benchmark: the HTTP API under 20 concurrent clients for 60 s on the demo region.
+
+Builds the Lekstroom demo (seed 2020) in a temporary SQLite store (or uses ``--db``), adds three
+users (a consultant of Houten, a provider, a policy adviser of the five municipalities), starts
+``zorginkoop serve`` on 127.0.0.1 in its own process, signs each user in once, then lets
+``--clients`` threads (each with its own connection) call the read routes in turn for
+``--seconds``:
+
+- ``POST /api/v1/clients/search`` (a Houten client, consultant; a personal-data read, logged);
+- ``GET /api/v1/allocations?provider=AGB&active_on=2020-06-01`` (the provider, its own; logged);
+- ``GET /api/v1/reports/costs?year=2020&law=wmo`` (the policy adviser, five municipalities).
+
+Prints requests, errors, p50 and p95 per route (goal: p95 < 300 ms on a 2-core machine), and
+stops the server. Bounded: it ends by itself after ``--seconds`` (plus start-up).
+
+Usage: python benchmarks/bench_api.py [--seconds 60] [--clients 20] [--db URL] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import httpx
+from sqlalchemy import select
+
+from zorginkoop.adapters.db import tables as t
+from zorginkoop.adapters.db.session import make_engine
+from zorginkoop.adapters.db.uow import UnitOfWork
+from zorginkoop.domain.access import Scope
+from zorginkoop.services import accounts
+from zorginkoop.web.security import hash_password, now_utc
+
+GOAL_P95_MS = 300.0
+PASSWORD = "benchmark-wachtwoord"
+HOUTEN = "0321"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def prepare(url: str) -> tuple[list[str], str]:
+    """Users for the run; Houten's client BSNs and the provider with the most allocations."""
+    engine = make_engine(url)
+    with UnitOfWork(engine) as uow:
+        codes = sorted(uow.region.municipality_names())
+        counts: dict[str, int] = defaultdict(int)
+        for agb in uow.session.scalars(select(t.AllocationRow.provider_agb)):
+            counts[agb] += 1
+        provider = sorted(counts, key=lambda agb: (-counts[agb], agb))[
+            len(counts) // 4
+        ]  # a busy, not the busiest
+        bsns = list(
+            uow.session.scalars(
+                select(t.ClientRow.bsn).where(t.ClientRow.municipality_code == HOUTEN).limit(500)
+            )
+        )
+    hashed = hash_password(PASSWORD)
+    for login, role, municipalities, agb in [
+        ("bench-consulent", "consulent", [HOUTEN], None),
+        ("bench-aanbieder", "aanbieder", [], provider),
+        ("bench-beleid", "beleidsadviseur", codes, None),
+    ]:
+        with UnitOfWork(engine, Scope.region(), actor="bench") as uow:
+            exists = uow.accounts.exists(login)
+        if not exists:
+            accounts.add_user(
+                UnitOfWork(engine, Scope.region(), actor="bench"), login, role,
+                municipalities=municipalities, provider_agb=agb, password_hash=hashed, now=now_utc(),
+            )  # fmt: skip
+    engine.dispose()
+    print(f"provider {provider}: {counts[provider]} allocations; {len(bsns)} Houten clients to search")
+    return bsns, provider
+
+
+def wait_until_up(base: str, server: subprocess.Popen[bytes], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"the server stopped (exit {server.returncode})")
+        try:
+            if httpx.get(f"{base}/openapi.json", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise SystemExit("the server did not come up within a minute")
+
+
+def token(base: str, login: str) -> str:
+    answer = httpx.post(f"{base}/api/v1/token", data={"username": login, "password": PASSWORD}, timeout=30)
+    answer.raise_for_status()
+    return str(answer.json()["access_token"])
+
+
+def run(base: str, bsns: list[str], provider: str, clients: int, seconds: float) -> dict[str, list[float]]:
+    tokens = {login: token(base, login) for login in ("bench-consulent", "bench-aanbieder", "bench-beleid")}
+    routes = {
+        "POST /api/v1/clients/search": lambda c, rng: c.post(
+            "/api/v1/clients/search", json={"bsn": rng.choice(bsns)},
+            headers={"Authorization": f"Bearer {tokens['bench-consulent']}"},
+        ),
+        "GET /api/v1/allocations": lambda c, rng: c.get(
+            "/api/v1/allocations", params={"provider": provider, "active_on": "2020-06-01"},
+            headers={"Authorization": f"Bearer {tokens['bench-aanbieder']}"},
+        ),
+        "GET /api/v1/reports/costs": lambda c, rng: c.get(
+            "/api/v1/reports/costs", params={"year": 2020, "law": "wmo"},
+            headers={"Authorization": f"Bearer {tokens['bench-beleid']}"},
+        ),
+    }  # fmt: skip
+    names = list(routes)
+    timings: dict[str, list[float]] = defaultdict(list)
+    errors: dict[str, int] = defaultdict(int)
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def worker(number: int) -> None:
+        rng = random.Random(number)
+        with httpx.Client(base_url=base, timeout=30) as client:
+            turn = number
+            while time.monotonic() < stop_at:
+                name = names[turn % len(names)]
+                turn += 1
+                started = time.perf_counter()
+                try:
+                    answer = routes[name](client, rng)
+                    ok = answer.status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                elapsed = (time.perf_counter() - started) * 1000
+                with lock:
+                    if ok:
+                        timings[name].append(elapsed)
+                    else:
+                        errors[name] += 1
+
+    threads = [threading.Thread(target=worker, args=(n,), daemon=True) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    print(f"\n{clients} clients for {seconds:.0f} s against {base}")
+    print(f"{'route':32} {'requests':>8} {'errors':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8}")
+    worst = 0.0
+    for name in names:
+        values = sorted(timings[name])
+        p50 = statistics.median(values) if values else float("nan")
+        p95 = values[int(0.95 * (len(values) - 1))] if values else float("nan")
+        worst = max(worst, p95)
+        print(
+            f"{name:32} {len(values):8d} {errors[name]:6d} {len(values) / seconds:7.1f} {p50:8.1f} {p95:8.1f}"
+        )
+    verdict = "meets" if worst < GOAL_P95_MS else "misses"
+    print(f"worst p95 {worst:.1f} ms: {verdict} the goal of p95 < {GOAL_P95_MS:.0f} ms")
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=2, help="server processes (2: one per core)")
+    parser.add_argument("--db", help="a store with the demo region (default: build one)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.db
+        if url is None:
+            url = f"sqlite:///{Path(tmp) / 'demo.sqlite'}"
+            from zorginkoop.services.demo import build_demo
+
+            started = time.perf_counter()
+            engine = make_engine(url)
+            build_demo(engine, seed=2020)
+            engine.dispose()
+            print(f"demo region built in {time.perf_counter() - started:.1f} s")
+        bsns, provider = prepare(url)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        command = [str(Path(sys.executable).parent / "zorginkoop"), "serve", "--db", url, "--port", str(port),
+                   "--workers", str(args.workers)]  # fmt: skip
+        server = subprocess.Popen(command, env=os.environ | {"ZORGINKOOP_ENV": "development"})
+        try:
+            wait_until_up(base, server)
+            run(base, bsns, provider, args.clients, args.seconds)
+        finally:
+            server.send_signal(signal.SIGINT)
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+if __name__ == "__main__":
+    main()
