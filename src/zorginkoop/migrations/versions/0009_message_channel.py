@@ -7,7 +7,7 @@ export`` (the default, as before) or the HTTP API (``GET /api/v1/messages`` and 
 it, or the export).
 
 Revision ID: 0009_message_channel
-Revises: 0009_accounts
+Revises: 0009_cost_report_index
 Create Date: 2026-12-02 05:30:00.000000
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_message_channel"
-down_revision = "0009_accounts"
+down_revision = "0009_cost_report_index"
 branch_labels = None
 depends_on = None
 

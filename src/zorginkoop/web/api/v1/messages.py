@@ -24,7 +24,13 @@ from zorginkoop.services import provider_channel as pc
 from zorginkoop.web.deps import PlatformDep, require_roles
 from zorginkoop.web.schemas import ApiModel, Problem
 
-router = APIRouter(tags=["messages"])
+router = APIRouter(
+    tags=["messages"],
+    responses={
+        401: {"model": Problem, "description": "not signed in, or the token is not valid"},
+        403: {"model": Problem, "description": "not a provider's account (role aanbieder)"},
+    },
+)
 
 Provider = Annotated[User, Depends(require_roles(Role.AANBIEDER))]
 XML_TYPES = ("application/xml", "text/xml")
