@@ -115,6 +115,7 @@ def test_a_provider_fetches_and_acknowledges_its_301s_and_get_has_no_side_effect
     assert api.get(listed["href"], headers=other).status_code == 404
     assert api.post(f"{listed['href']}/ack", headers=other).status_code == 404
     assert api.get("/api/v1/messages/999999", headers=auth).status_code == 404
+    assert api.get(f"/api/v1/messages/{2**40}", headers=auth).status_code == 422  # no id beyond the column
     assert api.post(f"{listed['href']}/ack", headers=auth).status_code == 200
     assert api.get("/api/v1/messages", params={"type": "301"}, headers=auth).json() == []
     assert api.get("/api/v1/messages", params={"type": "999"}, headers=auth).status_code == 422

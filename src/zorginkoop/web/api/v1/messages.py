@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import Field
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -24,7 +24,13 @@ from zorginkoop.services import provider_channel as pc
 from zorginkoop.web.deps import PlatformDep, require_roles
 from zorginkoop.web.schemas import ApiModel, Problem
 
-router = APIRouter(tags=["messages"])
+router = APIRouter(
+    tags=["messages"],
+    responses={
+        401: {"model": Problem, "description": "not signed in, or the token is not valid"},
+        403: {"model": Problem, "description": "not a provider's account (role aanbieder)"},
+    },
+)
 
 Provider = Annotated[User, Depends(require_roles(Role.AANBIEDER))]
 XML_TYPES = ("application/xml", "text/xml")
@@ -101,6 +107,7 @@ def _uow(platform: PlatformDep, user: Provider) -> UnitOfWork:
 
 
 ProviderUoW = Annotated[UnitOfWork, Depends(_uow)]
+MessageId = Annotated[int, Path(ge=1, le=2**31 - 1, description="the message's id, as listed")]
 
 
 def _refused(exc: pc.ChannelError) -> HTTPException:
@@ -228,7 +235,7 @@ def outbox(
         409: {"model": Problem, "description": "your outbox is delivered as files"},
     },
 )
-def message(message_id: int, user: Provider, uow: ProviderUoW) -> Response:
+def message(message_id: MessageId, user: Provider, uow: ProviderUoW) -> Response:
     """One message addressed to you, as XML (acknowledged or not). Fetching changes nothing."""
     assert user.provider_agb is not None
     try:
@@ -246,7 +253,7 @@ def message(message_id: int, user: Provider, uow: ProviderUoW) -> Response:
         409: {"model": Problem, "description": "your outbox is delivered as files"},
     },
 )
-def acknowledge(message_id: int, user: Provider, uow: ProviderUoW) -> Acknowledged:
+def acknowledge(message_id: MessageId, user: Provider, uow: ProviderUoW) -> Acknowledged:
     """Mark a message delivered (status exported, with when and by whom); it leaves the list.
     Acknowledging it again changes nothing."""
     assert user.provider_agb is not None
