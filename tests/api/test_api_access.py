@@ -218,3 +218,26 @@ def test_a_malformed_bsn_is_422_and_no_route_takes_a_bsn_in_its_url(api: TestCli
         assert "bsn" not in path.lower()
         for operation in operations.values():
             assert all("bsn" not in p["name"].lower() for p in operation.get("parameters", []))
+
+
+def test_the_privacy_officer_finds_each_read_of_a_client_and_only_that_role_may_search(
+    api: TestClient, region: Engine
+) -> None:
+    assert _search(api, token_for(api, "anna"), BSN_A).status_code == 200
+    assert _search(api, token_for(api, "alfa"), BSN_A).status_code == 200
+    pien = token_for(api, "pien")
+    found = api.post("/api/v1/processing-log/search", json={"bsn": BSN_A}, headers=bearer(pien))
+    assert found.status_code == 200, found.text
+    readers = {(e["actor"], e["activity_id"].split(".")[0]) for e in found.json()}
+    assert {("anna", "decision"), ("alfa", "decision")} <= readers
+    # the entries hold the pseudonym, never the BSN; and the search itself is logged
+    assert BSN_A not in found.text
+    assert ("pien", "region", BSN_A) in _log(region)
+    by_actor = api.post("/api/v1/processing-log/search", json={"actor": "anna"}, headers=bearer(pien))
+    assert by_actor.status_code == 200 and {e["actor"] for e in by_actor.json()} == {"anna"}
+    for login in ("anna", "bart", "alfa", "henk"):
+        refused = api.post(
+            "/api/v1/processing-log/search", json={"bsn": BSN_A}, headers=bearer(token_for(api, login))
+        )
+        assert refused.status_code == 403, login
+    assert api.post("/api/v1/processing-log/search", json={"bsn": BSN_A}).status_code == 401
