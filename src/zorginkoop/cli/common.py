@@ -11,8 +11,9 @@ import typer
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from zorginkoop.adapters.db.session import StoreError, make_engine, require_current_schema
+from zorginkoop.adapters.db.session import StoreError
 from zorginkoop.adapters.istandaarden.safe import Limits
+from zorginkoop.bootstrap import Platform, bootstrap
 from zorginkoop.cli.output import fail
 from zorginkoop.settings import SettingError, Settings
 
@@ -60,16 +61,18 @@ def message_limits() -> Limits:
     return Limits(max_bytes=found.max_message_bytes, max_depth=found.max_message_depth)
 
 
-def engine_for(db: str | None, *, require_schema: bool = True) -> Engine:
-    """An engine for the chosen store; with ``require_schema`` it must be migrated to head."""
-    url = settings(db).database_url
+def platform_for(db: str | None, *, require_schema: bool = True) -> Platform:
+    """The platform of the chosen store, made the way every entry point makes it
+    (:func:`zorginkoop.bootstrap.bootstrap`); with ``require_schema`` migrated to head."""
     try:
-        engine = make_engine(url)
-        if require_schema:
-            require_current_schema(engine)
+        return bootstrap(settings(db), require_schema=require_schema)
     except StoreError as exc:
         fail(str(exc))
-    return engine
+
+
+def engine_for(db: str | None, *, require_schema: bool = True) -> Engine:
+    """The engine of :func:`platform_for` (the commands that open units of work themselves)."""
+    return platform_for(db, require_schema=require_schema).engine
 
 
 def store_error_message(exc: Exception) -> str | None:
