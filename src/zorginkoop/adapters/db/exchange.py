@@ -669,18 +669,8 @@ class WorkflowRepository:
 
     def paid_lines(self, municipality_code: str, law: Law, number: int) -> list[PaidLine]:
         """Approved debit lines on an allocation that no approved credit has mirrored yet."""
-        line, credit = t.DeclarationLineRow, aliased(t.DeclarationLineRow)
-        credited = (
-            select(credit.id)
-            .where(
-                credit.provider_agb == line.provider_agb,
-                credit.law == line.law,
-                credit.previous_reference == line.reference,
-                credit.debit_credit == DebitCredit.CREDIT.value,
-                credit.status == LineStatus.APPROVED.value,
-            )
-            .exists()
-        )
+        line = t.DeclarationLineRow
+        credited = _credited(line)
         rows = self.session.execute(
             select(
                 line.id, line.reference, line.period_start, line.period_end, line.volume, line.amount_cents
@@ -745,23 +735,8 @@ class WorkflowRepository:
         self, purpose: ActivityKind, law: Law | None = None, open_only: bool = True
     ) -> list[OutsideLine]:
         """The recorded lines outside their allocations, in scope; open ones only by default."""
-        o, line, a, credit = (
-            t.AllocationOutsideLineRow,
-            t.DeclarationLineRow,
-            t.AllocationRow,
-            aliased(t.DeclarationLineRow),
-        )
-        credited = (
-            select(credit.id)
-            .where(
-                credit.provider_agb == line.provider_agb,
-                credit.law == line.law,
-                credit.previous_reference == line.reference,
-                credit.debit_credit == DebitCredit.CREDIT.value,
-                credit.status == LineStatus.APPROVED.value,
-            )
-            .exists()
-        )
+        o, line, a = t.AllocationOutsideLineRow, t.DeclarationLineRow, t.AllocationRow
+        credited = _credited(line)
         query: Any = (
             select(o, line, a.valid_from, a.valid_to, credited.label("credited"))
             .join(line, line.id == o.declaration_line_id)
@@ -1064,3 +1039,20 @@ class WorkflowRepository:
 
     def municipality_codes(self) -> set[str]:
         return set(self.session.scalars(select(t.MunicipalityRow.code)))
+
+
+def _credited(line: type[t.DeclarationLineRow]) -> Any:
+    """EXISTS an approved credit mirroring ``line`` (TR323: by its reference, for its provider
+    and law): the debit is no longer paid."""
+    credit = aliased(t.DeclarationLineRow)
+    return (
+        select(credit.id)
+        .where(
+            credit.provider_agb == line.provider_agb,
+            credit.law == line.law,
+            credit.previous_reference == line.reference,
+            credit.debit_credit == DebitCredit.CREDIT.value,
+            credit.status == LineStatus.APPROVED.value,
+        )
+        .exists()
+    )
