@@ -1,10 +1,10 @@
-# zorginkoop tasks. `make demo` and `make test` are the README's two commands.
+# zorginkoop tasks. `make run` and `make test` are the README's two commands.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-postgres lint typecheck bench clean
+.PHONY: run demo test test-postgres lint typecheck bench clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,20 +12,38 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+DB_FILE ?= zorginkoop.sqlite
+HOST    ?= 127.0.0.1
+PORT    ?= 8000
+
+## Install, build the demo region when there is none, make one demo account per role (passwords
+## printed once) and serve the web application and the API at http://$(HOST):$(PORT).
+run: $(STAMP)
+	@test -f $(DB_FILE) || $(BIN)/zorginkoop demo --db sqlite:///$(DB_FILE)
+	@$(BIN)/zorginkoop users demo --db sqlite:///$(DB_FILE)
+	$(BIN)/zorginkoop serve --db sqlite:///$(DB_FILE) --host $(HOST) --port $(PORT)
+
+## Debian's chromium for the browser tests (Playwright drives it; its own download does not work here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "installing Debian's chromium for the browser tests (apt-get)"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
 ## Install, build the Lekstroom demo region in zorginkoop.sqlite and show the 2020 table.
 demo: $(STAMP)
 	$(BIN)/zorginkoop demo
 
 ## Install and run the whole test suite (PostgreSQL tests run when ZORGINKOOP_TEST_POSTGRES_URL is set).
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/pytest -n 2 -q
+	ZORGINKOOP_REQUIRE_BROWSER=1 $(BIN)/pytest -n 2 -q
 
 ## The same suite against the local PostgreSQL server (fails when it cannot be reached).
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) browser
 	ZORGINKOOP_TEST_POSTGRES_URL=$${ZORGINKOOP_TEST_POSTGRES_URL:-postgresql+psycopg://root@127.0.0.1:5432/test} \
-		$(BIN)/pytest -n 2 -q -m postgres
+		ZORGINKOOP_REQUIRE_BROWSER=1 $(BIN)/pytest -n 2 -q -m postgres
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

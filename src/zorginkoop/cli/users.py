@@ -97,3 +97,33 @@ def disable(
     except AccountError as exc:
         fail(str(exc))
     typer.echo(f"disabled {login.strip()}; revoked {revoked} token(s)")
+
+
+@app.command("demo")
+def demo(db: str | None = DB_OPTION) -> None:
+    """One account per role for the demo region, with random passwords printed once.
+
+    Logins are the role names; run it again and it adds only those missing (their passwords are
+    not shown again: disable one and add it anew with `users add` to change it)."""
+    import secrets
+
+    try:
+        with store_errors():
+            wanted = accounts.demo_users(_uow(db))
+            passwords = {u.login: secrets.token_urlsafe(12) for u in wanted}
+            added = accounts.add_missing_users(
+                _uow(db), [(u, hash_password(passwords[u.login])) for u in wanted], now_utc()
+            )
+    except AccountError as exc:
+        fail(str(exc))
+    if not added:
+        typer.echo("the demo accounts exist already; their passwords were shown when they were made")
+        return
+    typer.echo(
+        "DEMO ACCOUNTS, for trying the demo region only: anyone who reads this can sign in.\n"
+        "Disable them (`zorginkoop users disable LOGIN`) before the store holds real data.",
+        err=True,
+    )
+    rows = [{"login": u.login, "password": passwords[u.login], "role": u.role.value, "sees": u.tied_to}
+            for u in added]  # fmt: skip
+    render(rows, ["login", "password", "role", "sees"], OutputFormat.table, title="Demo accounts")

@@ -62,3 +62,43 @@ def disable_user(uow: UnitOfWork, login: str, now: datetime) -> int:
         revoked = uow.accounts.revoke_tokens_of(login, now)
         uow.commit()
     return revoked
+
+
+DEMO_MUNICIPALITY = "0321"
+"""Houten: the memo's municipality, whose consultant and adviser the demo accounts are."""
+
+
+def demo_users(uow: UnitOfWork) -> list[User]:
+    """One user per role for the demo region: the municipal ones for Houten (contract manager and
+    back office for the whole region), the provider the one with the most allocations in Houten.
+    Logins are the role names."""
+    with uow:
+        known = uow.region.municipality_names()
+        if not known:
+            raise AccountError("the store has no region: build the demo first (`zorginkoop demo`)")
+        home = DEMO_MUNICIPALITY if DEMO_MUNICIPALITY in known else min(known)
+        busiest = uow.providers.by_allocations(home) or uow.providers.by_allocations()
+        if not busiest:
+            raise AccountError("the region has no allocations yet: build the demo first (`zorginkoop demo`)")
+    everyone = sorted(known)
+    return [
+        User.create("consulent", "consulent", [home]),
+        User.create("contractmanager", "contractmanager", everyone),
+        User.create("backoffice", "backoffice", everyone),
+        User.create("beleidsadviseur", "beleidsadviseur", [home]),
+        User.create("aanbieder", "aanbieder", provider_agb=busiest[0]),
+        User.create("privacy", "privacy"),
+        User.create("beheerder", "beheerder"),
+    ]
+
+
+def add_missing_users(uow: UnitOfWork, users: Iterable[tuple[User, str]], now: datetime) -> list[User]:
+    """Store each (user, password hash) whose login does not exist yet; the users added."""
+    added: list[User] = []
+    with uow:
+        for user, password_hash in users:
+            if not uow.accounts.exists(user.login):
+                uow.accounts.add(user, password_hash, now)
+                added.append(user)
+        uow.commit()
+    return added

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""The FastAPI application: ``create_app(settings)``; ``zorginkoop serve`` runs it with uvicorn.
+"""The FastAPI application: the HTTP API and the web application, ``create_app(settings)``;
+``zorginkoop serve`` runs it with uvicorn.
 
 The API is versioned under ``/api/v1``; its OpenAPI description is at ``/openapi.json`` and
 readable docs at ``/api/docs``.
@@ -13,6 +14,7 @@ from sqlalchemy import Engine
 from zorginkoop import __version__
 from zorginkoop.bootstrap import bootstrap
 from zorginkoop.settings import Settings
+from zorginkoop.web import ui
 from zorginkoop.web.api.v1 import router as v1
 
 DESCRIPTION = """\
@@ -49,4 +51,5 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     )
     app.state.platform = platform
     app.include_router(v1)
+    ui.install(app, platform.settings)
     return app

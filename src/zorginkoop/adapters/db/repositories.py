@@ -148,6 +148,15 @@ class ProviderRepository:
         rows = self.session.scalars(select(t.ProviderRow).order_by(t.ProviderRow.name))
         return [_provider(row, served.get(row.agb_code, set())) for row in rows]
 
+    def by_allocations(self, municipality_code: str | None = None) -> list[str]:
+        """AGB codes of the providers with allocations (in one municipality), most first: an
+        aggregate (no person's data), for choosing a demo provider account."""
+        query = select(t.AllocationRow.provider_agb, func.count()).group_by(t.AllocationRow.provider_agb)
+        if municipality_code is not None:
+            query = query.where(t.AllocationRow.municipality_code == municipality_code)
+        counted = self.session.execute(query.order_by(func.count().desc(), t.AllocationRow.provider_agb))
+        return [agb for agb, _count in counted]
+
     def get(self, agb_code: str) -> Provider | None:
         row = self.session.get(t.ProviderRow, agb_code)
         if row is None:
