@@ -76,6 +76,18 @@ def test_once_the_failures_are_older_than_the_window_the_login_works_and_the_cou
         assert connection.execute(select(t.LoginFailureRow)).all() == []
 
 
+def test_failed_logins_older_than_the_window_are_forgotten_so_the_table_stays_one_window_long(
+    api: TestClient, engine: Engine
+) -> None:
+    for name in ("spray-1", "spray-2", "spray-3"):
+        _login(api, "wrong password", login=name)
+    with engine.begin() as connection:  # those three are now older than the window
+        connection.execute(update(t.LoginFailureRow).values(at=t.LoginFailureRow.at - timedelta(minutes=16)))
+    _login(api, "wrong password", login="spray-4")
+    with engine.connect() as connection:
+        assert [row.login for row in connection.execute(select(t.LoginFailureRow))] == ["spray-4"]
+
+
 def test_the_throttle_follows_the_settings(api_factory: Callable[..., TestClient], engine: Engine) -> None:
     _with_user(engine)
     strict = api_factory(login_max_failures=2, login_window_minutes=1)

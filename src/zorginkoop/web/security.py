@@ -118,6 +118,7 @@ def log_in(
         valid = verify_password(stored.password_hash, password) and stored.user.active
     if stored is None or not valid:
         uow.accounts.add_failure(login, at)
+        uow.accounts.forget_failures_before(at - policy.window)  # the table holds one window at most
         uow.commit()
         raise LoginRefused("wrong login or password")
     uow.accounts.clear_failures(login)

@@ -131,5 +131,10 @@ class AccountRepository:
             )
         )
 
+    def forget_failures_before(self, before: datetime) -> int:
+        """Drop failed logins older than ``before`` (outside every throttling window); how many."""
+        done = self.session.execute(delete(t.LoginFailureRow).where(t.LoginFailureRow.at <= before))
+        return int(getattr(done, "rowcount", 0) or 0)
+
     def clear_failures(self, login: str) -> None:
         self.session.execute(delete(t.LoginFailureRow).where(t.LoginFailureRow.login == login[:100]))
