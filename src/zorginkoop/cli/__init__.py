@@ -14,6 +14,7 @@ from zorginkoop.cli import (
     log,
     messages,
     models,
+    monitor,
     region,
     report,
     serve,
@@ -41,6 +42,8 @@ app.add_typer(region.providers_app, name="providers")
 app.add_typer(region.catalogue_app, name="catalogue")
 app.add_typer(region.contracts_app, name="contracts")
 app.add_typer(users.app, name="users")
+app.add_typer(monitor.app, name="monitor")
+region.providers_app.command("client-stop")(monitor.client_stop)
 app.command("serve")(serve.serve)
 
 

@@ -217,6 +217,24 @@ def contracted_providers(
     return contracted
 
 
+def contracted_for_law(
+    contracts: Iterable[Contract],
+    frameworks: Iterable[FrameworkAgreement],
+    law: Law,
+    day: date,
+) -> set[str]:
+    """AGB codes of the providers holding a contract valid on ``day`` (both ends included) for
+    any lot of ``law``, whatever its products: who is contracted at all (coverage asks this)."""
+    lots = {(fw.code, lot.code): lot for fw in frameworks for lot in fw.lots}
+    return {
+        c.provider_agb
+        for c in contracts
+        if (lot := lots.get((c.framework_code, c.lot_code))) is not None
+        and lot.law is law
+        and c.valid.contains(day)
+    }
+
+
 def covering_contract(
     contracts: Iterable[Contract],
     frameworks: Iterable[FrameworkAgreement],

@@ -1,19 +1,306 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Supplier monitoring arithmetic: how concentrated spending is over providers.
+"""Supplier monitoring: the indicators a benchmark uses, provider concentration and coverage.
 
-The Lekstroom memo (2020, Wmo OZR, excluding Vijfheerenlanden) reads: 49 providers, EUR
-6,726,419 in all; the 12 largest hold 90%, the 7 largest 80%, the 37 smallest 10%; 27 providers
-have fewer than 7 clients. "The n largest hold p%" is read as the memo reads it: the smallest n
-whose cumulative share, rounded to a whole percent, reaches p.
+Everything here is a pure function over plain facts the store hands over; the store and the
+services count and load, these functions decide. Three parts:
+
+1. **Trajectory indicators** (seed 001, NJi outcome set, CBS Beleidsinformatie Jeugd), defined
+   once and per law, because the code lists differ (iWmo 3.2 WMO588, iJw 3.2 JZ588, both
+   "Reden beeindiging"):
+
+   ========================  ==================  =====================================
+   indicator                 Wmo (WMO588)        Jeugd (JZ588)
+   ========================  ==================  =====================================
+   ended according to plan   19                  31
+   ended early               21, 22, 23          32, 33, 34
+   moved / external cause    31 (verhuizing)     35 (externe oorzaak, e.g. verhuizing)
+   died                      02                  02
+   ========================  ==================  =====================================
+
+   WMO588 31 is a *move*, JZ588 31 is *according to plan*: reading a code without its law is the
+   mistake this module exists to prevent. JZ588 35 ("voortijdig afgesloten, externe oorzaak") is
+   counted with the moves, not with ended early, as the outcome sets do: neither party chose it.
+
+   - *ended*: the trajectory has an end date.
+   - *ended according to plan* / *ended early*: its end reason is in the law's codes above.
+   - *duration*: days from start to end, both included (an open trajectory has none).
+   - *scale-down*: an ended trajectory whose client's next trajectory under the same law, starting
+     after it started and at most :data:`SCALE_DOWN_GAP_DAYS` after it ended, is for a lighter
+     product (the product's weight is the region's ordering, e.g. OZR3 > OZR2 > OZR1).
+   - *no repeat*: no new decision for the client under the same law within
+     :data:`NO_REPEAT_MONTHS` months after the end; unknown (None) until those months have passed.
+
+   A share or score over fewer than :data:`MIN_PEOPLE` people is no value (None): neither
+   reliable nor private (CBS practice, Gemeentelijke Monitor Sociaal Domein).
+
+2. **Concentration**: the Lekstroom memo (2020, Wmo OZR, excluding Vijfheerenlanden) reads: 49
+   providers, EUR 6,726,419 in all; the 12 largest hold 90%, the 7 largest 80%, the 37 smallest
+   10%; 27 providers have fewer than 7 clients. The memo measures by *cost*; "the n largest hold
+   p%" is read as the memo reads it: the smallest n whose cumulative share, rounded to a whole
+   percent, reaches p. :func:`provider_pareto` gives the same reading per provider (rank, share,
+   cumulative share) by cost or by clients.
+
+3. **Coverage** (dekkend aanbod): per municipality and target group, the providers that are
+   contracted on the day, serve the municipality and the target group, have no client stop and
+   have room; a gap where fewer than a minimum do (:func:`coverage`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from enum import Enum
 
+from zorginkoop.domain.codes import Law, TargetGroup
 from zorginkoop.domain.money import Money
+from zorginkoop.domain.periods import add_months
+from zorginkoop.domain.region import Provider
+
+# -- trajectory indicators ---------------------------------------------------------------------
+
+MIN_PEOPLE = 10
+"""A share or score over fewer people than this is no value (small-number suppression)."""
+
+NO_REPEAT_MONTHS = 6
+"""'No repeat': no new decision for the client within this many months after the end."""
+
+SCALE_DOWN_GAP_DAYS = 31
+"""A lighter trajectory starting at most this many days after the heavier one ended follows it."""
+
+
+class EndKind(str, Enum):
+    """What an end reason means, whatever code the law's list gives it."""
+
+    TO_PLAN = "volgens-plan"
+    EARLY_BY_CLIENT = "voortijdig-client"
+    EARLY_BY_PROVIDER = "voortijdig-aanbieder"
+    EARLY_IN_AGREEMENT = "voortijdig-in-overleg"
+    MOVED_OR_EXTERNAL = "verhuizing-externe-oorzaak"
+    DIED = "overlijden"
+    TEMPORARY = "tijdelijk"
+    BY_MUNICIPALITY = "gemeente"
+    CHANGE_REQUEST = "wijzigingsverzoek"
+    OTHER_PROVIDER = "andere-aanbieder"
+    OTHER_DOMAIN = "ander-domein"
+
+    @property
+    def early(self) -> bool:
+        return self in _EARLY
+
+
+_EARLY = frozenset({EndKind.EARLY_BY_CLIENT, EndKind.EARLY_BY_PROVIDER, EndKind.EARLY_IN_AGREEMENT})
+
+END_REASONS: Mapping[Law, Mapping[str, EndKind]] = {
+    # iWmo 3.2 WMO588 Reden beeindiging (every code of the list)
+    Law.WMO: {
+        "02": EndKind.DIED,
+        "19": EndKind.TO_PLAN,
+        "20": EndKind.TEMPORARY,
+        "21": EndKind.EARLY_BY_CLIENT,
+        "22": EndKind.EARLY_BY_PROVIDER,
+        "23": EndKind.EARLY_IN_AGREEMENT,
+        "31": EndKind.MOVED_OR_EXTERNAL,
+        "36": EndKind.BY_MUNICIPALITY,
+        "37": EndKind.CHANGE_REQUEST,
+        "38": EndKind.OTHER_PROVIDER,
+        "39": EndKind.OTHER_DOMAIN,
+    },
+    # iJw 3.2 JZ588 Reden beeindiging (every code of the list): no 19, 21-23; 31 is to plan
+    Law.JEUGD: {
+        "02": EndKind.DIED,
+        "20": EndKind.TEMPORARY,
+        "31": EndKind.TO_PLAN,
+        "32": EndKind.EARLY_BY_CLIENT,
+        "33": EndKind.EARLY_BY_PROVIDER,
+        "34": EndKind.EARLY_IN_AGREEMENT,
+        "35": EndKind.MOVED_OR_EXTERNAL,
+        "36": EndKind.BY_MUNICIPALITY,
+        "37": EndKind.CHANGE_REQUEST,
+        "38": EndKind.OTHER_PROVIDER,
+        "39": EndKind.OTHER_DOMAIN,
+    },
+}
+"""Every end reason of WMO588 (Wmo) and JZ588 (Jeugd) with what it means; the one mapping."""
+
+
+class MonitoringError(ValueError):
+    """A fact the indicators cannot read (an end reason outside the law's code list, an end
+    before the start)."""
+
+
+def end_kind(law: Law, code: str) -> EndKind:
+    """What end reason ``code`` means under ``law`` (WMO588 for Wmo, JZ588 for Jeugd)."""
+    try:
+        return END_REASONS[law][code]
+    except KeyError:
+        listed = "WMO588" if law is Law.WMO else "JZ588"
+        known = ", ".join(END_REASONS[law])
+        raise MonitoringError(f"end reason {code!r} is not in {listed} (known: {known})") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Trajectory:
+    """One client's care by one provider for one product: the facts the indicators read.
+
+    ``client`` is a pseudonym (never a BSN); ``start`` and ``end`` are both included; ``end``
+    is None while care runs; ``end_reason`` is the WMO588/JZ588 code of the stop (None when the
+    care ended without one, e.g. the allocation simply ran out).
+    """
+
+    client: str
+    provider_agb: str
+    product_code: str
+    law: Law
+    start: date
+    end: date | None = None
+    end_reason: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.end is not None and self.end < self.start:
+            raise MonitoringError(f"trajectory of {self.client}: end {self.end} before start {self.start}")
+        if self.end_reason is not None:
+            if self.end is None:
+                raise MonitoringError(f"trajectory of {self.client}: an end reason needs an end date")
+            end_kind(self.law, self.end_reason)  # refuses a code outside the law's list
+
+    @property
+    def ended(self) -> bool:
+        return self.end is not None
+
+    @property
+    def end_kind(self) -> EndKind | None:
+        return None if self.end_reason is None else end_kind(self.law, self.end_reason)
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionFact:
+    """A decision (beschikking) for a client under a law, taken on ``day`` (the repeat request)."""
+
+    client: str
+    law: Law
+    day: date
+
+
+def ended_to_plan(trajectory: Trajectory) -> bool:
+    """Ended according to plan: WMO588 19 (Wmo) or JZ588 31 (Jeugd)."""
+    return trajectory.end_kind is EndKind.TO_PLAN
+
+
+def ended_early(trajectory: Trajectory) -> bool:
+    """Ended early, by the client, the provider or in agreement: WMO588 21-23 or JZ588 32-34."""
+    kind = trajectory.end_kind
+    return kind is not None and kind.early
+
+
+def duration(trajectory: Trajectory) -> int | None:
+    """Days of care, start and end both counted; None while the trajectory runs."""
+    if trajectory.end is None:
+        return None
+    return (trajectory.end - trajectory.start).days + 1
+
+
+def _successor(trajectory: Trajectory, same_client: Iterable[Trajectory], gap_days: int) -> Trajectory | None:
+    assert trajectory.end is not None
+    latest = trajectory.end + timedelta(days=gap_days)
+    following = [
+        t
+        for t in same_client
+        if t.law is trajectory.law and trajectory.start < t.start <= latest and t is not trajectory
+    ]
+    return min(following, key=lambda t: (t.start, t.product_code, t.provider_agb), default=None)
+
+
+def scale_down(
+    trajectory: Trajectory,
+    client_trajectories: Iterable[Trajectory],
+    weight: Callable[[Law, str], int | None],
+    gap_days: int = SCALE_DOWN_GAP_DAYS,
+) -> bool:
+    """Whether an ended trajectory was followed by one for a lighter product for the same client.
+
+    ``client_trajectories`` are the client's trajectories (others are ignored); ``weight`` gives
+    a product's place in the region's ordering (higher is heavier), None when a product has no
+    place (then nothing is compared). The follower is the client's first trajectory under the
+    same law that starts after this one started and at most ``gap_days`` after it ended.
+    """
+    if trajectory.end is None:
+        return False
+    same_client = [t for t in client_trajectories if t.client == trajectory.client]
+    follower = _successor(trajectory, same_client, gap_days)
+    if follower is None:
+        return False
+    heavy = weight(trajectory.law, trajectory.product_code)
+    light = weight(follower.law, follower.product_code)
+    return heavy is not None and light is not None and light < heavy
+
+
+def no_repeat(
+    trajectory: Trajectory,
+    decisions: Iterable[DecisionFact],
+    as_of: date,
+    months: int = NO_REPEAT_MONTHS,
+) -> bool | None:
+    """No new decision for the client under the same law in the ``months`` after the end.
+
+    True or False once those months are over on ``as_of``; a repeat seen earlier is already
+    False; None while the trajectory runs or the months are not yet over without a repeat.
+    """
+    if trajectory.end is None:
+        return None
+    window_end = add_months(trajectory.end, months)
+    repeated = any(
+        d.client == trajectory.client and d.law is trajectory.law and trajectory.end < d.day <= window_end
+        for d in decisions
+    )
+    if repeated:
+        return False
+    return True if as_of >= window_end else None
+
+
+def suppressed_share(part: int, whole: int, people: int, minimum: int = MIN_PEOPLE) -> Decimal | None:
+    """``part / whole`` as a fraction from 0 to 1 (four decimals), or None when the figure is
+    over fewer than ``minimum`` people or there is nothing to divide by."""
+    if not 0 <= part <= whole:
+        raise MonitoringError(f"a share needs 0 <= part <= whole, got {part} of {whole}")
+    if people < minimum or whole == 0:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def share_of(
+    trajectories: Iterable[Trajectory],
+    predicate: Callable[[Trajectory], bool | None],
+    minimum: int = MIN_PEOPLE,
+) -> Decimal | None:
+    """The share of ``trajectories`` for which ``predicate`` holds, among those it can judge (a
+    predicate answering None, 'not yet known', leaves the trajectory out); None over fewer than
+    ``minimum`` distinct clients."""
+    judged = [(t.client, answer) for t in trajectories if (answer := predicate(t)) is not None]
+    people = len({client for client, _ in judged})
+    return suppressed_share(sum(1 for _, answer in judged if answer), len(judged), people, minimum)
+
+
+def average_duration(trajectories: Iterable[Trajectory], minimum: int = MIN_PEOPLE) -> Decimal | None:
+    """Average days of the ended trajectories (one decimal); None over fewer than ``minimum``
+    distinct clients."""
+    ended = [(t.client, days) for t in trajectories if (days := duration(t)) is not None]
+    if not ended or len({client for client, _ in ended}) < minimum:
+        return None
+    total = sum(days for _, days in ended)
+    return (Decimal(total) / Decimal(len(ended))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def rounded_to_five(count: int) -> int:
+    """A count as it may leave the region (provider views, exports): the nearest multiple of 5,
+    halves up (CBS practice)."""
+    if count < 0:
+        raise MonitoringError(f"a count is never negative, got {count}")
+    return (count + 2) // 5 * 5
+
+
+# -- concentration -------------------------------------------------------------------------------
 
 SMALL_PROVIDER_CLIENTS = 7
 """Providers with fewer clients than this are the memo's 'small tail' (administrative burden)."""
@@ -55,16 +342,7 @@ def share_pct(part: Money, whole: Money) -> Decimal:
 def providers_holding(spend: Sequence[ProviderSpend], percent: int) -> int:
     """The smallest number of largest providers whose share, in whole percents, reaches ``percent``."""
     ordered = sorted(spend, key=lambda s: (-s.cost.cents, s.agb_code))
-    total = sum(s.cost.cents for s in ordered)
-    if total == 0:
-        return 0
-    running = 0
-    for n, s in enumerate(ordered, start=1):
-        running += s.cost.cents
-        whole_percent = (Decimal(running) * 100 / Decimal(total)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-        if whole_percent >= percent:
-            return n
-    return len(ordered)
+    return _holding([s.cost.cents for s in ordered], percent)
 
 
 def concentration(spend: Sequence[ProviderSpend], shares: Sequence[int] = (90, 80)) -> Concentration:
@@ -96,3 +374,222 @@ def concentration(spend: Sequence[ProviderSpend], shares: Sequence[int] = (90, 8
             share_pct(small_cost, total),
         ),
     )
+
+
+class Measure(str, Enum):
+    """What a concentration is measured in: approved cost (as the memo does) or clients."""
+
+    COST = "cost"
+    CLIENTS = "clients"
+
+
+@dataclass(frozen=True, slots=True)
+class ParetoLine:
+    """One provider in the ranking: its clients and cost, and its share of the measure."""
+
+    rank: int
+    agb_code: str
+    name: str
+    clients: int
+    cost: Money
+    share_pct: Decimal
+    cumulative_pct: Decimal
+    small: bool
+    """Fewer than :data:`SMALL_PROVIDER_CLIENTS` clients: part of the memo's small tail."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderPareto:
+    """Providers ranked by the measure, and the memo's reading of the ranking."""
+
+    measure: Measure
+    lines: tuple[ParetoLine, ...]
+    holding: tuple[tuple[int, int], ...]
+    """(percent, the number of largest providers holding it), e.g. ((80, 7), (90, 12))."""
+    small_providers: int
+    small_cost: Money
+    small_clients: int
+
+    @property
+    def providers(self) -> int:
+        return len(self.lines)
+
+    @property
+    def cost(self) -> Money:
+        return Money.sum(line.cost for line in self.lines)
+
+    @property
+    def clients(self) -> int:
+        """Clients summed over providers: a client served by two providers counts twice."""
+        return sum(line.clients for line in self.lines)
+
+    def providers_holding(self, percent: int) -> int:
+        return dict(self.holding)[percent]
+
+    def groups(self) -> list[ParetoGroup]:
+        """The memo's table: all providers, the largest holding each percent, the rest after the
+        largest holding the highest percent, and the small tail; shares of the measure."""
+        whole = self._amount(self.lines)
+        rows = [self._group("all providers", self.lines, whole)]
+        for percent, n in self.holding:
+            rows.append(self._group(f"largest providers holding {percent}%", self.lines[:n], whole))
+        if self.holding:
+            n_main = max(self.holding)[1]
+            rows.append(self._group("smallest providers (the rest)", self.lines[n_main:], whole))
+        small = tuple(line for line in self.lines if line.small)
+        rows.append(self._group(f"providers with fewer than {SMALL_PROVIDER_CLIENTS} clients", small, whole))
+        return rows
+
+    def _amount(self, lines: Sequence[ParetoLine]) -> int:
+        if self.measure is Measure.COST:
+            return sum(line.cost.cents for line in lines)
+        return sum(line.clients for line in lines)
+
+    def _group(self, label: str, lines: Sequence[ParetoLine], whole: int) -> ParetoGroup:
+        return ParetoGroup(
+            label,
+            len(lines),
+            sum(line.clients for line in lines),
+            Money.sum(line.cost for line in lines),
+            _pct(self._amount(lines), whole),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ParetoGroup:
+    """A line of the memo's table: a group of providers, its clients, cost and share."""
+
+    label: str
+    providers: int
+    clients: int
+    cost: Money
+    share_pct: Decimal
+
+
+def _amount(spend: ProviderSpend, measure: Measure) -> int:
+    return spend.cost.cents if measure is Measure.COST else spend.clients
+
+
+def _pct(part: int, whole: int) -> Decimal:
+    if whole == 0:
+        return Decimal(0)
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _holding(amounts: Sequence[int], percent: int) -> int:
+    """In ``amounts`` ordered largest first: the smallest n whose cumulative share, in whole
+    percents (halves up), reaches ``percent`` (the memo's reading)."""
+    total = sum(amounts)
+    if total == 0:
+        return 0
+    running = 0
+    for n, amount in enumerate(amounts, start=1):
+        running += amount
+        whole = (Decimal(running) * 100 / Decimal(total)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        if whole >= percent:
+            return n
+    return len(amounts)
+
+
+def provider_pareto(
+    spend: Sequence[ProviderSpend],
+    measure: Measure = Measure.COST,
+    percents: Sequence[int] = (80, 90),
+) -> ProviderPareto:
+    """Providers ranked largest first by ``measure`` (ties by AGB code), each with its share and
+    cumulative share in percent (one decimal, halves up), the number of largest providers
+    holding each of ``percents`` (as :func:`providers_holding` reads it), and the small tail
+    (fewer than :data:`SMALL_PROVIDER_CLIENTS` clients). Providers with nothing measured are
+    left out, as in :func:`concentration`."""
+    ordered = sorted(
+        (s for s in spend if _amount(s, measure) > 0), key=lambda s: (-_amount(s, measure), s.agb_code)
+    )
+    amounts = [_amount(s, measure) for s in ordered]
+    total = sum(amounts)
+    lines = []
+    running = 0
+    for rank, (s, amount) in enumerate(zip(ordered, amounts, strict=True), start=1):
+        running += amount
+        lines.append(
+            ParetoLine(
+                rank=rank,
+                agb_code=s.agb_code,
+                name=s.name,
+                clients=s.clients,
+                cost=s.cost,
+                share_pct=_pct(amount, total),
+                cumulative_pct=_pct(running, total),
+                small=s.clients < SMALL_PROVIDER_CLIENTS,
+            )
+        )
+    small = [line for line in lines if line.small]
+    return ProviderPareto(
+        measure=measure,
+        lines=tuple(lines),
+        holding=tuple((p, _holding(amounts, p)) for p in percents),
+        small_providers=len(small),
+        small_cost=Money.sum(line.cost for line in small),
+        small_clients=sum(line.clients for line in small),
+    )
+
+
+# -- coverage (dekkend aanbod) -------------------------------------------------------------------
+
+TARGET_GROUPS: Mapping[Law, tuple[TargetGroup, ...]] = {
+    Law.WMO: (
+        TargetGroup.PSYCHOGERIATRIC_SOMATIC,
+        TargetGroup.PSYCHIATRIC_PSYCHOSOCIAL,
+        TargetGroup.ACQUIRED_BRAIN_INJURY,
+        TargetGroup.MILD_INTELLECTUAL_DISABILITY,
+        TargetGroup.COMPLEX_PROBLEMS,
+    ),
+    Law.JEUGD: (TargetGroup.YOUTH, TargetGroup.YOUTH_MENTAL_HEALTH, TargetGroup.YOUTH_DISABILITY),
+}
+"""The target groups coverage must hold for, per law (seed 001 names the five Wmo groups)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageCell:
+    """One municipality and target group: the providers available to a new client, and whether
+    that is fewer than the minimum (a gap)."""
+
+    municipality_code: str
+    target_group: TargetGroup
+    providers: tuple[str, ...]
+    """AGB codes, sorted."""
+    minimum: int
+
+    @property
+    def gap(self) -> bool:
+        return len(self.providers) < self.minimum
+
+
+def coverage(  # noqa: PLR0917 - the facts coverage is decided on
+    providers: Iterable[Provider],
+    municipality_codes: Iterable[str],
+    law: Law,
+    contracted: Set[str],
+    clients_in_care: Mapping[str, int],
+    minimum: int = 1,
+    target_groups: Sequence[TargetGroup] | None = None,
+) -> list[CoverageCell]:
+    """Per municipality and target group of ``law``, the providers a new client could go to: of
+    ``law``, contracted on the day (``contracted``: AGB codes), serving the municipality and the
+    target group, not on client stop and with room (:meth:`Provider.has_room` with
+    ``clients_in_care``); a gap where fewer than ``minimum`` are left. The one coverage rule:
+    a provider going on client stop or filling up shows at once."""
+    if minimum < 0:
+        raise MonitoringError(f"a minimum number of providers is never negative, got {minimum}")
+    groups = tuple(target_groups) if target_groups is not None else TARGET_GROUPS[law]
+    available = [
+        p
+        for p in providers
+        if law in p.laws and p.agb_code in contracted and p.has_room(clients_in_care.get(p.agb_code, 0))
+    ]
+    return [
+        CoverageCell(
+            code, group, tuple(sorted(p.agb_code for p in available if p.serves(code, group))), minimum
+        )
+        for code in sorted(set(municipality_codes))
+        for group in groups
+    ]

@@ -157,6 +157,16 @@ class ProviderRepository:
         counted = self.session.execute(query.order_by(func.count().desc(), t.AllocationRow.provider_agb))
         return [agb for agb, _count in counted]
 
+    def set_client_stop(self, agb_code: str, stopped: bool) -> bool | None:
+        """Put the provider on client stop (or lift it); returns the state before, None when
+        there is no such provider. Never commits."""
+        row = self.session.get(t.ProviderRow, agb_code)
+        if row is None:
+            return None
+        before = bool(row.client_stop)
+        row.client_stop = stopped
+        return before
+
     def get(self, agb_code: str) -> Provider | None:
         row = self.session.get(t.ProviderRow, agb_code)
         if row is None:
