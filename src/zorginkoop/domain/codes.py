@@ -221,7 +221,12 @@ class ChangeReason(CodeEnum):
 
 
 class EndReason(CodeEnum):
-    """WMO588 / JZ588 Reden beeindiging (codes shared by both standards)."""
+    """WMO588 Reden beeindiging (iWmo 3.2).
+
+    JZ588 (iJw 3.2) is not the same list: it has no 19 and 21-23, its 31 means "volgens plan"
+    (WMO588 31 is a move) and 32-35 mean ended early. Read a code with its law through
+    :func:`zorginkoop.domain.monitoring.end_kind`.
+    """
 
     OVERLIJDEN = ("02", "Overlijden")
     VOLGENS_PLAN = ("19", "Levering volgens plan beeindigd")
