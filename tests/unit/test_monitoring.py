@@ -31,7 +31,9 @@ from zorginkoop.domain.monitoring import (
     duration,
     end_kind,
     ended_early,
+    ended_early_share,
     ended_to_plan,
+    ended_to_plan_share,
     no_repeat,
     provider_pareto,
     providers_holding,
@@ -252,6 +254,18 @@ def test_nine_clients_give_no_value_ten_give_a_share():
     ten = [*nine, _trajectory(client="c9", reason="21")]
     assert share_of(ten, ended_to_plan) == Decimal("0.9")
     assert share_of(ten, ended_early) == Decimal("0.1")
+
+
+def test_shares_of_ended_leave_running_and_temporarily_ended_care_out():
+    to_plan = [_trajectory(client=f"c{i}", reason="19") for i in range(10)]
+    running = [_trajectory(client=f"r{i}", end=None) for i in range(5)]
+    paused = [_trajectory(client=f"p{i}", reason="20") for i in range(5)]
+    early = [_trajectory(client=f"e{i}", reason="22") for i in range(10)]
+    everyone = to_plan + running + paused + early
+    assert not paused[0].ended and not running[0].ended and early[0].ended
+    assert ended_to_plan_share(everyone) == Decimal("0.5")
+    assert ended_early_share(everyone) == Decimal("0.5")
+    assert ended_to_plan_share(to_plan[:9] + running + paused) is None
 
 
 @given(count=st.integers(0, 100_000))

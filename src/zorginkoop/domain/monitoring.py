@@ -21,8 +21,10 @@ services count and load, these functions decide. Three parts:
    mistake this module exists to prevent. JZ588 35 ("voortijdig afgesloten, externe oorzaak") is
    counted with the moves, not with ended early, as the outcome sets do: neither party chose it.
 
-   - *ended*: the trajectory has an end date.
-   - *ended according to plan* / *ended early*: its end reason is in the law's codes above.
+   - *ended*: the trajectory has an end date and its end is not temporary (code 20, "tijdelijk
+     beeindigd", in both lists: care is expected to resume).
+   - *ended according to plan* / *ended early*: its end reason is in the law's codes above; their
+     shares are over the ended trajectories (:func:`ended_to_plan_share`, :func:`ended_early_share`).
    - *duration*: days from start to end, both included (an open trajectory has none).
    - *scale-down*: an ended trajectory whose client's next trajectory under the same law, starting
      after it started and at most :data:`SCALE_DOWN_GAP_DAYS` after it ended, is for a lighter
@@ -167,7 +169,8 @@ class Trajectory:
 
     @property
     def ended(self) -> bool:
-        return self.end is not None
+        """Has an end that is not temporary (code 20: care is expected to resume)."""
+        return self.end is not None and self.end_kind is not EndKind.TEMPORARY
 
     @property
     def end_kind(self) -> EndKind | None:
@@ -280,6 +283,17 @@ def share_of(
     judged = [(t.client, answer) for t in trajectories if (answer := predicate(t)) is not None]
     people = len({client for client, _ in judged})
     return suppressed_share(sum(1 for _, answer in judged if answer), len(judged), people, minimum)
+
+
+def ended_to_plan_share(trajectories: Iterable[Trajectory], minimum: int = MIN_PEOPLE) -> Decimal | None:
+    """The share of the ended trajectories that ended according to plan (None below ``minimum``
+    people)."""
+    return share_of([t for t in trajectories if t.ended], ended_to_plan, minimum)
+
+
+def ended_early_share(trajectories: Iterable[Trajectory], minimum: int = MIN_PEOPLE) -> Decimal | None:
+    """The share of the ended trajectories that ended early (None below ``minimum`` people)."""
+    return share_of([t for t in trajectories if t.ended], ended_early, minimum)
 
 
 def average_duration(trajectories: Iterable[Trajectory], minimum: int = MIN_PEOPLE) -> Decimal | None:
