@@ -23,6 +23,13 @@ class StoreError(RuntimeError):
     """The store cannot be reached or is not at the schema this version needs."""
 
 
+POOL_SIZE = 20
+"""Connections an engine keeps open (per process): at least the requests one server process
+serves at once (the benchmark's 20 clients), so none waits for a connection or opens its own."""
+POOL_OVERFLOW = 20
+"""Connections opened on top of the pool under a burst, closed again when returned."""
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets foreign keys on and a busy timeout for concurrent writers."""
     try:
@@ -31,8 +38,13 @@ def make_engine(url: str) -> Engine:
         raise StoreError(f"not a database URL: {url!r} ({exc})") from None
     try:
         if parsed.get_backend_name() != "sqlite":
-            return create_engine(url, pool_pre_ping=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+            return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
+        if parsed.database in (None, "", ":memory:"):
+            engine = create_engine(url, connect_args={"timeout": 30})
+        else:
+            engine = create_engine(
+                url, connect_args={"timeout": 30}, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW
+            )
     except (ArgumentError, NoSuchModuleError) as exc:
         raise StoreError(f"cannot use database URL {parsed.render_as_string()}: {exc}") from None
 
