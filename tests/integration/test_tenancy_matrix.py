@@ -495,9 +495,12 @@ def test_a_read_left_without_a_commit_still_writes_its_entries_and_fails_when_it
         assert [(e.operation, e.subject_id) for e in found] == [("client.get", uow.log.pseudonym(A))]
         assert uow.log.search(LogFilter(actor="matrix-clients.get")) == []  # nothing else was kept
         before = len(uow.log.search(LogFilter()))
-    with log_unavailable(fixed), pytest.raises(DBAPIError):
-        with UnitOfWork(fixed, Scope.municipality(H), actor="no-commit") as uow:
-            uow.clients.get(A, purpose=D)
+    with (
+        log_unavailable(fixed),
+        pytest.raises(DBAPIError),
+        UnitOfWork(fixed, Scope.municipality(H), actor="no-commit") as uow,
+    ):
+        uow.clients.get(A, purpose=D)
     with UnitOfWork(fixed) as uow:
         assert len(uow.log.search(LogFilter())) == before
 

@@ -1032,7 +1032,9 @@ class WorkflowRepository:
                 result_areas=tuple(a for a in row.result_areas.split(",") if a),
                 support_type=row.support_type,
                 intensity=row.intensity,
-                monthly_budget=Money(row.monthly_budget_cents) if row.monthly_budget_cents is not None else None,
+                monthly_budget=Money(row.monthly_budget_cents)
+                if row.monthly_budget_cents is not None
+                else None,
                 total_budget=Money(row.total_budget_cents) if row.total_budget_cents is not None else None,
                 evaluation_moments=tuple(moments[row.id]),
                 add_ons=tuple(add_ons[row.id]),
