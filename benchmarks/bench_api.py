@@ -11,17 +11,27 @@ users (a consultant of Houten, a provider, a policy adviser of the five municipa
 - ``GET /api/v1/allocations?provider=AGB&active_on=2020-06-01`` (the provider, its own; logged);
 - ``GET /api/v1/reports/costs?year=2020&law=wmo`` (the policy adviser, five municipalities).
 
-Prints requests, errors, p50 and p95 per route (goal: p95 < 300 ms on a 2-core machine), and
-stops the server. Bounded: it ends by itself after ``--seconds`` (plus start-up).
+Prints requests, errors, p50 and p95 per route (goal: p95 < 300 ms on a 2-core machine) and the
+CPU the load generator itself used (it shares the cores with the server), and stops the server.
+Bounded: it ends by itself after ``--seconds`` per run (plus start-up).
+
+Before and after in one session: ``--baseline-src DIR`` serves another version of the code (the
+``src`` folder of a checkout, e.g. ``git worktree add /tmp/zk-main main``) on the same store and
+runs it alternately with this version, ``--rounds`` times each, then prints the ratio per route
+(this / baseline; below 1 is faster). ``--save FILE`` keeps the figures as JSON; ``--baseline
+FILE`` compares with figures saved earlier (then the machine may have been busier or quieter).
 
 Usage: python benchmarks/bench_api.py [--seconds 60] [--clients 20] [--db URL] [--workers 2]
+       [--rounds 1] [--baseline-src DIR | --baseline FILE] [--save FILE]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
+import resource
 import signal
 import socket
 import statistics
@@ -107,7 +117,11 @@ def token(base: str, login: str) -> str:
     return str(answer.json()["access_token"])
 
 
-def run(base: str, bsns: list[str], provider: str, clients: int, seconds: float) -> dict[str, list[float]]:
+Figures = dict[str, dict[str, float]]
+"""Per route: requests, errors, req_s, p50_ms, p95_ms."""
+
+
+def run(base: str, bsns: list[str], provider: str, clients: int, seconds: float) -> Figures:
     tokens = {login: token(base, login) for login in ("bench-consulent", "bench-aanbieder", "bench-beleid")}
     routes = {
         "POST /api/v1/clients/search": lambda c, rng: c.post(
@@ -150,24 +164,94 @@ def run(base: str, bsns: list[str], provider: str, clients: int, seconds: float)
                         errors[name] += 1
 
     threads = [threading.Thread(target=worker, args=(n,), daemon=True) for n in range(clients)]
+    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    print(f"\n{clients} clients for {seconds:.0f} s against {base}")
-    print(f"{'route':32} {'requests':>8} {'errors':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8}")
-    worst = 0.0
+    cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
+    figures: Figures = {}
     for name in names:
         values = sorted(timings[name])
-        p50 = statistics.median(values) if values else float("nan")
-        p95 = values[int(0.95 * (len(values) - 1))] if values else float("nan")
-        worst = max(worst, p95)
+        figures[name] = {
+            "requests": len(values),
+            "errors": errors[name],
+            "req_s": len(values) / seconds,
+            "p50_ms": statistics.median(values) if values else float("nan"),
+            "p95_ms": values[int(0.95 * (len(values) - 1))] if values else float("nan"),
+        }
+    figures["load generator"] = {"cpu_s": cpu, "cores": cpu / seconds, "load_average": os.getloadavg()[0]}
+    return figures
+
+
+def show(title: str, figures: Figures, clients: int, seconds: float) -> float:
+    """Print one run's figures; the worst p95."""
+    print(f"\n{title}: {clients} clients for {seconds:.0f} s")
+    print(f"{'route':32} {'requests':>8} {'errors':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8}")
+    worst = 0.0
+    for name, f in figures.items():
+        if name == "load generator":
+            continue
+        worst = max(worst, f["p95_ms"])
         print(
-            f"{name:32} {len(values):8d} {errors[name]:6d} {len(values) / seconds:7.1f} {p50:8.1f} {p95:8.1f}"
+            f"{name:32} {int(f['requests']):8d} {int(f['errors']):6d} {f['req_s']:7.1f} "
+            f"{f['p50_ms']:8.1f} {f['p95_ms']:8.1f}"
         )
+    total = sum(f["req_s"] for name, f in figures.items() if name != "load generator")
+    generator = figures.get("load generator", {})
+    print(
+        f"all routes {total:.1f} req/s; the load generator used {generator.get('cores', float('nan')):.2f} "
+        f"of the 2 cores; machine load average {generator.get('load_average', float('nan')):.1f} "
+        "(above 2: other work shares the cores)"
+    )
     verdict = "meets" if worst < GOAL_P95_MS else "misses"
     print(f"worst p95 {worst:.1f} ms: {verdict} the goal of p95 < {GOAL_P95_MS:.0f} ms")
-    return timings
+    return worst
+
+
+def show_ratio(current: list[Figures], baseline: list[Figures]) -> None:
+    """Per route the range over rounds of p50 and p95, and the ratio of the medians (this / baseline)."""
+    print("\nthis version against the baseline (ranges over rounds; ratio of medians, below 1 is faster)")
+    print(f"{'route':32} {'p50 baseline':>15} {'p50 this':>15} {'ratio':>6} {'p95 baseline':>15} "
+          f"{'p95 this':>15} {'ratio':>6} {'req/s ratio':>11}")  # fmt: skip
+    for name in current[0]:
+        if name == "load generator":
+            continue
+        cells = []
+        for key in ("p50_ms", "p95_ms"):
+            base = [f[name][key] for f in baseline]
+            this = [f[name][key] for f in current]
+            cells += [f"{min(base):6.0f}-{max(base):<6.0f}", f"{min(this):6.0f}-{max(this):<6.0f}",
+                      f"{statistics.median(this) / statistics.median(base):6.2f}"]  # fmt: skip
+        rate = statistics.median(f[name]["req_s"] for f in current) / statistics.median(
+            f[name]["req_s"] for f in baseline
+        )
+        print(f"{name:32} {cells[0]:>15} {cells[1]:>15} {cells[2]:>6} {cells[3]:>15} {cells[4]:>15} "
+              f"{cells[5]:>6} {rate:11.2f}")  # fmt: skip
+
+
+def serve_and_run(url: str, args: argparse.Namespace, bsns: list[str], provider: str,
+                  src: str | None = None) -> Figures:  # fmt: skip
+    """Start ``zorginkoop serve`` (from ``src`` when given: another version of the code), load it,
+    stop it."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-c", "from zorginkoop.cli import main; main()", "serve", "--db", url,
+               "--port", str(port), "--workers", str(args.workers)]  # fmt: skip
+    env = os.environ | {"ZORGINKOOP_ENV": "development"}
+    if src is not None:
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(Path(src).resolve()), env.get("PYTHONPATH")) if p)
+    server = subprocess.Popen(command, env=env)
+    try:
+        wait_until_up(base, server)
+        return run(base, bsns, provider, args.clients, args.seconds)
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 def main() -> None:
@@ -176,7 +260,16 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2, help="server processes (2: one per core)")
     parser.add_argument("--db", help="a store with the demo region (default: build one)")
+    parser.add_argument("--rounds", type=int, default=1, help="runs of each version")
+    compare = parser.add_mutually_exclusive_group()
+    compare.add_argument("--baseline-src", help="the src folder of another version to run alternately")
+    compare.add_argument("--baseline", type=Path, help="figures saved earlier with --save (JSON)")
+    parser.add_argument("--save", type=Path, help="write this version's figures here (JSON)")
     args = parser.parse_args()
+    if args.baseline_src and not (Path(args.baseline_src) / "zorginkoop").is_dir():
+        raise SystemExit(
+            f"--baseline-src {args.baseline_src}: no zorginkoop package in it; give a src folder"
+        )
     with tempfile.TemporaryDirectory() as tmp:
         url = args.db
         if url is None:
@@ -189,20 +282,25 @@ def main() -> None:
             engine.dispose()
             print(f"demo region built in {time.perf_counter() - started:.1f} s")
         bsns, provider = prepare(url)
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        command = [str(Path(sys.executable).parent / "zorginkoop"), "serve", "--db", url, "--port", str(port),
-                   "--workers", str(args.workers)]  # fmt: skip
-        server = subprocess.Popen(command, env=os.environ | {"ZORGINKOOP_ENV": "development"})
-        try:
-            wait_until_up(base, server)
-            run(base, bsns, provider, args.clients, args.seconds)
-        finally:
-            server.send_signal(signal.SIGINT)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        current: list[Figures] = []
+        baseline: list[Figures] = []
+        for number in range(1, args.rounds + 1):
+            if args.baseline_src:
+                baseline.append(serve_and_run(url, args, bsns, provider, args.baseline_src))
+                show(
+                    f"round {number}, baseline ({args.baseline_src})",
+                    baseline[-1],
+                    args.clients,
+                    args.seconds,
+                )
+            current.append(serve_and_run(url, args, bsns, provider))
+            show(f"round {number}, this version", current[-1], args.clients, args.seconds)
+        if args.baseline is not None:
+            baseline = json.loads(args.baseline.read_text("utf-8"))["rounds"]
+        if baseline:
+            show_ratio(current, baseline)
+        if args.save is not None:
+            args.save.write_text(json.dumps({"url": url if args.db else "demo", "rounds": current}, indent=1))
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ class Platform:
 
     def unit_of_work(self, actor: str, scope: Scope) -> UnitOfWork:
         """A unit of work reading as ``actor`` within ``scope`` (open it with ``with``)."""
-        return UnitOfWork(self.engine, scope=scope, actor=actor)
+        return UnitOfWork(self.engine, scope=scope, actor=actor, settings=self.settings)
 
     def dispose(self) -> None:
         self.engine.dispose()

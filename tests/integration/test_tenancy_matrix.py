@@ -467,13 +467,75 @@ def test_every_table_with_a_bsn_is_under_the_tenancy_layer() -> None:
 
 
 def test_a_read_fails_when_its_log_entry_cannot_be_written(fixed: Engine) -> None:
+    """The entries go in with the read's commit (one insert): a log that cannot be written fails
+    the commit, before anyone answers with what was read."""
     from sqlalchemy.exc import DBAPIError
 
     with UnitOfWork(fixed, Scope.municipality(H)) as uow:
         uow.session.execute(t.ProcessingLogEntryRow.__table__.delete())  # type: ignore[attr-defined]
         uow.session.connection().exec_driver_sql("DROP TABLE processing_log_entry")
+        assert uow.clients.get(A, purpose=D) is not None
+        assert uow.log.pending == 1
         with pytest.raises(DBAPIError):
-            uow.clients.get(A, purpose=D)
+            uow.commit()
+
+
+def test_a_read_left_without_a_commit_still_writes_its_entries_and_fails_when_it_cannot(
+    fixed: Engine,
+) -> None:
+    from sqlalchemy.exc import DBAPIError
+
+    from tests.log_helpers import log_unavailable
+
+    with UnitOfWork(fixed, Scope.municipality(H), actor="no-commit") as uow:
+        assert uow.clients.get(A, purpose=D) is not None
+        uow.session.execute(t.ProcessingLogEntryRow.__table__.delete())  # other work: rolled back
+    with UnitOfWork(fixed) as uow:
+        found = uow.log.search(LogFilter(actor="no-commit"))
+        assert [(e.operation, e.subject_id) for e in found] == [("client.get", uow.log.pseudonym(A))]
+        assert uow.log.search(LogFilter(actor="matrix-clients.get")) == []  # nothing else was kept
+        before = len(uow.log.search(LogFilter()))
+    with (
+        log_unavailable(fixed),
+        pytest.raises(DBAPIError),
+        UnitOfWork(fixed, Scope.municipality(H), actor="no-commit") as uow,
+    ):
+        uow.clients.get(A, purpose=D)
+    with UnitOfWork(fixed) as uow:
+        assert len(uow.log.search(LogFilter())) == before
+
+
+def test_the_entries_of_one_transaction_go_in_with_its_commit_in_one_insert(fixed: Engine) -> None:
+    from sqlalchemy import event
+
+    inserts: list[int] = []
+
+    def count(_conn, _cursor, statement, parameters, _context, executemany):  # type: ignore[no-untyped-def]
+        if statement.startswith("INSERT INTO processing_log_entry"):
+            inserts.append(len(parameters) if executemany else 1)
+
+    event.listen(fixed, "before_cursor_execute", count)
+    try:
+        with UnitOfWork(fixed, Scope.municipality(N), actor="one-insert") as uow:
+            assert uow.clients.get(B, purpose=D) is not None
+            assert uow.clients.get(C, purpose=D) is not None
+            assert len(uow.workflow.client_decisions(C, purpose=D)) >= 1
+            owed = uow.log.pending  # B, C, and C's decisions under two laws: one entry per law
+            assert owed == 4 and inserts == []  # nothing written before the commit
+            found = uow.log.search(LogFilter(actor="one-insert"))  # its own entries, written first
+            assert len(found) == owed and inserts == [owed]
+            uow.allocations.active_on(date(2020, 6, 1), purpose=D)
+            uow.commit()
+    finally:
+        event.remove(fixed, "before_cursor_execute", count)
+    with UnitOfWork(fixed) as uow:
+        entries = uow.log.search(LogFilter(actor="one-insert"))
+    assert len(inserts) == 2 and sum(inserts) == len(entries)
+    assert {e.operation for e in entries} == {"client.get", "decision.get", "allocation.active_on"}
+    assert len({e.trace_id for e in entries}) == 1 and len({e.span_id for e in entries}) == 4
+    subjects = {(e.operation, e.subject_id) for e in entries}
+    with UnitOfWork(fixed) as uow:
+        assert {("client.get", uow.log.pseudonym(b)) for b in (B, C)} <= subjects
 
 
 def test_the_privacy_officer_finds_each_read_by_bsn_and_a_citizen_gets_only_their_own(fixed: Engine) -> None:

@@ -136,6 +136,7 @@ def build_demo(engine: Engine, seed: int = 2020, progress: Progress | None = Non
         lines = sum(len(d.lines) for d in demo.declarations)
         report("declarations", lines)
         uow.commit()
+    db.refresh_statistics(engine)
     return DemoSummary(
         municipalities=len(demo.region.municipalities),
         providers=len(demo.providers),

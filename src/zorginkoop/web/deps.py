@@ -8,7 +8,7 @@ refuses other roles (403); ``UnitOfWorkDep`` is a unit of work reading as the cu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
@@ -29,7 +29,7 @@ ACCOUNTS_ACTOR = "zorginkoop-api"
 bearer = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
 
 
-def get_platform(request: Request) -> Platform:
+async def get_platform(request: Request) -> Platform:  # async: no thread for a lookup
     platform: Platform = request.app.state.platform
     return platform
 
@@ -37,11 +37,11 @@ def get_platform(request: Request) -> Platform:
 PlatformDep = Annotated[Platform, Depends(get_platform)]
 
 
-def get_settings(platform: PlatformDep) -> Settings:
+async def get_settings(platform: PlatformDep) -> Settings:
     return platform.settings
 
 
-def get_engine(platform: PlatformDep) -> Engine:
+async def get_engine(platform: PlatformDep) -> Engine:
     return platform.engine
 
 
@@ -66,11 +66,11 @@ def get_current_user(platform: PlatformDep, token: Annotated[str | None, Depends
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
-def require_roles(*roles: Role) -> Callable[[User], User]:
+def require_roles(*roles: Role) -> Callable[[User], Awaitable[User]]:
     """A dependency giving the current user when its role is one of ``roles``; else 403."""
     allowed = frozenset(roles)
 
-    def check(user: CurrentUser) -> User:
+    async def check(user: CurrentUser) -> User:  # async: no thread for a comparison
         if user.role not in allowed:
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN,

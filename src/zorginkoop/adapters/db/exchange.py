@@ -989,38 +989,58 @@ class WorkflowRepository:
         if row is None:
             return None
         self.log.record(purpose, "decision.get", [(row.client_bsn, row.law)])
-        return Decision(
-            id=row.id,
-            client_bsn=row.client_bsn,
-            municipality_code=row.municipality_code,
-            law=Law(row.law),
-            decided_on=row.decided_on,
-            valid=Period(row.valid_from, row.valid_to),
-            product_code=row.product_code,
-            model_id=row.model_id,
-            result_areas=tuple(a for a in row.result_areas.split(",") if a),
-            support_type=row.support_type,
-            intensity=row.intensity,
-            monthly_budget=Money(row.monthly_budget_cents) if row.monthly_budget_cents is not None else None,
-            total_budget=Money(row.total_budget_cents) if row.total_budget_cents is not None else None,
-            evaluation_moments=tuple(self.moments(row.id)),
-            add_ons=tuple(
-                DecidedAddOn(r.module_id, r.product_code, Money(r.amount_cents))
-                for r in self.session.scalars(
-                    select(t.DecisionAddOnRow)
-                    .where(t.DecisionAddOnRow.decision_id == row.id)
-                    .order_by(t.DecisionAddOnRow.product_code)
-                )
-            ),
-        )
+        return self._decisions([row])[0]
 
     def client_decisions(self, client_bsn: str, purpose: ActivityKind) -> list[Decision]:
         """A client's decisions within scope (the session's tenancy filter: a municipality's own;
-        for a provider, those it holds an allocation under). Each read is logged."""
-        query = select(t.DecisionRow.id).where(t.DecisionRow.client_bsn == client_bsn)
-        ids = list(self.session.scalars(query.order_by(t.DecisionRow.valid_from, t.DecisionRow.id)))
-        found = [self.decision(decision_id, purpose) for decision_id in ids]
-        return [d for d in found if d is not None]
+        for a provider, those it holds an allocation under), read in three queries whatever
+        their number. The read is logged (one entry per law of the client's decisions)."""
+        query = select(t.DecisionRow).where(t.DecisionRow.client_bsn == client_bsn)
+        rows = list(self.session.scalars(query.order_by(t.DecisionRow.valid_from, t.DecisionRow.id)))
+        if not rows:
+            return []
+        self.log.record(purpose, "decision.get", [(r.client_bsn, r.law) for r in rows])
+        return self._decisions(rows)
+
+    def _decisions(self, rows: list[t.DecisionRow]) -> list[Decision]:
+        """The decisions of ``rows`` with their evaluation moments and add-ons (one query each)."""
+        ids = [r.id for r in rows]
+        moments: dict[str, list[EvaluationMoment]] = {i: [] for i in ids}
+        for m in self.session.scalars(
+            select(t.EvaluationMomentRow)
+            .where(t.EvaluationMomentRow.decision_id.in_(ids))
+            .order_by(t.EvaluationMomentRow.decision_id, t.EvaluationMomentRow.due)
+        ):
+            moments[m.decision_id].append(EvaluationMoment(m.due, m.label))
+        add_ons: dict[str, list[DecidedAddOn]] = {i: [] for i in ids}
+        for a in self.session.scalars(
+            select(t.DecisionAddOnRow)
+            .where(t.DecisionAddOnRow.decision_id.in_(ids))
+            .order_by(t.DecisionAddOnRow.decision_id, t.DecisionAddOnRow.product_code)
+        ):
+            add_ons[a.decision_id].append(DecidedAddOn(a.module_id, a.product_code, Money(a.amount_cents)))
+        return [
+            Decision(
+                id=row.id,
+                client_bsn=row.client_bsn,
+                municipality_code=row.municipality_code,
+                law=Law(row.law),
+                decided_on=row.decided_on,
+                valid=Period(row.valid_from, row.valid_to),
+                product_code=row.product_code,
+                model_id=row.model_id,
+                result_areas=tuple(a for a in row.result_areas.split(",") if a),
+                support_type=row.support_type,
+                intensity=row.intensity,
+                monthly_budget=Money(row.monthly_budget_cents)
+                if row.monthly_budget_cents is not None
+                else None,
+                total_budget=Money(row.total_budget_cents) if row.total_budget_cents is not None else None,
+                evaluation_moments=tuple(moments[row.id]),
+                add_ons=tuple(add_ons[row.id]),
+            )
+            for row in rows
+        ]
 
     def contracted(self, provider_agb: str, law: Law, product_code: str, on: date) -> bool:
         """The provider holds a contract on ``on`` for a lot that includes the product (the rule

@@ -19,7 +19,7 @@ from importlib import resources
 from typing import Any, cast
 
 from sqlalchemy import Select, Table, and_, event, exists, func, select
-from sqlalchemy.orm import ORMExecuteState, Session, aliased
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, aliased
 
 from zorginkoop.adapters.db import tables as t
 from zorginkoop.domain.access import Scope, ScopeKind
@@ -73,8 +73,10 @@ def bulk_insert(session: Session, table: type[t.Base], rows: Sequence[dict[str, 
 class RegionRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._names: dict[str, str] | None = None
 
     def add(self, region: Region) -> None:
+        self._names = None
         self.session.add(t.RegionRow(code=region.code, name=region.name))
         self.session.flush()
         bulk_insert(
@@ -100,10 +102,13 @@ class RegionRepository:
         )
 
     def municipality_names(self) -> dict[str, str]:
-        return {
-            code: name
-            for code, name in self.session.execute(select(t.MunicipalityRow.code, t.MunicipalityRow.name))
-        }
+        """CBS code -> name; read once per unit of work (a request asks more than once)."""
+        if self._names is None:
+            self._names = {
+                code: name
+                for code, name in self.session.execute(select(t.MunicipalityRow.code, t.MunicipalityRow.name))
+            }
+        return dict(self._names)
 
 
 class ProviderRepository:
@@ -534,7 +539,13 @@ Subject = str | tuple[str, str | None]
 class ProcessingLog:
     """The processing log after the Logboek Dataverwerkingen standard: one entry per operation
     and data subject, in the transaction of the read (a read whose entry cannot be written
-    fails with it). No sampling; every subject is named, by pseudonym."""
+    fails with it). No sampling; every subject is named, by pseudonym.
+
+    :meth:`record` builds the entries at once and keeps them until the transaction commits:
+    the session's ``before_commit`` writes them all in one insert, so a commit whose entries
+    cannot be written fails and nothing of the transaction is kept (the API commits before it
+    answers; a reader that never commits gets its entries from :meth:`write_pending`, which
+    the unit of work calls on leaving). A rollback drops them with the rest of the transaction."""
 
     def __init__(
         self,
@@ -552,7 +563,12 @@ class ProcessingLog:
         self.trace_id = secrets.token_hex(16)
         """One trace per unit of work; each recorded operation is a span in it."""
         self._reading_since: datetime | None = None
+        self._pending: list[dict[str, Any]] = []
         event.listen(session, "do_orm_execute", self._reading)
+        # the entries of the transaction go in with its commit, one executemany: on SQLite the
+        # write lock is then held for that insert and the commit only, not for the reads between
+        event.listen(session, "before_commit", self._write_before_commit)
+        event.listen(session, "after_soft_rollback", self._forget_pending)
 
     def _reading(self, state: ORMExecuteState) -> None:
         """The start of an operation: the first read after the last recorded one."""
@@ -578,8 +594,9 @@ class ProcessingLog:
     ) -> int:
         """Write one entry per data subject for ``operation`` (a span of this unit of work's
         trace) under the register's activity of ``activity`` for each subject's law (``law``
-        when the subject gives none). Returns the number of entries; flushes, so a log that
-        cannot be written fails the read here."""
+        when the subject gives none). Returns the number of entries; they are written with the
+        transaction's commit (or :meth:`write_pending`), so a log that cannot be written fails
+        the commit, before the caller answers with what was read."""
         ended = self.now()
         started = started or self._reading_since or ended
         self._reading_since = None
@@ -595,12 +612,45 @@ class ProcessingLog:
                 "subject_type": SUBJECT_TYPE_BSN, "subject_id": self.pseudonym(bsn),
                 "actor": self.actor[:200], "scope": str(self.scope)[:200],
             })  # fmt: skip
-        if rows:
-            bulk_insert(self.session, t.ProcessingLogEntryRow, rows)
+        self._pending.extend(rows)
         return len(rows)
 
+    @property
+    def pending(self) -> int:
+        """Entries recorded in this transaction and not written yet."""
+        return len(self._pending)
+
+    def write_pending(self) -> int:
+        """Write the entries recorded so far in this transaction (one executemany); the number."""
+        rows, self._pending = self._pending, []
+        if rows:
+            try:
+                bulk_insert(self.session, t.ProcessingLogEntryRow, rows)
+            except BaseException:
+                self._pending = rows + self._pending  # still owed: a retried commit writes them
+                raise
+        return len(rows)
+
+    def commit_pending_alone(self) -> int:
+        """Roll back the rest of the transaction and commit only the entries still owed (a
+        reader that read personal data and did not commit); the number written. Raises when
+        they cannot be written, so that read fails too."""
+        owed, self._pending = self._pending, []
+        self.session.rollback()
+        self._pending = owed
+        self.session.commit()
+        return len(owed)
+
+    def _write_before_commit(self, _session: Session) -> None:
+        self.write_pending()
+
+    def _forget_pending(self, _session: Session, previous: SessionTransaction) -> None:
+        if not previous.nested:
+            self._pending.clear()
+
     def search(self, where: LogFilter, limit: int | None = None) -> list[LogEntry]:
-        """Entries matching every given filter, oldest first."""
+        """Entries matching every given filter, oldest first (this transaction's own included)."""
+        self.write_pending()
         e = t.ProcessingLogEntryRow
         query = select(e).order_by(e.started_at, e.id)
         if where.subject_id is not None:

@@ -2,7 +2,8 @@
 """The unit of work: one session, one transaction, repositories that share it.
 
 A use case opens ``with uow:``, works through the repositories and calls ``uow.commit()``
-once; leaving the block without a commit rolls everything back. A use case that books into a
+once; leaving the block without a commit rolls everything back, except the processing-log
+entries of what was read (they are committed alone; see ``ProcessingLog``). A use case that books into a
 running sum (volumes, budgets, ceilings, message numbering) first calls ``uow.serialise(keys)``:
 see :class:`~zorginkoop.adapters.db.session.Serialiser`.
 """
@@ -100,8 +101,13 @@ class UnitOfWork:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self.session.rollback()
-        self.session.close()
+        try:
+            if exc_type is None and self.log.pending:
+                # read and not committed: what was read is still logged (and fails if it cannot be)
+                self.log.commit_pending_alone()
+        finally:
+            self.session.rollback()
+            self.session.close()
 
     def serialise(self, keys: Iterable[str]) -> None:
         """Hold the locks named by ``keys`` (``provider:<agb>:<law>``, ``contract:<number>``,
