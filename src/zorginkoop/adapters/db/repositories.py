@@ -18,7 +18,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, and_, event, exists, func, select
+from sqlalchemy import Select, Table, and_, event, exists, func, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, aliased
 
 from zorginkoop.adapters.db import tables as t
@@ -167,6 +167,12 @@ class ProviderRepository:
             )
         )
         return _provider(row, set(served))
+
+    def set_client_stop(self, agb_code: str, on: bool) -> None:
+        """Switch the provider's client stop (no new clients while it is on)."""
+        self.session.execute(
+            update(t.ProviderRow).where(t.ProviderRow.agb_code == agb_code).values(client_stop=on)
+        )
 
 
 def _provider(row: t.ProviderRow, served: set[str]) -> Provider:
