@@ -44,7 +44,7 @@ def key_figures(
         year = years[-1] if years else None
     figures = reports.key_figures(uow, year, law) if year is not None else None
     return render(request, "figures/key_figures.html", {
-        "figures": figures, "years": years, "jaar": jaar or (str(year) if year else ""),
+        "figures": figures, "years": sorted({*years, year}) if year is not None else years, "jaar": jaar or (str(year) if year else ""),
         "wet": wet or BOTH, "law_text": _law_text(law), "law_options": law_options(), "errors": errors,
     }, 400 if errors else 200)  # fmt: skip
 
