@@ -70,7 +70,9 @@ def test_providers_show_laws_municipalities_and_client_stop_and_can_be_narrowed(
         assert cells[5].startswith("Uit Zet aan")
     everyone = _provider_rows(soup(client.get("/aanbieders")))
     assert len(rows) < len(everyone)
-    assert any(cells[3] == "Houten, IJsselstein, Lopik, Nieuwegein, Vijfheerenlanden" for cells in everyone.values())
+    assert any(
+        cells[3] == "Houten, IJsselstein, Lopik, Nieuwegein, Vijfheerenlanden" for cells in everyone.values()
+    )
 
 
 def test_a_wrong_filter_is_named_next_to_its_field(browser_for) -> None:  # type: ignore[no-untyped-def]
@@ -98,7 +100,10 @@ def test_the_provider_page_shows_contracts_products_tariffs_ceilings_and_channel
     assert answer.status_code == 200
     page = soup(answer)
     assert page.h1.get_text(strip=True) == link.get_text(strip=True)
-    facts = {dt.get_text(strip=True): dt.find_next_sibling("dd").get_text(" ", strip=True) for dt in page.select("dl dt")}
+    facts = {
+        dt.get_text(strip=True): dt.find_next_sibling("dd").get_text(" ", strip=True)
+        for dt in page.select("dl dt")
+    }
     assert facts["AGB-code"] == agb
     assert facts["Berichtenkanaal"].startswith("als bestanden")
     assert facts["Cliëntenstop"].startswith("Uit")
@@ -106,7 +111,9 @@ def test_the_provider_page_shows_contracts_products_tariffs_ceilings_and_channel
     assert products
     tariffs = [tr.find_all("td")[3].get_text(strip=True) for t in products for tr in t.select("tbody tr")]
     assert tariffs and all(x.startswith("€ ") for x in tariffs)
-    ceilings = next(t for t in page.find_all("table") if t.caption.get_text(strip=True) == "Plafonds en gebruik")
+    ceilings = next(
+        t for t in page.find_all("table") if t.caption.get_text(strip=True) == "Plafonds en gebruik"
+    )
     first = [td.get_text(strip=True) for td in ceilings.select("tbody tr")[0].find_all("td")]
     assert first[0] == "per aanbieder" and first[1].startswith("€ ") and first[2].startswith("€ ")
     assert first[4].endswith("%")
@@ -117,7 +124,9 @@ def test_an_unknown_or_malformed_provider_is_404(browser_for) -> None:  # type: 
     assert client.get("/aanbieders/12345678").status_code == 404
     assert client.get("/aanbieders/abc").status_code == 404
     form = client.get("/aanbieders")
-    answer = client.post("/aanbieders/12345678/clientenstop", data={"stand": "aan", "csrf_token": csrf_of(form)})
+    answer = client.post(
+        "/aanbieders/12345678/clientenstop", data={"stand": "aan", "csrf_token": csrf_of(form)}
+    )
     assert answer.status_code == 404
 
 
@@ -158,7 +167,9 @@ def test_the_client_stop_switch_is_refused_without_csrf_or_with_a_wrong_value(
     page = client.get(f"/aanbieders/{agb}")
     refused = client.post(f"/aanbieders/{agb}/clientenstop", data={"stand": "aan"})
     assert refused.status_code == 403 and "Het formulier is verlopen" in refused.text
-    wrong = client.post(f"/aanbieders/{agb}/clientenstop", data={"stand": "misschien", "csrf_token": csrf_of(page)})
+    wrong = client.post(
+        f"/aanbieders/{agb}/clientenstop", data={"stand": "misschien", "csrf_token": csrf_of(page)}
+    )
     assert wrong.status_code == 400 and "Kies of de cliëntenstop aan of uit moet." in wrong.text
     with UnitOfWork(web_engine, Scope.region(), actor="tests") as uow:
         provider = uow.providers.get(agb)
@@ -208,12 +219,17 @@ def test_the_extension_calendar_shows_deadlines_as_they_stand_on_a_day(browser_f
     first = page.find("section")
     assert first.h2.get_text(" ", strip=True).endswith("WMO2022")  # the open deadline comes first
     assert "uiterlijk 1 juli 2023" in first.get_text(" ", strip=True)
-    steps = [[td.get_text(" ", strip=True) for td in tr.find_all("td")] for tr in first.find("table").select("tbody tr")]
+    steps = [
+        [td.get_text(" ", strip=True) for td in tr.find_all("td")]
+        for tr in first.find("table").select("tbody tr")
+    ]
     assert steps[0] == ["1", "1-7-2023", "31-12-2023", "31-12-2024", "open , nog 181 dagen"]
     assert steps[1][4].startswith("open")
     ends = first.find_all("table")[1]
     assert [td.get_text(strip=True) for td in ends.select("tbody tr td")][1:] == ["31-12-2023", "32"]
-    later = soup(client.get("/verlengkalender?op=2023-08-01")).find("section", attrs={"aria-labelledby": "fw-WMO2022"})
+    later = soup(client.get("/verlengkalender?op=2023-08-01")).find(
+        "section", attrs={"aria-labelledby": "fw-WMO2022"}
+    )
     statuses = [tr.find_all("td")[4].get_text(strip=True) for tr in later.find("table").select("tbody tr")]
     assert statuses == ["niet verlengd (termijn verstreken)", "vervallen"]
 
@@ -226,7 +242,9 @@ def test_other_roles_get_403_on_every_contract_page(browser_for, role: str) -> N
         assert answer.status_code == 403, path
         assert "Uw rol heeft geen toegang" in answer.text
     form = client.get("/start")
-    refused = client.post("/aanbieders/75990826/clientenstop", data={"stand": "aan", "csrf_token": csrf_of(form)})
+    refused = client.post(
+        "/aanbieders/75990826/clientenstop", data={"stand": "aan", "csrf_token": csrf_of(form)}
+    )
     assert refused.status_code == 403
 
 

@@ -55,14 +55,20 @@ def test_the_adviser_lands_on_houtens_2020_wmo_figures_of_the_memo(browser_for, 
 
 def test_the_houten_adviser_never_sees_nieuwegein(browser_for) -> None:  # type: ignore[no-untyped-def]
     client: TestClient = browser_for("beleidsadviseur")
-    for path in ["/kerncijfers?jaar=2020&wet=wmo", "/kerncijfers?jaar=2019&wet=beide", "/kerncijfers/jaren?wet=jeugd"]:
+    for path in [
+        "/kerncijfers?jaar=2020&wet=wmo",
+        "/kerncijfers?jaar=2019&wet=beide",
+        "/kerncijfers/jaren?wet=jeugd",
+    ]:
         text = client.get(path).text
         assert "Houten" in text
         for other in ("Nieuwegein", "IJsselstein", "Lopik", "Vijfheerenlanden"):
             assert other not in text, (path, other)
 
 
-def test_the_figures_are_those_of_the_report_and_the_api_for_each_law(browser_for, web_engine: Engine) -> None:  # type: ignore[no-untyped-def]
+def test_the_figures_are_those_of_the_report_and_the_api_for_each_law(
+    browser_for, web_engine: Engine
+) -> None:  # type: ignore[no-untyped-def]
     client: TestClient = browser_for("beleidsadviseur")
     for wet, law in (("wmo", Law.WMO), ("jeugd", Law.JEUGD), ("beide", None)):
         page = soup(client.get(f"/kerncijfers?jaar=2019&wet={wet}"))
@@ -70,10 +76,15 @@ def test_the_figures_are_those_of_the_report_and_the_api_for_each_law(browser_fo
             (houten,) = [line for line in reports.cost_lines(uow, 2019, law) if line.cbs_code == "0321"]
         clients, cost, _per_client = _figures(page)["Houten"]
         assert clients == str(houten.clients)
-        assert cost == "€ " + f"{houten.cost.cents // 100:,}".replace(",", ".") + f",{houten.cost.cents % 100:02d}"
+        assert (
+            cost
+            == "€ " + f"{houten.cost.cents // 100:,}".replace(",", ".") + f",{houten.cost.cents % 100:02d}"
+        )
     jeugd = soup(client.get("/kerncijfers?jaar=2020&wet=jeugd"))
     assert _figures(jeugd)["Houten"][:2] == ["326", "€ 2.117.419,52"]
-    assert jeugd.find("table").caption.get_text(strip=True) == "Jeugdwet 2020: cliënten en kosten per gemeente"
+    assert (
+        jeugd.find("table").caption.get_text(strip=True) == "Jeugdwet 2020: cliënten en kosten per gemeente"
+    )
 
 
 def test_the_years_show_the_trend_per_municipality(browser_for) -> None:  # type: ignore[no-untyped-def]
@@ -96,7 +107,10 @@ def test_wrong_choices_are_named_next_to_the_field(browser_for) -> None:  # type
     page = soup(answer)
     field = page.find("select", {"name": "jaar"})
     assert field["aria-invalid"] == "true"
-    assert page.find(id="fout-jaar").get_text(strip=True) == "Vul een jaartal in van vier cijfers, bijvoorbeeld 2020."
+    assert (
+        page.find(id="fout-jaar").get_text(strip=True)
+        == "Vul een jaartal in van vier cijfers, bijvoorbeeld 2020."
+    )
     wrong_law = client.get("/kerncijfers/jaren?wet=wlz")
     assert wrong_law.status_code == 400
     assert soup(wrong_law).find(id="fout-wet").get_text(strip=True) == "Kies Wmo, Jeugdwet of beide."
@@ -139,4 +153,10 @@ def test_figures_about_fewer_than_10_clients_are_shown_as_fewer_than_10(store_wi
     trend = soup(client.get("/kerncijfers/jaren?wet=wmo"))
     houten = [td.get_text(strip=True) for td in trend.find("table").select("tbody tr[data-cbs='0321'] td")]
     assert houten == ["294", "323", "363", "< 10"]
-    assert soup(client.get("/kerncijfers")).find("select", {"name": "jaar"}).find("option", selected=True).get_text() == "2021"
+    assert (
+        soup(client.get("/kerncijfers"))
+        .find("select", {"name": "jaar"})
+        .find("option", selected=True)
+        .get_text()
+        == "2021"
+    )

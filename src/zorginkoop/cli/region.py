@@ -14,6 +14,7 @@ from zorginkoop.cli.common import DB_OPTION, checked_year, engine_for, store_err
 from zorginkoop.cli.output import FORMAT_OPTION, OutputFormat, console, fail, plain, render
 from zorginkoop.domain.provider_channel import DeliveryChannel
 
+
 class StopSwitch(str, Enum):
     on = "on"
     off = "off"

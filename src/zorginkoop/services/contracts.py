@@ -125,7 +125,9 @@ def contracts_overview(uow: UnitOfWork, year: int, *, law: Law | None = None) ->
         lot = framework.lot(c.lot_code)
         if law is not None and lot.law is not law:
             continue
-        lines.append(ContractLine(c, names.get(c.provider_agb, ""), framework, lot, per_contract.get(c.number)))
+        lines.append(
+            ContractLine(c, names.get(c.provider_agb, ""), framework, lot, per_contract.get(c.number))
+        )
     lines.sort(key=lambda x: (x.framework.code, x.lot.code, x.provider_name.lower(), x.contract.number))
     collective = tuple(u for u in uses if u.kind == "collective")
     return ContractsOverview(year, tuple(lines), collective)
@@ -195,9 +197,16 @@ def extension_calendar(uow: UnitOfWork, on: date) -> list[CalendarEntry]:
             if c.framework_code == fw.code and c.valid.end is not None:
                 counted[c.lot_code, c.valid.end] = counted.get((c.lot_code, c.valid.end), 0) + 1
         ends = tuple(
-            ContractEnds(fw.lot(lot_code), end, n) for (lot_code, end), n in sorted(counted.items(), key=lambda x: x[0][1])
+            ContractEnds(fw.lot(lot_code), end, n)
+            for (lot_code, end), n in sorted(counted.items(), key=lambda x: x[0][1])
         )
         running = term.start <= on and (term.end is None or on <= term.end)
         entries.append(CalendarEntry(fw, term.end, term.latest_end, tuple(steps), ends, running))
-    entries.sort(key=lambda e: (e.next_deadline is None, e.next_deadline or date.max, -e.framework.term.start.toordinal()))
+    entries.sort(
+        key=lambda e: (
+            e.next_deadline is None,
+            e.next_deadline or date.max,
+            -e.framework.term.start.toordinal(),
+        )
+    )
     return entries

@@ -64,7 +64,9 @@ def providers(
     stop_filter = {"aan": True, "uit": False}.get(stop)
     if stop and stop_filter is None:
         errors["stop"] = "Kies of de cliëntenstop aan of uit moet staan."
-    rows = provider_service.provider_list(uow, law=law, municipality_code=municipality, client_stop=stop_filter)
+    rows = provider_service.provider_list(
+        uow, law=law, municipality_code=municipality, client_stop=stop_filter
+    )
     return render(request, "contracts/providers.html", {
         "providers": rows, "errors": errors, "flash": request.session.pop(FLASH_KEY, None),
         "law_options": law_options(), "wet": wet, "gemeente": gemeente, "stop": stop,
@@ -122,7 +124,9 @@ def switch_client_stop(
 
 
 @router.get("/producten", response_class=HTMLResponse)
-def products(request: Request, uow: WebUnitOfWork, _user: ContractManager, wet: str = "wmo", op: str = "") -> HTMLResponse:
+def products(
+    request: Request, uow: WebUnitOfWork, _user: ContractManager, wet: str = "wmo", op: str = ""
+) -> HTMLResponse:
     """The products of one law with their tariff per unit and reference tariff on a day."""
     errors: dict[str, str] = {}
     law = parse_law(wet, errors, "wet", allow_both=False) or Law.WMO
@@ -135,7 +139,9 @@ def products(request: Request, uow: WebUnitOfWork, _user: ContractManager, wet: 
 
 
 @router.get("/producten/{wet}/{code}", response_class=HTMLResponse)
-def product_page(request: Request, uow: WebUnitOfWork, _user: ContractManager, wet: str, code: str) -> HTMLResponse:
+def product_page(
+    request: Request, uow: WebUnitOfWork, _user: ContractManager, wet: str, code: str
+) -> HTMLResponse:
     """One product's tariffs over the years, regional and reference."""
     if wet not in {law.value for law in Law}:
         raise HTTPException(status.HTTP_404_NOT_FOUND)
@@ -147,7 +153,9 @@ def product_page(request: Request, uow: WebUnitOfWork, _user: ContractManager, w
 
 
 @router.get("/contracten", response_class=HTMLResponse)
-def contracts(request: Request, uow: WebUnitOfWork, _user: ContractManager, jaar: str = "", wet: str = "") -> HTMLResponse:
+def contracts(
+    request: Request, uow: WebUnitOfWork, _user: ContractManager, jaar: str = "", wet: str = ""
+) -> HTMLResponse:
     """Contracts running in a year with their ceilings' use; the collective ceilings."""
     errors: dict[str, str] = {}
     year = parse_year(jaar, errors, "jaar") or _latest_year(uow)

@@ -50,7 +50,9 @@ def key_figures(
 
 
 @router.get("/kerncijfers/jaren", response_class=HTMLResponse)
-def trend(request: Request, uow: WebUnitOfWork, _user: PolicyAdviser, wet: str = Law.WMO.value) -> HTMLResponse:
+def trend(
+    request: Request, uow: WebUnitOfWork, _user: PolicyAdviser, wet: str = Law.WMO.value
+) -> HTMLResponse:
     """Clients and cost per municipality for every year with figures: the trend."""
     errors: dict[str, str] = {}
     law = parse_law(wet, errors, "wet")
