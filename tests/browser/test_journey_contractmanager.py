@@ -17,10 +17,11 @@ def test_the_contract_manager_switches_a_client_stop_and_reads_contracts_and_cal
 
     page.get_by_label("Gemeente").select_option(label="Houten")
     page.get_by_label("Wet").select_option(label="Wmo")
+    page.get_by_label("Cliëntenstop").select_option(label="Uit")
     page.get_by_role("button", name="Toon aanbieders").click()
     page.wait_for_load_state("load")
     tab.check()
-    assert "gemeente=0321" in page.url
+    assert "gemeente=0321" in page.url and "stop=uit" in page.url
 
     first = page.locator("table tbody tr").first
     agb = first.locator("td").first.inner_text().strip()
