@@ -107,6 +107,7 @@ def test_the_provider_page_shows_contracts_products_tariffs_ceilings_and_channel
     assert facts["AGB-code"] == agb
     assert facts["Berichtenkanaal"].startswith("als bestanden")
     assert facts["Cliëntenstop"].startswith("Uit")
+    assert int(facts["Cliënten in zorg op 1-6-2020"].replace(".", "")) > 0
     products = [t for t in page.find_all("table") if "Producten van contract" in t.caption.get_text()]
     assert products
     tariffs = [tr.find_all("td")[3].get_text(strip=True) for t in products for tr in t.select("tbody tr")]

@@ -102,6 +102,8 @@ class ProviderFile:
     channel: DeliveryChannel
     on: date
     year: int
+    clients_in_care: int
+    """Clients with an allocation to the provider running on ``on`` (in the reader's scope)."""
     contracts: tuple[ProviderContract, ...]
     ceilings: tuple[CeilingUseLine, ...]
 
@@ -128,7 +130,10 @@ def provider_file(uow: UnitOfWork, agb_code: str, *, on: date, year: int) -> Pro
         contracts.append(ProviderContract(c, framework, lot, covered, c.valid.contains(on)))
     ceilings = ceiling_uses(uow, year, agb_code)
     contracts.sort(key=lambda pc: (not pc.running, -pc.contract.valid.start.toordinal(), pc.contract.number))
-    return ProviderFile(_summary(provider, names), channel, on, year, tuple(contracts), tuple(ceilings))
+    in_care = uow.workflow.clients_in_care(on).get(agb_code, 0)
+    return ProviderFile(
+        _summary(provider, names), channel, on, year, in_care, tuple(contracts), tuple(ceilings)
+    )
 
 
 def _tariff_on(schedule: TariffSchedule, code: str, day: date) -> Money | None:
