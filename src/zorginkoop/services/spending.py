@@ -150,10 +150,17 @@ def ceiling_uses(uow: UnitOfWork, year: int, provider_agb: str | None = None) ->
     ``provider_agb`` only that provider's ceilings and the collective ones it counts towards.
     Call inside ``with uow:``. Sums only: nothing about a person is read."""
     queries = SpendingQueries(uow.session, uow.log)
-    used = queries.used_by_provider_product(year)
-    notices = queries.notices(year)
     scopes = DeclarationStore(uow.session).contract_scopes()
     by_number = {s.contract.number: s for s in scopes}
+    collectives = uow.contracts.collective_ceilings(year)
+    wanted = None
+    if provider_agb:
+        # the provider's own payments and those of the contracts sharing a collective ceiling with it
+        own = {n for n, s in by_number.items() if s.contract.provider_agb == provider_agb}
+        shared = {n for cc in collectives if own & cc.contract_numbers for n in cc.contract_numbers}
+        wanted = {provider_agb} | {by_number[n].contract.provider_agb for n in shared if n in by_number}
+    used = queries.used_by_provider_product(year, wanted)
+    notices = queries.notices(year)
     year_period = Period.year(year)
 
     def spent(number: str) -> Money:
@@ -174,7 +181,7 @@ def ceiling_uses(uow: UnitOfWork, year: int, provider_agb: str | None = None) ->
             "provider", c.number, f"{c.framework_code} {c.lot_code}", c.provider_agb, 1, c.ceiling_policy,
             CeilingUse(c.ceiling, spent(c.number)), tuple(notices.get(("provider", c.number), [])),
         ))  # fmt: skip
-    for cc in uow.contracts.collective_ceilings(year):
+    for cc in collectives:
         members = [n for n in cc.contract_numbers if n in by_number]
         if provider_agb and not any(by_number[n].contract.provider_agb == provider_agb for n in members):
             continue

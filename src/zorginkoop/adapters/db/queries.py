@@ -152,3 +152,11 @@ class ReportQueries:
             for y, code, name, clients, cents in self.session.execute(query)
         ]
         return sorted(rows, key=lambda r: (r[0], r[1].name.lower()))
+
+    def latest_year(self, law: Law | None = None) -> int | None:
+        """The latest year with an approved line in scope (None when there is none); reads one
+        row through the period index instead of summing every year."""
+        L = t.DeclarationLineRow
+        query = self._approved_lines(select(L.period_start), date(1900, 1, 1), date(9999, 12, 31), law)
+        latest = self.session.scalar(query.order_by(L.period_start.desc()).limit(1))
+        return None if latest is None else latest.year

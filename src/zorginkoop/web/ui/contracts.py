@@ -42,8 +42,7 @@ def _agb(agb: str) -> str:
 
 def _latest_year(uow: WebUnitOfWork) -> int:
     """The latest year with approved declarations in scope (this year when there are none)."""
-    years = [year for year, _clients, _cost in uow.reports.cost_by_year(None)]
-    return years[-1] if years else date.today().year
+    return uow.reports.latest_year() or date.today().year
 
 
 @router.get("/aanbieders", response_class=HTMLResponse)
