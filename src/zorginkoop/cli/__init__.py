@@ -43,7 +43,6 @@ app.add_typer(region.catalogue_app, name="catalogue")
 app.add_typer(region.contracts_app, name="contracts")
 app.add_typer(users.app, name="users")
 app.add_typer(monitor.app, name="monitor")
-region.providers_app.command("client-stop")(monitor.client_stop)
 app.command("serve")(serve.serve)
 
 

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: EUPL-1.2
 # ruff: noqa: PLR0917 - Typer commands take their options as parameters
-"""``zorginkoop monitor``: supplier monitoring (concentration, coverage) and the client stop."""
+"""``zorginkoop monitor``: supplier monitoring (concentration, coverage)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ import json
 import sys
 from datetime import date
 from enum import Enum
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.cli.common import DB_OPTION, checked_year, engine_for, store_errors
-from zorginkoop.cli.output import FORMAT_OPTION, OutputFormat, console, fail, plain, render
+from zorginkoop.cli.output import FORMAT_OPTION, OutputFormat, fail, render
 from zorginkoop.domain.codes import Law
 from zorginkoop.domain.monitoring import Measure, ProviderPareto
 from zorginkoop.services import monitoring
@@ -33,11 +33,6 @@ class LawChoice(str, Enum):
 class MeasureChoice(str, Enum):
     cost = "cost"
     clients = "clients"
-
-
-class ClientStopState(str, Enum):
-    on = "on"
-    off = "off"
 
 
 YEAR_OPTION = typer.Option(..., "--year", "-y", help="calendar year, e.g. 2020", callback=checked_year)
@@ -175,23 +170,3 @@ def coverage(
         title=f"Coverage {law.value} on {day.isoformat()} (minimum {minimum}): {gaps} gaps",
     )
 
-
-def client_stop(
-    agb: Annotated[str, typer.Argument(help="the provider's AGB code", show_default=False)],
-    state: Annotated[ClientStopState, typer.Argument(help="on or off", show_default=False)],
-    db: str | None = DB_OPTION,
-) -> None:
-    """Put a provider on client stop (it takes no new clients) or lift it; matching and
-    `monitor coverage` see it at once."""
-    from zorginkoop.services.providers import ProviderError, set_client_stop
-
-    with store_errors():
-        try:
-            change = set_client_stop(UnitOfWork(engine_for(db)), agb, state is ClientStopState.on)
-        except ProviderError as exc:
-            fail(str(exc))
-    was = "on" if change.was else "off"
-    console.print(
-        plain(f"provider {change.agb_code} {change.name}: client stop {state.value} (was {was})"),
-        highlight=False,
-    )

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import Enum
 from typing import Annotated
 
 import typer
@@ -12,6 +13,12 @@ from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.cli.common import DB_OPTION, checked_year, engine_for, store_errors
 from zorginkoop.cli.output import FORMAT_OPTION, OutputFormat, console, fail, plain, render
 from zorginkoop.domain.provider_channel import DeliveryChannel
+
+
+class StopSwitch(str, Enum):
+    on = "on"
+    off = "off"
+
 
 providers_app = typer.Typer(help="Providers of the region.", no_args_is_help=True)
 catalogue_app = typer.Typer(help="Product catalogue and tariffs.", no_args_is_help=True)
@@ -70,6 +77,25 @@ def channel(
         except ChannelError as exc:
             fail(str(exc))
     console.print(plain(f"provider {agb}: delivery channel {to.value} (was {before.value})"), highlight=False)
+
+
+@providers_app.command("client-stop")
+def client_stop(
+    agb: Annotated[str, typer.Argument(help="the provider's AGB code", show_default=False)],
+    state: Annotated[StopSwitch, typer.Argument(help="on or off", show_default=False)],
+    db: str | None = DB_OPTION,
+) -> None:
+    """Switch a provider's client stop on (no new clients: consultants no longer see it among
+    the eligible providers) or off. Care already allocated runs on."""
+    from zorginkoop.services.providers import ProviderError, set_client_stop
+
+    with store_errors(), UnitOfWork(engine_for(db), actor=None) as uow:
+        try:
+            before = set_client_stop(uow, agb, state is StopSwitch.on)
+        except ProviderError as exc:
+            fail(str(exc))
+    was = "on" if before else "off"
+    console.print(plain(f"provider {agb}: client stop {state.value} (was {was})"), highlight=False)
 
 
 @catalogue_app.command("products")

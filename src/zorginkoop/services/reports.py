@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
+from zorginkoop.adapters.db.queries import CostRow
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.domain.codes import Law
+from zorginkoop.domain.disclosure import suppressed, total_suppressed
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.monitoring import Concentration, ProviderSpend, concentration, share_pct
 
@@ -107,3 +110,80 @@ def provider_concentration(
 
 def costs_by_year(uow: UnitOfWork, law: Law | None) -> list[tuple[int, int, Money]]:
     return uow.reports.cost_by_year(law)
+
+
+# -- key figures for the policy adviser: disclosed as DOMAIN.md asks (fewer than 10: "< 10") ----
+
+
+@dataclass(frozen=True, slots=True)
+class KeyFigure:
+    """Clients, approved cost and cost per client of one municipality (or the total) in a year.
+
+    ``clients``, ``cost`` and ``cost_per_client`` are None when the figure is about fewer than
+    10 people (:mod:`zorginkoop.domain.disclosure`); ``suppressed`` says so."""
+
+    municipality: str
+    cbs_code: str | None
+    clients: int | None
+    cost: Money | None
+    cost_per_client: Money | None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.clients is None
+
+
+@dataclass(frozen=True, slots=True)
+class KeyFigures:
+    """The memo's table for one year and law: one line per municipality in scope and the total."""
+
+    year: int
+    law: Law | None
+    lines: tuple[KeyFigure, ...]
+    total: KeyFigure
+
+
+@dataclass(frozen=True, slots=True)
+class YearFigures:
+    """One year of the trend: the municipalities in scope and their total."""
+
+    year: int
+    lines: tuple[KeyFigure, ...]
+    total: KeyFigure
+
+
+def _figure(name: str, cbs_code: str | None, clients: int, cost: Money, *, hide: bool) -> KeyFigure:
+    if hide:
+        return KeyFigure(name, cbs_code, None, None, None)
+    per_client = Money.of(cost.to_decimal() / Decimal(clients)) if clients else None
+    return KeyFigure(name, cbs_code, clients, cost, per_client)
+
+
+def _disclosed(rows: list[CostRow], total_clients: int) -> tuple[tuple[KeyFigure, ...], KeyFigure]:
+    lines = tuple(_figure(r.name, r.key, r.clients, r.cost, hide=suppressed(r.clients)) for r in rows)
+    hide_total = total_suppressed([r.clients for r in rows], total_clients)
+    total = _figure("total", None, total_clients, Money.sum(r.cost for r in rows), hide=hide_total)
+    return lines, total
+
+
+def key_figures(uow: UnitOfWork, year: int, law: Law | None) -> KeyFigures:
+    """Clients, cost and cost per client per municipality in the unit of work's scope for
+    ``year`` (the figures of :func:`costs_by_municipality` and ``GET /api/v1/reports/costs``),
+    with figures about fewer than 10 people suppressed. Counts and sums only."""
+    start, end = _year(year)
+    rows = uow.reports.cost_by_municipality(start, end, law)
+    lines, total = _disclosed(rows, uow.reports.distinct_clients(start, end, law))
+    return KeyFigures(year, law, lines, total)
+
+
+def key_figures_by_year(uow: UnitOfWork, law: Law | None) -> list[YearFigures]:
+    """The trend: :func:`key_figures` for every year with approved lines in scope, oldest first."""
+    per_year: dict[int, list[CostRow]] = {}
+    for year, row in uow.reports.cost_by_year_and_municipality(law):
+        per_year.setdefault(year, []).append(row)
+    clients_per_year = {year: clients for year, clients, _cost in uow.reports.cost_by_year(law)}
+    result = []
+    for year in sorted(per_year):
+        lines, total = _disclosed(per_year[year], clients_per_year.get(year, 0))
+        result.append(YearFigures(year, lines, total))
+    return result

@@ -19,7 +19,7 @@ from zorginkoop.adapters.db.declaration_store import DeclarationStore, SpendingQ
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.domain.access import Scope
 from zorginkoop.domain.catalogue import NoTariff
-from zorginkoop.domain.contracts import CeilingUse
+from zorginkoop.domain.contracts import CeilingPolicy, CeilingUse
 from zorginkoop.domain.financing import allocated_units
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import Period
@@ -116,20 +116,51 @@ def exhaustion(
     with UnitOfWork(engine, scope, actor) as uow:
         queries = SpendingQueries(uow.session, uow.log)
         if level in (ExhaustionLevel.ceiling, ExhaustionLevel.provider):
-            return _ceilings(uow, queries, level, filters)
+            return _ceilings(uow, level, filters)
         rows = _allocations(uow, queries, level, filters)
         uow.commit()  # the processing log entries of the allocations read
         return rows
 
 
-def _ceilings(
-    uow: UnitOfWork, queries: SpendingQueries, level: ExhaustionLevel, f: Filters
-) -> list[dict[str, Any]]:
-    year = f.year
-    used = queries.used_by_provider_product(year)
-    notices = queries.notices(year)
+@dataclass(frozen=True, slots=True)
+class CeilingUseLine:
+    """How far one ceiling is used by payments in a year: a provider's ceiling under one contract
+    (``kind`` provider, ``ceiling`` the contract number) or a collective ceiling over several
+    contracts (``kind`` collective, ``ceiling`` its code). ``notices`` are the thresholds (70,
+    100) whose notice was recorded when declarations passed them."""
+
+    kind: str
+    ceiling: str
+    name: str
+    provider_agb: str | None
+    contracts: int
+    policy: CeilingPolicy
+    use: CeilingUse
+    notices: tuple[int, ...]
+
+    @property
+    def thresholds_passed(self) -> tuple[int, ...]:
+        """The notice thresholds the use has reached (whether or not a notice was recorded)."""
+        return self.use.thresholds_passed()
+
+
+def ceiling_uses(uow: UnitOfWork, year: int, provider_agb: str | None = None) -> list[CeilingUseLine]:
+    """Every provider ceiling of a contract running in ``year`` and every collective ceiling of
+    ``year`` with what payments (within the unit of work's scope) used of it; with
+    ``provider_agb`` only that provider's ceilings and the collective ones it counts towards.
+    Call inside ``with uow:``. Sums only: nothing about a person is read."""
+    queries = SpendingQueries(uow.session, uow.log)
     scopes = DeclarationStore(uow.session).contract_scopes()
     by_number = {s.contract.number: s for s in scopes}
+    collectives = uow.contracts.collective_ceilings(year)
+    wanted = None
+    if provider_agb:
+        # the provider's own payments and those of the contracts sharing a collective ceiling with it
+        own = {n for n, s in by_number.items() if s.contract.provider_agb == provider_agb}
+        shared = {n for cc in collectives if own & cc.contract_numbers for n in cc.contract_numbers}
+        wanted = {provider_agb} | {by_number[n].contract.provider_agb for n in shared if n in by_number}
+    used = queries.used_by_provider_product(year, wanted)
+    notices = queries.notices(year)
     year_period = Period.year(year)
 
     def spent(number: str) -> Money:
@@ -139,19 +170,42 @@ def _ceilings(
         c = scope.contract
         return Money(sum(used.get((c.provider_agb, scope.law.value, code), 0) for code in scope.products))
 
-    rows: list[dict[str, Any]] = []
+    lines: list[CeilingUseLine] = []
     for scope in scopes:
         c = scope.contract
         if c.ceiling is None or not c.valid.overlaps(year_period):
             continue
-        if f.provider_agb and c.provider_agb != f.provider_agb:
+        if provider_agb and c.provider_agb != provider_agb:
             continue
-        use = CeilingUse(c.ceiling, spent(c.number))
-        rows.append({
-            "kind": "provider", "ceiling": c.number, "provider_agb": c.provider_agb, "policy": c.ceiling_policy.value,
-            "ceiling_eur": str(c.ceiling), "used_eur": str(use.used), "remaining_eur": str(use.remaining),
-            "used_pct": _pct(use), "notices": ",".join(f"{n}%" for n in notices.get(("provider", c.number), [])),
-        })  # fmt: skip
+        lines.append(CeilingUseLine(
+            "provider", c.number, f"{c.framework_code} {c.lot_code}", c.provider_agb, 1, c.ceiling_policy,
+            CeilingUse(c.ceiling, spent(c.number)), tuple(notices.get(("provider", c.number), [])),
+        ))  # fmt: skip
+    for cc in collectives:
+        members = [n for n in cc.contract_numbers if n in by_number]
+        if provider_agb and not any(by_number[n].contract.provider_agb == provider_agb for n in members):
+            continue
+        lines.append(CeilingUseLine(
+            "collective", cc.code, cc.name, None, len(members), cc.policy,
+            CeilingUse(cc.amount, Money.sum(spent(n) for n in members)),
+            tuple(notices.get(("collective", cc.code), [])),
+        ))  # fmt: skip
+    return lines
+
+
+def _ceilings(uow: UnitOfWork, level: ExhaustionLevel, f: Filters) -> list[dict[str, Any]]:
+    lines = ceiling_uses(uow, f.year, f.provider_agb)
+    rows: list[dict[str, Any]] = [
+        {
+            "kind": line.kind, "ceiling": line.ceiling,
+            "provider_agb": line.provider_agb if line.kind == "provider" else f"{line.contracts} contracts",
+            "policy": line.policy.value, "ceiling_eur": str(line.use.ceiling), "used_eur": str(line.use.used),
+            "remaining_eur": str(line.use.remaining), "used_pct": _pct(line.use),
+            "notices": ",".join(f"{n}%" for n in line.notices),
+        }
+        for line in lines
+        if level is ExhaustionLevel.ceiling or line.kind == "provider"
+    ]  # fmt: skip
     if level is ExhaustionLevel.provider:
         providers = {p.agb_code: p.name for p in uow.providers.all()}
         grouped: dict[str, list[Money]] = defaultdict(lambda: [Money.zero(), Money.zero()])
@@ -165,17 +219,6 @@ def _ceilings(
              "ceiling_eur": str(ceiling), "used_eur": str(spent_), "used_pct": _pct(CeilingUse(ceiling, spent_))}
             for agb, (ceiling, spent_) in sorted(grouped.items())
         ]  # fmt: skip
-    for cc in uow.contracts.collective_ceilings(year):
-        members = [n for n in cc.contract_numbers if n in by_number]
-        if f.provider_agb and not any(by_number[n].contract.provider_agb == f.provider_agb for n in members):
-            continue
-        use = CeilingUse(cc.amount, Money.sum(spent(n) for n in members))
-        rows.append({
-            "kind": "collective", "ceiling": cc.code, "provider_agb": f"{len(members)} contracts",
-            "policy": cc.policy.value, "ceiling_eur": str(cc.amount), "used_eur": str(use.used),
-            "remaining_eur": str(use.remaining), "used_pct": _pct(use),
-            "notices": ",".join(f"{n}%" for n in notices.get(("collective", cc.code), [])),
-        })  # fmt: skip
     return rows
 
 

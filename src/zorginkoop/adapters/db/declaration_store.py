@@ -17,7 +17,7 @@ taken with ``uow.serialise``); the unique constraint on (provider, law, referenc
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -519,14 +519,18 @@ class SpendingQueries:
         )
         return [(m, agb, law, int(n), int(d or 0), int(c or 0)) for m, agb, law, n, d, c in rows]
 
-    def used_by_provider_product(self, year: int) -> dict[tuple[str, str, str], int]:
-        """Paid cents per (provider, law, product code) in ``year``."""
+    def used_by_provider_product(
+        self, year: int, providers: Collection[str] | None = None
+    ) -> dict[tuple[str, str, str], int]:
+        """Paid cents per (provider, law, product code) in ``year`` (of ``providers`` only, when given)."""
         p, line = t.PaymentRow, t.DeclarationLineRow
+        query = select(p.provider_agb, p.law, line.product_code, func.sum(p.amount_cents)).join(
+            line, line.id == p.declaration_line_id
+        )
+        if providers is not None:
+            query = query.where(p.provider_agb.in_(sorted(providers)))
         rows = self.session.execute(
-            select(p.provider_agb, p.law, line.product_code, func.sum(p.amount_cents))
-            .join(line, line.id == p.declaration_line_id)
-            .where(p.year == year)
-            .group_by(p.provider_agb, p.law, line.product_code)
+            query.where(p.year == year).group_by(p.provider_agb, p.law, line.product_code)
         )
         return {(agb, law, code or ""): int(c or 0) for agb, law, code, c in rows}
 

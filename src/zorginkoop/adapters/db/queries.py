@@ -124,3 +124,39 @@ class ReportQueries:
             .order_by(year)
         )
         return [(int(y), clients, Money(int(cents))) for y, clients, cents in self.session.execute(query)]
+
+    def cost_by_year_and_municipality(self, law: Law | None) -> list[tuple[int, CostRow]]:
+        """(year, municipality's row) for every year and municipality with approved lines."""
+        L, M = t.DeclarationLineRow, t.MunicipalityRow
+        year = func.extract("year", L.period_start)
+        query = (
+            self._approved_lines(
+                select(
+                    year,
+                    M.code,
+                    M.name,
+                    func.count(distinct(L.client_bsn)),
+                    func.coalesce(func.sum(L.granted_cents), 0),
+                )
+                .select_from(L)
+                .join(M, M.code == L.municipality_code),
+                date(1900, 1, 1),
+                date(9999, 12, 31),
+                law,
+            )
+            .group_by(year, M.code, M.name)
+            .order_by(year)
+        )
+        rows = [
+            (int(y), CostRow(code, name, clients, Money(int(cents))))
+            for y, code, name, clients, cents in self.session.execute(query)
+        ]
+        return sorted(rows, key=lambda r: (r[0], r[1].name.lower()))
+
+    def latest_year(self, law: Law | None = None) -> int | None:
+        """The latest year with an approved line in scope (None when there is none); reads one
+        row through the period index instead of summing every year."""
+        L = t.DeclarationLineRow
+        query = self._approved_lines(select(L.period_start), date(1900, 1, 1), date(9999, 12, 31), law)
+        latest = self.session.scalar(query.order_by(L.period_start.desc()).limit(1))
+        return None if latest is None else latest.year

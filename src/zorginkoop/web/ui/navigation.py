@@ -23,10 +23,20 @@ def _item(label: str, path: str, *roles: Role) -> NavItem:
     return NavItem(label, path, frozenset(roles))
 
 
-NAVIGATION: tuple[NavItem, ...] = (_item("Start", "/start", *Role),)
+NAVIGATION: tuple[NavItem, ...] = (
+    _item("Start", "/start", *Role),
+    _item("Aanbieders", "/aanbieders", Role.CONTRACTMANAGER),
+    _item("Producten en tarieven", "/producten", Role.CONTRACTMANAGER),
+    _item("Contracten", "/contracten", Role.CONTRACTMANAGER),
+    _item("Verlengkalender", "/verlengkalender", Role.CONTRACTMANAGER),
+    _item("Kerncijfers", "/kerncijfers", Role.BELEIDSADVISEUR),
+)
 """In the order the header shows them."""
 
-HOME: dict[Role, str] = {}
+HOME: dict[Role, str] = {
+    Role.CONTRACTMANAGER: "/aanbieders",
+    Role.BELEIDSADVISEUR: "/kerncijfers",
+}
 """Where a role lands after logging in, when it has a screen of its own (else ``/start``)."""
 
 

@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""The policy adviser's screens: the key figures per municipality (the Lekstroom memo's 2020
+table: clients, cost and cost per client per municipality, Wmo or Jeugdwet) and their trend over
+the years, for the municipalities in the adviser's scope only.
+
+The figures are those of ``zorginkoop report costs`` and ``GET /api/v1/reports/costs``
+(:func:`zorginkoop.services.reports.key_figures`), with figures about fewer than 10 people shown
+as "< 10" (:mod:`zorginkoop.domain.disclosure`). Counts and sums: no personal data is read.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+
+from zorginkoop.domain.accounts import Role, User
+from zorginkoop.domain.codes import Law
+from zorginkoop.services import reports
+from zorginkoop.web.ui.query_params import BOTH, LAW_NAMES_NL, law_options, parse_law, parse_year
+from zorginkoop.web.ui.session import WebUnitOfWork, require_web_roles
+from zorginkoop.web.ui.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+PolicyAdviser = Annotated[User, Depends(require_web_roles(Role.BELEIDSADVISEUR))]
+
+
+def _law_text(law: Law | None) -> str:
+    return LAW_NAMES_NL[law] if law is not None else "Wmo en Jeugdwet"
+
+
+@router.get("/kerncijfers", response_class=HTMLResponse)
+def key_figures(
+    request: Request, uow: WebUnitOfWork, _user: PolicyAdviser, jaar: str = "", wet: str = Law.WMO.value
+) -> HTMLResponse:
+    """Clients and cost per municipality in one year and law (default: the latest year, Wmo)."""
+    errors: dict[str, str] = {}
+    law = parse_law(wet, errors, "wet")
+    years = [year for year, _clients, _cost in reports.costs_by_year(uow, law)]
+    year = parse_year(jaar, errors, "jaar")
+    if year is None and not errors.get("jaar"):
+        year = years[-1] if years else None
+    figures = reports.key_figures(uow, year, law) if year is not None else None
+    return render(request, "figures/key_figures.html", {
+        "figures": figures, "years": sorted({*years, year}) if year is not None else years, "jaar": jaar or (str(year) if year else ""),
+        "wet": wet or BOTH, "law_text": _law_text(law), "law_options": law_options(), "errors": errors,
+    }, 400 if errors else 200)  # fmt: skip
+
+
+@router.get("/kerncijfers/jaren", response_class=HTMLResponse)
+def trend(
+    request: Request, uow: WebUnitOfWork, _user: PolicyAdviser, wet: str = Law.WMO.value
+) -> HTMLResponse:
+    """Clients and cost per municipality for every year with figures: the trend."""
+    errors: dict[str, str] = {}
+    law = parse_law(wet, errors, "wet")
+    per_year = reports.key_figures_by_year(uow, law)
+    municipalities = sorted({(f.cbs_code, f.municipality) for y in per_year for f in y.lines},
+                            key=lambda m: m[1].lower())  # fmt: skip
+    cells = {(y.year, f.cbs_code): f for y in per_year for f in y.lines}
+    return render(request, "figures/years.html", {
+        "per_year": per_year, "municipalities": municipalities, "cells": cells, "wet": wet or BOTH,
+        "law_text": _law_text(law), "law_options": law_options(), "errors": errors,
+    }, 400 if errors else 200)  # fmt: skip
