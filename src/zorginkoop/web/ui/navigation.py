@@ -23,10 +23,17 @@ def _item(label: str, path: str, *roles: Role) -> NavItem:
     return NavItem(label, path, frozenset(roles))
 
 
-NAVIGATION: tuple[NavItem, ...] = (_item("Start", "/start", *Role),)
+NAVIGATION: tuple[NavItem, ...] = (
+    _item("Start", "/start", *Role),
+    _item("Verwerkingslog", "/privacy/verwerkingslog", Role.PRIVACY),
+    _item("Gebruikers", "/beheer/gebruikers", Role.BEHEERDER),
+)
 """In the order the header shows them."""
 
-HOME: dict[Role, str] = {}
+HOME: dict[Role, str] = {
+    Role.PRIVACY: "/privacy/verwerkingslog",
+    Role.BEHEERDER: "/beheer/gebruikers",
+}
 """Where a role lands after logging in, when it has a screen of its own (else ``/start``)."""
 
 
