@@ -110,7 +110,9 @@ def _log_in(engine: Engine, login: str, password: str) -> str:
 
 
 def test_a_disabled_user_is_enabled_again_and_logs_in_anew(store: str, engine: Engine) -> None:
-    assert _users(store, "add", "pien", "--role", "privacy", "--password-stdin", stdin=PASSWORD).exit_code == 0
+    assert (
+        _users(store, "add", "pien", "--role", "privacy", "--password-stdin", stdin=PASSWORD).exit_code == 0
+    )
     old_token = _log_in(engine, "pien", PASSWORD.strip("\n"))
     assert _users(store, "disable", "pien").exit_code == 0
     assert _log_in(engine, "pien", PASSWORD.strip("\n")) == "refused"
@@ -123,7 +125,9 @@ def test_a_disabled_user_is_enabled_again_and_logs_in_anew(store: str, engine: E
 
 
 def test_a_new_password_replaces_the_old_one_and_signs_the_user_out(store: str, engine: Engine) -> None:
-    assert _users(store, "add", "henk", "--role", "beheerder", "--password-stdin", stdin=PASSWORD).exit_code == 0
+    assert (
+        _users(store, "add", "henk", "--role", "beheerder", "--password-stdin", stdin=PASSWORD).exit_code == 0
+    )
     token = _log_in(engine, "henk", PASSWORD.strip("\n"))
     changed = _users(store, "password", "henk", "--password-stdin", stdin="een nieuw wachtwoord\n")
     assert changed.exit_code == 0, changed.output

@@ -22,7 +22,9 @@ from zorginkoop.domain.accounts import AccountError, Role
 from zorginkoop.services import accounts
 from zorginkoop.web.security import hash_password, now_utc, password_problem
 
-app = typer.Typer(help="Accounts: add, list, disable and enable users, set their passwords.", no_args_is_help=True)
+app = typer.Typer(
+    help="Accounts: add, list, disable and enable users, set their passwords.", no_args_is_help=True
+)
 
 ACTOR = "zorginkoop-users"
 MUNICIPALITIES = typer.Option(

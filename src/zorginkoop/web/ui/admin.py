@@ -91,7 +91,7 @@ def _login_error(login: str) -> str | None:
 
 
 def _new_user_errors(
-    login: str, role: str, municipalities: list[str], provider: str, password: str, choices: RegionChoices
+    choices: RegionChoices, *, login: str, role: str, municipalities: list[str], provider: str, password: str
 ) -> dict[str, str]:
     """Dutch errors per field for a new user; the role decides what it must be tied to."""
     errors: dict[str, str] = {}
@@ -102,17 +102,25 @@ def _new_user_errors(
         errors["role"] = "Kies een rol."
     unknown = [code for code in municipalities if code not in choices.municipalities]
     if unknown:
-        errors["municipalities"] = f"Gemeente {unknown[0]} hoort niet bij de regio. Kies gemeenten uit de lijst."
+        errors["municipalities"] = (
+            f"Gemeente {unknown[0]} hoort niet bij de regio. Kies gemeenten uit de lijst."
+        )
     elif chosen in MUNICIPAL_ROLES and not municipalities:
-        errors["municipalities"] = f"Een {ROLE_NAMES_NL[chosen].lower()} werkt voor gemeenten: kies er minstens één."
+        errors["municipalities"] = (
+            f"Een {ROLE_NAMES_NL[chosen].lower()} werkt voor gemeenten: kies er minstens één."
+        )
     elif chosen is not None and chosen not in MUNICIPAL_ROLES and municipalities:
-        errors["municipalities"] = f"De rol {ROLE_NAMES_NL[chosen].lower()} hoort niet bij gemeenten: kies geen gemeente."
+        errors["municipalities"] = (
+            f"De rol {ROLE_NAMES_NL[chosen].lower()} hoort niet bij gemeenten: kies geen gemeente."
+        )
     if provider and provider not in choices.providers:
         errors["provider"] = "Deze aanbieder is niet bekend in de regio. Kies een aanbieder uit de lijst."
     elif chosen in PROVIDER_ROLES and not provider:
         errors["provider"] = "Een zorgaanbieder hoort bij één aanbieder: kies de aanbieder."
     elif chosen is not None and chosen not in PROVIDER_ROLES and provider:
-        errors["provider"] = f"De rol {ROLE_NAMES_NL[chosen].lower()} hoort niet bij een aanbieder: kies geen aanbieder."
+        errors["provider"] = (
+            f"De rol {ROLE_NAMES_NL[chosen].lower()} hoort niet bij een aanbieder: kies geen aanbieder."
+        )
     if problem := _password_error(password):
         errors["password"] = problem
     return errors
@@ -136,7 +144,9 @@ def users(request: Request, platform: PlatformDep, user: Beheerder) -> HTMLRespo
     choices = _choices(platform, user)
     rows = [{"login": u.login, "role": ROLE_NAMES_NL[u.role], "sees": _sees(u, choices), "active": u.active}
             for u in everyone]  # fmt: skip
-    return render(request, "admin/users.html", {"rows": rows, "message": request.session.pop(FLASH_KEY, None)})
+    return render(
+        request, "admin/users.html", {"rows": rows, "message": request.session.pop(FLASH_KEY, None)}
+    )
 
 
 @router.get(USERS_PATH + "/nieuw", response_class=HTMLResponse)
@@ -145,7 +155,7 @@ def new_user_form(request: Request, platform: PlatformDep, user: Beheerder) -> H
 
 
 @router.post(USERS_PATH + "/nieuw", response_class=HTMLResponse, dependencies=[CsrfChecked])
-def add_user(  # noqa: PLR0913, PLR0917 - one parameter per form field
+def add_user(  # noqa: PLR0917 - one parameter per form field
     request: Request,
     platform: PlatformDep,
     user: Beheerder,
@@ -158,7 +168,8 @@ def add_user(  # noqa: PLR0913, PLR0917 - one parameter per form field
     """Add a user; the form again with a Dutch error next to each wrong field (400)."""
     choices = _choices(platform, user)
     values = {"login": login, "role": role, "municipalities": municipalities, "provider": provider}
-    errors = _new_user_errors(login, role, municipalities, provider, password, choices)
+    errors = _new_user_errors(choices, login=login, role=role, municipalities=municipalities, provider=provider,
+                              password=password)  # fmt: skip
     if not errors:
         with _uow(platform, user) as uow:
             if uow.accounts.exists(login.strip()):
@@ -178,7 +189,7 @@ def add_user(  # noqa: PLR0913, PLR0917 - one parameter per form field
     return _form_page(request, choices, values, errors, 400)
 
 
-def _user_page(request: Request, platform: PlatformDep, user: Beheerder, login: str,
+def _user_page(request: Request, platform: PlatformDep, user: Beheerder, login: str, *,
                errors: dict[str, str] | None = None, status_code: int = 200) -> HTMLResponse:  # fmt: skip
     found = accounts.get_user(_uow(platform, user), login)
     if found is None:
@@ -201,7 +212,7 @@ def disable(request: Request, platform: PlatformDep, user: Beheerder, login: str
     """Disable a user: it cannot log in, and its sessions and tokens end at once."""
     if login == user.login:
         return _user_page(request, platform, user, login,
-                          {"status": "U kunt uw eigen account niet uitschakelen."}, 400)  # fmt: skip
+                          errors={"status": "U kunt uw eigen account niet uitschakelen."}, status_code=400)  # fmt: skip
     try:
         accounts.disable_user(_uow(platform, user), login, now_utc())
     except AccountError:
@@ -227,7 +238,7 @@ def new_password(
 ) -> Response:
     """Set a new password: the user's sessions and tokens end, it logs in with the new one."""
     if problem := _password_error(password):
-        return _user_page(request, platform, user, login, {"password": problem}, 400)
+        return _user_page(request, platform, user, login, errors={"password": problem}, status_code=400)
     try:
         accounts.set_password(_uow(platform, user), login, hash_password(password), now_utc())
     except AccountError:

@@ -110,7 +110,7 @@ def log_form(request: Request, _user: PrivacyOfficer) -> HTMLResponse:
 
 
 @router.post(LOG_PATH, response_class=HTMLResponse, dependencies=[CsrfChecked])
-def log_search(  # noqa: PLR0913, PLR0917 - one parameter per form field
+def log_search(  # noqa: PLR0917 - one parameter per form field
     request: Request,
     platform: PlatformDep,
     user: PrivacyOfficer,
