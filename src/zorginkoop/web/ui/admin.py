@@ -159,10 +159,10 @@ def add_user(  # noqa: PLR0917 - one parameter per form field
     request: Request,
     platform: PlatformDep,
     user: Beheerder,
-    login: Annotated[str, Form(max_length=200)] = "",
-    role: Annotated[str, Form(max_length=40)] = "",
+    login: Annotated[str, Form()] = "",
+    role: Annotated[str, Form()] = "",
     municipalities: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI copies the default
-    provider: Annotated[str, Form(max_length=20)] = "",
+    provider: Annotated[str, Form()] = "",
     password: FormText = "",
 ) -> Response:
     """Add a user; the form again with a Dutch error next to each wrong field (400)."""
