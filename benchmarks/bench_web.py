@@ -201,6 +201,7 @@ def run(base: str, ctx: Context, pages: list[Page], clients: int, seconds: float
     roles = sorted({p.role for p in pages if p.role is not None})
     timings: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
+    reasons: dict[str, int] = defaultdict(int)
     lock = threading.Lock()
     window: dict[str, float] = {}
 
@@ -236,15 +237,16 @@ def run(base: str, ctx: Context, pages: list[Page], clients: int, seconds: float
                         answer = session.client.post(page.path, data=data)
                     else:
                         answer = session.client.get(page.path)
-                    ok = answer.status_code == 200
-                except httpx.HTTPError:
-                    ok = False
+                    failure = None if answer.status_code == 200 else f"HTTP {answer.status_code}"
+                except httpx.HTTPError as exc:
+                    failure = type(exc).__name__
                 elapsed = (time.perf_counter() - started) * 1000
                 with lock:
-                    if ok:
+                    if failure is None:
                         timings[page.name].append(elapsed)
                     else:
                         errors[page.name] += 1
+                        reasons[f"{page.name}: {failure}"] += 1
         finally:
             for session in sessions.values():
                 session.client.close()
@@ -275,6 +277,8 @@ def run(base: str, ctx: Context, pages: list[Page], clients: int, seconds: float
         print(f"{page.name:{width}} {len(values):8d} {errors[page.name]:6d} {len(values) / seconds:7.1f} "
               f"{p50:8.1f} {p95:8.1f} {p50 / base50:6.1f} {p95 / base95:6.1f}")  # fmt: skip
     print(f"total {total} requests, {total / seconds:.1f} requests/s, {sum(errors.values())} errors")
+    for reason, count in sorted(reasons.items()):
+        print(f"  error {reason} ({count}x)")
     verdict = "meets" if worst < GOAL_P95_MS else "misses"
     print(f"worst p95 {worst:.1f} ms ({worst_name}): {verdict} the goal of p95 < {GOAL_P95_MS:.0f} ms")
 

@@ -54,10 +54,15 @@ class RegionChoices:
     providers: dict[str, str]
 
 
-def _choices(platform: PlatformDep, user: User) -> RegionChoices:
+def _choices(platform: PlatformDep, user: User, only_providers: set[str] | None = None) -> RegionChoices:
+    """The region's municipalities and providers (or only the providers named, for a list)."""
     with _uow(platform, user) as uow:
         names = uow.region.municipality_names()
-        providers = {p.agb_code: p.name for p in uow.providers.all()}
+        if only_providers is None:
+            providers = {p.agb_code: p.name for p in uow.providers.all()}
+        else:
+            found = (uow.providers.get(agb) for agb in sorted(only_providers))
+            providers = {p.agb_code: p.name for p in found if p is not None}
     return RegionChoices(dict(sorted(names.items(), key=lambda item: item[1])), providers)
 
 
@@ -141,7 +146,7 @@ def _form_page(request: Request, choices: RegionChoices, values: dict[str, Any],
 def users(request: Request, platform: PlatformDep, user: Beheerder) -> HTMLResponse:
     """Every user: login, role, what it may see, active or disabled."""
     everyone = accounts.list_users(_uow(platform, user))
-    choices = _choices(platform, user)
+    choices = _choices(platform, user, {u.provider_agb for u in everyone if u.provider_agb})
     rows = [{"login": u.login, "role": ROLE_NAMES_NL[u.role], "sees": _sees(u, choices), "active": u.active}
             for u in everyone]  # fmt: skip
     return render(
@@ -195,7 +200,7 @@ def _user_page(request: Request, platform: PlatformDep, user: Beheerder, login: 
     if found is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Deze gebruiker bestaat niet.")
     return render(request, "admin/user.html", {
-        "account": found, "role_name": ROLE_NAMES_NL[found.role], "sees": _sees(found, _choices(platform, user)),
+        "account": found, "role_name": ROLE_NAMES_NL[found.role], "sees": _sees(found, _choices(platform, user, {found.provider_agb} if found.provider_agb else set())),
         "is_self": found.login == user.login, "errors": errors or {},
         "message": request.session.pop(FLASH_KEY, None),
     }, status_code)  # fmt: skip
