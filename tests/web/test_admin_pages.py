@@ -206,3 +206,15 @@ def test_posts_without_their_csrf_token_are_refused(browser_for: Callable[[str],
     )
     assert admin.post(USERS + "/consulent/uitschakelen").status_code == 403
     assert "x.csrf" not in _rows(admin) and _rows(admin)["consulent"][2] == "Actief"
+
+
+def test_a_beheerder_who_sets_its_own_password_logs_in_anew(
+    browser_for: Callable[[str], TestClient], web_app: TestClient
+) -> None:
+    assert _add(browser_for("beheerder"), login="b.zelf", role="beheerder").status_code == 303
+    with TestClient(web_app.app) as self_admin:
+        assert log_in(self_admin, "b.zelf", PASSWORD).status_code == 303
+        changed = _post(self_admin, USERS + "/b.zelf/wachtwoord", password="mijn-nieuwe-wachtwoord")
+        assert changed.status_code == 303 and changed.headers["location"] == "/login"
+        assert self_admin.get(USERS, follow_redirects=False).status_code == 303
+        assert log_in(self_admin, "b.zelf", "mijn-nieuwe-wachtwoord").status_code == 303
