@@ -11,6 +11,8 @@ from tests.factories import ALFA, HOUTEN, NIEUWEGEIN, load_tiny_region
 from zorginkoop.adapters.db import tables as t
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.cli import app
+from zorginkoop.settings import Settings
+from zorginkoop.web import security
 
 runner = CliRunner()
 PASSWORD = "een lang wachtwoord\n"
@@ -66,6 +68,10 @@ def test_users_of_every_role_are_added_listed_and_disabled(store: str, engine: E
         (["add", "x1", "--role", "privacy", "--password-stdin"], "kort\n", "password is too short"),
         (["add", "x1", "--role", "privacy"], PASSWORD, "--password-stdin"),
         (["disable", "nobody"], None, "no user with login 'nobody'"),
+        (["enable", "nobody"], None, "no user with login 'nobody'"),
+        (["password", "nobody", "--password-stdin"], PASSWORD, "no user with login 'nobody'"),
+        (["password", "nobody", "--password-stdin"], "kort\n", "password is too short"),
+        (["password", "nobody"], PASSWORD, "--password-stdin"),
     ],
 )  # fmt: skip
 def test_bad_input_is_one_line_and_exit_2(store: str, args, stdin, says) -> None:  # type: ignore[no-untyped-def]
@@ -92,3 +98,41 @@ def test_outside_development_a_missing_secret_stops_every_command_in_one_line(
     result = _users(store, "list")
     assert result.exit_code == 2
     assert "ZORGINKOOP_SECRET_KEY" in result.stderr and "Traceback" not in result.output
+
+
+def _log_in(engine: Engine, login: str, password: str) -> str:
+    """A token for ``login`` through the real login, or the name of the refusal."""
+    with UnitOfWork(engine, actor="tests") as uow:
+        try:
+            return security.log_in(uow, Settings.from_env(), login, password).access_token
+        except security.LoginRefused:
+            return "refused"
+
+
+def test_a_disabled_user_is_enabled_again_and_logs_in_anew(store: str, engine: Engine) -> None:
+    assert (
+        _users(store, "add", "pien", "--role", "privacy", "--password-stdin", stdin=PASSWORD).exit_code == 0
+    )
+    old_token = _log_in(engine, "pien", PASSWORD.strip("\n"))
+    assert _users(store, "disable", "pien").exit_code == 0
+    assert _log_in(engine, "pien", PASSWORD.strip("\n")) == "refused"
+    enabled = _users(store, "enable", "pien")
+    assert enabled.exit_code == 0 and enabled.stdout.strip() == "enabled pien"
+    assert "pien,privacy,region,yes" in _users(store, "list", "--format", "csv").stdout
+    assert _log_in(engine, "pien", PASSWORD.strip("\n")) != "refused"
+    with UnitOfWork(engine, actor="tests") as uow:  # the token from before the disable stays revoked
+        assert security.authenticate(uow, Settings.from_env(), old_token) is None
+
+
+def test_a_new_password_replaces_the_old_one_and_signs_the_user_out(store: str, engine: Engine) -> None:
+    assert (
+        _users(store, "add", "henk", "--role", "beheerder", "--password-stdin", stdin=PASSWORD).exit_code == 0
+    )
+    token = _log_in(engine, "henk", PASSWORD.strip("\n"))
+    changed = _users(store, "password", "henk", "--password-stdin", stdin="een nieuw wachtwoord\n")
+    assert changed.exit_code == 0, changed.output
+    assert changed.stdout.strip() == "new password for henk; revoked 1 token(s)"
+    with UnitOfWork(engine, actor="tests") as uow:
+        assert security.authenticate(uow, Settings.from_env(), token) is None
+    assert _log_in(engine, "henk", PASSWORD.strip("\n")) == "refused"
+    assert _log_in(engine, "henk", "een nieuw wachtwoord") != "refused"

@@ -22,7 +22,9 @@ from zorginkoop.domain.accounts import AccountError, Role
 from zorginkoop.services import accounts
 from zorginkoop.web.security import hash_password, now_utc, password_problem
 
-app = typer.Typer(help="Accounts: add, list and disable users of the API.", no_args_is_help=True)
+app = typer.Typer(
+    help="Accounts: add, list, disable and enable users, set their passwords.", no_args_is_help=True
+)
 
 ACTOR = "zorginkoop-users"
 MUNICIPALITIES = typer.Option(
@@ -99,12 +101,45 @@ def disable(
     typer.echo(f"disabled {login.strip()}; revoked {revoked} token(s)")
 
 
+@app.command("enable")
+def enable(
+    login: str = typer.Argument(..., help="the disabled login to enable"), db: str | None = DB_OPTION
+) -> None:
+    """Enable a disabled user again: it can log in (anew; its old tokens stay revoked)."""
+    try:
+        with store_errors():
+            accounts.enable_user(_uow(db), login.strip())
+    except AccountError as exc:
+        fail(str(exc))
+    typer.echo(f"enabled {login.strip()}")
+
+
+@app.command("password")
+def password(
+    login: str = typer.Argument(..., help="the login whose password to set"),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="read the new password from stdin (required)"
+    ),
+    db: str | None = DB_OPTION,
+) -> None:
+    """Set a new password (from stdin); the user's tokens are revoked, so it logs in anew."""
+    if not password_stdin:
+        fail("give the password on stdin with --password-stdin (never on the command line)")
+    new = _password_from_stdin()
+    try:
+        with store_errors():
+            revoked = accounts.set_password(_uow(db), login.strip(), hash_password(new), now_utc())
+    except AccountError as exc:
+        fail(str(exc))
+    typer.echo(f"new password for {login.strip()}; revoked {revoked} token(s)")
+
+
 @app.command("demo")
 def demo(db: str | None = DB_OPTION) -> None:
     """One account per role for the demo region, with random passwords printed once.
 
     Logins are the role names; run it again and it adds only those missing (their passwords are
-    not shown again: disable one and add it anew with `users add` to change it)."""
+    not shown again: set a new one with `users password LOGIN --password-stdin`)."""
     import secrets
 
     try:

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Keeping accounts: add a user, list them, disable one (and end its tokens).
+"""Keeping accounts: add a user, list them, disable one (and end its tokens), enable it again,
+give it a new password.
 
 Passwords reach this module already hashed (``zorginkoop.web.security.hash_password``): the
 use cases never see a password.
@@ -60,6 +61,35 @@ def disable_user(uow: UnitOfWork, login: str, now: datetime) -> int:
         if not uow.accounts.set_active(login, active=False):
             raise AccountError(f"no user with login {login!r}; `zorginkoop users list` shows them")
         revoked = uow.accounts.revoke_tokens_of(login, now)
+        uow.commit()
+    return revoked
+
+
+def get_user(uow: UnitOfWork, login: str) -> User | None:
+    """The user with this login, or None."""
+    with uow:
+        stored = uow.accounts.get(login)
+        return stored.user if stored is not None else None
+
+
+def enable_user(uow: UnitOfWork, login: str) -> None:
+    """Let a disabled login sign in again (its old tokens stay revoked: it logs in anew)."""
+    with uow:
+        if not uow.accounts.set_active(login, active=True):
+            raise AccountError(f"no user with login {login!r}; `zorginkoop users list` shows them")
+        uow.commit()
+
+
+def set_password(uow: UnitOfWork, login: str, password_hash: str, now: datetime) -> int:
+    """Give a login a new password: its live tokens are revoked (whoever held the old password
+    is signed out at once) and its failed logins forgotten; the number of tokens revoked."""
+    with uow:
+        stored = uow.accounts.get(login)
+        if stored is None:
+            raise AccountError(f"no user with login {login!r}; `zorginkoop users list` shows them")
+        uow.accounts.set_password_hash(stored.id, password_hash)
+        revoked = uow.accounts.revoke_tokens_of(login, now)
+        uow.accounts.clear_failures(login)
         uow.commit()
     return revoked
 

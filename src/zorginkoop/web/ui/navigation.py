@@ -30,12 +30,16 @@ NAVIGATION: tuple[NavItem, ...] = (
     _item("Contracten", "/contracten", Role.CONTRACTMANAGER),
     _item("Verlengkalender", "/verlengkalender", Role.CONTRACTMANAGER),
     _item("Kerncijfers", "/kerncijfers", Role.BELEIDSADVISEUR),
+    _item("Verwerkingslog", "/privacy/verwerkingslog", Role.PRIVACY),
+    _item("Gebruikers", "/beheer/gebruikers", Role.BEHEERDER),
 )
 """In the order the header shows them."""
 
 HOME: dict[Role, str] = {
     Role.CONTRACTMANAGER: "/aanbieders",
     Role.BELEIDSADVISEUR: "/kerncijfers",
+    Role.PRIVACY: "/privacy/verwerkingslog",
+    Role.BEHEERDER: "/beheer/gebruikers",
 }
 """Where a role lands after logging in, when it has a screen of its own (else ``/start``)."""
 
