@@ -23,10 +23,22 @@ def _item(label: str, path: str, *roles: Role) -> NavItem:
     return NavItem(label, path, frozenset(roles))
 
 
-NAVIGATION: tuple[NavItem, ...] = (_item("Start", "/start", *Role),)
+NAVIGATION: tuple[NavItem, ...] = (
+    _item("Start", "/start", *Role),
+    _item("Berichten", "/backoffice/berichten", Role.BACKOFFICE),
+    _item("Declaraties", "/backoffice/declaraties", Role.BACKOFFICE),
+    _item("Betalingen", "/backoffice/betalingen", Role.BACKOFFICE),
+    _item("Stoplijst", "/backoffice/stoplijst", Role.BACKOFFICE),
+    _item("Toewijzingen", "/aanbieder/toewijzingen", Role.AANBIEDER),
+    _item("Berichten", "/aanbieder/berichten", Role.AANBIEDER),
+    _item("Declaraties", "/aanbieder/declaraties", Role.AANBIEDER),
+)
 """In the order the header shows them."""
 
-HOME: dict[Role, str] = {}
+HOME: dict[Role, str] = {
+    Role.BACKOFFICE: "/backoffice/berichten",
+    Role.AANBIEDER: "/aanbieder/toewijzingen",
+}
 """Where a role lands after logging in, when it has a screen of its own (else ``/start``)."""
 
 
