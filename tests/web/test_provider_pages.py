@@ -130,7 +130,7 @@ def test_the_provider_opens_its_own_client_and_another_providers_client_is_404(
     logged = log_entries(web_engine, "aanbieder")
     found = provider.post("/aanbieder/client", data={"csrf_token": token, "bsn": mine.client_bsn})
     assert found.status_code == 200
-    assert mine.client_bsn in soup(found).select_one(".zk-facts").get_text()
+    assert mine.client_bsn in soup(found).select_one(".zk-dl").get_text()
     assert log_entries(web_engine, "aanbieder") > logged
     outside = provider.post("/aanbieder/client", data={"csrf_token": token, "bsn": theirs})
     assert outside.status_code == 404 and theirs not in outside.text
