@@ -269,3 +269,13 @@ def test_on_the_files_channel_the_provider_is_told_so(
     assert refused.status_code == 400 and "Uw berichten lopen via bestanden" in refused.text
     assert stored(web_engine) == before
     assert "Uw berichten lopen via bestanden" in soup(provider.get("/aanbieder/declaraties")).main.get_text()
+
+
+def test_the_list_is_filtered_by_type_and_an_unknown_type_is_named(provider: TestClient) -> None:
+    only = soup(provider.get("/aanbieder/berichten", params={"soort": "301"}))
+    kinds = {r.select_one("td .zk-code").get_text() for r in only.select("table tbody tr")}
+    assert kinds == {"301"}
+    assert only.find("select", {"name": "soort"}).find("option", selected=True)["value"] == "301"
+    wrong = provider.get("/aanbieder/berichten", params={"soort": "999"})
+    assert wrong.status_code == 400
+    assert soup(wrong).find(id="fout-soort").get_text(strip=True) == "Kies een soort bericht uit de lijst."

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.bootstrap import Platform
 from zorginkoop.domain.accounts import Role, User
-from zorginkoop.domain.provider_channel import DeliveryChannel
+from zorginkoop.domain.provider_channel import OUTBOX_TYPES, DeliveryChannel
 from zorginkoop.services import clients, declarations, spending
 from zorginkoop.services import provider_channel as pc
 from zorginkoop.web.deps import PlatformDep
@@ -109,23 +109,30 @@ def _messages_page(
     request: Request, platform: PlatformDep, user: User, context: dict[str, object] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:  # fmt: skip
+    context = dict(context or {})
+    kind = str(context.get("kind") or "")
+    errors = dict(context.pop("errors", None) or {})  # type: ignore[call-overload]
     try:
-        pending = pc.pending(_uow(platform, user), _agb(user))
+        pending = pc.pending(_uow(platform, user), _agb(user), [kind] if kind else [])
         on_files = False
     except pc.WrongChannel:
         pending, on_files = [], True
+    except pc.UnusableMessage:  # a type the outbox does not hold
+        pending, on_files, status_code = [], False, 400
+        errors["soort"] = "Kies een soort bericht uit de lijst."
     return render(request, "provider/berichten.html", {
         "pending": pending, "on_files": on_files, "files_channel": FILES_CHANNEL_NL, "types": TYPE_NL,
-        "errors": {}, **(context or {}),
+        "kinds": [(k, f"{k} {TYPE_NL[k]}") for k in OUTBOX_TYPES], "kind": kind, "errors": errors, **context,
     }, status_code)  # fmt: skip
 
 
 @router.get("/aanbieder/berichten", response_class=HTMLResponse)
 def messages_page(
-    request: Request, platform: PlatformDep, user: ProviderUser, bevestigd: int = 0
+    request: Request, platform: PlatformDep, user: ProviderUser, bevestigd: int = 0, soort: str = ""
 ) -> HTMLResponse:
-    """What the region sent the provider and it has not acknowledged, and sending a message."""
-    return _messages_page(request, platform, user, {"acknowledged": bevestigd if bevestigd > 0 else None})
+    """What the region sent the provider and it has not acknowledged (of one type), and sending a message."""
+    acknowledged = bevestigd if bevestigd > 0 else None
+    return _messages_page(request, platform, user, {"acknowledged": acknowledged, "kind": soort.strip()[:3]})
 
 
 @router.post("/aanbieder/berichten", response_class=HTMLResponse, dependencies=[CsrfChecked])
