@@ -54,3 +54,26 @@ def allocations_in_force(
     """The allocations in force on ``day`` (not removed) in the reader's scope, optionally of one
     provider and one law."""
     return uow.allocations.active_on(day, ALLOCATIONS_PURPOSE, law=law, provider_agb=provider_agb)
+
+
+@dataclass(frozen=True, slots=True)
+class AllocatedClient:
+    """An allocation in force with the client it is for (as far as the reader may see it)."""
+
+    allocation: Allocation
+    client: Client | None
+    municipality_name: str
+
+
+def allocations_with_clients(
+    uow: UnitOfWork, day: date, provider_agb: str | None = None, law: Law | None = None
+) -> list[AllocatedClient]:
+    """:func:`allocations_in_force` with each allocation's client: what a provider's screen
+    lists. Both reads are scoped and logged (one entry per client per read)."""
+    found = allocations_in_force(uow, day, provider_agb, law)
+    people = uow.workflow.clients({a.client_bsn for a in found}, ALLOCATIONS_PURPOSE)
+    names = uow.region.municipality_names()
+    return [
+        AllocatedClient(a, people.get(a.client_bsn), names.get(a.municipality_code, a.municipality_code))
+        for a in found
+    ]

@@ -42,7 +42,12 @@ from typing import BinaryIO
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from zorginkoop.adapters.db.declaration_store import DeclarationStore, HeadRow, ProcessedFile
+from zorginkoop.adapters.db.declaration_store import (
+    AnsweredDeclaration,
+    DeclarationStore,
+    HeadRow,
+    ProcessedFile,
+)
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.adapters.istandaarden.errors import MessageError
 from zorginkoop.adapters.istandaarden.fast323 import (
@@ -507,3 +512,13 @@ def _refusal(  # noqa: PLR0917
         path, "refused", head.provider_agb, head.municipality_code, head.number, len(lines), 0, len(lines),
         job.submitted, Money.zero(), codes, None, summary,
     ), _Answer(message_id, name, answer)  # fmt: skip
+
+
+def answered(
+    uow: UnitOfWork, provider_agb: str | None = None, month: Period | None = None
+) -> list[AnsweredDeclaration]:
+    """The declarations answered (each 325 with the 323 file it answers), newest first, within
+    the unit of work's scope; of one provider, of declarations for ``month``. Parties, numbers and
+    sums only: no personal data is read."""
+    with uow:
+        return DeclarationStore(uow.session).answered(provider_agb, month)

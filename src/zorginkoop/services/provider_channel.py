@@ -6,10 +6,10 @@ Receiving (:func:`receive`) takes the bytes of one iWmo/iJw 3.2 message from a p
 
 - the sending party of its header must be the provider itself (Afzender; for a retour the
   Ontvanger, IV028): else :class:`NotOwnSender` and nothing is stored;
-- 305, 307, 315, 317 go through :func:`zorginkoop.services.exchange.import_message` (its retour,
-  319s and 301s stored pending in the outbox), 323 through
-  :func:`zorginkoop.services.declarations.process_message` (the 325 stored pending): one path of
-  processing, whatever the way in;
+- 305, 307, 315, 317 and 323 go through :func:`zorginkoop.services.incoming.process` (as the
+  back office's upload does): :func:`zorginkoop.services.exchange.import_message` for the first
+  four (the retour, 319s and 301s stored pending in the outbox),
+  :func:`zorginkoop.services.declarations.process_message` for a 323 (the 325 stored pending);
 - 302 and 320 (the provider's retours on our 301 and 319) are stored in the inbox, linked to the
   outgoing message they answer (by its Identificatie, IdentificatieRetour), with their
   RetourCodes: the elements the provider refused are listed in the outcome and the row's summary;
@@ -29,7 +29,6 @@ delivered once whatever runs at the same time.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -37,8 +36,7 @@ from sqlalchemy.exc import IntegrityError
 from zorginkoop.adapters.db.exchange import StoredMessage
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.adapters.istandaarden import Limits, validate_message
-from zorginkoop.adapters.istandaarden.envelope import Envelope, read_envelope, retour_codes
-from zorginkoop.adapters.istandaarden.errors import MessageError
+from zorginkoop.adapters.istandaarden.envelope import Envelope, retour_codes
 from zorginkoop.domain.exchange import ACCEPTED
 from zorginkoop.domain.provider_channel import (
     ANSWERED_BY_RETOUR,
@@ -49,7 +47,8 @@ from zorginkoop.domain.provider_channel import (
     sender_is_own,
     sending_party,
 )
-from zorginkoop.services import declarations, exchange
+from zorginkoop.services import incoming
+from zorginkoop.services.incoming import Received
 
 
 class ChannelError(ValueError):
@@ -76,36 +75,6 @@ class AlreadyReceived(ChannelError):
     """TR056: this Identificatie was received before with other content; nothing was stored."""
 
 
-@dataclass(frozen=True, slots=True)
-class Answer:
-    """A message of ours that answers what was received (stored pending in the outbox)."""
-
-    id: int
-    message_type: str
-    identification: str
-    file_name: str
-    content: bytes
-
-
-@dataclass(frozen=True, slots=True)
-class Received:
-    """What receiving one message came to."""
-
-    message: str
-    """e.g. WMO323."""
-    status: str
-    """processed, rejected (refused as a whole), refused (a 323 refused in its 325), duplicate
-    (the same bytes before: the answers of then again), recorded (a 302/320)."""
-    codes: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    """305-317: our RetourCodes other than 0200 per path; 302/320: the elements the provider
-    refused, with its RetourCodes."""
-    answers: list[Answer] = field(default_factory=list)
-    """Our retour, 319s, 301s or the 325, in order."""
-    answered: StoredMessage | None = None
-    """302/320: our 301/319 it answers."""
-    summary: str = ""
-
-
 def receive(
     uow: UnitOfWork,
     provider_agb: str,
@@ -117,17 +86,10 @@ def receive(
 ) -> Received:
     """Take one message from ``provider_agb``; see the module docstring."""
     limits = limits or Limits.from_env()
-    if len(data) > limits.max_bytes:
-        raise UnusableMessage(
-            f"the message is {len(data):,} bytes, more than the limit of {limits.max_bytes:,} "
-            "(ZORGINKOOP_MAX_MESSAGE_BYTES); nothing was stored"
-        )
     try:
-        envelope = read_envelope(data, limits)
-    except MessageError as exc:
-        raise UnusableMessage(
-            f"not a readable iWmo/iJw 3.2 message: {exc.errors[0].message}; nothing was stored"
-        ) from None
+        envelope = incoming.read(data, limits)
+    except incoming.NotReceivable as exc:
+        raise UnusableMessage(str(exc)) from None
     if envelope.number not in RECEIVED_FROM_PROVIDER:
         raise UnusableMessage(
             f"a {envelope.name} is not a message a provider sends ({', '.join(RECEIVED_FROM_PROVIDER)}); "
@@ -143,37 +105,12 @@ def receive(
     _require_channel(uow, provider_agb)
     now = now.replace(tzinfo=None)
     name = f"api:{envelope.name}:{envelope.identificatie}"
-    if envelope.number == "323":
-        return _declaration(uow, envelope, data, name, now, limits)
     if envelope.number in ANSWERED_BY_RETOUR:
         return _retour(uow, envelope, provider_agb, data, name, now, limits)
     try:
-        outcome = exchange.import_message(uow, data, name, now, end_on_stop=end_on_stop)
-    except exchange.UnreadableMessage as exc:
-        raise UnusableMessage(f"{exc}; nothing was stored") from None
-    answers = [
-        _answer(o.message_id, o.file_name, o.content) for o in outcome.outgoing if o.message_id is not None
-    ]
-    return Received(outcome.message, outcome.status, outcome.codes, answers, None, outcome.summary)
-
-
-def _answer(message_id: int, file_name: str, content: bytes) -> Answer:
-    # WMO301_<afzender>_<ontvanger>_<identificatie>.xml (domain.exchange.file_name)
-    head, *_, ident = file_name.removesuffix(".xml").split("_")
-    return Answer(message_id, head[-3:], ident, file_name, content)
-
-
-def _declaration(  # noqa: PLR0917
-    uow: UnitOfWork, envelope: Envelope, data: bytes, name: str, now: datetime, limits: Limits
-) -> Received:
-    try:
-        done = declarations.process_message(uow.engine, data, name, now=now, limits=limits, actor=uow.actor)
-    except declarations.DeclarationFileError as exc:
+        return incoming.process(uow, envelope, data, name, now, limits=limits, end_on_stop=end_on_stop)
+    except incoming.NotReceivable as exc:
         raise UnusableMessage(str(exc)) from None
-    r = done.result
-    answers = [] if done.answer_id is None else [_answer(done.answer_id, done.answer_name, done.answer)]
-    codes: dict[str, tuple[str, ...]] = {code: (code,) for code in r.codes}
-    return Received(envelope.name, r.status, codes, answers, None, r.note)
 
 
 def _retour(  # noqa: PLR0917

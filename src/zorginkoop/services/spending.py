@@ -41,41 +41,105 @@ class Filters:
     municipality_code: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class LedgerRow:
+    """Paid to one provider by one municipality under one law in a year (whole cents)."""
+
+    municipality_code: str
+    municipality: str
+    provider_agb: str
+    provider: str
+    law: str
+    entries: int
+    debit: Money
+    credit: Money
+    """Negative (credit lines)."""
+
+    @property
+    def paid(self) -> Money:
+        return self.debit + self.credit
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerSum:
+    """A subtotal (one municipality) or the total (``municipality_code`` None)."""
+
+    municipality_code: str | None
+    municipality: str
+    entries: int
+    debit: Money
+    credit: Money
+
+    @property
+    def paid(self) -> Money:
+        return self.debit + self.credit
+
+
+@dataclass(frozen=True, slots=True)
+class Ledger:
+    """The payments ledger of a year: the rows, the subtotals per municipality and the total apart."""
+
+    year: int
+    rows: list[LedgerRow]
+    per_municipality: list[LedgerSum]
+    total: LedgerSum | None
+    """None when nothing was paid in the year."""
+
+
+def payments_ledger(uow: UnitOfWork, year: int) -> Ledger:
+    """Paid per municipality and provider in ``year`` (by ProductPeriode) within the unit of
+    work's scope, with subtotals per municipality and the total apart (sums only: no personal data)."""
+    with uow:
+        found = SpendingQueries(uow.session, uow.log).ledger(year)
+        names = uow.region.municipality_names()
+        providers = {p.agb_code: p.name for p in uow.providers.all()}
+    rows = [
+        LedgerRow(m, names.get(m, m), agb, providers.get(agb, ""), law, entries, Money(debit), Money(credit))
+        for m, agb, law, entries, debit, credit in found
+    ]
+    sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for r in rows:
+        one = sums[r.municipality_code]
+        one[0] += r.entries
+        one[1] += r.debit.cents
+        one[2] += r.credit.cents
+    per_municipality = [
+        LedgerSum(code, names.get(code, code), n, Money(debit), Money(credit))
+        for code, (n, debit, credit) in sorted(sums.items())
+    ]
+    total = (
+        LedgerSum(None, "total", sum(s.entries for s in per_municipality),
+                  Money.sum(s.debit for s in per_municipality), Money.sum(s.credit for s in per_municipality))
+        if per_municipality else None
+    )  # fmt: skip
+    return Ledger(year, rows, per_municipality, total)
+
+
+def last_paid_year(uow: UnitOfWork) -> int | None:
+    """The latest year (of ProductPeriode) with payments within the unit of work's scope."""
+    with uow:
+        return SpendingQueries(uow.session, uow.log).last_year()
+
+
 def ledger(
     engine: Engine, year: int, scope: Scope | None = None, actor: str | None = None
 ) -> list[dict[str, Any]]:
-    """Paid per municipality and provider in ``year`` (by ProductPeriode), with a subtotal per
-    municipality and a grand total; amounts in euros as text with two decimals. Only what
-    ``scope`` may see is summed."""
-    with UnitOfWork(engine, scope, actor) as uow:
-        rows = SpendingQueries(uow.session, uow.log).ledger(year)
-        names = uow.region.municipality_names()
-        providers = {p.agb_code: p.name for p in uow.providers.all()}
-    out: list[dict[str, Any]] = []
-    per_municipality: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for municipality, agb, law, entries, debit, credit in rows:
+    """:func:`payments_ledger` as rows for the command line: the rows, a subtotal row per
+    municipality and a grand total row; amounts in euros as text with two decimals."""
+    book = payments_ledger(UnitOfWork(engine, scope, actor), year)
+    out: list[dict[str, Any]] = [
+        {
+            "municipality": r.municipality, "provider_agb": r.provider_agb, "provider": r.provider, "law": r.law,
+            "entries": r.entries, "debit_eur": str(r.debit), "credit_eur": str(r.credit), "paid_eur": str(r.paid),
+        }
+        for r in book.rows
+    ]  # fmt: skip
+    sums = [*book.per_municipality, *([book.total] if book.total else [])]
+    for one in sums:
         out.append({
-            "municipality": names.get(municipality, municipality), "provider_agb": agb,
-            "provider": providers.get(agb, ""), "law": law, "entries": entries,
-            "debit_eur": str(Money(debit)), "credit_eur": str(Money(credit)), "paid_eur": str(Money(debit + credit)),
-        })  # fmt: skip
-        sums = per_municipality[municipality]
-        sums[0] += entries
-        sums[1] += debit
-        sums[2] += credit
-    for municipality, (entries, debit, credit) in sorted(per_municipality.items()):
-        out.append({
-            "municipality": names.get(municipality, municipality), "provider_agb": "", "provider": "(all providers)",
-            "law": "", "entries": entries, "debit_eur": str(Money(debit)), "credit_eur": str(Money(credit)),
-            "paid_eur": str(Money(debit + credit)),
-        })  # fmt: skip
-    if per_municipality:
-        entries = sum(v[0] for v in per_municipality.values())
-        debit = sum(v[1] for v in per_municipality.values())
-        credit = sum(v[2] for v in per_municipality.values())
-        out.append({
-            "municipality": "total", "provider_agb": "", "provider": "", "law": "", "entries": entries,
-            "debit_eur": str(Money(debit)), "credit_eur": str(Money(credit)), "paid_eur": str(Money(debit + credit)),
+            "municipality": one.municipality, "provider_agb": "",
+            "provider": "(all providers)" if one.municipality_code else "", "law": "", "entries": one.entries,
+            "debit_eur": str(one.debit), "credit_eur": str(one.credit), "paid_eur": str(one.paid),
         })  # fmt: skip
     return out
 
@@ -268,3 +332,10 @@ def _allocations(
                 "used_eur": str(use.used), "used_pct": _pct(use),
             })  # fmt: skip
     return rows
+
+
+def contract_ceilings(uow: UnitOfWork, year: int, provider_agb: str | None = None) -> list[CeilingUseLine]:
+    """The contract (provider) ceilings in force in ``year``, of one provider when given, and how
+    far what was paid in the unit of work's scope uses them (sums only: no personal data)."""
+    with uow:
+        return [line for line in ceiling_uses(uow, year, provider_agb) if line.kind == "provider"]

@@ -137,14 +137,19 @@ def _row(i: StopItem) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def stop_worklist(uow: UnitOfWork, *, everything: bool = False) -> list[dict[str, Any]]:
+def stop_items(uow: UnitOfWork, *, everything: bool = False) -> list[StopItem]:
     """The worklist in the unit of work's scope: open items (``everything``: all), oldest first.
     The read of the BSNs is logged."""
     with uow:
         items = uow.deliveries.stop_items(uow.scope, None if everything else [StopStatus.OPEN])
         uow.log.record(PURPOSE, "stop_worklist.list", [(i.client_bsn, i.law.value) for i in items])
         uow.commit()
-    return [_row(i) for i in items]
+    return items
+
+
+def stop_worklist(uow: UnitOfWork, *, everything: bool = False) -> list[dict[str, Any]]:
+    """:func:`stop_items` as rows for the command line."""
+    return [_row(i) for i in stop_items(uow, everything=everything)]
 
 
 def _open_item(uow: UnitOfWork, item_id: int) -> StopItem:

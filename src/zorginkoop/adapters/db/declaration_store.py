@@ -102,11 +102,65 @@ class HeadRow:
     total: Money
 
 
+@dataclass(frozen=True, slots=True)
+class AnsweredDeclaration:
+    """A 325 in the outbox with the 323 file it answers (no personal data: parties, numbers, sums)."""
+
+    answer_id: int
+    law: Law
+    identification: str
+    answer_file: str
+    answered_at: datetime
+    status: str
+    """The 325's delivery: pending or exported."""
+    provider_agb: str
+    municipality_code: str
+    outcome: str
+    declaration_file: str | None
+    declaration_number: str | None
+    """None for a file refused as a whole (no declaration is stored then)."""
+    period: Period | None
+    submitted: Money | None
+    granted: Money | None
+
+
 class DeclarationStore:
     """Reads facts for and writes outcomes of declaration processing. Never commits."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def answered(
+        self, provider_agb: str | None = None, month: Period | None = None, limit: int = 500
+    ) -> list[AnsweredDeclaration]:
+        """The 325s sent, newest first, with the file and declaration each answers; of one
+        provider, of declarations whose period starts in ``month``. The session's scope applies."""
+        m, f, d = t.MessageRow, t.ProcessedFileRow, t.DeclarationRow
+        query = (
+            select(
+                m.id, m.law, m.identification, m.file_name, m.created_at, m.status, m.provider_agb,
+                m.municipality_code, m.summary, f.file_name.label("declaration_file"), d.number,
+                d.period_start, d.period_end, d.total_cents, d.granted_cents,
+            )
+            .outerjoin(f, f.answer_message_id == m.id)
+            .outerjoin(d, d.id == f.declaration_id)
+            .where(m.direction == "out", m.message_type == "325")
+        )  # fmt: skip
+        if provider_agb:
+            query = query.where(m.provider_agb == provider_agb)
+        if month is not None and month.end is not None:
+            query = query.where(d.period_start >= month.start, d.period_start <= month.end)
+        rows = self.session.execute(query.order_by(m.id.desc()).limit(limit))
+        return [
+            AnsweredDeclaration(
+                r.id, Law(r.law), r.identification, r.file_name, r.created_at, r.status, r.provider_agb,
+                r.municipality_code, r.summary, r.declaration_file, r.number,
+                Period(r.period_start, r.period_end) if r.period_start else None,
+                None if r.total_cents is None else Money(r.total_cents),
+                None if r.granted_cents is None else Money(r.granted_cents),
+            )
+            for r in rows
+        ]  # fmt: skip
 
     # -- recognising what was seen before ---------------------------------------------------------
     def processed_file(self, sha256: str) -> ProcessedFile | None:
@@ -518,6 +572,10 @@ class SpendingQueries:
             .order_by(p.municipality_code, p.provider_agb, p.law)
         )
         return [(m, agb, law, int(n), int(d or 0), int(c or 0)) for m, agb, law, n, d, c in rows]
+
+    def last_year(self) -> int | None:
+        """The latest year with payments."""
+        return self.session.scalar(select(func.max(t.PaymentRow.year)))
 
     def used_by_provider_product(
         self, year: int, providers: Collection[str] | None = None

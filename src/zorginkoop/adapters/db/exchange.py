@@ -232,6 +232,41 @@ class MessageRepository:
             query = query.where(t.MessageRow.message_type == message_type)
         return sorted(self.session.scalars(query))
 
+    def pending_groups(self) -> list[tuple[str, str, str, int, datetime]]:
+        """(message type, law, provider AGB, count, oldest created_at) of the outbox's pending
+        messages, by type and provider (in the reader's scope; no content, no personal data)."""
+        m = t.MessageRow
+        query = (
+            select(m.message_type, m.law, m.provider_agb, func.count(), func.min(m.created_at))
+            .where(m.direction == "out", m.status == "pending")
+            .group_by(m.message_type, m.law, m.provider_agb)
+            .order_by(m.message_type, m.provider_agb, m.law)
+        )
+        return [(r[0], r[1], r[2], int(r[3]), r[4]) for r in self.session.execute(query)]
+
+    def received_recently(self, types: Sequence[str], limit: int = 50) -> list[StoredMessage]:
+        """The latest incoming messages of ``types`` (in the reader's scope), newest first; no content."""
+        query = (
+            select(*_STORED_COLUMNS)
+            .where(t.MessageRow.direction == "in", t.MessageRow.message_type.in_(list(types)))
+            .order_by(t.MessageRow.id.desc())
+            .limit(limit)
+        )
+        return [_stored(row) for row in self.session.execute(query)]
+
+    def stored(self, message_id: int) -> tuple[StoredMessage, bytes] | None:
+        """One message of the in- or outbox with its content, in the reader's scope; the read of
+        the clients it names is logged."""
+        row = self.session.execute(
+            select(*_STORED_COLUMNS, t.MessageRow.content).where(t.MessageRow.id == message_id)
+        ).first()
+        if row is None:
+            return None
+        stored, content = _stored(row), bytes(row.content)
+        self.log.record(ActivityKind.EXCHANGE, f"message.get.{stored.message_type}",
+                        bsns_in_message(content), law=stored.law.value)  # fmt: skip
+        return stored, content
+
     # -- the provider channel ----------------------------------------------------------------------
     def delivery_channel(self, provider_agb: str) -> str | None:
         """``files`` or ``api``; None for an unknown provider."""

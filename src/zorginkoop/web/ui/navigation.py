@@ -32,6 +32,13 @@ NAVIGATION: tuple[NavItem, ...] = (
     _item("Kerncijfers", "/kerncijfers", Role.BELEIDSADVISEUR),
     _item("Verwerkingslog", "/privacy/verwerkingslog", Role.PRIVACY),
     _item("Gebruikers", "/beheer/gebruikers", Role.BEHEERDER),
+    _item("Berichten", "/backoffice/berichten", Role.BACKOFFICE),
+    _item("Declaraties", "/backoffice/declaraties", Role.BACKOFFICE),
+    _item("Betalingen", "/backoffice/betalingen", Role.BACKOFFICE),
+    _item("Stoplijst", "/backoffice/stoplijst", Role.BACKOFFICE),
+    _item("Toewijzingen", "/aanbieder/toewijzingen", Role.AANBIEDER),
+    _item("Berichten", "/aanbieder/berichten", Role.AANBIEDER),
+    _item("Declaraties", "/aanbieder/declaraties", Role.AANBIEDER),
 )
 """In the order the header shows them."""
 
@@ -40,6 +47,8 @@ HOME: dict[Role, str] = {
     Role.BELEIDSADVISEUR: "/kerncijfers",
     Role.PRIVACY: "/privacy/verwerkingslog",
     Role.BEHEERDER: "/beheer/gebruikers",
+    Role.BACKOFFICE: "/backoffice/berichten",
+    Role.AANBIEDER: "/aanbieder/toewijzingen",
 }
 """Where a role lands after logging in, when it has a screen of its own (else ``/start``)."""
 

@@ -135,3 +135,12 @@ def get_web_unit_of_work(platform: PlatformDep, user: WebUser) -> Iterator[UnitO
 
 
 WebUnitOfWork = Annotated[UnitOfWork, Depends(get_web_unit_of_work)]
+
+
+def get_web_use_case_unit_of_work(platform: PlatformDep, user: WebUser) -> UnitOfWork:
+    """A unit of work as the signed-in user within its scope, not yet open: for the use cases
+    that open and commit it themselves (``with uow:``), as the API's message routes pass it."""
+    return platform.unit_of_work(actor=user.login, scope=user.scope())
+
+
+WebUseCaseUnitOfWork = Annotated[UnitOfWork, Depends(get_web_use_case_unit_of_work)]
