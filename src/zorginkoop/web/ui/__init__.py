@@ -18,7 +18,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from zorginkoop.settings import Settings
 from zorginkoop.web import security
-from zorginkoop.web.ui import pages
+from zorginkoop.web.ui import consulent, pages
 from zorginkoop.web.ui.session import SESSION_COOKIE, LoginRequired
 from zorginkoop.web.ui.templating import TEMPLATE_DIR, render
 
@@ -30,7 +30,7 @@ CONTENT_SECURITY_POLICY = (
 )
 """For the pages (not ``/api/docs``, which loads Swagger UI from its CDN)."""
 
-SCREENS = (pages.router,)
+SCREENS = (pages.router, consulent.router)
 """The routers of the web application's screens, one per module."""
 
 

@@ -23,10 +23,15 @@ def _item(label: str, path: str, *roles: Role) -> NavItem:
     return NavItem(label, path, frozenset(roles))
 
 
-NAVIGATION: tuple[NavItem, ...] = (_item("Start", "/start", *Role),)
+NAVIGATION: tuple[NavItem, ...] = (
+    _item("Start", "/start", *Role),
+    _item("Cliënten", "/clienten", Role.CONSULENT),
+    _item("Intake", "/intake", Role.CONSULENT),
+    _item("Signalen", "/signalen", Role.CONSULENT),
+)
 """In the order the header shows them."""
 
-HOME: dict[Role, str] = {}
+HOME: dict[Role, str] = {Role.CONSULENT: "/clienten"}
 """Where a role lands after logging in, when it has a screen of its own (else ``/start``)."""
 
 
