@@ -1121,13 +1121,14 @@ class WorkflowRepository:
                 about.add(answer_id)
         # a 301 carries every current allocation of one client at one provider (OP087): the
         # candidates are the 301s to the client's providers, kept when they name the client
-        keys = set(
-            self.session.execute(
+        keys = {
+            (m, law, agb)
+            for m, law, agb in self.session.execute(
                 select(
                     t.AllocationRow.municipality_code, t.AllocationRow.law, t.AllocationRow.provider_agb
                 ).where(t.AllocationRow.client_bsn == client_bsn)
-            ).tuples()
-        )
+            )
+        }
         if keys:
             candidates = self.session.execute(
                 select(t.MessageRow.id, t.MessageRow.content).where(
@@ -1172,14 +1173,15 @@ class WorkflowRepository:
             .subquery()
         )
         line = t.DeclarationLineRow
-        rows = list(
-            self.session.execute(
+        rows: list[tuple[t.DeclarationLineRow, int | None]] = [
+            (r, p)
+            for r, p in self.session.execute(
                 select(line, paid.c.paid)
                 .outerjoin(paid, paid.c.declaration_line_id == line.id)
                 .where(line.client_bsn == client_bsn)
                 .order_by(line.period_start, line.id)
-            ).tuples()
-        )
+            )
+        ]
         self.log.record(purpose, "declaration_line.client", [(r.client_bsn, r.law) for r, _ in rows])
         return [
             ClientDeclaredLine(
