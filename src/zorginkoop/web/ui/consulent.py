@@ -30,7 +30,7 @@ from zorginkoop.services import intake as intake_service
 from zorginkoop.services import signals as signal_service
 from zorginkoop.web.deps import PlatformDep
 from zorginkoop.web.ui.session import CsrfChecked, WebUnitOfWork, require_web_roles
-from zorginkoop.web.ui.templating import render
+from zorginkoop.web.ui.templating import date_nl, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -387,8 +387,8 @@ def decide(request: Request, ref: str, _user: Consultant, uow: WebUnitOfWork, pl
                             failure="De beschikking is niet vastgelegd.", detail=_technical(exc),
                             status_code=400)  # fmt: skip
     d = result.decision
-    _notify(request, f"Beschikking {d.id} is vastgelegd ({d.product_code}, {d.valid.start:%d-%m-%Y} "
-                     f"tot en met {d.valid.end:%d-%m-%Y}). Kies nu de aanbieder.")  # fmt: skip
+    _notify(request, f"Beschikking {d.id} is vastgelegd ({d.product_code}, {date_nl(d.valid.start)} "
+                     f"tot en met {date_nl(d.valid.end)}). Kies nu de aanbieder.")  # fmt: skip
     return RedirectResponse(f"/clienten/{ref}/beschikkingen/{d.id}/toewijzen", status_code=303)
 
 
@@ -417,7 +417,7 @@ def _allocate_page(request: Request, ref: str, decision: Decision, matches: list
     ]
     names = {m.provider.agb_code: m.provider.name for m in matches}
     switch_options = [(str(a.number), f"{a.number}: {names.get(a.provider_agb, a.provider_agb)}, "
-                       f"{a.valid.start:%d-%m-%Y} t/m {a.valid.end:%d-%m-%Y}" if a.valid.end else f"{a.number}")
+                       f"{date_nl(a.valid.start)} t/m {date_nl(a.valid.end)}")
                       for a in running]  # fmt: skip
     context = {"ref": ref, "decision": decision, "matches": matches, "client": file.client if file else None,
                "running": running, "switch_options": switch_options, "notice": _notice(request), "errors": {},
