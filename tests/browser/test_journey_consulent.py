@@ -96,7 +96,9 @@ def test_the_consultant_finds_a_client_decides_allocates_and_sees_the_301_pendin
     page.wait_for_url(re.compile(r"#toewijzingen$"))
     tab.check()
     assert "is gewijzigd (reden 05" in page.get_by_role("status").first.inner_text()
-    rows = page.get_by_role("region", name="Berichten").locator("tbody tr", has_text=f"ToewijzingNummers {number}")
+    rows = page.get_by_role("region", name="Berichten").locator(
+        "tbody tr", has_text=f"ToewijzingNummers {number}"
+    )
     assert rows.count() >= 2
 
     tab.goto("/signalen?peildatum=2020-06-01")
