@@ -115,6 +115,7 @@ class StoredMessage:
 class ClientDelivery:
     """A start (305) or stop (307) of care on one of the client's allocations."""
 
+    client_bsn: str
     kind: str
     """start or stop"""
     law: Law
@@ -132,6 +133,7 @@ class ClientDelivery:
 class ClientDeclaredLine:
     """A declared line (prestatie) for the client with its outcome and what the ledger paid."""
 
+    client_bsn: str
     allocation_number: int
     provider_agb: str
     law: Law
@@ -1089,6 +1091,7 @@ class WorkflowRepository:
         self.log.record(purpose, "delivery.client", [(r.client_bsn, r.law) for r in rows])
         return [
             ClientDelivery(
+                r.client_bsn,
                 r.kind,
                 Law(r.law),
                 r.municipality_code,
@@ -1185,6 +1188,7 @@ class WorkflowRepository:
         self.log.record(purpose, "declaration_line.client", [(r.client_bsn, r.law) for r, _ in rows])
         return [
             ClientDeclaredLine(
+                r.client_bsn,
                 r.allocation_number,
                 r.provider_agb,
                 Law(r.law),
