@@ -19,11 +19,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from zorginkoop.adapters.db.uow import UnitOfWork
+from zorginkoop.bootstrap import Platform
 from zorginkoop.domain.accounts import Role, User
 from zorginkoop.domain.allocating import is_withdrawn
-from zorginkoop.domain.care import CareError, Decision, check_bsn
+from zorginkoop.domain.care import Allocation, CareError, Client, Decision, check_bsn
 from zorginkoop.domain.codes import ChangeReason, Law
 from zorginkoop.domain.product_models import Indication, Intake, IntakeRefused, ProductModel, RefusalReason
+from zorginkoop.domain.region import ProviderMatch
 from zorginkoop.services import allocations as workflow
 from zorginkoop.services import clients as client_service
 from zorginkoop.services import intake as intake_service
@@ -153,10 +156,6 @@ def _parse_day(text: str | None, field: str, errors: dict[str, str], label: str)
     return found
 
 
-def _technical(exc: Exception) -> str:
-    return str(exc)
-
-
 # -- find a client --------------------------------------------------------------------------------
 
 
@@ -226,11 +225,11 @@ def client_file(request: Request, ref: str, _user: Consultant, uow: WebUnitOfWor
 # -- intake and decision --------------------------------------------------------------------------
 
 
-def _models(platform: Any) -> dict[str, ProductModel]:
+def _models(platform: Platform) -> dict[str, ProductModel]:
     return intake_service.product_models(platform.settings.models_dir)
 
 
-def _chosen_model(platform: Any, model_id: str | None) -> ProductModel | None:
+def _chosen_model(platform: Platform, model_id: str | None) -> ProductModel | None:
     models = _models(platform)
     if model_id is None or not model_id:
         return None
@@ -286,7 +285,7 @@ async def _form(request: Request) -> dict[str, Any]:
 FormData = Annotated[dict[str, Any], Depends(_form)]
 
 
-def _intake_page(request: Request, platform: Any, *, ref: str | None, client: Any, model: ProductModel | None,
+def _intake_page(request: Request, platform: Platform, *, ref: str | None, client: Client | None, model: ProductModel | None,
                  form: dict[str, Any] | None = None, indication: Indication | None = None,
                  errors: dict[str, str] | None = None, failure: str | None = None,
                  detail: str | None = None, status_code: int = 200) -> HTMLResponse:  # fmt: skip
@@ -299,7 +298,7 @@ def _intake_page(request: Request, platform: Any, *, ref: str | None, client: An
     }, status_code)  # fmt: skip
 
 
-def _client_of(request: Request, uow: Any, ref: str) -> Any:
+def _client_of(request: Request, uow: UnitOfWork, ref: str) -> Client:
     client = client_service.find_client(uow, _bsn_of(request, ref))
     if client is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND)
@@ -321,7 +320,7 @@ def intake_form(request: Request, ref: str, _user: Consultant, uow: WebUnitOfWor
 
 
 def _weigh(
-    request: Request, platform: Any, ref: str | None, client: Any, form: dict[str, Any]
+    request: Request, platform: Platform, ref: str | None, client: Client | None, form: dict[str, Any]
 ) -> HTMLResponse:
     model = _chosen_model(platform, str(form.get("model") or "")) if form.get("model") else None
     if model is None:
@@ -384,7 +383,7 @@ def decide(request: Request, ref: str, _user: Consultant, uow: WebUnitOfWork, pl
                             errors={field: refused.message_nl}, status_code=400)  # fmt: skip
     except (workflow.WorkflowError, CareError) as exc:
         return _intake_page(request, platform, ref=ref, client=client, model=model, form=form,
-                            failure="De beschikking is niet vastgelegd.", detail=_technical(exc),
+                            failure="De beschikking is niet vastgelegd.", detail=str(exc),
                             status_code=400)  # fmt: skip
     d = result.decision
     _notify(request, f"Beschikking {d.id} is vastgelegd ({d.product_code}, {date_nl(d.valid.start)} "
@@ -395,7 +394,9 @@ def decide(request: Request, ref: str, _user: Consultant, uow: WebUnitOfWork, pl
 # -- allocation -----------------------------------------------------------------------------------
 
 
-def _decision_of(request: Request, uow: Any, ref: str, decision_id: str) -> tuple[Any, Decision, list[Any]]:
+def _decision_of(
+    request: Request, uow: UnitOfWork, ref: str, decision_id: str
+) -> tuple[str, Decision, list[ProviderMatch]]:
     """The client file's client, the decision (of that client, in scope) and its eligible
     providers; 404 when the decision is not the client's or not in scope."""
     bsn = _bsn_of(request, ref)
@@ -408,7 +409,7 @@ def _decision_of(request: Request, uow: Any, ref: str, decision_id: str) -> tupl
     return bsn, decision, matches
 
 
-def _allocate_page(request: Request, ref: str, decision: Decision, matches: list[Any], uow: Any, *,
+def _allocate_page(request: Request, ref: str, decision: Decision, matches: list[ProviderMatch], uow: UnitOfWork, *,
                    status_code: int = 200, **extra: Any) -> HTMLResponse:  # fmt: skip
     file = client_service.client_file(uow, decision.client_bsn)
     uow.commit()
@@ -473,7 +474,7 @@ def allocate(
                                    now=datetime.now(UTC), start=first, switch_from=switch)  # fmt: skip
     except (workflow.WorkflowError, CareError) as exc:
         return _allocate_page(request, ref, decision, matches, uow, form=form, status_code=400,
-                              failure="De toewijzing is niet vastgelegd.", detail=_technical(exc))  # fmt: skip
+                              failure="De toewijzing is niet vastgelegd.", detail=str(exc))  # fmt: skip
     a = result.allocation
     name = next((m.provider.name for m in matches if m.provider.agb_code == a.provider_agb), a.provider_agb)
     message = (f"Toewijzing {a.number} aan {name} is vastgelegd. Het toewijzingsbericht (301) staat klaar "
@@ -487,7 +488,9 @@ def allocate(
 # -- change and end -------------------------------------------------------------------------------
 
 
-def _allocation_of(request: Request, uow: Any, ref: str, law: str, number: int) -> tuple[Any, Any]:
+def _allocation_of(
+    request: Request, uow: UnitOfWork, ref: str, law: str, number: int
+) -> tuple[Client, Allocation]:
     bsn = _bsn_of(request, ref)
     try:
         wanted = Law(law)
@@ -503,7 +506,7 @@ def _allocation_of(request: Request, uow: Any, ref: str, law: str, number: int) 
     return file.client, found
 
 
-def _change_page(request: Request, ref: str, client: Any, allocation: Any, status_code: int = 200,
+def _change_page(request: Request, ref: str, client: Client, allocation: Allocation, status_code: int = 200,
                  **extra: Any) -> HTMLResponse:  # fmt: skip
     context = {"ref": ref, "client": client, "a": allocation, "errors": {}, "form": {"reden": "05"},
                "reasons": [(r.value, f"{r.value} {r.label}") for r in CHANGE_REASONS]}  # fmt: skip
@@ -559,7 +562,7 @@ def change(
                                  volume=volume)  # fmt: skip
     except (workflow.WorkflowError, CareError) as exc:
         return _change_page(request, ref, client, allocation, 400, form=form,
-                            failure="De wijziging is niet vastgelegd.", detail=_technical(exc))  # fmt: skip
+                            failure="De wijziging is niet vastgelegd.", detail=str(exc))  # fmt: skip
     changed = result.allocation
     message = (f"Toewijzing {changed.number} is gewijzigd (reden {reason.value} {reason.label}). Het "
                "toewijzingsbericht (301) staat klaar in de outbox.")  # fmt: skip
