@@ -331,7 +331,11 @@ def test_intake_decision_and_allocation_leave_a_pending_301_on_the_file(
         before = connection.scalar(select(func.count()).select_from(t.AllocationRow))
     refused = consultant.post(allocate_path, data={"aanbieder": chosen, "csrf_token": csrf_of(again)})
     assert refused.status_code == 400
-    assert "De toewijzing is niet vastgelegd." in soup(refused).find(attrs={"role": "alert"}).get_text()
+    alert = soup(refused).find(attrs={"role": "alert"}).get_text(" ", strip=True)
+    assert (
+        alert.startswith("De toewijzing is niet vastgelegd. Beschikking ") and f"toewijzing {number}" in alert
+    )
+    assert "Technische reden" not in alert  # the rule's Dutch message, not the command line's English
     with web_engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(t.AllocationRow)) == before
 
@@ -350,7 +354,11 @@ def test_intake_decision_and_allocation_leave_a_pending_301_on_the_file(
     # a verkorting to after the current end is refused by the rules, nothing half-stored
     refused = consultant.post(change_path, data={"reden": "05", "einddatum": "2022-12-31",
                                                  "csrf_token": csrf_of(change_form)})  # fmt: skip
-    assert refused.status_code == 400 and "De wijziging is niet vastgelegd." in refused.text
+    assert refused.status_code == 400
+    assert (
+        "De wijziging is niet vastgelegd. Bij 05 (verkorting) ligt de nieuwe einddatum vóór de huidige"
+        in (soup(refused).find(attrs={"role": "alert"}).get_text(" ", strip=True))
+    )
     no_date = consultant.post(change_path, data={"reden": "05", "einddatum": "",
                                                  "csrf_token": csrf_of(change_form)})  # fmt: skip
     assert no_date.status_code == 400

@@ -156,6 +156,19 @@ def _parse_day(text: str | None, field: str, errors: dict[str, str], label: str)
     return found
 
 
+def _dutch(exc: Exception, lead: str) -> str:
+    """What the consultant reads when a use case refuses: the lead and, where the rule has one,
+    its Dutch message."""
+    message_nl = getattr(exc, "message_nl", None)
+    return f"{lead} {message_nl}" if message_nl else lead
+
+
+def _english(exc: Exception) -> str | None:
+    """The rule's own (English) message, shown as the technical reason only when there is no
+    Dutch one."""
+    return None if getattr(exc, "message_nl", None) else str(exc)
+
+
 # -- find a client --------------------------------------------------------------------------------
 
 
@@ -383,7 +396,7 @@ def decide(request: Request, ref: str, _user: Consultant, uow: WebUnitOfWork, pl
                             errors={field: refused.message_nl}, status_code=400)  # fmt: skip
     except (workflow.WorkflowError, CareError) as exc:
         return _intake_page(request, platform, ref=ref, client=client, model=model, form=form,
-                            failure="De beschikking is niet vastgelegd.", detail=str(exc),
+                            failure=_dutch(exc, "De beschikking is niet vastgelegd."), detail=_english(exc),
                             status_code=400)  # fmt: skip
     d = result.decision
     _notify(request, f"Beschikking {d.id} is vastgelegd ({d.product_code}, {date_nl(d.valid.start)} "
@@ -474,7 +487,7 @@ def allocate(
                                    now=datetime.now(UTC), start=first, switch_from=switch)  # fmt: skip
     except (workflow.WorkflowError, CareError) as exc:
         return _allocate_page(request, ref, decision, matches, uow, form=form, status_code=400,
-                              failure="De toewijzing is niet vastgelegd.", detail=str(exc))  # fmt: skip
+                              failure=_dutch(exc, "De toewijzing is niet vastgelegd."), detail=_english(exc))  # fmt: skip
     a = result.allocation
     name = next((m.provider.name for m in matches if m.provider.agb_code == a.provider_agb), a.provider_agb)
     message = (f"Toewijzing {a.number} aan {name} is vastgelegd. Het toewijzingsbericht (301) staat klaar "
@@ -562,7 +575,7 @@ def change(
                                  volume=volume)  # fmt: skip
     except (workflow.WorkflowError, CareError) as exc:
         return _change_page(request, ref, client, allocation, 400, form=form,
-                            failure="De wijziging is niet vastgelegd.", detail=str(exc))  # fmt: skip
+                            failure=_dutch(exc, "De wijziging is niet vastgelegd."), detail=_english(exc))  # fmt: skip
     changed = result.allocation
     message = (f"Toewijzing {changed.number} is gewijzigd (reden {reason.value} {reason.label}). Het "
                "toewijzingsbericht (301) staat klaar in de outbox.")  # fmt: skip
