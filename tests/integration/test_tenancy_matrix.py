@@ -37,7 +37,7 @@ from zorginkoop.domain.periods import Period
 from zorginkoop.domain.processing import ActivityKind
 from zorginkoop.domain.region import Municipality, Provider, Region
 from zorginkoop.services import allocations as allocation_service
-from zorginkoop.services import processing_log, signals, spending, stops
+from zorginkoop.services import clients, processing_log, signals, spending, stops
 from zorginkoop.services.spending import ExhaustionLevel, Filters
 
 ON = date(2021, 1, 15)
@@ -321,6 +321,10 @@ REPOSITORY_READS: dict[str, Read] = {
     "workflow.allocations_of": lambda u, w: u.workflow.allocations_of(w.everyone(), purpose=D),
     "workflow.households_with_allocations": lambda u, w: u.workflow.households_with_allocations(ON, purpose=D),
     "workflow.evaluations_due": lambda u, w: u.workflow.evaluations_due(date(2021, 1, 1), date(2021, 12, 31), D),
+    "clients.search": lambda u, w: u.clients.search(D, family_name="naam", birth_date=None, limit=100),
+    "workflow.client_deliveries": _each_bsn(lambda u, b: u.workflow.client_deliveries(b, purpose=D)),
+    "workflow.client_messages": _each_bsn(lambda u, b: u.workflow.client_messages(b, purpose=D)),
+    "workflow.client_declared_lines": _each_bsn(lambda u, b: u.workflow.client_declared_lines(b, purpose=D)),
     "messages.outbox": lambda u, w: u.messages.outbox("301"),
     "messages.get": lambda u, w: [u.messages.get(i) for i in range(1, 2 * len(w.care) + 1)],
     "spending.allocations_in": lambda u, w: SpendingQueries(u.session, u.log).allocations_in(2021, None, None),
@@ -332,6 +336,8 @@ SERVICE_READS: dict[str, Read] = {
     "signals.evaluations_due": lambda u, w: signals.evaluations_due(u, ON, 365),
     "stops.stop_worklist": lambda u, w: stops.stop_worklist(u, everything=True),
     "allocations.outside_lines": lambda u, w: allocation_service.outside_lines(u, None, open_only=False),
+    "clients.find_clients": lambda u, w: clients.find_clients(u, family_name="naam"),
+    "clients.client_dossier": _each_bsn(lambda u, b: clients.client_dossier(u, b, ON)),
 }  # fmt: skip
 
 

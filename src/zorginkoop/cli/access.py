@@ -15,8 +15,9 @@ from typing import Annotated, Any
 import typer
 
 from zorginkoop.adapters.db.uow import UnitOfWork
+from zorginkoop.adapters.model_files import ModelFileError
 from zorginkoop.cli.common import DB_OPTION, engine_for, store_errors
-from zorginkoop.cli.models import MODELS_DIR_OPTION, _models, _split, indication_as_dict
+from zorginkoop.cli.models import MODELS_DIR_OPTION, _split, indication_as_dict
 from zorginkoop.cli.output import FORMAT_OPTION, OutputFormat, fail, render, render_object
 from zorginkoop.domain.access import Scope
 from zorginkoop.domain.care import CareError
@@ -24,6 +25,7 @@ from zorginkoop.domain.codes import ChangeReason, Law, TargetGroup
 from zorginkoop.domain.product_models import Intake, IntakeRefused, ProductModel
 from zorginkoop.domain.region import ProviderMatch
 from zorginkoop.services import allocations as workflow
+from zorginkoop.services import intake as intake_service
 from zorginkoop.services import signals as signal_service
 from zorginkoop.services import stops as stop_service
 
@@ -40,10 +42,10 @@ ON = typer.Option(None, "--on", help="reference day (default: today), YYYY-MM-DD
 
 
 def _model(model_id: str, models_dir: Path | None) -> ProductModel:
-    models = _models(models_dir)
-    if model_id not in models:
-        fail(f"unknown model {model_id!r}; known: {', '.join(sorted(models))}")
-    return models[model_id]
+    try:
+        return intake_service.product_model(model_id, models_dir)
+    except (intake_service.UnknownModel, ModelFileError) as exc:
+        fail(str(exc))
 
 
 def _intake(months: int, areas: str | None, support_type: str | None, intensity: str | None,

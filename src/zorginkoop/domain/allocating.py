@@ -232,16 +232,23 @@ def change_allocation(
             )
         new_end = end
     if new_end is not None and new_end < a.valid.start:
-        raise CareError(f"allocation {a.number}: end {new_end} lies before the start {a.valid.start}")
+        raise CareError(
+            f"allocation {a.number}: end {new_end} lies before the start {a.valid.start}",
+            message_nl=f"De einddatum {new_end.isoformat()} ligt vóór de begindatum "
+            f"{a.valid.start.isoformat()} van toewijzing {a.number}.",
+        )
     if reason is ChangeReason.VERKORTING and not (
         old_end is None or (new_end is not None and new_end < old_end)
     ):
         raise CareError(
-            f"allocation {a.number}: a verkorting (05) needs an end before the current end {old_end}"
+            f"allocation {a.number}: a verkorting (05) needs an end before the current end {old_end}",
+            message_nl=f"Bij 05 (verkorting) ligt de nieuwe einddatum vóór de huidige einddatum {old_end}.",
         )
     if reason is ChangeReason.VERLENGING and (old_end is None or new_end is None or new_end <= old_end):
         raise CareError(
-            f"allocation {a.number}: a verlenging (04) needs an end after the current end {old_end}"
+            f"allocation {a.number}: a verlenging (04) needs an end after the current end {old_end}",
+            message_nl="Bij 04 (verlenging) ligt de nieuwe einddatum na de huidige einddatum "
+            f"({old_end.isoformat() if old_end else 'open einde'}).",
         )
     if a.frequency is Frequency.PER_WEEK and new_end is None:
         raise CareError(f"allocation {a.number}: a volume per week needs an end date")

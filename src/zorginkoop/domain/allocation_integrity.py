@@ -247,7 +247,10 @@ def plan_allocation(
             f"decision {decided.key.decision_id} is already allocated from {new.valid.start.isoformat()}: "
             f"{describe(first)}; to hand it to provider {new.provider_agb} give --switch-from "
             f"{first.number} (it ends the day before, RedenWijziging 09 overstap) with --start DAY, or "
-            f"end it first with `zorginkoop access end {first.number} --end DAY`"
+            f"end it first with `zorginkoop access end {first.number} --end DAY`",
+            message_nl=f"Beschikking {decided.key.decision_id} is vanaf {new.valid.start.isoformat()} al "
+            f"toegewezen: toewijzing {first.number} bij aanbieder {first.provider_agb}. Kies bij een overstap "
+            "naar een andere aanbieder die toewijzing en een ingangsdatum, of beëindig haar eerst.",
         )
     if switch_from is not None:
         running = next((a for a in overlapping if a.number == switch_from), None)
@@ -270,13 +273,17 @@ def plan_allocation(
         if running.provider_agb == new.provider_agb:
             raise IntegrityError(
                 f"--switch-from {switch_from}: allocation {switch_from} is already with provider "
-                f"{new.provider_agb}; a switch goes to another provider (change it with `zorginkoop access change`)"
+                f"{new.provider_agb}; a switch goes to another provider (change it with `zorginkoop access change`)",
+                message_nl=f"Toewijzing {switch_from} is al bij aanbieder {new.provider_agb}; een overstap gaat "
+                "naar een andere aanbieder.",
             )
         if new.valid.start <= running.valid.start:
             raise IntegrityError(
                 f"--switch-from {switch_from}: allocation {switch_from} starts on {running.valid.start.isoformat()}, "
                 f"so it cannot end before {new.valid.start.isoformat()}; give a later --start, or delete it "
-                f"(`zorginkoop access change {switch_from} --reason 13`) and allocate again"
+                f"(`zorginkoop access change {switch_from} --reason 13`) and allocate again",
+                message_nl=f"Toewijzing {switch_from} begint op {running.valid.start.isoformat()}; kies voor de "
+                "overstap een latere ingangsdatum, of verwijder haar (reden 13) en wijs opnieuw toe.",
             )
         switched = running
         ended = replace(

@@ -23,7 +23,12 @@ from zorginkoop.domain.periods import Period, age_on
 
 
 class CareError(ValueError):
-    """A client, decision or allocation that breaks a rule."""
+    """A client, decision or allocation that breaks a rule. ``message_nl``: the same in Dutch
+    for the screens, where one is written (the command line shows the English message)."""
+
+    def __init__(self, message: str, *, message_nl: str | None = None) -> None:
+        super().__init__(message)
+        self.message_nl = message_nl
 
 
 def check_bsn(value: str) -> str:

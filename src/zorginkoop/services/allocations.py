@@ -68,7 +68,12 @@ from zorginkoop.settings import Settings
 
 
 class WorkflowError(ValueError):
-    """A use case that cannot go ahead; the message names the input and what to do."""
+    """A use case that cannot go ahead; the message names the input and what to do.
+    ``message_nl``: the same in Dutch for the screens, where one is written."""
+
+    def __init__(self, message: str, *, message_nl: str | None = None) -> None:
+        super().__init__(message)
+        self.message_nl = message_nl
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +157,10 @@ def _priced(indication: Indication, schedule: TariffSchedule, start: date) -> De
     except CatalogueError as exc:
         raise WorkflowError(
             f"{exc}: a decision is priced with the catalogue (the model file's amounts are indicative); "
-            f"add the tariff of {indication.product_code} for every month of the decision first"
+            f"add the tariff of {indication.product_code} for every month of the decision first",
+            message_nl=f"De catalogus heeft niet voor elke maand van de beschikking een tarief van product "
+            f"{indication.product_code}; kies een andere startdatum of duur, of vraag de contractmanager het "
+            "tarief vast te leggen.",
         ) from None
 
 
@@ -297,7 +305,9 @@ def allocate(
         if not decision.valid.contains(first):
             raise WorkflowError(
                 f"--start {first.isoformat()} lies outside decision {decision_id} ({decision.valid}); "
-                "an allocation stays within its decision"
+                "an allocation stays within its decision",
+                message_nl=f"De ingangsdatum {first.isoformat()} ligt buiten de beschikking; een toewijzing "
+                "blijft binnen de periode van haar beschikking.",
             )
         # a consultant may only choose a provider contracted for the product when care begins
         if not non_contracted and provider_agb not in _contracted(uow, decision.law, product_code, first):
@@ -305,7 +315,9 @@ def allocate(
                 f"provider {provider_agb} holds no contract valid on {first.isoformat()} for a lot with "
                 f"product {product_code} ({decision.law.value}); choose a contracted provider: run "
                 f"`zorginkoop access allocate {decision_id} -m {decision.municipality_code} "
-                f"--model {model.info.id}` without --provider"
+                f"--model {model.info.id}` without --provider",
+                message_nl=f"Aanbieder {provider_agb} heeft op {first.isoformat()} geen contract voor product "
+                f"{product_code}; kies een aanbieder uit de lijst.",
             )
         closed = _closed(uow, first).get(provider_agb)
         if closed is not None and not non_contracted:
@@ -313,7 +325,9 @@ def allocate(
                 f"provider {provider_agb} gets no new allocations in {first.year}: collective ceiling "
                 f"{closed.code} ({closed.name}, EUR {closed.amount}) is reached (OP095: a collective ceiling is "
                 "steered by allocation, not by rejecting declarations); the contract manager decides "
-                "(raise the ceiling), or choose another provider"
+                "(raise the ceiling), or choose another provider",
+                message_nl=f"Aanbieder {provider_agb} krijgt in {first.year} geen nieuwe toewijzingen: het "
+                f"collectieve plafond {closed.name} is bereikt. Kies een andere aanbieder.",
             )
         # capacity is judged on the day the care begins: who else is in care then
         in_care = uow.workflow.clients_in_care(first)
@@ -326,7 +340,9 @@ def allocate(
         if provider_agb not in eligible:
             raise WorkflowError(
                 f"provider {provider_agb} is not eligible for this decision (municipality, target group, "
-                "law, client stop or capacity); run `zorginkoop access providers` to see who is"
+                "law, client stop or capacity); run `zorginkoop access providers` to see who is",
+                message_nl=f"Aanbieder {provider_agb} komt niet in aanmerking (gemeente, doelgroep, wet, "
+                "cliëntenstop of capaciteit); kies een aanbieder uit de lijst.",
             )
         # serialises numbering and the decision's allocations of this municipality and law
         uow.workflow.lock_allocations(decision.municipality_code, decision.law)
@@ -358,7 +374,7 @@ def allocate(
                 else AllocatedOnTerms((_add_on_limit(decision, plan.new),))
             )
         except (CareError, AllocationTermsError) as exc:
-            raise WorkflowError(str(exc)) from None
+            raise WorkflowError(str(exc), message_nl=getattr(exc, "message_nl", None)) from None
         ended_name: str | None = None
         outside: tuple[PaidLine, ...] = ()
         if plan.ended is not None:
@@ -587,7 +603,7 @@ def change(
             paid = uow.workflow.paid_lines(municipality_code, law, number)
             check_change(current, changed, decided=decided, siblings=siblings, open_lines=len(paid))
         except CareError as exc:
-            raise WorkflowError(str(exc)) from None
+            raise WorkflowError(str(exc), message_nl=exc.message_nl) from None
         changed = _repriced(uow, changed)  # its budget limit for the new period (TR369)
         uow.workflow.replace_allocation(changed)
         outside = record_outside(uow, changed, paid, at)
@@ -661,7 +677,9 @@ def toewijzing_row(  # noqa: PLR0917 - the parts of one message, read in order
     if contact is None:
         raise WorkflowError(
             f"client {client.bsn} has no address on file; a 301 carries the BRP address (TR061): "
-            "record it first"
+            "record it first",
+            message_nl="Van de cliënt is geen adres bekend. Een toewijzingsbericht (301) vermeldt het "
+            "BRP-adres (TR061): leg het eerst vast.",
         )
     ident = identification("301", sequence)
     # TR134: a Toewijzingsdatum may not lie after the Dagtekening (allocations made ahead of time)

@@ -111,6 +111,44 @@ class StoredMessage:
     summary: str
 
 
+@dataclass(frozen=True, slots=True)
+class ClientDelivery:
+    """A start (305) or stop (307) of care on one of the client's allocations."""
+
+    client_bsn: str
+    kind: str
+    """start or stop"""
+    law: Law
+    municipality_code: str
+    allocation_number: int
+    provider_agb: str
+    start: date
+    end: date | None
+    end_reason: str | None
+    current: bool
+    """False once the provider removed it (StatusAanlevering 3)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClientDeclaredLine:
+    """A declared line (prestatie) for the client with its outcome and what the ledger paid."""
+
+    client_bsn: str
+    allocation_number: int
+    provider_agb: str
+    law: Law
+    product: str
+    period: Period
+    volume: int
+    unit: str
+    amount: Money
+    debit_credit: str
+    status: str
+    granted: Money
+    paid: Money
+    return_codes: str
+
+
 _API_PROVIDERS = select(t.ProviderRow.agb_code).where(t.ProviderRow.delivery_channel == "api")
 """Providers whose outbox is delivered through the API: files never deliver their messages."""
 
@@ -1094,6 +1132,134 @@ class WorkflowRepository:
 
     def municipality_codes(self) -> set[str]:
         return set(self.session.scalars(select(t.MunicipalityRow.code)))
+
+    # -- a client's file: what was exchanged and paid for one client ----------------------------
+    def client_deliveries(self, client_bsn: str, purpose: ActivityKind) -> list[ClientDelivery]:
+        """The starts (305) and stops (307) of care providers reported for the client, in order."""
+        rows = list(
+            self.session.scalars(
+                select(t.DeliveryEventRow)
+                .where(t.DeliveryEventRow.client_bsn == client_bsn)
+                .order_by(t.DeliveryEventRow.received_at, t.DeliveryEventRow.id)
+            )
+        )
+        self.log.record(purpose, "delivery.client", [(r.client_bsn, r.law) for r in rows])
+        return [
+            ClientDelivery(
+                r.client_bsn,
+                r.kind,
+                Law(r.law),
+                r.municipality_code,
+                r.allocation_number,
+                r.provider_agb,
+                r.start_date,
+                r.end_date,
+                r.end_reason,
+                r.current,
+            )
+            for r in rows
+        ]
+
+    def client_messages(self, client_bsn: str, purpose: ActivityKind) -> list[StoredMessage]:
+        """The messages exchanged about the client (content apart), oldest first: the 301s naming
+        the client, the 305/307/315/317 the providers sent about the client, and every message
+        answering one of these (302/306/308/316/318/319/301). Within the reader's scope."""
+        about: set[int] = set(
+            self.session.scalars(
+                select(t.DeliveryEventRow.message_id).where(t.DeliveryEventRow.client_bsn == client_bsn)
+            )
+        )
+        for message_id, answer_id in self.session.execute(
+            select(t.AllocationRequestRow.message_id, t.AllocationRequestRow.answer_message_id).where(
+                t.AllocationRequestRow.client_bsn == client_bsn
+            )
+        ):
+            about.add(message_id)
+            if answer_id is not None:
+                about.add(answer_id)
+        # a 301 carries every current allocation of one client at one provider (OP087): the
+        # candidates are the 301s to the client's providers, kept when they name the client
+        keys = {
+            (m, law, agb)
+            for m, law, agb in self.session.execute(
+                select(
+                    t.AllocationRow.municipality_code, t.AllocationRow.law, t.AllocationRow.provider_agb
+                ).where(t.AllocationRow.client_bsn == client_bsn)
+            )
+        }
+        if keys:
+            candidates = self.session.execute(
+                select(t.MessageRow.id, t.MessageRow.content).where(
+                    t.MessageRow.direction == "out",
+                    t.MessageRow.message_type == "301",
+                    or_(
+                        *(
+                            and_(
+                                t.MessageRow.municipality_code == m,
+                                t.MessageRow.law == law,
+                                t.MessageRow.provider_agb == agb,
+                            )
+                            for m, law, agb in keys
+                        )
+                    ),
+                )
+            )
+            about |= {
+                message_id
+                for message_id, content in candidates
+                if client_bsn in bsns_in_message(bytes(content))
+            }
+        if not about:
+            return []
+        ids = sorted(about)
+        rows = list(
+            self.session.execute(
+                select(*_STORED_COLUMNS)
+                .where(or_(t.MessageRow.id.in_(ids), t.MessageRow.in_reply_to.in_(ids)))
+                .order_by(t.MessageRow.created_at, t.MessageRow.id)
+            )
+        )
+        found = [_stored(row) for row in rows]
+        self.log.record(purpose, "message.client", [(client_bsn, m.law.value) for m in found])
+        return found
+
+    def client_declared_lines(self, client_bsn: str, purpose: ActivityKind) -> list[ClientDeclaredLine]:
+        """The declared lines (prestaties) of the client with what was paid for each, by period."""
+        paid = (
+            select(t.PaymentRow.declaration_line_id, func.sum(t.PaymentRow.amount_cents).label("paid"))
+            .group_by(t.PaymentRow.declaration_line_id)
+            .subquery()
+        )
+        line = t.DeclarationLineRow
+        rows: list[tuple[t.DeclarationLineRow, int | None]] = [
+            (r, p)
+            for r, p in self.session.execute(
+                select(line, paid.c.paid)
+                .outerjoin(paid, paid.c.declaration_line_id == line.id)
+                .where(line.client_bsn == client_bsn)
+                .order_by(line.period_start, line.id)
+            )
+        ]
+        self.log.record(purpose, "declaration_line.client", [(r.client_bsn, r.law) for r, _ in rows])
+        return [
+            ClientDeclaredLine(
+                r.client_bsn,
+                r.allocation_number,
+                r.provider_agb,
+                Law(r.law),
+                r.product_code or r.category,
+                Period(r.period_start, r.period_end),
+                r.volume,
+                r.unit,
+                Money(r.amount_cents),
+                r.debit_credit,
+                r.status,
+                Money(r.granted_cents),
+                Money(int(p or 0)),
+                r.return_codes,
+            )
+            for r, p in rows
+        ]
 
 
 def _credited(line: type[t.DeclarationLineRow]) -> Any:

@@ -733,6 +733,28 @@ class ClientRepository:
         self.log.record(purpose, "client.get", [row.bsn])
         return _client(row)
 
+    def search(
+        self, purpose: ActivityKind, *, family_name: str | None, birth_date: date | None, limit: int
+    ) -> list[Client]:
+        """Clients in scope whose family name starts with ``family_name`` (case ignored, the
+        prefix such as 'van' apart) and/or born on ``birth_date``; at most ``limit``, by name.
+        Each client found is logged."""
+        query = select(t.ClientRow)
+        if family_name:
+            escaped = family_name.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            query = query.where(func.lower(t.ClientRow.family_name).like(escaped + "%", escape="\\"))
+        if birth_date is not None:
+            query = query.where(t.ClientRow.birth_date == birth_date)
+        rows = list(
+            self.session.scalars(
+                scope_clients(query, self.scope)
+                .order_by(t.ClientRow.family_name, t.ClientRow.initials, t.ClientRow.bsn)
+                .limit(limit)
+            )
+        )
+        self.log.record(purpose, "client.search", [r.bsn for r in rows])
+        return [_client(r) for r in rows]
+
     def household(self, household_id: str, purpose: ActivityKind) -> list[Client]:
         rows = list(
             self.session.scalars(

@@ -25,32 +25,36 @@ def _item(label: str, path: str, *roles: Role) -> NavItem:
 
 NAVIGATION: tuple[NavItem, ...] = (
     _item("Start", "/start", *Role),
+    _item("Cliënten", "/clienten", Role.CONSULENT),
+    _item("Intake", "/intake", Role.CONSULENT),
+    _item("Signalen", "/signalen", Role.CONSULENT),
     _item("Aanbieders", "/aanbieders", Role.CONTRACTMANAGER),
     _item("Producten en tarieven", "/producten", Role.CONTRACTMANAGER),
     _item("Contracten", "/contracten", Role.CONTRACTMANAGER),
     _item("Verlengkalender", "/verlengkalender", Role.CONTRACTMANAGER),
-    _item("Kerncijfers", "/kerncijfers", Role.BELEIDSADVISEUR),
-    _item("Verwerkingslog", "/privacy/verwerkingslog", Role.PRIVACY),
-    _item("Gebruikers", "/beheer/gebruikers", Role.BEHEERDER),
     _item("Berichten", "/backoffice/berichten", Role.BACKOFFICE),
     _item("Declaraties", "/backoffice/declaraties", Role.BACKOFFICE),
     _item("Betalingen", "/backoffice/betalingen", Role.BACKOFFICE),
     _item("Stoplijst", "/backoffice/stoplijst", Role.BACKOFFICE),
+    _item("Kerncijfers", "/kerncijfers", Role.BELEIDSADVISEUR),
     _item("Toewijzingen", "/aanbieder/toewijzingen", Role.AANBIEDER),
     _item("Berichten", "/aanbieder/berichten", Role.AANBIEDER),
     _item("Declaraties", "/aanbieder/declaraties", Role.AANBIEDER),
+    _item("Verwerkingslog", "/privacy/verwerkingslog", Role.PRIVACY),
+    _item("Gebruikers", "/beheer/gebruikers", Role.BEHEERDER),
 )
 """In the order the header shows them."""
 
 HOME: dict[Role, str] = {
+    Role.CONSULENT: "/clienten",
     Role.CONTRACTMANAGER: "/aanbieders",
+    Role.BACKOFFICE: "/backoffice/berichten",
     Role.BELEIDSADVISEUR: "/kerncijfers",
+    Role.AANBIEDER: "/aanbieder/toewijzingen",
     Role.PRIVACY: "/privacy/verwerkingslog",
     Role.BEHEERDER: "/beheer/gebruikers",
-    Role.BACKOFFICE: "/backoffice/berichten",
-    Role.AANBIEDER: "/aanbieder/toewijzingen",
 }
-"""Where a role lands after logging in, when it has a screen of its own (else ``/start``)."""
+"""Where a role lands after logging in (``/start`` for a role without one)."""
 
 
 @dataclass(frozen=True, slots=True)
