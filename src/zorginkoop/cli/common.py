@@ -12,9 +12,12 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from zorginkoop.adapters.db.session import StoreError
+from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.adapters.istandaarden.safe import Limits
 from zorginkoop.bootstrap import Platform, bootstrap
 from zorginkoop.cli.output import fail
+from zorginkoop.domain.codes import Law
+from zorginkoop.services import lookup
 from zorginkoop.settings import SettingError, Settings
 
 DB_OPTION = typer.Option(
@@ -99,3 +102,30 @@ def store_errors() -> Iterator[None]:
         yield
     except (StoreError, IntegrityError, OperationalError) as exc:
         fail(store_error_message(exc) or str(exc))
+
+
+def known_municipality(engine: Engine, text: str, option: str = "--municipality") -> str:
+    """The CBS code of the region's municipality ``text`` (code or name); else one line, exit 2."""
+    with store_errors():
+        try:
+            return lookup.municipality_code(UnitOfWork(engine), text)
+        except lookup.UnknownName as exc:
+            fail(f"{option}: {exc}")
+
+
+def known_provider(engine: Engine, agb: str, option: str = "--provider") -> str:
+    """``agb`` when the region knows the provider; else one line, exit 2."""
+    with store_errors():
+        try:
+            return lookup.provider_agb(UnitOfWork(engine), agb)
+        except lookup.UnknownName as exc:
+            fail(f"{option}: {exc}")
+
+
+def known_product(engine: Engine, code: str, law: Law | None = None, option: str = "--product") -> str:
+    """``code`` when the catalogue holds the product; else one line, exit 2."""
+    with store_errors():
+        try:
+            return lookup.product_code(UnitOfWork(engine), code, law)
+        except lookup.UnknownName as exc:
+            fail(f"{option}: {exc}")

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from zorginkoop.adapters.db.session import StoreError
@@ -31,7 +30,7 @@ from zorginkoop.cli.common import (
     store_error_message,
     store_errors,
 )
-from zorginkoop.cli.output import console, error_line, fail, plain
+from zorginkoop.cli.output import OutputFormat, console, error_line, fail, plain, render
 
 app = typer.Typer(
     help="iWmo 3.2 / iJw 3.2 messages (301 ... 325): validate, import, export.", no_args_is_help=True
@@ -106,24 +105,20 @@ def validate(
         ]
         sys.stdout.write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
     else:
-        table = Table(title="Message validation")
-        for column in ("file", "message", "valid", "code", "line", "finding"):
-            table.add_column(column)
+        rows: list[dict[str, Any]] = []
         for r in results:
-            status = "[green]valid[/]" if r["valid"] else "[red]invalid[/]"
+            status = "valid" if r["valid"] else "invalid"
             if not r["errors"]:
-                table.add_row(plain(r["file"]), plain(r["message"] or ""), status, "", "", "")
-            for i, e in enumerate(r["errors"]):  # findings quote the file's content: plain text
+                rows.append({"file": r["file"], "message": r["message"], "valid": status})
+            for i, e in enumerate(r["errors"]):  # findings quote the file's content: printed as they stand
                 where = f" at {e['path']}" if e["path"] else ""
-                table.add_row(
-                    plain(r["file"] if i == 0 else ""),
-                    plain((r["message"] or "") if i == 0 else ""),
-                    status if i == 0 else "",
-                    plain(e["code"]),
-                    str(e["line"] or ""),
-                    plain(e["message"] + where),
-                )
-        console.print(table)
+                rows.append({
+                    "file": r["file"] if i == 0 else "", "message": r["message"] if i == 0 else "",
+                    "valid": status if i == 0 else "", "code": e["code"], "line": e["line"],
+                    "finding": e["message"] + where,
+                })  # fmt: skip
+        render(rows, ["file", "message", "valid", "code", "line", "finding"], OutputFormat.table,
+               title="Message validation")  # fmt: skip
     # a file that is not a readable message at all (not XML, a DOCTYPE, not UTF-8...): one line each
     unreadable = [r for r in results if r["errors"] and r["errors"][0]["code"] == "XML"]
     for r in unreadable:
@@ -218,9 +213,7 @@ def import_(
         end_on_stop = settings(db).ends_on_stop
     except ValueError as exc:
         fail(str(exc))
-    table = Table(title="Messages processed")
-    for column in ("file", "message", "status", "retour codes", "written"):
-        table.add_column(column)
+    rows: list[dict[str, Any]] = []
     unreadable = 0
     waiting: list[str] = []
     for f in files:
@@ -254,13 +247,11 @@ def import_(
                 waiting.append(f"{delivery.reason}; it waits in the outbox: "
                                f"run `zorginkoop messages export --type {kind} --out DIR`")  # fmt: skip
                 shown.append(o.file_name)
-        codes = (
-            "; ".join(f"{p.rsplit('/', 1)[-1]}: {','.join(c)}" for p, c in outcome.codes.items()) or "0200"
-        )
-        table.add_row(*map(plain, (
-            f.name, outcome.message, outcome.status, codes, "\n".join(shown)
-        )))  # fmt: skip
-    console.print(table)
+        codes = [f"{p.rsplit('/', 1)[-1]}: {','.join(c)}" for p, c in outcome.codes.items()] or ["0200"]
+        rows.append({"file": f.name, "message": outcome.message, "status": outcome.status, "retour codes": codes,
+                     "written": shown})  # fmt: skip
+    render(rows, ["file", "message", "status", "retour codes", "written"], OutputFormat.table,
+           title="Messages processed")  # fmt: skip
     for line in waiting:
         error_line(line)
     if unreadable:

@@ -9,7 +9,14 @@ from typing import Annotated
 import typer
 
 from zorginkoop.adapters.db.uow import UnitOfWork
-from zorginkoop.cli.common import DB_OPTION, checked_year, engine_for, store_errors
+from zorginkoop.cli.common import (
+    DB_OPTION,
+    checked_year,
+    engine_for,
+    known_product,
+    known_provider,
+    store_errors,
+)
 from zorginkoop.cli.output import FORMAT_OPTION, OutputFormat, console, fail, plain, render
 from zorginkoop.domain.provider_channel import DeliveryChannel
 
@@ -30,9 +37,9 @@ def list_providers(fmt: OutputFormat = FORMAT_OPTION, db: str | None = DB_OPTION
         {
             "agb": p.agb_code,
             "provider": p.name,
-            "laws": ",".join(sorted(law.value for law in p.laws)),
-            "target_groups": ",".join(sorted(g.value for g in p.target_groups)),
-            "municipalities": ",".join(sorted(names.get(c, c) for c in p.municipalities_served)),
+            "laws": sorted(law.value for law in p.laws),
+            "target_groups": sorted(g.value for g in p.target_groups),
+            "municipalities": sorted(names.get(c, c) for c in p.municipalities_served),
             "client_stop": "ja" if p.client_stop else "nee",
             "capacity": p.capacity,
             "waiting_weeks": p.waiting_weeks,
@@ -101,7 +108,10 @@ def tariffs(
 ) -> None:
     """Tariffs with their validity periods (indexed yearly; derived tariffs say so in the note)."""
     day = _date(on) if on else None
-    with UnitOfWork(engine_for(db)) as uow:
+    engine = engine_for(db)
+    if product is not None:
+        product = known_product(engine, product)
+    with UnitOfWork(engine) as uow:
         items = uow.catalogue.tariffs()
     rows = [
         {
@@ -114,8 +124,6 @@ def tariffs(
         for tariff in items
         if (product is None or tariff.product_code == product) and (day is None or tariff.valid.contains(day))
     ]
-    if product is not None and not rows:
-        fail(f"no tariffs for product {product!r}; see `zorginkoop catalogue products`")
     render(rows, ["product", "tariff_eur", "valid_from", "valid_to", "note"], fmt, title="Tariffs")
 
 
@@ -126,7 +134,10 @@ def list_contracts(
     db: str | None = DB_OPTION,
 ) -> None:
     """Provider contracts per framework agreement and lot, with ceiling and agreement kind."""
-    with UnitOfWork(engine_for(db)) as uow:
+    engine = engine_for(db)
+    if provider is not None:
+        provider = known_provider(engine, provider)
+    with UnitOfWork(engine) as uow:
         lots = {(fw.code, lot.code): lot for fw in uow.contracts.frameworks() for lot in fw.lots}
         providers = {p.agb_code: p.name for p in uow.providers.all()}
         contracts = uow.contracts.contracts(provider)

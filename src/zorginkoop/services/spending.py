@@ -41,9 +41,23 @@ class Filters:
     municipality_code: str | None = None
 
 
-def ledger(
-    engine: Engine, year: int, scope: Scope | None = None, actor: str | None = None
-) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class Ledger:
+    """The payments ledger of a year: data lines apart from their sums."""
+
+    lines: list[dict[str, Any]]
+    """One per municipality, provider and law."""
+    subtotals: list[dict[str, Any]]
+    """One per municipality (provider ``(all providers)``)."""
+    total: dict[str, Any] | None
+    """The grand total (municipality ``total``); None when nothing was paid."""
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Lines, then subtotals, then the total: one list, as a printed ledger reads."""
+        return [*self.lines, *self.subtotals, *([self.total] if self.total is not None else [])]
+
+
+def ledger_report(engine: Engine, year: int, scope: Scope | None = None, actor: str | None = None) -> Ledger:
     """Paid per municipality and provider in ``year`` (by ProductPeriode), with a subtotal per
     municipality and a grand total; amounts in euros as text with two decimals. Only what
     ``scope`` may see is summed."""
@@ -51,10 +65,10 @@ def ledger(
         rows = SpendingQueries(uow.session, uow.log).ledger(year)
         names = uow.region.municipality_names()
         providers = {p.agb_code: p.name for p in uow.providers.all()}
-    out: list[dict[str, Any]] = []
+    lines: list[dict[str, Any]] = []
     per_municipality: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for municipality, agb, law, entries, debit, credit in rows:
-        out.append({
+        lines.append({
             "municipality": names.get(municipality, municipality), "provider_agb": agb,
             "provider": providers.get(agb, ""), "law": law, "entries": entries,
             "debit_eur": str(Money(debit)), "credit_eur": str(Money(credit)), "paid_eur": str(Money(debit + credit)),
@@ -63,21 +77,30 @@ def ledger(
         sums[0] += entries
         sums[1] += debit
         sums[2] += credit
+    subtotals: list[dict[str, Any]] = []
     for municipality, (entries, debit, credit) in sorted(per_municipality.items()):
-        out.append({
+        subtotals.append({
             "municipality": names.get(municipality, municipality), "provider_agb": "", "provider": "(all providers)",
             "law": "", "entries": entries, "debit_eur": str(Money(debit)), "credit_eur": str(Money(credit)),
             "paid_eur": str(Money(debit + credit)),
         })  # fmt: skip
+    total: dict[str, Any] | None = None
     if per_municipality:
         entries = sum(v[0] for v in per_municipality.values())
         debit = sum(v[1] for v in per_municipality.values())
         credit = sum(v[2] for v in per_municipality.values())
-        out.append({
+        total = {
             "municipality": "total", "provider_agb": "", "provider": "", "law": "", "entries": entries,
             "debit_eur": str(Money(debit)), "credit_eur": str(Money(credit)), "paid_eur": str(Money(debit + credit)),
-        })  # fmt: skip
-    return out
+        }  # fmt: skip
+    return Ledger(lines, subtotals, total)
+
+
+def ledger(
+    engine: Engine, year: int, scope: Scope | None = None, actor: str | None = None
+) -> list[dict[str, Any]]:
+    """:func:`ledger_report` as one list: lines, subtotals per municipality, the total."""
+    return ledger_report(engine, year, scope, actor).rows()
 
 
 LEDGER_COLUMNS = (
