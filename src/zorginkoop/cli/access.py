@@ -14,14 +14,15 @@ from typing import Annotated, Any
 
 import typer
 
-from zorginkoop.adapters.db.uow import UnitOfWork
+from zorginkoop.bootstrap import Platform
 from zorginkoop.cli.common import (
     DB_OPTION,
-    engine_for,
     known_municipality,
     known_product,
     known_provider,
+    platform_for,
     store_errors,
+    unit_of_work,
 )
 from zorginkoop.cli.models import (
     AGGRAVATING_OPTION,
@@ -160,12 +161,12 @@ def decide(
     model = _model(model_id, models_dir)
     first = start_date(start)
     assert first is not None  # --start is required
-    engine = engine_for(db)
-    municipality = known_municipality(engine, municipality)
+    platform = platform_for(db)
+    municipality = known_municipality(platform, municipality)
     try:
         with store_errors():
             result = workflow.decide(
-                UnitOfWork(engine, Scope.municipality(municipality)), model,
+                unit_of_work(platform, Scope.municipality(municipality)), model,
                 _intake(months, areas, support_type, intensity, aggravating, hours, product, need, bandwidth,
                         module, first),
                 client_bsn=bsn, start=first, decided_on=date.today(),
@@ -188,10 +189,15 @@ def decide(
 
 
 def _provider_rows(
-    engine: Any, municipality: str, law: Law, target_group: TargetGroup | None, on: date, product: str | None
+    platform: Platform,
+    municipality: str,
+    law: Law,
+    target_group: TargetGroup | None,
+    on: date,
+    product: str | None,
 ) -> list[dict[str, Any]]:
     matches = workflow.providers_for(
-        UnitOfWork(engine, Scope.municipality(municipality)), municipality, law, target_group, on,
+        unit_of_work(platform, Scope.municipality(municipality)), municipality, law, target_group, on,
         product_code=product,
     )  # fmt: skip
     return [_match_row(m) for m in matches]
@@ -227,13 +233,13 @@ def providers(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Providers eligible for an allocation, shortest waiting time first."""
-    engine = engine_for(db)
-    municipality = known_municipality(engine, municipality)
+    platform = platform_for(db)
+    municipality = known_municipality(platform, municipality)
     chosen_law = _law(law)
     if product is not None:
-        product = known_product(engine, product, chosen_law)
+        product = known_product(platform, product, chosen_law)
     with store_errors():
-        rows = _provider_rows(engine, municipality, chosen_law, _target(target_group), _day(on), product)
+        rows = _provider_rows(platform, municipality, chosen_law, _target(target_group), _day(on), product)
     render(rows, PROVIDER_COLUMNS, fmt, title="Eligible providers")
 
 
@@ -272,17 +278,17 @@ def allocate(
     A decision is allocated once at a time: while an allocation of it runs, a new one is
     refused, unless --switch-from names the running one (a switch to another provider). The
     allocation ends with the provider's contract; the next contract's allocation follows."""
-    engine = engine_for(db)
-    municipality = known_municipality(engine, municipality)
+    platform = platform_for(db)
+    municipality = known_municipality(platform, municipality)
     if provider is not None:
-        provider = known_provider(engine, provider)
+        provider = known_provider(platform, provider)
     now = datetime.now(UTC)
     if provider is None:
         # the providers for the decision's own law: a Jeugd decision needs a Jeugd provider
         try:
             with store_errors():
                 found, matches = workflow.providers_for_decision(
-                    UnitOfWork(engine, Scope.municipality(municipality)), decision, _target(target_group)
+                    unit_of_work(platform, Scope.municipality(municipality)), decision, _target(target_group)
                 )  # fmt: skip
         except workflow.WorkflowError as exc:
             fail(str(exc))
@@ -292,7 +298,7 @@ def allocate(
     try:
         with store_errors():
             result = workflow.allocate(
-                UnitOfWork(engine, Scope.municipality(municipality)), _model(model_id, models_dir),
+                unit_of_work(platform, Scope.municipality(municipality)), _model(model_id, models_dir),
                 decision_id=decision, provider_agb=provider, now=now, target_group=_target(target_group),
                 start=_day(start) if start else None, switch_from=switch_from, add_on=module,
                 non_contracted=non_contracted,
@@ -316,12 +322,12 @@ def client(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Record a client's BRP address and phone (a 301 carries them, TR061)."""
-    engine = engine_for(db)
-    municipality = known_municipality(engine, municipality)
+    platform = platform_for(db)
+    municipality = known_municipality(platform, municipality)
     try:
         with store_errors():
             contact = workflow.record_contact(
-                UnitOfWork(engine, Scope.municipality(municipality)), bsn, street, house_number, postcode,
+                unit_of_work(platform, Scope.municipality(municipality)), bsn, street, house_number, postcode,
                 city, house_letter, phone,
             )  # fmt: skip
     except workflow.WorkflowError as exc:
@@ -394,12 +400,12 @@ def _reason(code: str) -> ChangeReason:
 
 def _change(municipality: str, law: str, number: int, reason: str, end: str | None, volume: int | None,
             db: str | None, fmt: OutputFormat) -> None:  # fmt: skip
-    engine = engine_for(db)
-    municipality = known_municipality(engine, municipality)
+    platform = platform_for(db)
+    municipality = known_municipality(platform, municipality)
     try:
         with store_errors():
             result = workflow.change(
-                UnitOfWork(engine, Scope.municipality(municipality)), municipality_code=municipality,
+                unit_of_work(platform, Scope.municipality(municipality)), municipality_code=municipality,
                 law=_law(law), number=number, reason=_reason(reason), now=datetime.now(UTC),
                 end=_day(end) if end else None, volume=volume,
             )  # fmt: skip
@@ -452,11 +458,11 @@ def outside_lines(
     """Approved declaration lines left outside an allocation that was shortened or ended
     over months already paid: the provider must credit them (open until an approved credit
     mirrors the line, or the allocation covers its period again)."""
-    engine = engine_for(db)
-    municipality = known_municipality(engine, municipality)
+    platform = platform_for(db)
+    municipality = known_municipality(platform, municipality)
     with store_errors():
         found = workflow.outside_lines(
-            UnitOfWork(engine, Scope.municipality(municipality)),
+            unit_of_work(platform, Scope.municipality(municipality)),
             _law(law) if law else None,
             open_only=not all_lines,
         )
@@ -480,18 +486,18 @@ def contract_ends(
 ) -> None:
     """End allocations running past the contract covering them (RedenWijziging 03); the next
     contract's allocation follows when there is one. A 301 goes to the outbox for each."""
-    engine = engine_for(db)
-    municipality = known_municipality(engine, municipality)
+    platform = platform_for(db)
+    municipality = known_municipality(platform, municipality)
     with store_errors():
         results = workflow.end_with_contracts(
-            UnitOfWork(engine, Scope.municipality(municipality)), municipality_code=municipality, law=_law(law),
+            unit_of_work(platform, Scope.municipality(municipality)), municipality_code=municipality, law=_law(law),
             on=_day(on), now=datetime.now(UTC),
         )  # fmt: skip
     rows = [
         {"toewijzing_nummer": r.ended.number, "provider": r.ended.provider_agb, "product": r.ended.product_code,
          "old_end": r.old_end, "end": r.ended.valid.end,
          "reden_wijziging": r.ended.change_reason.value if r.ended.change_reason else None,
-         "follow_ups": ", ".join(f"{f.number} {f.valid.start}..{f.valid.end}" for f in r.follow_ups) or None,
+         "follow_ups": [f"{f.number} {f.valid.start}..{f.valid.end}" for f in r.follow_ups],
          "notice": r.notice, "message": r.message_file}
         for r in results
     ]  # fmt: skip
@@ -503,10 +509,10 @@ def contract_ends(
 def family(municipality: str = MUNICIPALITY, on: str | None = ON, db: str | None = DB_OPTION,
            fmt: OutputFormat = FORMAT_OPTION) -> None:  # fmt: skip
     """One family, one plan: households with Jeugd and Wmo allocations, all together."""
-    engine = engine_for(db)
-    municipality = known_municipality(engine, municipality)
+    platform = platform_for(db)
+    municipality = known_municipality(platform, municipality)
     with store_errors():
-        rows = signal_service.family_plans(UnitOfWork(engine, Scope.municipality(municipality)), _day(on))
+        rows = signal_service.family_plans(unit_of_work(platform, Scope.municipality(municipality)), _day(on))
     render(rows, ["household", "bsn", "name", "law", "allocation", "provider", "product", "start", "end"], fmt,
            title="One family, one plan")  # fmt: skip
 
@@ -515,11 +521,11 @@ def family(municipality: str = MUNICIPALITY, on: str | None = ON, db: str | None
 def transition(municipality: str = MUNICIPALITY, on: str | None = ON, db: str | None = DB_OPTION,
                fmt: OutputFormat = FORMAT_OPTION) -> None:  # fmt: skip
     """18-/18+: youths 16-23 whose Jeugdwet care ends at 18 without Wmo support ready."""
-    engine = engine_for(db)
-    municipality = known_municipality(engine, municipality)
+    platform = platform_for(db)
+    municipality = known_municipality(platform, municipality)
     with store_errors():
         rows = signal_service.transition_signals(
-            UnitOfWork(engine, Scope.municipality(municipality)), _day(on)
+            unit_of_work(platform, Scope.municipality(municipality)), _day(on)
         )
     render(rows, ["bsn", "name", "municipality", "birth_date", "turns_18", "jeugd_ends", "missing"], fmt,
            title="18-/18+")  # fmt: skip
@@ -531,11 +537,11 @@ def evaluations(municipality: str = MUNICIPALITY, days: int = typer.Option(30, "
     """Evaluation moments falling due within --days days."""
     if days < 0:
         fail(f"--days {days}: give 0 (today only) or more days")
-    engine = engine_for(db)
-    municipality = known_municipality(engine, municipality)
+    platform = platform_for(db)
+    municipality = known_municipality(platform, municipality)
     with store_errors():
         rows = signal_service.evaluations_due(
-            UnitOfWork(engine, Scope.municipality(municipality)), _day(on), days
+            unit_of_work(platform, Scope.municipality(municipality)), _day(on), days
         )
     render(rows, ["due", "decision", "bsn", "municipality", "label"], fmt,
            title=f"Evaluations due within {days} days")  # fmt: skip
@@ -570,11 +576,11 @@ def stops_list(
         return
     if municipality is None:
         fail("give --municipality (-m) CBS code: the worklist is read under a municipality scope")
-    engine = engine_for(db)
-    municipality = known_municipality(engine, municipality)
+    platform = platform_for(db)
+    municipality = known_municipality(platform, municipality)
     with store_errors():
         rows = stop_service.stop_worklist(
-            UnitOfWork(engine, Scope.municipality(municipality)), everything=everything
+            unit_of_work(platform, Scope.municipality(municipality)), everything=everything
         )
     render(
         rows, STOP_COLUMNS, fmt, title="Stop worklist" + (" (all items)" if everything else " (open items)")
@@ -584,9 +590,9 @@ def stops_list(
 def _decide_stop(
     action: str, item: int, municipality: str, note: str, db: str | None, fmt: OutputFormat
 ) -> None:
-    engine = engine_for(db)
-    municipality = known_municipality(engine, municipality)
-    uow = UnitOfWork(engine, Scope.municipality(municipality))
+    platform = platform_for(db)
+    municipality = known_municipality(platform, municipality)
+    uow = unit_of_work(platform, Scope.municipality(municipality))
     try:
         with store_errors():
             if action == "end":

@@ -24,10 +24,10 @@ from zorginkoop.cli.common import (
     MAX_YEAR,
     MIN_YEAR,
     checked_year,
-    engine_for,
     known_municipality,
     known_provider,
     message_limits,
+    platform_for,
     store_errors,
     writable_folder,
 )
@@ -112,13 +112,13 @@ def process(
         check_writable(out)
     except OutputError as exc:
         fail(f"--out {exc}; nothing was processed")
-    engine = engine_for(db)
+    platform = platform_for(db)
     results: list[FileResult] = []
     failed = 0
     with store_errors():
         for path in files:
             try:
-                results.append(_process_one(engine, path, out, limits))
+                results.append(_process_one(platform.engine, path, out, limits))
             except (DeclarationFileError, OutputError) as exc:
                 failed += 1
                 error_line(str(exc))
@@ -189,10 +189,10 @@ def generate(
         fail(f"--period {period}: give a month from {MIN_YEAR}-01 to {MAX_YEAR}-12")
     if not 0 <= error_rate <= 1:
         fail(f"--error-rate must be between 0 and 1, got {error_rate}")
-    engine = engine_for(db)
+    platform = platform_for(db)
     writable_folder(out)
     with store_errors():
-        files = generate_files(engine, month, out, error_rate=error_rate, seed=seed)
+        files = generate_files(platform.engine, month, out, error_rate=error_rate, seed=seed)
     if not files:
         fail(f"no allocations with a contracted product are active in {period}; nothing to declare")
     lines = sum(f.lines for f in files)
@@ -218,13 +218,13 @@ def exhaustion(  # noqa: PLR0917 - a Typer command: one parameter per option
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """How far ceilings, allocations and municipalities are used by what was paid."""
-    engine = engine_for(db)
+    platform = platform_for(db)
     if municipality is not None and by in (ExhaustionLevel.ceiling, ExhaustionLevel.provider):
         by = ExhaustionLevel.municipality
-    code = known_municipality(engine, municipality) if municipality else None
-    agb = known_provider(engine, provider) if provider else None
+    code = known_municipality(platform, municipality) if municipality else None
+    agb = known_provider(platform, provider) if provider else None
     with store_errors():
-        rows = exhaustion_rows(engine, by, Filters(year, agb, code))
+        rows = exhaustion_rows(platform.engine, by, Filters(year, agb, code))
     render(rows, EXHAUSTION_COLUMNS[by], fmt, title=f"Exhaustion {year} by {by.value}")
 
 
@@ -239,8 +239,8 @@ def ledger(
 ) -> None:
     """The payments ledger: paid per municipality, provider and law; the subtotal per
     municipality and the total follow in the table, and in csv and json with --totals."""
-    engine = engine_for(db)
+    platform = platform_for(db)
     with store_errors():
-        found = ledger_report(engine, year)
+        found = ledger_report(platform.engine, year)
     sums = [*found.subtotals, *([found.total] if found.total is not None else [])]
     render(found.lines, LEDGER_COLUMNS, fmt, title=f"Payments {year}", totals=sums, totals_only=totals)

@@ -24,11 +24,12 @@ from zorginkoop.adapters.istandaarden import Limits, validate_message, validate_
 from zorginkoop.adapters.istandaarden.xsd import XSD_DIR_SETTING
 from zorginkoop.cli.common import (
     DB_OPTION,
-    engine_for,
     message_limits,
+    platform_for,
     settings,
     store_error_message,
     store_errors,
+    unit_of_work,
 )
 from zorginkoop.cli.output import OutputFormat, console, error_line, fail, plain, render
 
@@ -149,21 +150,20 @@ def export(
     (by `declarations process` or `messages import`) wait here too."""
     from datetime import UTC, datetime
 
-    from zorginkoop.adapters.db.uow import UnitOfWork
     from zorginkoop.services.allocations import ExportedFile, export_outbox
     from zorginkoop.services.outbox import OUTPUT_TYPES, write_atomically
 
     if message_type not in OUTPUT_TYPES:
         fail(f"--type {message_type}: the outbox holds {', '.join(OUTPUT_TYPES)}")
     _writable(out)
-    engine = engine_for(db)
+    platform = platform_for(db)
 
     def write(f: ExportedFile) -> None:
         write_atomically(out / f.file_name, f.content)
 
     with store_errors():
         try:
-            files = export_outbox(UnitOfWork(engine, actor=None), message_type, datetime.now(UTC), write)
+            files = export_outbox(unit_of_work(platform), message_type, datetime.now(UTC), write)
         except OSError as exc:
             fail(
                 f"{out}: cannot write a message ({exc.strerror or exc}); the messages written before it "
@@ -196,7 +196,6 @@ def import_(
     301s (granted requests) to --out. Refusals are a normal outcome (exit 0)."""
     from datetime import UTC, datetime
 
-    from zorginkoop.adapters.db.uow import UnitOfWork
     from zorginkoop.services.exchange import UnreadableMessage, import_message
     from zorginkoop.services.outbox import deliver
 
@@ -207,7 +206,7 @@ def import_(
     else:
         fail(f"{path}: no such file or folder")
     _writable(out)
-    engine = engine_for(db)
+    platform = platform_for(db)
     limits = message_limits()
     try:
         end_on_stop = settings(db).ends_on_stop
@@ -222,7 +221,7 @@ def import_(
         try:
             data = _read_incoming(f, limits)
             outcome = import_message(
-                UnitOfWork(engine, actor=None), data, f.name, datetime.now(UTC), end_on_stop=end_on_stop
+                unit_of_work(platform), data, f.name, datetime.now(UTC), end_on_stop=end_on_stop
             )
         except UnreadableMessage as exc:
             unreadable += 1
@@ -237,7 +236,7 @@ def import_(
             if o.message_id is None:
                 continue
             with store_errors():
-                delivery = deliver(engine, o.message_id, out / o.file_name, o.content)
+                delivery = deliver(platform.engine, o.message_id, out / o.file_name, o.content)
             if delivery.written:
                 shown.append(o.file_name)
             elif delivery.via_api:

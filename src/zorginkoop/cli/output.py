@@ -191,11 +191,20 @@ def _fit_widths(columns: list[str], rows: list[list[str]], width: int) -> list[i
     spare = room - sum(minimum)
     if spare < 0:
         return None
-    need = [natural[i] - minimum[i] for i in range(n)]
+    widths = list(minimum)
+    # first whole headers over word columns (cheap: a few characters each), narrowest first
+    for i in sorted((i for i in range(n) if _whole(cells[i])), key=lambda i: natural[i] - minimum[i]):
+        grow = min(natural[i] - widths[i], spare)
+        widths[i] += grow
+        spare -= grow
+    # then the text columns share the rest in proportion to what they still need
+    need = [natural[i] - widths[i] for i in range(n)]
     total_need = sum(need)
-    widths = [minimum[i] + (need[i] * spare) // total_need for i in range(n)]
+    if total_need:
+        for i in range(n):
+            widths[i] += need[i] * spare // total_need
     leftover = room - sum(widths)
-    for i in sorted(range(n), key=lambda i: need[i] - (widths[i] - minimum[i]), reverse=True):
+    for i in sorted(range(n), key=lambda i: natural[i] - widths[i], reverse=True):
         if leftover <= 0:
             break
         if widths[i] < natural[i]:

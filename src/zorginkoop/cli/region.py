@@ -8,14 +8,14 @@ from typing import Annotated
 
 import typer
 
-from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.cli.common import (
     DB_OPTION,
     checked_year,
-    engine_for,
     known_product,
     known_provider,
+    platform_for,
     store_errors,
+    unit_of_work,
 )
 from zorginkoop.cli.output import FORMAT_OPTION, OutputFormat, console, fail, plain, render
 from zorginkoop.domain.provider_channel import DeliveryChannel
@@ -30,7 +30,7 @@ contracts_app = typer.Typer(
 @providers_app.command("list")
 def list_providers(fmt: OutputFormat = FORMAT_OPTION, db: str | None = DB_OPTION) -> None:
     """Every provider with its laws, target groups, delivery area, client stop, capacity and waiting time."""
-    with UnitOfWork(engine_for(db)) as uow:
+    with unit_of_work(platform_for(db)) as uow:
         names = uow.region.municipality_names()
         providers = uow.providers.all()
     rows = [
@@ -73,7 +73,7 @@ def channel(
 
     with store_errors():
         try:
-            before = switch_channel(UnitOfWork(engine_for(db), actor=None), agb, to)
+            before = switch_channel(unit_of_work(platform_for(db)), agb, to)
         except ChannelError as exc:
             fail(str(exc))
     console.print(plain(f"provider {agb}: delivery channel {to.value} (was {before.value})"), highlight=False)
@@ -82,7 +82,7 @@ def channel(
 @catalogue_app.command("products")
 def products(fmt: OutputFormat = FORMAT_OPTION, db: str | None = DB_OPTION) -> None:
     """Products with category, unit, frequency and financing variant."""
-    with UnitOfWork(engine_for(db)) as uow:
+    with unit_of_work(platform_for(db)) as uow:
         items = uow.catalogue.products()
     rows = [
         {
@@ -108,10 +108,10 @@ def tariffs(
 ) -> None:
     """Tariffs with their validity periods (indexed yearly; derived tariffs say so in the note)."""
     day = _date(on) if on else None
-    engine = engine_for(db)
+    platform = platform_for(db)
     if product is not None:
-        product = known_product(engine, product)
-    with UnitOfWork(engine) as uow:
+        product = known_product(platform, product)
+    with unit_of_work(platform) as uow:
         items = uow.catalogue.tariffs()
     rows = [
         {
@@ -134,10 +134,10 @@ def list_contracts(
     db: str | None = DB_OPTION,
 ) -> None:
     """Provider contracts per framework agreement and lot, with ceiling and agreement kind."""
-    engine = engine_for(db)
+    platform = platform_for(db)
     if provider is not None:
-        provider = known_provider(engine, provider)
-    with UnitOfWork(engine) as uow:
+        provider = known_provider(platform, provider)
+    with unit_of_work(platform) as uow:
         lots = {(fw.code, lot.code): lot for fw in uow.contracts.frameworks() for lot in fw.lots}
         providers = {p.agb_code: p.name for p in uow.providers.all()}
         contracts = uow.contracts.contracts(provider)
@@ -174,7 +174,7 @@ def list_contracts(
 @contracts_app.command("calendar")
 def calendar(fmt: OutputFormat = FORMAT_OPTION, db: str | None = DB_OPTION) -> None:
     """Framework agreements with their term and the dates by which each extension must be decided."""
-    with UnitOfWork(engine_for(db)) as uow:
+    with unit_of_work(platform_for(db)) as uow:
         frameworks = uow.contracts.frameworks()
     rows = []
     for fw in frameworks:
@@ -221,7 +221,7 @@ def ceilings(
     db: str | None = DB_OPTION,
 ) -> None:
     """Collective ceilings (e.g. all free practitioners together) with their member contracts."""
-    with UnitOfWork(engine_for(db)) as uow:
+    with unit_of_work(platform_for(db)) as uow:
         items = uow.contracts.collective_ceilings(year)
     rows = [
         {

@@ -11,7 +11,7 @@ from typing import TypeVar
 import typer
 
 from zorginkoop.adapters.db.uow import UnitOfWork
-from zorginkoop.cli.common import DB_OPTION, checked_year, engine_for
+from zorginkoop.cli.common import DB_OPTION, checked_year, platform_for, unit_of_work
 from zorginkoop.cli.output import FORMAT_OPTION, TOTALS_OPTION, OutputFormat, fail, render
 from zorginkoop.domain.codes import Law
 from zorginkoop.domain.monitoring import ConcentrationLine
@@ -40,7 +40,7 @@ def _law(choice: LawChoice | None) -> Law | None:
 
 def _query(db: str | None, question: Callable[[UnitOfWork], T]) -> T:
     """Ask the store one question; a report error becomes one clear line."""
-    with UnitOfWork(engine_for(db)) as uow:
+    with unit_of_work(platform_for(db)) as uow:
         try:
             return question(uow)
         except reports.ReportError as exc:
