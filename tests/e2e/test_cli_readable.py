@@ -182,7 +182,9 @@ TOTALS_COMMANDS = [
 ]
 
 
-@pytest.mark.parametrize(("command", "key", "total_values"), TOTALS_COMMANDS, ids=lambda v: str(v)[:30])
+@pytest.mark.parametrize(
+    ("command", "key", "total_values"), TOTALS_COMMANDS, ids=[" ".join(c[:2]) for c, _, _ in TOTALS_COMMANDS]
+)
 def test_csv_and_json_carry_data_rows_and_totals_only_behind_the_flag(store, command, key, total_values):
     args = [*command, "--db", store]
     rows = _json_rows(_invoke([*args, "--format", "json"]))
