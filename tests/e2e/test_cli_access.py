@@ -237,7 +237,7 @@ def test_a_decision_with_the_2022_model_is_allocated_with_its_matrix_product(cli
                            "--months", "12", "--areas", "zelfzorg-gezondheid", "--type", "ontwikkelen", "--format",
                            "json"))  # fmt: skip
     assert (decision["product"], decision["total_budget_eur"]) == ("02O11", "3540.00")
-    assert decision["evaluations"] == "2022-06-30 evaluatie maand 6, 2022-12-31 eindevaluatie"
+    assert decision["evaluations"] == ["2022-06-30 evaluatie maand 6", "2022-12-31 eindevaluatie"]
     listed = as_json(cli("access", "allocate", decision["decision"], "-m", HOUTEN, "--model", "lekstroom-2022",
                          "--format", "json"))  # fmt: skip
     allocated = as_json(cli("access", "allocate", decision["decision"], "-m", HOUTEN, "--model", "lekstroom-2022",

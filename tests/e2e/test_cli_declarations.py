@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -43,7 +44,9 @@ def _rejected(answer: Path) -> dict[str, list[str]]:
 
 
 def _ledger_total(db: str) -> str:
-    result = runner.invoke(app, ["declarations", "ledger", "--year", "2021", "--db", db, "--format", "csv"])
+    result = runner.invoke(
+        app, ["declarations", "ledger", "--year", "2021", "--db", db, "--format", "csv", "--totals"]
+    )
     assert result.exit_code == 0, result.output
     return _csv(result.output)[-1]["paid_eur"]
 
@@ -61,18 +64,18 @@ def test_generate_process_and_process_again(demo_db: str, tmp_path: Path) -> Non
     first = runner.invoke(app, ["declarations", "process", str(inbox), "--out", str(out), "--db", demo_db,
                                 "--format", "csv"])  # fmt: skip
     assert first.exit_code == 0, first.output
-    rows = _csv(first.output)
-    total = rows.pop()
+    rows = _csv(first.output)  # data rows only: one per file, the total row is not among them
     assert len(rows) == len(files) and {r["status"] for r in rows} == {"processed"}
-    assert total["approved"] == total["lines"] and total["rejected"] == "0"
-    assert total["granted_eur"] == total["submitted_eur"]
+    assert all(r["approved"] == r["lines"] and r["rejected"] == "0" for r in rows)
+    granted = sum(Decimal(r["granted_eur"]) for r in rows)
+    assert granted == sum(Decimal(r["submitted_eur"]) for r in rows)
     answers = sorted(out.glob("*325_*.xml"))
     assert len(answers) == len(files)
     for answer in answers:
         assert validate_message(answer).errors == (), answer.name
         if ISTANDAARDEN.is_dir():
             assert validate_with_xsd(answer.read_bytes(), ISTANDAARDEN) == [], answer.name
-    assert _ledger_total(demo_db) == total["granted_eur"]
+    assert Decimal(_ledger_total(demo_db)) == granted
 
     second = runner.invoke(app, ["declarations", "process", str(inbox), "--out", str(tmp_path / "out2"),
                                  "--db", demo_db, "--format", "csv"])  # fmt: skip
@@ -81,7 +84,7 @@ def test_generate_process_and_process_again(demo_db: str, tmp_path: Path) -> Non
     again = rows.pop()
     assert {r["status"] for r in rows} == {"duplicate"}
     assert again["granted_eur"] == "0.00" and again["approved"] == "0"
-    assert _ledger_total(demo_db) == total["granted_eur"]
+    assert Decimal(_ledger_total(demo_db)) == granted
     # the same bytes get the answer they got the first time, not "every line 8021"
     again_answers = sorted((tmp_path / "out2").glob("*.xml"))
     assert [a.name for a in again_answers] == [a.name for a in answers]
@@ -111,8 +114,7 @@ def test_faulty_lines_come_back_with_their_codes(demo_db: str, tmp_path: Path) -
         answer = Path(by_file[name]["answer"])
         codes = _rejected(answer).get(ref)
         assert codes is not None and FAULTS[kind] in codes, (name, ref, kind, codes)
-    total = rows[-1]
-    assert int(total["rejected"]) >= len(faults)
+    assert sum(int(r["rejected"]) for r in rows) >= len(faults)
 
 
 def test_an_unreadable_file_is_one_error_line_and_exit_2_while_the_rest_is_processed(
@@ -139,8 +141,15 @@ def test_ledger_and_exhaustion_on_the_demo_history(demo_db: str) -> None:
         app, ["declarations", "ledger", "--year", "2020", "--db", demo_db, "--format", "csv"]
     )
     assert ledger.exit_code == 0, ledger.output
-    rows = _csv(ledger.output)
-    assert rows[-1]["municipality"] == "total" and float(rows[-1]["paid_eur"]) > 7_953_384
+    rows = _csv(ledger.output)  # data rows only: no subtotal or total among them
+    assert rows and all(r["provider_agb"] and r["municipality"] != "total" for r in rows)
+    sums = runner.invoke(
+        app, ["declarations", "ledger", "--year", "2020", "--db", demo_db, "--format", "csv", "--totals"]
+    )
+    totals = _csv(sums.output)
+    assert totals[-1]["municipality"] == "total" and float(totals[-1]["paid_eur"]) > 7_953_384
+    assert Decimal(totals[-1]["paid_eur"]) == sum(Decimal(r["paid_eur"]) for r in rows)
+    assert [t["provider"] for t in totals[:-1]] == ["(all providers)"] * (len(totals) - 1)
     ceilings = runner.invoke(
         app, ["declarations", "exhaustion", "--year", "2020", "--db", demo_db, "--format", "csv"]
     )

@@ -44,16 +44,18 @@ def test_monthly_rate_refuses_bad_numbers_with_one_line():
     assert "Traceback" not in result.output
 
 
-def test_costs_report_as_csv_with_a_total_row(store_url):
-    result = runner.invoke(
-        app, ["report", "costs", "--year", "2020", "--law", "wmo", "--format", "csv", "--db", store_url]
-    )
+def test_costs_report_as_csv_has_data_rows_and_the_total_row_behind_totals(store_url):
+    args = ["report", "costs", "--year", "2020", "--law", "wmo", "--format", "csv", "--db", store_url]
+    result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert rows == [
         {"municipality": "Houten", "clients": "1", "cost_eur": "1100.00"},
         {"municipality": "Nieuwegein", "clients": "2", "cost_eur": "700.00"},
-        {"municipality": "total", "clients": "3", "cost_eur": "1800.00"},
+    ]
+    totals = runner.invoke(app, [*args, "--totals"])
+    assert list(csv.DictReader(io.StringIO(totals.stdout))) == [
+        {"municipality": "total", "clients": "3", "cost_eur": "1800.00"}
     ]
 
 

@@ -272,7 +272,7 @@ def test_allocations_running_past_a_contract_ended_early_end_with_it_reden_03(cl
         "2021-11-30",
         "2021-09-30",
         "03",
-        None,
+        [],  # a list-valued field is a list in JSON, empty when there is no follow-up
     )
     assert "no later contract" in row["notice"]
     content = outbox_301(store, row["message"])

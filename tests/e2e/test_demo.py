@@ -31,11 +31,12 @@ def within(value: Decimal, target: Decimal, share: Decimal) -> bool:
 
 
 def test_costs_2020_wmo_reproduce_the_memo(demo_store_url):
-    result = runner.invoke(
-        app, ["report", "costs", "--year", "2020", "--law", "wmo", "--format", "csv", "--db", demo_store_url]
-    )
+    args = ["report", "costs", "--year", "2020", "--law", "wmo", "--format", "csv", "--db", demo_store_url]
+    result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    totals = runner.invoke(app, [*args, "--totals"])
+    assert totals.exit_code == 0, totals.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout))) + list(csv.DictReader(io.StringIO(totals.stdout)))
     assert list(rows[0]) == ["municipality", "clients", "cost_eur"]
     figures = {r["municipality"]: (int(r["clients"]), Decimal(r["cost_eur"])) for r in rows}
     assert set(figures) == set(MEMO_2020)
@@ -77,26 +78,16 @@ def test_providers_without_vijfheerenlanden_reproduce_the_memo(demo_store_url):
 
 
 def test_concentration_table_reads_like_the_memo(demo_store_url):
-    result = runner.invoke(
-        app,
-        [
-            "report",
-            "concentration",
-            "--year",
-            "2020",
-            "--law",
-            "wmo",
-            "--exclude",
-            "Vijfheerenlanden",
-            "--format",
-            "json",
-            "--db",
-            demo_store_url,
-        ],
-    )
+    args = ["report", "concentration", "--year", "2020", "--law", "wmo", "--exclude", "Vijfheerenlanden",
+            "--format", "json", "--db", demo_store_url]  # fmt: skip
+    result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     providers = [row["providers"] for row in json.loads(result.stdout)]
-    assert providers == [49, 12, 7, 37, 27]
+    assert providers == [12, 7, 37, 27]
+    everyone = runner.invoke(app, [*args, "--totals"])
+    assert [(row["group"], row["providers"]) for row in json.loads(everyone.stdout)] == [
+        ("all providers", 49)
+    ]
 
 
 def test_costs_rise_2018_to_2020_and_nothing_is_declared_after_2020(demo_store_url):
@@ -112,10 +103,11 @@ def test_costs_rise_2018_to_2020_and_nothing_is_declared_after_2020(demo_store_u
 def test_jeugd_is_reported_apart(demo_store_url):
     result = runner.invoke(
         app,
-        ["report", "costs", "--year", "2020", "--law", "jeugd", "--format", "json", "--db", demo_store_url],
-    )
+        ["report", "costs", "--year", "2020", "--law", "jeugd", "--format", "json", "--db", demo_store_url,
+         "--totals"],
+    )  # fmt: skip
     assert result.exit_code == 0, result.output
-    total = json.loads(result.stdout)[-1]
+    (total,) = json.loads(result.stdout)
     assert total["municipality"] == "total" and Decimal(total["cost_eur"]) > 0
 
 
@@ -127,7 +119,8 @@ def test_demo_command_builds_replaces_and_shows_the_table(tmp_path):
     again = runner.invoke(app, ["demo", "--db", url])  # an earlier demo is replaced, not doubled
     assert again.exit_code == 0, again.output
     result = runner.invoke(
-        app, ["report", "costs", "--year", "2020", "--law", "wmo", "--format", "json", "--db", url]
+        app,
+        ["report", "costs", "--year", "2020", "--law", "wmo", "--format", "json", "--db", url, "--totals"],
     )
     assert json.loads(result.stdout)[-1]["clients"] == 1877
 

@@ -403,7 +403,7 @@ def test_a_twente_module_is_allocated_apart_from_the_main_product_and_only_once_
     decided = as_json(cli(twente, "access", "decide", "twente", "--bsn", BSN_A, "-m", HOUTEN, "--start", "2023-02-01",
                           "--months", "12", "--areas", "zelfzorg-gezondheid", "--type", "ontwikkelen", "--intensity",
                           "2", "--module", "vervoer", "--format", "json"))  # fmt: skip
-    assert decided["add_ons"] == "vervoer TWM01 1140.00"
+    assert decided["add_ons"] == ["vervoer TWM01 1140.00"]
     twente_allocate = (
         "access",
         "allocate",

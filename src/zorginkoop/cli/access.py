@@ -14,10 +14,32 @@ from typing import Annotated, Any
 
 import typer
 
-from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.adapters.model_files import ModelFileError
-from zorginkoop.cli.common import DB_OPTION, engine_for, store_errors
-from zorginkoop.cli.models import MODELS_DIR_OPTION, _split, indication_as_dict
+from zorginkoop.bootstrap import Platform
+from zorginkoop.cli.common import (
+    DB_OPTION,
+    known_municipality,
+    known_product,
+    known_provider,
+    platform_for,
+    store_errors,
+    unit_of_work,
+)
+from zorginkoop.cli.models import (
+    AGGRAVATING_OPTION,
+    AREAS_OPTION,
+    BANDWIDTH_OPTION,
+    INTENSITY_OPTION,
+    MODELS_DIR_OPTION,
+    MODULES_OPTION,
+    NEED_OPTION,
+    PRODUCT_OPTION,
+    TYPE_OPTION,
+    hours_value,
+    show_indication,
+    split_list,
+    start_date,
+)
 from zorginkoop.cli.output import FORMAT_OPTION, OutputFormat, fail, render, render_object
 from zorginkoop.domain.access import Scope
 from zorginkoop.domain.care import CareError
@@ -37,7 +59,9 @@ signals_app = typer.Typer(
 )
 app.add_typer(signals_app, name="signals")
 
-MUNICIPALITY = typer.Option(..., "--municipality", "-m", help="CBS code of the municipality (your scope)")
+MUNICIPALITY = typer.Option(
+    ..., "--municipality", "-m", help="the municipality (your scope): CBS code or name, e.g. 0321 or Houten"
+)
 ON = typer.Option(None, "--on", help="reference day (default: today), YYYY-MM-DD")
 
 
@@ -49,18 +73,13 @@ def _model(model_id: str, models_dir: Path | None) -> ProductModel:
 
 
 def _intake(months: int, areas: str | None, support_type: str | None, intensity: str | None,
-            hours: str | None, product: str | None, start: date | None, modules: list[str] | None = None) -> Intake:  # fmt: skip
-    from decimal import Decimal, InvalidOperation
-
-    try:
-        hours_value = Decimal(hours) if hours else None
-    except InvalidOperation:
-        fail(f"--hours {hours!r} is not a number of hours per week")
-    if hours_value is not None and not hours_value.is_finite():  # NaN cannot even be compared
-        fail(f"--hours {hours!r} is not a number of hours per week")
-    return Intake(months=months, areas=_split(areas), support_type=support_type, intensity=intensity,
-                  hours_per_week=hours_value, product_code=product, start=start,
-                  modules=tuple(modules or ()))  # fmt: skip
+            aggravating: str | None, hours: str | None, product: str | None, need: str | None,
+            bandwidth: str | None, modules: list[str] | None, start: date | None) -> Intake:  # fmt: skip
+    """Every input a product model reads, as the consultant gives them (one shape for every model)."""
+    return Intake(months=months, areas=split_list(areas), support_type=support_type, intensity=intensity,
+                  aggravating=split_list(aggravating), hours_per_week=hours_value(hours, "--hours"),
+                  product_code=product, need=need, bandwidth=bandwidth, modules=tuple(modules or ()),
+                  start=start)  # fmt: skip
 
 
 def _day(text: str | None) -> date:
@@ -79,27 +98,39 @@ def _law(text: str) -> Law:
         fail(f"--law {text!r}: choose wmo or jeugd")
 
 
+HOURS_OPTION = typer.Option(None, "--hours", "--hours-per-week", help="hours per week (hourly model)")
+
+
 @app.command("intake")
 def intake(
-    model_id: Annotated[str, typer.Argument(help="product model, e.g. lekstroom-2022")],
-    months: int = typer.Option(..., "--months"),
-    areas: str | None = typer.Option(None, "--areas", help="result areas, comma-separated"),
-    support_type: str | None = typer.Option(None, "--type", help="behouden | ontwikkelen (or a perspective)"),
-    intensity: str | None = typer.Option(None, "--intensity"),
-    hours: str | None = typer.Option(None, "--hours", help="hours per week (hourly model)"),
-    product: str | None = typer.Option(None, "--product"),
+    model_id: Annotated[str, typer.Argument(help="product model, e.g. lekstroom-2022 (`models list`)")],
+    months: int = typer.Option(..., "--months", help="duration of the indication in months"),
+    areas: str | None = AREAS_OPTION,
+    support_type: str | None = TYPE_OPTION,
+    intensity: str | None = INTENSITY_OPTION,
+    aggravating: str | None = AGGRAVATING_OPTION,
+    hours: str | None = HOURS_OPTION,
+    product: str | None = PRODUCT_OPTION,
+    need: str | None = NEED_OPTION,
+    bandwidth: str | None = BANDWIDTH_OPTION,
+    module: Annotated[list[str] | None, MODULES_OPTION] = None,
+    start: str | None = typer.Option(
+        None, "--start", help="first day, YYYY-MM-DD (default: today): dates of the evaluation moments"
+    ),
     models_dir: Path | None = MODELS_DIR_OPTION,
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
-    """Weigh an intake with a product model (nothing is stored)."""
+    """Weigh an intake with a product model (nothing is stored): product, budget, evaluation dates."""
     model = _model(model_id, models_dir)
+    first = start_date(start) or date.today()
     try:
         indication = workflow.evaluate_intake(
-            model, _intake(months, areas, support_type, intensity, hours, product, None)
-        )
+            model, _intake(months, areas, support_type, intensity, aggravating, hours, product, need, bandwidth,
+                           module, first)
+        )  # fmt: skip
     except IntakeRefused as exc:
-        fail(f"intake refused: {exc.message_en}")
-    render_object(indication_as_dict(indication), fmt)
+        fail(f"intake refused ({exc.reason.value}): {exc.message_en}")
+    show_indication(indication, fmt)
 
 
 @app.command("decide")
@@ -109,11 +140,14 @@ def decide(
     start: str = typer.Option(..., "--start", help="first day of the decision, YYYY-MM-DD"),
     months: int = typer.Option(..., "--months"),
     municipality: str = MUNICIPALITY,
-    areas: str | None = typer.Option(None, "--areas"),
-    support_type: str | None = typer.Option(None, "--type"),
-    intensity: str | None = typer.Option(None, "--intensity"),
-    hours: str | None = typer.Option(None, "--hours"),
-    product: str | None = typer.Option(None, "--product"),
+    areas: str | None = AREAS_OPTION,
+    support_type: str | None = TYPE_OPTION,
+    intensity: str | None = INTENSITY_OPTION,
+    aggravating: str | None = AGGRAVATING_OPTION,
+    hours: str | None = HOURS_OPTION,
+    product: str | None = PRODUCT_OPTION,
+    need: str | None = NEED_OPTION,
+    bandwidth: str | None = BANDWIDTH_OPTION,
     module: Annotated[
         list[str] | None,
         typer.Option(
@@ -126,17 +160,20 @@ def decide(
 ) -> None:
     """Record a decision (beschikking) for a client from the model's indication."""
     model = _model(model_id, models_dir)
-    first = _day(start)
-    engine = engine_for(db)
+    first = start_date(start)
+    assert first is not None  # --start is required
+    platform = platform_for(db)
+    municipality = known_municipality(platform, municipality)
     try:
         with store_errors():
             result = workflow.decide(
-                UnitOfWork(engine, Scope.municipality(municipality)), model,
-                _intake(months, areas, support_type, intensity, hours, product, first, module),
+                unit_of_work(platform, Scope.municipality(municipality)), model,
+                _intake(months, areas, support_type, intensity, aggravating, hours, product, need, bandwidth,
+                        module, first),
                 client_bsn=bsn, start=first, decided_on=date.today(),
             )  # fmt: skip
     except IntakeRefused as exc:
-        fail(f"intake refused: {exc.message_en}")
+        fail(f"intake refused ({exc.reason.value}): {exc.message_en}")
     except (workflow.WorkflowError, CareError) as exc:
         fail(str(exc))
     d = result.decision
@@ -144,19 +181,24 @@ def decide(
         {
             "decision": d.id, "bsn": d.client_bsn, "law": d.law.value, "product": d.product_code,
             "start": d.valid.start, "end": d.valid.end, "monthly_budget_eur": str(d.monthly_budget),
-            "total_budget_eur": str(d.total_budget), "result_areas": ",".join(d.result_areas),
-            "evaluations": ", ".join(f"{m.due} {m.label}" for m in d.evaluation_moments),
-            "add_ons": ", ".join(f"{a.module_id} {a.product_code} {a.amount}" for a in d.add_ons) or None,
+            "total_budget_eur": str(d.total_budget), "result_areas": list(d.result_areas),
+            "evaluations": [f"{m.due} {m.label}" for m in d.evaluation_moments],
+            "add_ons": [f"{a.module_id} {a.product_code} {a.amount}" for a in d.add_ons],
         },
         fmt,
     )  # fmt: skip
 
 
 def _provider_rows(
-    engine: Any, municipality: str, law: Law, target_group: TargetGroup | None, on: date, product: str | None
+    platform: Platform,
+    municipality: str,
+    law: Law,
+    target_group: TargetGroup | None,
+    on: date,
+    product: str | None,
 ) -> list[dict[str, Any]]:
     matches = workflow.providers_for(
-        UnitOfWork(engine, Scope.municipality(municipality)), municipality, law, target_group, on,
+        unit_of_work(platform, Scope.municipality(municipality)), municipality, law, target_group, on,
         product_code=product,
     )  # fmt: skip
     return [_match_row(m) for m in matches]
@@ -192,9 +234,13 @@ def providers(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Providers eligible for an allocation, shortest waiting time first."""
-    engine = engine_for(db)
+    platform = platform_for(db)
+    municipality = known_municipality(platform, municipality)
+    chosen_law = _law(law)
+    if product is not None:
+        product = known_product(platform, product, chosen_law)
     with store_errors():
-        rows = _provider_rows(engine, municipality, _law(law), _target(target_group), _day(on), product)
+        rows = _provider_rows(platform, municipality, chosen_law, _target(target_group), _day(on), product)
     render(rows, PROVIDER_COLUMNS, fmt, title="Eligible providers")
 
 
@@ -233,14 +279,17 @@ def allocate(
     A decision is allocated once at a time: while an allocation of it runs, a new one is
     refused, unless --switch-from names the running one (a switch to another provider). The
     allocation ends with the provider's contract; the next contract's allocation follows."""
-    engine = engine_for(db)
+    platform = platform_for(db)
+    municipality = known_municipality(platform, municipality)
+    if provider is not None:
+        provider = known_provider(platform, provider)
     now = datetime.now(UTC)
     if provider is None:
         # the providers for the decision's own law: a Jeugd decision needs a Jeugd provider
         try:
             with store_errors():
                 found, matches = workflow.providers_for_decision(
-                    UnitOfWork(engine, Scope.municipality(municipality)), decision, _target(target_group)
+                    unit_of_work(platform, Scope.municipality(municipality)), decision, _target(target_group)
                 )  # fmt: skip
         except workflow.WorkflowError as exc:
             fail(str(exc))
@@ -250,7 +299,7 @@ def allocate(
     try:
         with store_errors():
             result = workflow.allocate(
-                UnitOfWork(engine, Scope.municipality(municipality)), _model(model_id, models_dir),
+                unit_of_work(platform, Scope.municipality(municipality)), _model(model_id, models_dir),
                 decision_id=decision, provider_agb=provider, now=now, target_group=_target(target_group),
                 start=_day(start) if start else None, switch_from=switch_from, add_on=module,
                 non_contracted=non_contracted,
@@ -274,11 +323,12 @@ def client(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Record a client's BRP address and phone (a 301 carries them, TR061)."""
-    engine = engine_for(db)
+    platform = platform_for(db)
+    municipality = known_municipality(platform, municipality)
     try:
         with store_errors():
             contact = workflow.record_contact(
-                UnitOfWork(engine, Scope.municipality(municipality)), bsn, street, house_number, postcode,
+                unit_of_work(platform, Scope.municipality(municipality)), bsn, street, house_number, postcode,
                 city, house_letter, phone,
             )  # fmt: skip
     except workflow.WorkflowError as exc:
@@ -351,11 +401,12 @@ def _reason(code: str) -> ChangeReason:
 
 def _change(municipality: str, law: str, number: int, reason: str, end: str | None, volume: int | None,
             db: str | None, fmt: OutputFormat) -> None:  # fmt: skip
-    engine = engine_for(db)
+    platform = platform_for(db)
+    municipality = known_municipality(platform, municipality)
     try:
         with store_errors():
             result = workflow.change(
-                UnitOfWork(engine, Scope.municipality(municipality)), municipality_code=municipality,
+                unit_of_work(platform, Scope.municipality(municipality)), municipality_code=municipality,
                 law=_law(law), number=number, reason=_reason(reason), now=datetime.now(UTC),
                 end=_day(end) if end else None, volume=volume,
             )  # fmt: skip
@@ -408,10 +459,11 @@ def outside_lines(
     """Approved declaration lines left outside an allocation that was shortened or ended
     over months already paid: the provider must credit them (open until an approved credit
     mirrors the line, or the allocation covers its period again)."""
-    engine = engine_for(db)
+    platform = platform_for(db)
+    municipality = known_municipality(platform, municipality)
     with store_errors():
         found = workflow.outside_lines(
-            UnitOfWork(engine, Scope.municipality(municipality)),
+            unit_of_work(platform, Scope.municipality(municipality)),
             _law(law) if law else None,
             open_only=not all_lines,
         )
@@ -435,17 +487,18 @@ def contract_ends(
 ) -> None:
     """End allocations running past the contract covering them (RedenWijziging 03); the next
     contract's allocation follows when there is one. A 301 goes to the outbox for each."""
-    engine = engine_for(db)
+    platform = platform_for(db)
+    municipality = known_municipality(platform, municipality)
     with store_errors():
         results = workflow.end_with_contracts(
-            UnitOfWork(engine, Scope.municipality(municipality)), municipality_code=municipality, law=_law(law),
+            unit_of_work(platform, Scope.municipality(municipality)), municipality_code=municipality, law=_law(law),
             on=_day(on), now=datetime.now(UTC),
         )  # fmt: skip
     rows = [
         {"toewijzing_nummer": r.ended.number, "provider": r.ended.provider_agb, "product": r.ended.product_code,
          "old_end": r.old_end, "end": r.ended.valid.end,
          "reden_wijziging": r.ended.change_reason.value if r.ended.change_reason else None,
-         "follow_ups": ", ".join(f"{f.number} {f.valid.start}..{f.valid.end}" for f in r.follow_ups) or None,
+         "follow_ups": [f"{f.number} {f.valid.start}..{f.valid.end}" for f in r.follow_ups],
          "notice": r.notice, "message": r.message_file}
         for r in results
     ]  # fmt: skip
@@ -457,9 +510,10 @@ def contract_ends(
 def family(municipality: str = MUNICIPALITY, on: str | None = ON, db: str | None = DB_OPTION,
            fmt: OutputFormat = FORMAT_OPTION) -> None:  # fmt: skip
     """One family, one plan: households with Jeugd and Wmo allocations, all together."""
-    engine = engine_for(db)
+    platform = platform_for(db)
+    municipality = known_municipality(platform, municipality)
     with store_errors():
-        rows = signal_service.family_plans(UnitOfWork(engine, Scope.municipality(municipality)), _day(on))
+        rows = signal_service.family_plans(unit_of_work(platform, Scope.municipality(municipality)), _day(on))
     render(rows, ["household", "bsn", "name", "law", "allocation", "provider", "product", "start", "end"], fmt,
            title="One family, one plan")  # fmt: skip
 
@@ -468,10 +522,11 @@ def family(municipality: str = MUNICIPALITY, on: str | None = ON, db: str | None
 def transition(municipality: str = MUNICIPALITY, on: str | None = ON, db: str | None = DB_OPTION,
                fmt: OutputFormat = FORMAT_OPTION) -> None:  # fmt: skip
     """18-/18+: youths 16-23 whose Jeugdwet care ends at 18 without Wmo support ready."""
-    engine = engine_for(db)
+    platform = platform_for(db)
+    municipality = known_municipality(platform, municipality)
     with store_errors():
         rows = signal_service.transition_signals(
-            UnitOfWork(engine, Scope.municipality(municipality)), _day(on)
+            unit_of_work(platform, Scope.municipality(municipality)), _day(on)
         )
     render(rows, ["bsn", "name", "municipality", "birth_date", "turns_18", "jeugd_ends", "missing"], fmt,
            title="18-/18+")  # fmt: skip
@@ -483,10 +538,11 @@ def evaluations(municipality: str = MUNICIPALITY, days: int = typer.Option(30, "
     """Evaluation moments falling due within --days days."""
     if days < 0:
         fail(f"--days {days}: give 0 (today only) or more days")
-    engine = engine_for(db)
+    platform = platform_for(db)
+    municipality = known_municipality(platform, municipality)
     with store_errors():
         rows = signal_service.evaluations_due(
-            UnitOfWork(engine, Scope.municipality(municipality)), _day(on), days
+            unit_of_work(platform, Scope.municipality(municipality)), _day(on), days
         )
     render(rows, ["due", "decision", "bsn", "municipality", "label"], fmt,
            title=f"Evaluations due within {days} days")  # fmt: skip
@@ -521,10 +577,11 @@ def stops_list(
         return
     if municipality is None:
         fail("give --municipality (-m) CBS code: the worklist is read under a municipality scope")
-    engine = engine_for(db)
+    platform = platform_for(db)
+    municipality = known_municipality(platform, municipality)
     with store_errors():
         rows = stop_service.stop_worklist(
-            UnitOfWork(engine, Scope.municipality(municipality)), everything=everything
+            unit_of_work(platform, Scope.municipality(municipality)), everything=everything
         )
     render(
         rows, STOP_COLUMNS, fmt, title="Stop worklist" + (" (all items)" if everything else " (open items)")
@@ -534,8 +591,9 @@ def stops_list(
 def _decide_stop(
     action: str, item: int, municipality: str, note: str, db: str | None, fmt: OutputFormat
 ) -> None:
-    engine = engine_for(db)
-    uow = UnitOfWork(engine, Scope.municipality(municipality))
+    platform = platform_for(db)
+    municipality = known_municipality(platform, municipality)
+    uow = unit_of_work(platform, Scope.municipality(municipality))
     try:
         with store_errors():
             if action == "end":

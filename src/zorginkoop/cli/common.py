@@ -3,18 +3,22 @@
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import typer
-from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from zorginkoop.adapters.db.session import StoreError
+from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.adapters.istandaarden.safe import Limits
 from zorginkoop.bootstrap import Platform, bootstrap
 from zorginkoop.cli.output import fail
+from zorginkoop.domain.access import Scope
+from zorginkoop.domain.codes import Law
+from zorginkoop.services import lookup
 from zorginkoop.settings import SettingError, Settings
 
 DB_OPTION = typer.Option(
@@ -70,9 +74,21 @@ def platform_for(db: str | None, *, require_schema: bool = True) -> Platform:
         fail(str(exc))
 
 
-def engine_for(db: str | None, *, require_schema: bool = True) -> Engine:
-    """The engine of :func:`platform_for` (the commands that open units of work themselves)."""
-    return platform_for(db, require_schema=require_schema).engine
+def command_line_actor(found: Settings) -> str:
+    """Who reads at the command line, as the processing log records it: ``ZORGINKOOP_ACTOR``
+    when set, else the operating-system user."""
+    if found.actor:
+        return found.actor
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def unit_of_work(platform: Platform, scope: Scope | None = None) -> UnitOfWork:
+    """A unit of work of the platform for the person at the command line, within ``scope``
+    (default: the region), opened the way the API opens one (``platform.unit_of_work``)."""
+    return platform.unit_of_work(actor=command_line_actor(platform.settings), scope=scope or Scope.region())
 
 
 def store_error_message(exc: Exception) -> str | None:
@@ -99,3 +115,30 @@ def store_errors() -> Iterator[None]:
         yield
     except (StoreError, IntegrityError, OperationalError) as exc:
         fail(store_error_message(exc) or str(exc))
+
+
+def known_municipality(platform: Platform, text: str, option: str = "--municipality") -> str:
+    """The CBS code of the region's municipality ``text`` (code or name); else one line, exit 2."""
+    with store_errors():
+        try:
+            return lookup.municipality_code(unit_of_work(platform), text)
+        except lookup.UnknownName as exc:
+            fail(f"{option}: {exc}")
+
+
+def known_provider(platform: Platform, agb: str, option: str = "--provider") -> str:
+    """``agb`` when the region knows the provider; else one line, exit 2."""
+    with store_errors():
+        try:
+            return lookup.provider_agb(unit_of_work(platform), agb)
+        except lookup.UnknownName as exc:
+            fail(f"{option}: {exc}")
+
+
+def known_product(platform: Platform, code: str, law: Law | None = None, option: str = "--product") -> str:
+    """``code`` when the catalogue holds the product; else one line, exit 2."""
+    with store_errors():
+        try:
+            return lookup.product_code(unit_of_work(platform), code, law)
+        except lookup.UnknownName as exc:
+            fail(f"{option}: {exc}")

@@ -18,20 +18,22 @@ from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import Engine
 
-from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.adapters.istandaarden.safe import Limits
 from zorginkoop.cli.common import (
     DB_OPTION,
     MAX_YEAR,
     MIN_YEAR,
     checked_year,
-    engine_for,
+    known_municipality,
+    known_provider,
     message_limits,
+    platform_for,
     store_errors,
     writable_folder,
 )
 from zorginkoop.cli.output import (
     FORMAT_OPTION,
+    TOTALS_OPTION,
     OutputFormat,
     err_console,
     error_line,
@@ -49,12 +51,10 @@ from zorginkoop.services.spending import (
     LEDGER_COLUMNS,
     ExhaustionLevel,
     Filters,
+    ledger_report,
 )
 from zorginkoop.services.spending import (
     exhaustion as exhaustion_rows,
-)
-from zorginkoop.services.spending import (
-    ledger as ledger_rows,
 )
 
 app = typer.Typer(help="Declarations (323 -> 325), payments ledger, ceilings.", no_args_is_help=True)
@@ -83,7 +83,7 @@ def _row(result: FileResult) -> dict[str, object]:
         "rejected": result.rejected,
         "submitted_eur": str(result.submitted),
         "granted_eur": str(result.granted),
-        "codes": " ".join(f"{code}x{n}" for code, n in sorted(result.codes.items())),
+        "codes": [f"{code}x{n}" for code, n in sorted(result.codes.items())],
         "answer": str(result.answer) if result.answer else "",
         "note": f"{result.note}; {result.waiting}" if result.waiting else result.note,
     }
@@ -97,8 +97,10 @@ def process(
     out: Annotated[Path, typer.Option("--out", help="directory for the 325 answers")],
     db: str | None = DB_OPTION,
     fmt: OutputFormat = FORMAT_OPTION,
+    totals: bool = TOTALS_OPTION,
 ) -> None:
-    """Process declarations: adjudicate every prestatie, pay approved lines, write one 325 per file."""
+    """Process declarations: adjudicate every prestatie, pay approved lines, write one 325 per file
+    (with more than one file, a total row: in csv and json with --totals)."""
     for path in paths:
         if not path.exists():
             fail(f"{path}: no such file or directory")
@@ -110,22 +112,22 @@ def process(
         check_writable(out)
     except OutputError as exc:
         fail(f"--out {exc}; nothing was processed")
-    engine = engine_for(db)
+    platform = platform_for(db)
     results: list[FileResult] = []
     failed = 0
     with store_errors():
         for path in files:
             try:
-                results.append(_process_one(engine, path, out, limits))
+                results.append(_process_one(platform.engine, path, out, limits))
             except (DeclarationFileError, OutputError) as exc:
                 failed += 1
                 error_line(str(exc))
     if results:
         rows = [_row(r) for r in results]
-        if len(results) > 1:
-            rows.append(_total(results))
+        total = [_total(results)] if len(results) > 1 else []
         columns = SUMMARY_COLUMNS if fmt is OutputFormat.table else (*SUMMARY_COLUMNS, "answer", "note")
-        render(rows, columns, fmt, title=f"Declarations processed; 325 answers in {out}")
+        render(rows, columns, fmt, title=f"Declarations processed; 325 answers in {out}", totals=total,
+               totals_only=totals)  # fmt: skip
         if fmt is OutputFormat.table:
             for r in results:
                 if r.status != "processed":
@@ -166,7 +168,7 @@ def _total(results: list[FileResult]) -> dict[str, object]:
         "rejected": sum(r.rejected for r in results),
         "submitted_eur": str(Money.sum(r.submitted for r in results)),
         "granted_eur": str(Money.sum(r.granted for r in results)),
-        "codes": " ".join(f"{c}x{n}" for c, n in sorted(codes.items())), "answer": "", "note": "",
+        "codes": [f"{c}x{n}" for c, n in sorted(codes.items())], "answer": "", "note": "",
     }  # fmt: skip
 
 
@@ -187,10 +189,10 @@ def generate(
         fail(f"--period {period}: give a month from {MIN_YEAR}-01 to {MAX_YEAR}-12")
     if not 0 <= error_rate <= 1:
         fail(f"--error-rate must be between 0 and 1, got {error_rate}")
-    engine = engine_for(db)
+    platform = platform_for(db)
     writable_folder(out)
     with store_errors():
-        files = generate_files(engine, month, out, error_rate=error_rate, seed=seed)
+        files = generate_files(platform.engine, month, out, error_rate=error_rate, seed=seed)
     if not files:
         fail(f"no allocations with a contracted product are active in {period}; nothing to declare")
     lines = sum(f.lines for f in files)
@@ -216,12 +218,13 @@ def exhaustion(  # noqa: PLR0917 - a Typer command: one parameter per option
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """How far ceilings, allocations and municipalities are used by what was paid."""
-    engine = engine_for(db)
+    platform = platform_for(db)
     if municipality is not None and by in (ExhaustionLevel.ceiling, ExhaustionLevel.provider):
         by = ExhaustionLevel.municipality
+    code = known_municipality(platform, municipality) if municipality else None
+    agb = known_provider(platform, provider) if provider else None
     with store_errors():
-        code = _municipality_code(engine, municipality) if municipality else None
-        rows = exhaustion_rows(engine, by, Filters(year, provider, code))
+        rows = exhaustion_rows(platform.engine, by, Filters(year, agb, code))
     render(rows, EXHAUSTION_COLUMNS[by], fmt, title=f"Exhaustion {year} by {by.value}")
 
 
@@ -232,20 +235,12 @@ def ledger(
     ],
     db: str | None = DB_OPTION,
     fmt: OutputFormat = FORMAT_OPTION,
+    totals: bool = TOTALS_OPTION,
 ) -> None:
-    """The payments ledger: paid per municipality and provider, subtotals and total."""
-    engine = engine_for(db)
+    """The payments ledger: paid per municipality, provider and law; the subtotal per
+    municipality and the total follow in the table, and in csv and json with --totals."""
+    platform = platform_for(db)
     with store_errors():
-        rows = ledger_rows(engine, year)
-    render(rows, LEDGER_COLUMNS, fmt, title=f"Payments {year}")
-
-
-def _municipality_code(engine: Engine, text: str) -> str:
-    with UnitOfWork(engine) as uow:
-        names = uow.region.municipality_names()
-    if text in names:
-        return text
-    for code, name in names.items():
-        if name.lower() == text.lower():
-            return code
-    fail(f"--municipality: {text!r} is not one of {', '.join(f'{c} {n}' for c, n in sorted(names.items()))}")
+        found = ledger_report(platform.engine, year)
+    sums = [*found.subtotals, *([found.total] if found.total is not None else [])]
+    render(found.lines, LEDGER_COLUMNS, fmt, title=f"Payments {year}", totals=sums, totals_only=totals)

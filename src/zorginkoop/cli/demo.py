@@ -64,8 +64,9 @@ def demo(
         {"municipality": line.municipality, "clients": line.clients, "cost_eur": str(line.cost)}
         for line in lines
     ]
-    rows.append({"municipality": "total", "clients": total.clients, "cost_eur": str(total.cost)})
+    sums = [{"municipality": "total", "clients": total.clients, "cost_eur": str(total.cost)}]
     render(
-        rows, ["municipality", "clients", "cost_eur"], OutputFormat.table, title="Wmo begeleiding (OZR) 2020"
-    )
+        rows, ["municipality", "clients", "cost_eur"], OutputFormat.table, title="Wmo begeleiding (OZR) 2020",
+        totals=sums,
+    )  # fmt: skip
     console.print(f"Store: {url}", highlight=False)

@@ -15,8 +15,7 @@ from typing import Annotated
 
 import typer
 
-from zorginkoop.adapters.db.uow import UnitOfWork
-from zorginkoop.cli.common import DB_OPTION, engine_for, settings, store_errors
+from zorginkoop.cli.common import DB_OPTION, platform_for, store_errors, unit_of_work
 from zorginkoop.cli.output import FORMAT_OPTION, OutputFormat, fail, note_line, render
 from zorginkoop.domain.processing import RegisterError
 from zorginkoop.services import processing_log as service
@@ -47,10 +46,10 @@ def search(  # noqa: PLR0917 - a Typer command: one parameter per option
 ) -> None:
     """Entries matching every filter given, oldest first."""
     query = service.Search(bsn, actor, activity, _day(since, "--from"), _day(until, "--to"))
-    engine = engine_for(db)
+    platform = platform_for(db)
     with store_errors():
         try:
-            found = service.search(UnitOfWork(engine, settings=settings(db)), query)
+            found = service.search(unit_of_work(platform), query)
         except (service.SearchError, RegisterError) as exc:
             fail(str(exc))
     render([f.as_dict() for f in found], service.COLUMNS, fmt, title=f"Processing log ({len(found)} entries)")
@@ -65,10 +64,10 @@ def export(
     db: str | None = DB_OPTION,
 ) -> None:
     """Every entry about one citizen as a JSON file (AVG art. 15: inzage)."""
-    engine = engine_for(db)
+    platform = platform_for(db)
     with store_errors():
         try:
-            document = service.export_for_subject(UnitOfWork(engine, settings=settings(db)), bsn)
+            document = service.export_for_subject(unit_of_work(platform), bsn)
         except service.SearchError as exc:
             fail(str(exc))
     try:

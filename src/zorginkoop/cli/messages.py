@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from zorginkoop.adapters.db.session import StoreError
@@ -25,13 +24,14 @@ from zorginkoop.adapters.istandaarden import Limits, validate_message, validate_
 from zorginkoop.adapters.istandaarden.xsd import XSD_DIR_SETTING
 from zorginkoop.cli.common import (
     DB_OPTION,
-    engine_for,
     message_limits,
+    platform_for,
     settings,
     store_error_message,
     store_errors,
+    unit_of_work,
 )
-from zorginkoop.cli.output import console, error_line, fail, plain
+from zorginkoop.cli.output import OutputFormat, console, error_line, fail, plain, render
 
 app = typer.Typer(
     help="iWmo 3.2 / iJw 3.2 messages (301 ... 325): validate, import, export.", no_args_is_help=True
@@ -106,24 +106,20 @@ def validate(
         ]
         sys.stdout.write(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
     else:
-        table = Table(title="Message validation")
-        for column in ("file", "message", "valid", "code", "line", "finding"):
-            table.add_column(column)
+        rows: list[dict[str, Any]] = []
         for r in results:
-            status = "[green]valid[/]" if r["valid"] else "[red]invalid[/]"
+            status = "valid" if r["valid"] else "invalid"
             if not r["errors"]:
-                table.add_row(plain(r["file"]), plain(r["message"] or ""), status, "", "", "")
-            for i, e in enumerate(r["errors"]):  # findings quote the file's content: plain text
+                rows.append({"file": r["file"], "message": r["message"], "valid": status})
+            for i, e in enumerate(r["errors"]):  # findings quote the file's content: printed as they stand
                 where = f" at {e['path']}" if e["path"] else ""
-                table.add_row(
-                    plain(r["file"] if i == 0 else ""),
-                    plain((r["message"] or "") if i == 0 else ""),
-                    status if i == 0 else "",
-                    plain(e["code"]),
-                    str(e["line"] or ""),
-                    plain(e["message"] + where),
-                )
-        console.print(table)
+                rows.append({
+                    "file": r["file"] if i == 0 else "", "message": r["message"] if i == 0 else "",
+                    "valid": status if i == 0 else "", "code": e["code"], "line": e["line"],
+                    "finding": e["message"] + where,
+                })  # fmt: skip
+        render(rows, ["file", "message", "valid", "code", "line", "finding"], OutputFormat.table,
+               title="Message validation")  # fmt: skip
     # a file that is not a readable message at all (not XML, a DOCTYPE, not UTF-8...): one line each
     unreadable = [r for r in results if r["errors"] and r["errors"][0]["code"] == "XML"]
     for r in unreadable:
@@ -154,21 +150,20 @@ def export(
     (by `declarations process` or `messages import`) wait here too."""
     from datetime import UTC, datetime
 
-    from zorginkoop.adapters.db.uow import UnitOfWork
     from zorginkoop.services.allocations import ExportedFile, export_outbox
     from zorginkoop.services.outbox import OUTPUT_TYPES, write_atomically
 
     if message_type not in OUTPUT_TYPES:
         fail(f"--type {message_type}: the outbox holds {', '.join(OUTPUT_TYPES)}")
     _writable(out)
-    engine = engine_for(db)
+    platform = platform_for(db)
 
     def write(f: ExportedFile) -> None:
         write_atomically(out / f.file_name, f.content)
 
     with store_errors():
         try:
-            files = export_outbox(UnitOfWork(engine, actor=None), message_type, datetime.now(UTC), write)
+            files = export_outbox(unit_of_work(platform), message_type, datetime.now(UTC), write)
         except OSError as exc:
             fail(
                 f"{out}: cannot write a message ({exc.strerror or exc}); the messages written before it "
@@ -201,7 +196,6 @@ def import_(
     301s (granted requests) to --out. Refusals are a normal outcome (exit 0)."""
     from datetime import UTC, datetime
 
-    from zorginkoop.adapters.db.uow import UnitOfWork
     from zorginkoop.services.exchange import UnreadableMessage, import_message
     from zorginkoop.services.outbox import deliver
 
@@ -212,15 +206,13 @@ def import_(
     else:
         fail(f"{path}: no such file or folder")
     _writable(out)
-    engine = engine_for(db)
+    platform = platform_for(db)
     limits = message_limits()
     try:
         end_on_stop = settings(db).ends_on_stop
     except ValueError as exc:
         fail(str(exc))
-    table = Table(title="Messages processed")
-    for column in ("file", "message", "status", "retour codes", "written"):
-        table.add_column(column)
+    rows: list[dict[str, Any]] = []
     unreadable = 0
     waiting: list[str] = []
     for f in files:
@@ -229,7 +221,7 @@ def import_(
         try:
             data = _read_incoming(f, limits)
             outcome = import_message(
-                UnitOfWork(engine, actor=None), data, f.name, datetime.now(UTC), end_on_stop=end_on_stop
+                unit_of_work(platform), data, f.name, datetime.now(UTC), end_on_stop=end_on_stop
             )
         except UnreadableMessage as exc:
             unreadable += 1
@@ -244,7 +236,7 @@ def import_(
             if o.message_id is None:
                 continue
             with store_errors():
-                delivery = deliver(engine, o.message_id, out / o.file_name, o.content)
+                delivery = deliver(platform.engine, o.message_id, out / o.file_name, o.content)
             if delivery.written:
                 shown.append(o.file_name)
             elif delivery.via_api:
@@ -254,13 +246,11 @@ def import_(
                 waiting.append(f"{delivery.reason}; it waits in the outbox: "
                                f"run `zorginkoop messages export --type {kind} --out DIR`")  # fmt: skip
                 shown.append(o.file_name)
-        codes = (
-            "; ".join(f"{p.rsplit('/', 1)[-1]}: {','.join(c)}" for p, c in outcome.codes.items()) or "0200"
-        )
-        table.add_row(*map(plain, (
-            f.name, outcome.message, outcome.status, codes, "\n".join(shown)
-        )))  # fmt: skip
-    console.print(table)
+        codes = [f"{p.rsplit('/', 1)[-1]}: {','.join(c)}" for p, c in outcome.codes.items()] or ["0200"]
+        rows.append({"file": f.name, "message": outcome.message, "status": outcome.status, "retour codes": codes,
+                     "written": shown})  # fmt: skip
+    render(rows, ["file", "message", "status", "retour codes", "written"], OutputFormat.table,
+           title="Messages processed")  # fmt: skip
     for line in waiting:
         error_line(line)
     if unreadable:

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from zorginkoop.adapters.model_files import MODELS_DIR_ENV, ModelFileError, load_models
+from zorginkoop.cli.common import MAX_YEAR, MIN_YEAR
 from zorginkoop.cli.output import FORMAT_OPTION, OutputFormat, fail, render, render_object
 from zorginkoop.domain.product_models import Indication, Intake, IntakeRefused, ProductModel, evaluate
 
@@ -29,12 +30,6 @@ def _models(models_dir: Path | None) -> dict[str, ProductModel]:
         return load_models(models_dir)
     except ModelFileError as exc:
         fail(str(exc))
-
-
-def _split(text: str | None) -> tuple[str, ...]:
-    if not text:
-        return ()
-    return tuple(part.strip() for part in text.split(",") if part.strip())
 
 
 @app.command("list")
@@ -87,39 +82,90 @@ def indication_as_dict(indication: Indication) -> dict[str, Any]:
     }
 
 
-def _flatten_for_table(data: dict[str, Any]) -> dict[str, Any]:
+def flatten_for_table(data: dict[str, Any]) -> dict[str, Any]:
+    """An indication's dict (:func:`indication_as_dict`) for a table or csv: one line per add-on
+    and evaluation moment (its date first), one line per sentence of the explanation."""
     flat = dict(data)
-    flat["add_ons"] = "; ".join(f"{a['module']} {a['amount_eur']}" for a in data["add_ons"]) or None
-    flat["evaluation_moments"] = ", ".join(
-        f"{m['month']}" + (f" ({m['date']})" if m["date"] else "") for m in data["evaluation_moments"]
-    )
+    flat["add_ons"] = [f"{a['module']} {a['amount_eur']}" for a in data["add_ons"]] or None
+    flat["evaluation_moments"] = [_moment_text(m) for m in data["evaluation_moments"]]
     flat["allocation"] = ", ".join(f"{k} {v}" for k, v in data["allocation"].items())
     flat["explanation"] = "\n".join(data["explanation"])
     return flat
+
+
+def _moment_text(moment: dict[str, Any]) -> str:
+    when = f"month {moment['month']}" + (", final" if moment["final"] else "")
+    return f"{moment['date']} ({when})" if moment["date"] else when
+
+
+# -- the inputs of an intake, shared by `models evaluate`, `access intake` and `access decide` ------
+
+AREAS_OPTION = typer.Option(None, "--areas", help="result areas, comma separated (result-area matrix)")
+TYPE_OPTION = typer.Option(
+    None, "--type", help="behouden | ontwikkelen (matrix); ontwikkelen | stabiliseren (Twente perspective)"
+)
+INTENSITY_OPTION = typer.Option(None, "--intensity", help="gemiddeld | plus | plusplus (or 1-3)")
+AGGRAVATING_OPTION = typer.Option(
+    None,
+    "--aggravating",
+    help="aggravating circumstances, comma separated (each raises the intensity a step)",
+)
+PRODUCT_OPTION = typer.Option(None, "--product", help="explicit product of the hourly model, e.g. OZR2")
+NEED_OPTION = typer.Option(None, "--need", help="support need (Twente), e.g. zelfredzaamheid")
+BANDWIDTH_OPTION = typer.Option(None, "--bandwidth", help="laag | midden | hoog (Twente)")
+MODULES_OPTION = typer.Option("--module", help="add-on module (Twente); repeatable")
+"""For ``Annotated[list[str] | None, MODULES_OPTION] = None`` (a list option takes its default so)."""
+
+
+def hours_value(text: str | None, option: str) -> Decimal | None:
+    """Hours per week as a finite number (a comma as decimal mark is fine); else one line, exit 2."""
+    if text is None or not text.strip():
+        return None
+    try:
+        hours = Decimal(text.strip().replace(",", "."))
+    except InvalidOperation:
+        fail(f"{option} must be a number of hours per week, got {text!r}")
+    if not hours.is_finite():  # NaN cannot even be compared
+        fail(f"{option} must be a number of hours per week, got {text!r}")
+    return hours
+
+
+def start_date(text: str | None, option: str = "--start") -> date | None:
+    """A start date YYYY-MM-DD from 1900 to 2999 (an indication's end must still be a date)."""
+    if text is None:
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        fail(f"{option} must be a date YYYY-MM-DD, got {text!r}")
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        fail(f"{option} {text}: give a date from {MIN_YEAR} to {MAX_YEAR}")
+    return day
+
+
+def split_list(text: str | None) -> tuple[str, ...]:
+    """``a, b,c`` as ``("a", "b", "c")``."""
+    if not text:
+        return ()
+    return tuple(part.strip() for part in text.split(",") if part.strip())
 
 
 @app.command("evaluate")
 def evaluate_intake(
     model_id: str = typer.Argument(..., metavar="MODEL", help="model id, see `zorginkoop models list`"),
     *,
-    areas: str | None = typer.Option(None, "--areas", help="result areas, comma separated"),
-    support_type: str | None = typer.Option(
-        None, "--type", help="behouden | ontwikkelen (Twente: ontwikkelen | stabiliseren)"
-    ),
-    intensity: str | None = typer.Option(None, "--intensity", help="gemiddeld | plus | plusplus (or 1-3)"),
+    areas: str | None = AREAS_OPTION,
+    support_type: str | None = TYPE_OPTION,
+    intensity: str | None = INTENSITY_OPTION,
     months: int = typer.Option(..., "--months", help="duration of the indication in months"),
-    aggravating: str | None = typer.Option(
-        None, "--aggravating", help="aggravating circumstances, comma separated"
+    aggravating: str | None = AGGRAVATING_OPTION,
+    hours_per_week: str | None = typer.Option(
+        None, "--hours-per-week", "--hours", help="hours per week (hourly model)"
     ),
-    hours_per_week: str | None = typer.Option(None, "--hours-per-week", help="hours per week (hourly model)"),
-    product: str | None = typer.Option(
-        None, "--product", help="explicit product of the hourly model, e.g. OZR2"
-    ),
-    need: str | None = typer.Option(None, "--need", help="support need (Twente)"),
-    bandwidth: str | None = typer.Option(None, "--bandwidth", help="laag | midden | hoog (Twente)"),
-    module: Annotated[
-        list[str] | None, typer.Option("--module", help="add-on module (Twente); repeatable")
-    ] = None,
+    product: str | None = PRODUCT_OPTION,
+    need: str | None = NEED_OPTION,
+    bandwidth: str | None = BANDWIDTH_OPTION,
+    module: Annotated[list[str] | None, MODULES_OPTION] = None,
     start: str | None = typer.Option(
         None, "--start", help="start date YYYY-MM-DD: dates of evaluation moments"
     ),
@@ -131,38 +177,27 @@ def evaluate_intake(
     model = models.get(model_id)
     if model is None:
         fail(f"unknown model {model_id!r}; known models: {', '.join(models)}")
-    hours: Decimal | None = None
-    if hours_per_week is not None:
-        try:
-            hours = Decimal(hours_per_week.replace(",", "."))
-        except InvalidOperation:
-            fail(f"--hours-per-week must be a number, got {hours_per_week!r}")
-        if not hours.is_finite():
-            fail(f"--hours-per-week must be a number, got {hours_per_week!r}")
-    start_date: date | None = None
-    if start is not None:
-        try:
-            start_date = date.fromisoformat(start)
-        except ValueError:
-            fail(f"--start must be a date YYYY-MM-DD, got {start!r}")
-        if not 1900 <= start_date.year <= 2999:  # an indication's end must still be a date
-            fail(f"--start {start}: give a date from 1900 to 2999")
     intake = Intake(
         months=months,
-        areas=_split(areas),
+        areas=split_list(areas),
         support_type=support_type,
         intensity=intensity,
-        aggravating=_split(aggravating),
-        hours_per_week=hours,
+        aggravating=split_list(aggravating),
+        hours_per_week=hours_value(hours_per_week, "--hours-per-week"),
         product_code=product,
         need=need,
         bandwidth=bandwidth,
         modules=tuple(module or ()),
-        start=start_date,
+        start=start_date(start),
     )
     try:
         indication = evaluate(model, intake)
     except IntakeRefused as refused:
         fail(f"intake refused ({refused.reason.value}): {refused.message_en} / {refused.message_nl}")
+    show_indication(indication, fmt)
+
+
+def show_indication(indication: Indication, fmt: OutputFormat) -> None:
+    """An indication: a JSON object with lists, or field/value rows with dates and lines."""
     data = indication_as_dict(indication)
-    render_object(data if fmt is OutputFormat.json else _flatten_for_table(data), fmt)
+    render_object(data if fmt is OutputFormat.json else flatten_for_table(data), fmt)

@@ -12,8 +12,7 @@ from typing import Any
 
 import typer
 
-from zorginkoop.adapters.db.uow import UnitOfWork
-from zorginkoop.cli.common import DB_OPTION, checked_year, engine_for, store_errors
+from zorginkoop.cli.common import DB_OPTION, checked_year, platform_for, store_errors, unit_of_work
 from zorginkoop.cli.output import FORMAT_OPTION, OutputFormat, fail, render
 from zorginkoop.domain.codes import Law
 from zorginkoop.domain.monitoring import Measure, ProviderPareto
@@ -73,7 +72,8 @@ def concentration(
 ) -> None:
     """Providers ranked by approved cost (or clients) in a year, with share and cumulative share,
     how many of the largest hold 80% and 90%, and the small tail (fewer than 7 clients)."""
-    uow = UnitOfWork(engine_for(db))
+    with store_errors():
+        uow = unit_of_work(platform_for(db))
     with store_errors():
         try:
             result = monitoring.concentration(
@@ -141,7 +141,8 @@ def coverage(
     contracted on the day that serve it, have no client stop and have room; a gap where fewer
     than --minimum are left."""
     day = _day(on)
-    uow = UnitOfWork(engine_for(db))
+    with store_errors():
+        uow = unit_of_work(platform_for(db))
     with store_errors():
         try:
             lines = monitoring.coverage_on(uow, day, Law(law.value), minimum)

@@ -9,8 +9,15 @@ from typing import Annotated
 
 import typer
 
-from zorginkoop.adapters.db.uow import UnitOfWork
-from zorginkoop.cli.common import DB_OPTION, checked_year, engine_for, store_errors
+from zorginkoop.cli.common import (
+    DB_OPTION,
+    checked_year,
+    known_product,
+    known_provider,
+    platform_for,
+    store_errors,
+    unit_of_work,
+)
 from zorginkoop.cli.output import FORMAT_OPTION, OutputFormat, console, fail, plain, render
 from zorginkoop.domain.provider_channel import DeliveryChannel
 
@@ -30,16 +37,16 @@ contracts_app = typer.Typer(
 @providers_app.command("list")
 def list_providers(fmt: OutputFormat = FORMAT_OPTION, db: str | None = DB_OPTION) -> None:
     """Every provider with its laws, target groups, delivery area, client stop, capacity and waiting time."""
-    with UnitOfWork(engine_for(db)) as uow:
+    with unit_of_work(platform_for(db)) as uow:
         names = uow.region.municipality_names()
         providers = uow.providers.all()
     rows = [
         {
             "agb": p.agb_code,
             "provider": p.name,
-            "laws": ",".join(sorted(law.value for law in p.laws)),
-            "target_groups": ",".join(sorted(g.value for g in p.target_groups)),
-            "municipalities": ",".join(sorted(names.get(c, c) for c in p.municipalities_served)),
+            "laws": sorted(law.value for law in p.laws),
+            "target_groups": sorted(g.value for g in p.target_groups),
+            "municipalities": sorted(names.get(c, c) for c in p.municipalities_served),
             "client_stop": "ja" if p.client_stop else "nee",
             "capacity": p.capacity,
             "waiting_weeks": p.waiting_weeks,
@@ -73,7 +80,7 @@ def channel(
 
     with store_errors():
         try:
-            before = switch_channel(UnitOfWork(engine_for(db), actor=None), agb, to)
+            before = switch_channel(unit_of_work(platform_for(db)), agb, to)
         except ChannelError as exc:
             fail(str(exc))
     console.print(plain(f"provider {agb}: delivery channel {to.value} (was {before.value})"), highlight=False)
@@ -89,7 +96,7 @@ def client_stop(
     the eligible providers) or off. Care already allocated runs on."""
     from zorginkoop.services.providers import ProviderError, set_client_stop
 
-    with store_errors(), UnitOfWork(engine_for(db), actor=None) as uow:
+    with store_errors(), unit_of_work(platform_for(db)) as uow:
         try:
             before = set_client_stop(uow, agb, state is StopSwitch.on)
         except ProviderError as exc:
@@ -101,7 +108,7 @@ def client_stop(
 @catalogue_app.command("products")
 def products(fmt: OutputFormat = FORMAT_OPTION, db: str | None = DB_OPTION) -> None:
     """Products with category, unit, frequency and financing variant."""
-    with UnitOfWork(engine_for(db)) as uow:
+    with unit_of_work(platform_for(db)) as uow:
         items = uow.catalogue.products()
     rows = [
         {
@@ -127,7 +134,10 @@ def tariffs(
 ) -> None:
     """Tariffs with their validity periods (indexed yearly; derived tariffs say so in the note)."""
     day = _date(on) if on else None
-    with UnitOfWork(engine_for(db)) as uow:
+    platform = platform_for(db)
+    if product is not None:
+        product = known_product(platform, product)
+    with unit_of_work(platform) as uow:
         items = uow.catalogue.tariffs()
     rows = [
         {
@@ -140,8 +150,6 @@ def tariffs(
         for tariff in items
         if (product is None or tariff.product_code == product) and (day is None or tariff.valid.contains(day))
     ]
-    if product is not None and not rows:
-        fail(f"no tariffs for product {product!r}; see `zorginkoop catalogue products`")
     render(rows, ["product", "tariff_eur", "valid_from", "valid_to", "note"], fmt, title="Tariffs")
 
 
@@ -152,7 +160,10 @@ def list_contracts(
     db: str | None = DB_OPTION,
 ) -> None:
     """Provider contracts per framework agreement and lot, with ceiling and agreement kind."""
-    with UnitOfWork(engine_for(db)) as uow:
+    platform = platform_for(db)
+    if provider is not None:
+        provider = known_provider(platform, provider)
+    with unit_of_work(platform) as uow:
         lots = {(fw.code, lot.code): lot for fw in uow.contracts.frameworks() for lot in fw.lots}
         providers = {p.agb_code: p.name for p in uow.providers.all()}
         contracts = uow.contracts.contracts(provider)
@@ -189,7 +200,7 @@ def list_contracts(
 @contracts_app.command("calendar")
 def calendar(fmt: OutputFormat = FORMAT_OPTION, db: str | None = DB_OPTION) -> None:
     """Framework agreements with their term and the dates by which each extension must be decided."""
-    with UnitOfWork(engine_for(db)) as uow:
+    with unit_of_work(platform_for(db)) as uow:
         frameworks = uow.contracts.frameworks()
     rows = []
     for fw in frameworks:
@@ -236,7 +247,7 @@ def ceilings(
     db: str | None = DB_OPTION,
 ) -> None:
     """Collective ceilings (e.g. all free practitioners together) with their member contracts."""
-    with UnitOfWork(engine_for(db)) as uow:
+    with unit_of_work(platform_for(db)) as uow:
         items = uow.contracts.collective_ceilings(year)
     rows = [
         {

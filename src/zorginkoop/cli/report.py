@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: EUPL-1.2
+# ruff: noqa: PLR0917 - Typer commands take their options as parameters
 """``zorginkoop report``: the figures a policy memo quotes."""
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from typing import TypeVar
 import typer
 
 from zorginkoop.adapters.db.uow import UnitOfWork
-from zorginkoop.cli.common import DB_OPTION, checked_year, engine_for
-from zorginkoop.cli.output import FORMAT_OPTION, OutputFormat, fail, render
+from zorginkoop.cli.common import DB_OPTION, checked_year, platform_for, unit_of_work
+from zorginkoop.cli.output import FORMAT_OPTION, TOTALS_OPTION, OutputFormat, fail, render
 from zorginkoop.domain.codes import Law
+from zorginkoop.domain.monitoring import ConcentrationLine
 from zorginkoop.services import reports
 
 T = TypeVar("T")
@@ -38,7 +40,7 @@ def _law(choice: LawChoice | None) -> Law | None:
 
 def _query(db: str | None, question: Callable[[UnitOfWork], T]) -> T:
     """Ask the store one question; a report error becomes one clear line."""
-    with UnitOfWork(engine_for(db)) as uow:
+    with unit_of_work(platform_for(db)) as uow:
         try:
             return question(uow)
         except reports.ReportError as exc:
@@ -51,16 +53,18 @@ def costs(
     law: LawChoice | None = LAW_OPTION,
     fmt: OutputFormat = FORMAT_OPTION,
     db: str | None = DB_OPTION,
+    totals: bool = TOTALS_OPTION,
 ) -> None:
-    """Clients and approved cost per municipality, with a total row."""
+    """Clients and approved cost per municipality; the table ends with the total row (csv and
+    json give it with --totals; clients are counted once across the region)."""
     lines, total = _query(db, lambda uow: reports.costs_by_municipality(uow, year, _law(law)))
     rows = [
         {"municipality": line.municipality, "clients": line.clients, "cost_eur": str(line.cost)}
         for line in lines
     ]
-    rows.append({"municipality": "total", "clients": total.clients, "cost_eur": str(total.cost)})
+    sums = [{"municipality": "total", "clients": total.clients, "cost_eur": str(total.cost)}]
     title = f"Approved cost {year}" + (f" ({law.value})" if law else "")
-    render(rows, ["municipality", "clients", "cost_eur"], fmt, title=title)
+    render(rows, ["municipality", "clients", "cost_eur"], fmt, title=title, totals=sums, totals_only=totals)
 
 
 @app.command("providers")
@@ -96,19 +100,19 @@ def concentration(
     exclude: list[str] | None = EXCLUDE_OPTION,
     fmt: OutputFormat = FORMAT_OPTION,
     db: str | None = DB_OPTION,
+    totals: bool = TOTALS_OPTION,
 ) -> None:
-    """How spending is spread over providers: the largest holding 90% and 80%, the small tail."""
+    """How spending is spread over providers: the largest holding 90% and 80%, the small tail;
+    the table ends with all providers together (csv and json give that row with --totals)."""
     result = _query(db, lambda uow: reports.provider_concentration(uow, year, _law(law), exclude))
-    rows = [
-        {
-            "group": line.label,
-            "providers": line.providers,
-            "cost_eur": str(line.cost),
-            "share_pct": str(line.share_pct),
-        }
-        for line in result.lines()
-    ]
-    render(rows, ["group", "providers", "cost_eur", "share_pct"], fmt, title=f"Provider concentration {year}")
+
+    def row(line: ConcentrationLine) -> dict[str, object]:
+        return {"group": line.label, "providers": line.providers, "cost_eur": str(line.cost),
+                "share_pct": str(line.share_pct)}  # fmt: skip
+
+    rows = [row(line) for line in (*result.largest, result.smallest_rest, result.small_providers)]
+    render(rows, ["group", "providers", "cost_eur", "share_pct"], fmt, title=f"Provider concentration {year}",
+           totals=[row(result.total)], totals_only=totals)  # fmt: skip
 
 
 @app.command("years")

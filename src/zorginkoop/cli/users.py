@@ -15,7 +15,7 @@ import sys
 import typer
 
 from zorginkoop.adapters.db.uow import UnitOfWork
-from zorginkoop.cli.common import DB_OPTION, engine_for, store_errors
+from zorginkoop.cli.common import DB_OPTION, platform_for, store_errors
 from zorginkoop.cli.output import FORMAT_OPTION, OutputFormat, fail, render
 from zorginkoop.domain.access import Scope
 from zorginkoop.domain.accounts import AccountError, Role
@@ -33,7 +33,7 @@ MUNICIPALITIES = typer.Option(
 
 
 def _uow(db: str | None) -> UnitOfWork:
-    return UnitOfWork(engine_for(db), Scope.region(), actor=ACTOR)
+    return platform_for(db).unit_of_work(actor=ACTOR, scope=Scope.region())
 
 
 def _password_from_stdin() -> str:

@@ -121,27 +121,53 @@ def last_paid_year(uow: UnitOfWork) -> int | None:
         return SpendingQueries(uow.session, uow.log).last_year()
 
 
-def ledger(
+@dataclass(frozen=True, slots=True)
+class LedgerReport:
+    """The payments ledger as the command line prints it: data lines apart from their sums,
+    amounts in euros as text with two decimals."""
+
+    lines: list[dict[str, Any]]
+    """One per municipality, provider and law."""
+    subtotals: list[dict[str, Any]]
+    """One per municipality (provider ``(all providers)``)."""
+    total: dict[str, Any] | None
+    """The grand total (municipality ``total``); None when nothing was paid."""
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Lines, then subtotals, then the total: one list, as a printed ledger reads."""
+        return [*self.lines, *self.subtotals, *([self.total] if self.total is not None else [])]
+
+
+def ledger_report(
     engine: Engine, year: int, scope: Scope | None = None, actor: str | None = None
-) -> list[dict[str, Any]]:
-    """:func:`payments_ledger` as rows for the command line: the rows, a subtotal row per
-    municipality and a grand total row; amounts in euros as text with two decimals."""
+) -> LedgerReport:
+    """:func:`payments_ledger` as rows for the command line (only what ``scope`` may see is summed)."""
     book = payments_ledger(UnitOfWork(engine, scope, actor), year)
-    out: list[dict[str, Any]] = [
+
+    def summed(one: LedgerSum) -> dict[str, Any]:
+        return {
+            "municipality": one.municipality, "provider_agb": "",
+            "provider": "(all providers)" if one.municipality_code else "", "law": "", "entries": one.entries,
+            "debit_eur": str(one.debit), "credit_eur": str(one.credit), "paid_eur": str(one.paid),
+        }  # fmt: skip
+
+    lines = [
         {
             "municipality": r.municipality, "provider_agb": r.provider_agb, "provider": r.provider, "law": r.law,
             "entries": r.entries, "debit_eur": str(r.debit), "credit_eur": str(r.credit), "paid_eur": str(r.paid),
         }
         for r in book.rows
     ]  # fmt: skip
-    sums = [*book.per_municipality, *([book.total] if book.total else [])]
-    for one in sums:
-        out.append({
-            "municipality": one.municipality, "provider_agb": "",
-            "provider": "(all providers)" if one.municipality_code else "", "law": "", "entries": one.entries,
-            "debit_eur": str(one.debit), "credit_eur": str(one.credit), "paid_eur": str(one.paid),
-        })  # fmt: skip
-    return out
+    return LedgerReport(
+        lines, [summed(s) for s in book.per_municipality], summed(book.total) if book.total else None
+    )
+
+
+def ledger(
+    engine: Engine, year: int, scope: Scope | None = None, actor: str | None = None
+) -> list[dict[str, Any]]:
+    """:func:`ledger_report` as one list: lines, subtotals per municipality, the total."""
+    return ledger_report(engine, year, scope, actor).rows()
 
 
 LEDGER_COLUMNS = (
