@@ -3,7 +3,10 @@
 one PostgreSQL schema, started at the same moment, one exporting files (``export_outbox``), one
 listing and acknowledging through the API's use cases, one switching the provider's channel back
 and forth. Every message is delivered by at most one channel, once; what is left is delivered by
-a last export."""
+a last export.
+
+The switcher first waits until each channel has delivered something (so the mix is real however
+loaded the machine is), then switches at random; the other two go on until it is done."""
 
 from __future__ import annotations
 
@@ -28,7 +31,7 @@ MESSAGES = 40
 ROUNDS = 12
 
 
-def _exporter(url: str, out: Path, seed: int, barrier: Any, results: Any) -> None:
+def _exporter(url: str, out: Path, seed: int, barrier: Any, results: Any, delivered: Any, done: Any) -> None:
     from zorginkoop.adapters.db.session import make_engine
     from zorginkoop.services.allocations import ExportedFile, export_outbox
     from zorginkoop.services.outbox import write_atomically
@@ -38,48 +41,66 @@ def _exporter(url: str, out: Path, seed: int, barrier: Any, results: Any) -> Non
     def write(f: ExportedFile) -> None:
         write_atomically(out / f.file_name, f.content)
         written.append(f.message_id)
+        with delivered.get_lock():
+            delivered.value += 1
         time.sleep(0.002)  # a slow disk: the others try to act while the export holds the lock
 
     barrier.wait(timeout=60)
-    for _ in range(ROUNDS):
+    rounds = 0
+    while rounds < ROUNDS or not done.is_set():
+        rounds += 1
         time.sleep(rng.random() / 20)
         export_outbox(UnitOfWork(engine, actor="export"), "325", NOW, write)
     engine.dispose()
     results.put(("files", written))
 
 
-def _acker(url: str, seed: int, barrier: Any, results: Any) -> None:
+def _acker(url: str, seed: int, barrier: Any, results: Any, delivered: Any, done: Any) -> None:
     from zorginkoop.adapters.db.session import make_engine
     from zorginkoop.services import provider_channel as pc
 
     engine, rng, acked = make_engine(url), random.Random(seed + 1), []
     barrier.wait(timeout=60)
-    for _ in range(ROUNDS * 4):
+    rounds = 0
+    while rounds < ROUNDS * 4 or not done.is_set():
+        rounds += 1
         time.sleep(rng.random() / 100)
         try:
             listed = pc.pending(UnitOfWork(engine, Scope.provider(ALFA), actor="api-alfa"), ALFA, ["325"])
             for m in listed[: rng.randint(1, 2)]:
-                done = pc.acknowledge(
+                done_by = pc.acknowledge(
                     UnitOfWork(engine, Scope.provider(ALFA), actor="api-alfa"), ALFA, m.id, NOW
                 )
-                if done.exported_by == "api-alfa":
+                if done_by.exported_by == "api-alfa":
                     acked.append(m.id)
+                    with delivered.get_lock():
+                        delivered.value += 1
         except pc.WrongChannel:
             pass
     engine.dispose()
     results.put(("api", sorted(set(acked))))
 
 
-def _switcher(url: str, seed: int, barrier: Any, results: Any) -> None:
+def _wait_for(counter: Any, deadline: float) -> None:
+    while counter.value == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def _switcher(url: str, seed: int, barrier: Any, results: Any, by_files: Any, by_api: Any, done: Any) -> None:
     from zorginkoop.adapters.db.session import make_engine
     from zorginkoop.services.provider_channel import switch_channel
 
     engine, rng = make_engine(url), random.Random(seed + 2)
     barrier.wait(timeout=60)
+    deadline = time.monotonic() + 120
+    _wait_for(by_api, deadline)  # the channel starts as api
+    switch_channel(UnitOfWork(engine, actor="beheer"), ALFA, DeliveryChannel.FILES)
+    _wait_for(by_files, deadline)
     for n in range(ROUNDS * 2):
         time.sleep(rng.random() / 40)
         switch_channel(UnitOfWork(engine, actor="beheer"), ALFA, rng.choice(list(DeliveryChannel)))
         _add(engine, 1000 + n * 3, 3)  # new answers keep coming
+    done.set()
     engine.dispose()
     results.put(("switch", []))
 
@@ -116,10 +137,11 @@ def test_export_acknowledgement_and_switches_at_once_deliver_each_message_once(
     out = tmp_path / "files"
     context = multiprocessing.get_context("fork")
     barrier, results = context.Barrier(3), context.Queue()
+    by_files, by_api, done = context.Value("i", 0), context.Value("i", 0), context.Event()
     workers = [
-        context.Process(target=_exporter, args=(engine_url, out, seed, barrier, results)),
-        context.Process(target=_acker, args=(engine_url, seed, barrier, results)),
-        context.Process(target=_switcher, args=(engine_url, seed, barrier, results)),
+        context.Process(target=_exporter, args=(engine_url, out, seed, barrier, results, by_files, done)),
+        context.Process(target=_acker, args=(engine_url, seed, barrier, results, by_api, done)),
+        context.Process(target=_switcher, args=(engine_url, seed, barrier, results, by_files, by_api, done)),
     ]
     for w in workers:
         w.start()
