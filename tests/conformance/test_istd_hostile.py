@@ -261,3 +261,28 @@ def test_an_xsi_schema_location_on_the_root_is_still_a_readable_323() -> None:
     data = _323().replace(b"<wmo323:Bericht ", b"<wmo323:Bericht " + xsi, 1)
     assert validate_message(data).errors == ()
     assert len(list(FastDeclaratie(io.BytesIO(data)))) == 1
+
+
+@pytest.mark.parametrize(
+    "where", [b"jw301:Bericht", b"jw301:Header", b"jw301:Client"], ids=["root", "header", "body"]
+)
+def test_a_prefix_used_without_its_declaration_is_one_named_error_everywhere(where: bytes) -> None:
+    """libxml2 keeps an undeclared prefix in the element's name (``zz:Header``); reading the
+    envelope, the message and the 323 stream each refuse it as a MessageError, never a crash."""
+    from zorginkoop.adapters.istandaarden.envelope import read_envelope
+
+    data = VALID_301.replace(where, b"zz:" + where.split(b":")[1])
+    with pytest.raises(MessageError):
+        read_message(data)
+    if where != b"jw301:Client":  # the envelope is read up to the end of the Header only
+        with pytest.raises(MessageError):
+            read_envelope(data)
+    assert not validate_message(data).valid
+    declaration = _323()
+    prefix = declaration.split(b"Bericht", 1)[0].rsplit(b"<", 1)[1]  # e.g. b"jw323:" or b""
+    broken = declaration.replace(b"<" + prefix + b"Header", b"<zz:Header", 1).replace(
+        b"</" + prefix + b"Header", b"</zz:Header", 1
+    )
+    assert broken != declaration
+    with pytest.raises(MessageError):
+        list(DeclaratieStream(io.BytesIO(broken)))

@@ -8,12 +8,10 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from lxml import etree
-
 from zorginkoop.domain.codes import Law
 
 from .errors import MessageError, ValidationError
-from .safe import Limits, iterparse_safe
+from .safe import Limits, iterparse_safe, local_name, namespace_of
 from .schema import spec_for_namespace
 
 
@@ -37,10 +35,10 @@ def read_envelope(data: bytes, limits: Limits | None = None) -> Envelope:
     fields: dict[str, str] = {}
     path: list[str] = []
     for event, el in iterparse_safe(io.BytesIO(data), limits):
-        name = etree.QName(el).localname
+        name = local_name(el)
         if event == "start":
             if spec is None:
-                spec = spec_for_namespace(etree.QName(el).namespace or "")
+                spec = spec_for_namespace(namespace_of(el) or "")
                 if spec is None or name != "Bericht":
                     break
             path.append(name)
@@ -76,7 +74,7 @@ def retour_codes(data: bytes, limits: Limits | None = None) -> dict[str, tuple[s
     path: list[str] = []
     counts: list[dict[str, int]] = [{}]
     for event, el in iterparse_safe(io.BytesIO(data), limits):
-        name = etree.QName(el).localname
+        name = local_name(el)
         if event == "start":
             n = counts[-1][name] = counts[-1].get(name, 0) + 1
             path.append(f"{name}[{n}]")

@@ -44,7 +44,16 @@ from .errors import MessageError, ValidationError
 from .messages import Message, write_message
 from .models import GeslotenPeriode, Header, TotaalBedragMetDC
 from .retour import build_declaratie_antwoord
-from .safe import MAX_ATTRIBUTES, MAX_NAMESPACES, Limits, _LimitedSource, _parser_options, check_prolog
+from .safe import (
+    MAX_ATTRIBUTES,
+    MAX_NAMESPACES,
+    Limits,
+    _LimitedSource,
+    _parser_options,
+    check_prolog,
+    local_name,
+    namespace_of,
+)
 from .schema import MessageSpec, spec_for_namespace
 from .structure import check_element
 
@@ -457,11 +466,11 @@ def _guard_attributes(el: etree._Element, *, deep: bool = True) -> None:
         attributes = node.attrib
         if len(attributes) > MAX_ATTRIBUTES:
             raise MessageError([ValidationError(
-                "XML", f"element {etree.QName(node).localname} has {len(attributes):,} attributes "
+                "XML", f"element {local_name(node)} has {len(attributes):,} attributes "
                 f"(more than {MAX_ATTRIBUTES})", line=node.sourceline)])  # fmt: skip
-        if not deep and any(etree.QName(a).namespace != _XSI for a in attributes):
+        if not deep and any(namespace_of(a) != _XSI for a in attributes):
             raise _fail(
-                f"element {etree.QName(node).localname} may not have attributes", line=node.sourceline
+                f"element {local_name(node)} may not have attributes", line=node.sourceline
             )
 
 

@@ -57,6 +57,20 @@ class Limits:
         return cls(max_bytes=settings.max_message_bytes, max_depth=settings.max_message_depth)
 
 
+def namespace_of(node: etree._Element | str) -> str:
+    """The namespace of an element (or attribute name), "" for none. Never raises: a prefix the
+    message uses without declaring it stays in the name (libxml2 keeps ``a:b``), where
+    ``etree.QName`` would raise ``ValueError``."""
+    tag = node if isinstance(node, str) else str(node.tag)
+    return tag[1:].partition("}")[0] if tag.startswith("{") else ""
+
+
+def local_name(node: etree._Element | str) -> str:
+    """The name without its namespace (an undeclared prefix kept, as in ``a:Bericht``); never raises."""
+    tag = node if isinstance(node, str) else str(node.tag)
+    return tag.rpartition("}")[2] if tag.startswith("{") else tag
+
+
 def _fail(message: str, line: int | None = None) -> MessageError:
     return MessageError([ValidationError("XML", message, line=line)])
 
@@ -138,7 +152,7 @@ def check_namespaces_and_attributes(data: bytes) -> None:
 def _check_attribute_count(el: etree._Element) -> None:
     if len(el.attrib) > MAX_ATTRIBUTES:
         raise _fail(
-            f"element {etree.QName(el).localname} has {len(el.attrib):,} attributes (more than {MAX_ATTRIBUTES})",
+            f"element {local_name(el)} has {len(el.attrib):,} attributes (more than {MAX_ATTRIBUTES})",
             line=el.sourceline,
         )
 

@@ -26,7 +26,7 @@ from lxml import etree
 from . import codec
 from .errors import MessageError, ValidationError
 from .models import GeslotenPeriode, Header, Prestatie, TotaalBedragMetDC
-from .safe import Limits, iterparse_safe
+from .safe import Limits, iterparse_safe, namespace_of
 from .schema import MessageSpec, spec_for_namespace
 from .structure import check_element
 
@@ -77,14 +77,14 @@ class DeclaratieStream:
             name = self._local(el)
             depth_parent = el.getparent()
             if event == "start" and depth_parent is None:
-                spec = spec_for_namespace(etree.QName(el).namespace or "")
+                spec = spec_for_namespace(namespace_of(el) or "")
                 if spec is None or spec.number != "323" or name != "Bericht":
                     raise MessageError(
                         [
                             ValidationError(
                                 "XSD",
                                 f"expected a 323 declaration (Bericht in a wmo323/jw323 "
-                                f"namespace), got {etree.QName(el).text}",
+                                f"namespace), got {el.tag!s}",
                                 "/",
                                 el.sourceline,
                             )

@@ -20,6 +20,7 @@ from lxml import etree
 from .codec import base_of
 from .codelists import CodeList, codelist_for
 from .errors import ValidationError
+from .safe import local_name, namespace_of
 from .schema import ComplexType, Field, MessageSpec, SimpleType, spec_for_namespace
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -149,7 +150,7 @@ def _check_simple(
     spec: MessageSpec, st: SimpleType, el: etree._Element, path: str, errors: list[ValidationError]
 ) -> None:
     if len(el):
-        name = etree.QName(el).localname
+        name = local_name(el)
         errors.append(
             ValidationError(
                 "XSD", f"element {name} must contain text only, not elements", path, el.sourceline
@@ -158,8 +159,8 @@ def _check_simple(
         return
     if el.attrib:
         for attr in el.attrib:
-            if etree.QName(attr).namespace != XSI:
-                name = etree.QName(el).localname
+            if namespace_of(attr) != XSI:
+                name = local_name(el)
                 errors.append(
                     ValidationError(
                         "XSD", f"element {name} may not have attribute {attr}", path, el.sourceline
@@ -169,7 +170,7 @@ def _check_simple(
     raw = el.text or ""
     problem = _value_check(spec, st)(raw)
     if problem:
-        name = etree.QName(el).localname
+        name = local_name(el)
         errors.append(
             ValidationError(
                 "XSD",
@@ -181,7 +182,7 @@ def _check_simple(
         return
     codes = _codelist_of(spec, st)
     if codes is not None and raw not in codes:
-        name = etree.QName(el).localname
+        name = local_name(el)
         errors.append(
             ValidationError(
                 codes.id, f"{name}: {raw!r} is not a code of {codes.id} {codes.name}", path, el.sourceline
@@ -204,7 +205,7 @@ class _LocalName:
         self.el = el
 
     def __str__(self) -> str:
-        return str(etree.QName(self.el).localname)
+        return str(local_name(self.el))
 
     def __format__(self, spec: str) -> str:
         return format(str(self), spec)
@@ -217,7 +218,7 @@ def _check_complex(
     if el.text and el.text.strip(" \t\n\r"):
         errors.append(ValidationError("XSD", f"element {name} may not contain text", path, el.sourceline))
     for attr in el.attrib:
-        if etree.QName(attr).namespace != XSI:
+        if namespace_of(attr) != XSI:
             errors.append(
                 ValidationError("XSD", f"element {name} may not have attribute {attr}", path, el.sourceline)
             )
@@ -262,13 +263,13 @@ def _tags(spec: MessageSpec, ctype: ComplexType) -> tuple[tuple[Field, str], ...
 
 
 def _unexpected(child: etree._Element, expected: list[str], path: str, errors: list[ValidationError]) -> None:
-    q = etree.QName(child)
+    name, namespace = local_name(child), namespace_of(child) or None
     hint = f"; expected {' or '.join(expected)}" if expected else "; no more elements expected"
     errors.append(
         ValidationError(
             "XSD",
-            f"element {q.localname} (namespace {q.namespace}) is not expected here{hint}",
-            _child_path(path, q.localname, None),
+            f"element {name} (namespace {namespace}) is not expected here{hint}",
+            _child_path(path, name, None),
             child.sourceline,
         )
     )
@@ -295,24 +296,24 @@ def check_element(spec: MessageSpec, type_name: str, el: etree._Element, path: s
 
 def identify(root: etree._Element) -> tuple[MessageSpec | None, list[ValidationError]]:
     """Which message this is, from the namespace of its root ``Bericht`` element."""
-    q = etree.QName(root)
-    spec = spec_for_namespace(q.namespace or "")
+    root_namespace = namespace_of(root)
+    spec = spec_for_namespace(root_namespace)
     if spec is None:
         return None, [
             ValidationError(
                 "XSD",
-                f"the root element is in namespace {q.namespace or '(none)'}, which is not "
+                f"the root element is in namespace {root_namespace or '(none)'}, which is not "
                 "an iWmo 3.2 or iJw 3.2 message namespace",
-                f"/{q.localname}",
+                f"/{local_name(root)}",
                 root.sourceline,
             )
         ]
-    if q.localname != "Bericht":
+    if local_name(root) != "Bericht":
         return None, [
             ValidationError(
                 "XSD",
-                f"the root element must be Bericht, not {q.localname}",
-                f"/{q.localname}",
+                f"the root element must be Bericht, not {local_name(root)}",
+                f"/{local_name(root)}",
                 root.sourceline,
             )
         ]
