@@ -7,7 +7,7 @@ ceiling use. Another provider's client or message is 404; every read of personal
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -279,3 +279,19 @@ def test_the_list_is_filtered_by_type_and_an_unknown_type_is_named(provider: Tes
     wrong = provider.get("/aanbieder/berichten", params={"soort": "999"})
     assert wrong.status_code == 400
     assert soup(wrong).find(id="fout-soort").get_text(strip=True) == "Kies een soort bericht uit de lijst."
+
+
+def test_a_day_without_allocations_points_to_the_last_day_the_provider_had_some(
+    provider: TestClient, web_engine: Engine, own_agb: str
+) -> None:
+    page = soup(provider.get("/aanbieder/toewijzingen", params={"op": "2099-01-01"}))
+    assert not page.select("table tbody tr")
+    link = page.main.find("a", string=lambda s: bool(s and s.startswith("toon de toewijzingen op")))
+    last = date.fromisoformat(link["href"].rpartition("=")[2])
+
+    def in_force(day: date) -> list:  # type: ignore[type-arg]
+        with UnitOfWork(web_engine, Scope.region(), actor="tests") as uow:
+            return uow.allocations.active_on(day, ActivityKind.EXCHANGE, provider_agb=own_agb)
+
+    assert in_force(last) and not in_force(last + timedelta(days=1))
+    assert len(soup(provider.get(link["href"])).select("table tbody tr")) == len(in_force(last))

@@ -18,7 +18,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, and_, event, exists, func, select
+from sqlalchemy import Select, Table, and_, case, event, exists, func, select
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, aliased
 
 from zorginkoop.adapters.db import tables as t
@@ -842,6 +842,20 @@ class AllocationRepository:
 
     def add_all(self, allocations: Iterable[Allocation]) -> None:
         bulk_insert(self.session, t.AllocationRow, [allocation_row(a) for a in allocations])
+
+    def last_day_in_force(self, before: date, provider_agb: str | None = None) -> date | None:
+        """The latest day up to ``before`` on which an allocation in scope (of one provider) was in
+        force, or None: a date, no one's data, so nothing is logged."""
+        a = t.AllocationRow
+        last = func.max(case((a.valid_to.is_(None) | (a.valid_to > before), before), else_=a.valid_to))
+        query = select(last).where(
+            a.valid_from <= before,
+            a.change_reason.is_(None) | (a.change_reason != ChangeReason.VERWIJDERD.value),
+        )
+        if provider_agb is not None:
+            query = query.where(a.provider_agb == provider_agb)
+        found = self.session.scalar(scope_allocations(query, self.scope))
+        return date.fromisoformat(found) if isinstance(found, str) else found
 
     def active_on(
         self, day: date, purpose: ActivityKind, law: Law | None = None, provider_agb: str | None = None

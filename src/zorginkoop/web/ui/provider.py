@@ -72,9 +72,10 @@ def allocations_page(request: Request, user: ProviderUser, uow: WebUnitOfWork, o
             errors["op"] = "Vul een datum in als jaar-maand-dag, bijvoorbeeld 2020-12-01."
     rows = [] if errors else clients.allocations_with_clients(uow, day, _agb(user))
     uow.commit()  # the processing-log entries of this read
+    last = None if rows or errors else uow.allocations.last_day_in_force(day, _agb(user))
     return render(
         request, "provider/toewijzingen.html",
-        {"rows": rows, "day": day, "op": op or day.isoformat(), "errors": errors},
+        {"rows": rows, "day": day, "op": op or day.isoformat(), "errors": errors, "last_day": last},
         400 if errors else 200,
     )  # fmt: skip
 
