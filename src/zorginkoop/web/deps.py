@@ -17,14 +17,13 @@ from sqlalchemy import Engine
 
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.bootstrap import Platform
-from zorginkoop.domain.access import Scope
 from zorginkoop.domain.accounts import Role, User
 from zorginkoop.settings import Settings
 from zorginkoop.web import security
 
 TOKEN_URL = "/api/v1/token"  # noqa: S105 (a path, not a password)
 ACCOUNTS_ACTOR = "zorginkoop-api"
-"""The actor of the unit of work that checks tokens (it reads accounts, no personal data)."""
+"""The actor of the units of work that log in and revoke tokens (they read accounts, no personal data)."""
 
 bearer = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
 
@@ -56,8 +55,8 @@ def unauthorized(detail: str = "not signed in: send Authorization: Bearer <token
 def get_current_user(platform: PlatformDep, token: Annotated[str | None, Depends(bearer)]) -> User:
     if not token:
         raise unauthorized()
-    with platform.unit_of_work(actor=ACCOUNTS_ACTOR, scope=Scope.region()) as uow:
-        user = security.authenticate(uow, platform.settings, token)
+    # one Core statement on a connection of its own, no unit of work (a fifth of a read's CPU)
+    user = security.authenticate_on(platform.engine, platform.settings, token)
     if user is None:
         raise unauthorized("the token is not valid: it is unknown, expired or revoked")
     return user

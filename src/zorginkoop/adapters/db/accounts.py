@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Connection, delete, select, update
 from sqlalchemy.orm import Session
 
 from zorginkoop.adapters.db import tables as t
@@ -20,6 +20,34 @@ class StoredUser:
     id: int
     user: User
     password_hash: str
+
+
+_U, _T, _M = t.UserRow.__table__, t.ApiTokenRow.__table__, t.UserMunicipalityRow.__table__
+_USER_FOR_TOKEN = (
+    select(_U.c.id, _U.c.login, _U.c.role, _U.c.provider_agb, _U.c.password_hash, _U.c.active,
+           _M.c.municipality_code)
+    .select_from(_U.join(_T, _T.c.user_id == _U.c.id).outerjoin(_M, _M.c.user_id == _U.c.id))
+)  # fmt: skip
+
+
+def user_for_token(connection: Connection, token_hash: str, now: datetime) -> StoredUser | None:
+    """The active user a live token (neither expired nor revoked) belongs to, with its
+    municipalities, in one Core statement on ``connection``: the API checks a token on every
+    request, so this skips the ORM session (accounts are not personal data: no scope, no log)."""
+    rows = connection.execute(
+        _USER_FOR_TOKEN.where(
+            _T.c.token_hash == token_hash,
+            _T.c.revoked_at.is_(None),
+            _T.c.expires_at > now,
+            _U.c.active.is_(True),
+        )
+    ).all()
+    if not rows:
+        return None
+    first = rows[0]
+    codes = frozenset(r.municipality_code for r in rows if r.municipality_code is not None)
+    user = User(first.login, Role(first.role), codes, first.provider_agb, first.active)
+    return StoredUser(first.id, user, first.password_hash)
 
 
 class AccountRepository:
@@ -86,17 +114,7 @@ class AccountRepository:
 
     def user_for_token(self, token_hash: str, now: datetime) -> StoredUser | None:
         """The active user a token that is neither expired nor revoked belongs to."""
-        row = self.session.scalars(
-            select(t.UserRow)
-            .join(t.ApiTokenRow, t.ApiTokenRow.user_id == t.UserRow.id)
-            .where(
-                t.ApiTokenRow.token_hash == token_hash,
-                t.ApiTokenRow.revoked_at.is_(None),
-                t.ApiTokenRow.expires_at > now,
-                t.UserRow.active.is_(True),
-            )
-        ).first()
-        return self._stored(row) if row is not None else None
+        return user_for_token(self.session.connection(), token_hash, now)
 
     def revoke_token(self, token_hash: str, now: datetime) -> bool:
         result = self.session.execute(

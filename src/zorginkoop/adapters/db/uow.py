@@ -13,6 +13,7 @@ from __future__ import annotations
 import getpass
 from collections.abc import Iterable
 from types import TracebackType
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -40,6 +41,17 @@ from zorginkoop.adapters.db.session import Serialiser, session_factory
 from zorginkoop.adapters.db.tenancy import apply_scope
 from zorginkoop.domain.access import Scope
 from zorginkoop.settings import Settings
+
+_FACTORIES: WeakKeyDictionary[Engine, sessionmaker[Session]] = WeakKeyDictionary()
+"""One session factory per engine: a ``sessionmaker`` makes a Session subclass of its own, and a
+new class per unit of work cost each API request a fresh event dispatch set-up (~0.1 ms)."""
+
+
+def _factory(engine: Engine) -> sessionmaker[Session]:
+    factory = _FACTORIES.get(engine)
+    if factory is None:
+        factory = _FACTORIES[engine] = session_factory(engine)
+    return factory
 
 
 class UnitOfWork:
@@ -70,7 +82,7 @@ class UnitOfWork:
         settings: Settings | None = None,
     ) -> None:
         self.engine = engine
-        self._factory: sessionmaker[Session] = session_factory(engine)
+        self._factory = _factory(engine)
         self.scope = scope or Scope.region()
         self.settings = settings or Settings.from_env()
         self.actor = actor or _default_actor(self.settings)
