@@ -35,7 +35,12 @@ def serve(
     note_line(f"zorginkoop API on http://{host}:{port}/api/docs ({chosen.env})")
     if workers == 1:
         uvicorn.run(
-            app, host=host, port=port, log_level="warning", access_log=False, timeout_keep_alive=KEEP_ALIVE_SECONDS
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
         )
     else:  # several processes each make their own app from the environment
         import os

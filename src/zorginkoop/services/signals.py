@@ -13,7 +13,6 @@ from zorginkoop.domain.periods import add_months
 from zorginkoop.domain.processing import ActivityKind
 from zorginkoop.domain.signals import care_runs_on, evaluation_window, one_family_one_plan, transition_18
 
-
 JEUGD_CARE_UNTIL_MONTHS = 18 * 12 - 6 - 1
 """The 18-/18+ signal (:func:`transition_18`) leaves out youths whose Jeugdwet care ended more
 than six months before their 18th birthday, so only youths with Jeugdwet care running until at

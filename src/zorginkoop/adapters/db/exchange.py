@@ -312,6 +312,18 @@ class MessageRepository:
             select(t.ProviderRow.delivery_channel).where(t.ProviderRow.agb_code == provider_agb)
         )
 
+    def delivery_channels(self, provider_agbs: Iterable[str]) -> dict[str, str]:
+        """``files`` or ``api`` per known provider of ``provider_agbs``, in one read."""
+        wanted = sorted(set(provider_agbs))
+        if not wanted:
+            return {}
+        rows = self.session.execute(
+            select(t.ProviderRow.agb_code, t.ProviderRow.delivery_channel).where(
+                t.ProviderRow.agb_code.in_(wanted)
+            )
+        )
+        return {agb: channel for agb, channel in rows if channel is not None}
+
     def set_delivery_channel(self, provider_agb: str, channel: str) -> None:
         self.session.execute(
             update(t.ProviderRow)
