@@ -4,18 +4,23 @@ and every read of personal data lands in the processing log."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
 from tests.factories import ALFA, BETA, HOUTEN, NIEUWEGEIN, load_tiny_region
 from tests.unit.test_signals import bsn
+from zorginkoop.adapters.db.session import make_engine
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.domain.access import Scope
 from zorginkoop.domain.care import Allocation, Client, Decision, EvaluationMoment, Gender
 from zorginkoop.domain.codes import Frequency, Law, Unit
-from zorginkoop.domain.periods import Period
+from zorginkoop.domain.periods import Period, add_months
+from zorginkoop.domain.processing import ActivityKind
+from zorginkoop.domain.signals import transition_18
 from zorginkoop.services import signals
 
 ON = date(2021, 1, 1)
@@ -123,3 +128,50 @@ def test_evaluations_due_today_and_tomorrow_but_not_beyond_the_window_of_the_mun
     # each call logs two reads: the evaluation moments and the allocations of their decisions
     assert len(log) == 8 and all(purpose == "signals" for _, purpose, _ in log)
     assert log[-1] == ("municipality:0356", "signals", {PARENT_N})
+
+
+def test_the_18_transition_list_reads_only_youths_whose_jeugd_care_runs_until_near_18(store: Engine) -> None:
+    """Data minimisation: a youth whose Jeugdwet care ended long before 18 is not read (nor
+    logged); one whose care ends exactly six months before 18 at a month's end still is."""
+    early, edge = bsn(5004), bsn(5005)
+    with UnitOfWork(store) as uow:
+        uow.clients.add_all([
+            _client(early, date(2004, 1, 1), HOUTEN, None),  # care ends at 16 years and 6 months
+            _client(edge, date(2004, 9, 30), HOUTEN, None),  # turns 18 on 2022-09-30
+        ])  # fmt: skip
+        uow.allocations.add_all([
+            _allocation(13, early, HOUTEN, Law.JEUGD, BETA, date(2020, 6, 30)),
+            _allocation(14, edge, HOUTEN, Law.JEUGD, BETA, date(2022, 3, 30)),  # 18 minus 6 months
+        ])  # fmt: skip
+        uow.commit()
+    rows = signals.transition_signals(UnitOfWork(store, Scope.municipality(HOUTEN)), ON)
+    assert [r["bsn"] for r in rows] == [YOUTH_H, edge]
+    with UnitOfWork(store) as uow:
+        early_id = uow.log.pseudonym(early)
+        assert {e.subject_id for e in uow.log.entries()} == {uow.log.pseudonym(b) for b in (YOUTH_H, edge)}
+        assert early_id not in {e.subject_id for e in uow.log.entries()}
+
+
+@pytest.mark.parametrize("on", [date(2020, 1, 1), date(2021, 3, 31), date(2021, 8, 31), date(2022, 2, 28)])
+def test_the_18_transition_list_on_the_demo_is_the_rule_over_every_youth(
+    demo_store_url: str, tmp_path: Path, on: date
+) -> None:
+    """Reading only youths with Jeugdwet care near 18 gives the same list as the rule applied
+    to every youth aged 16-23 with all their allocations."""
+    copy = tmp_path / "demo.sqlite"
+    shutil.copy(demo_store_url.removeprefix("sqlite:///"), copy)
+    engine = make_engine(f"sqlite:///{copy}")
+    try:
+        fast = signals.transition_signals(UnitOfWork(engine, Scope.municipality(HOUTEN)), on)
+        with UnitOfWork(engine, Scope.municipality(HOUTEN)) as uow:
+            youths = uow.workflow.clients_born_between(
+                add_months(on, -24 * 12), add_months(on, -16 * 12), ActivityKind.SIGNALS
+            )
+            everyone = transition_18(
+                youths, uow.workflow.allocations_of([c.bsn for c in youths], ActivityKind.SIGNALS), on
+            )
+    finally:
+        engine.dispose()
+    assert [(r["bsn"], r["turns_18"], r["jeugd_ends"]) for r in fast] == [
+        (s.client.bsn, s.turns_18, s.jeugd_ends) for s in everyone
+    ]

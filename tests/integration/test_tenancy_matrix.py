@@ -318,6 +318,8 @@ REPOSITORY_READS: dict[str, Read] = {
         u.workflow.household_members(h, purpose=D) for h in {h for _, _, h in w.clients}],
     "workflow.clients_born_between": lambda u, w: u.workflow.clients_born_between(
         date(1900, 1, 1), date(2020, 1, 1), purpose=D),
+    "workflow.clients_with_jeugd_care_until": lambda u, w: u.workflow.clients_with_jeugd_care_until(
+        date(1900, 1, 1), date(2020, 1, 1), 0, purpose=D),
     "workflow.allocations_of": lambda u, w: u.workflow.allocations_of(w.everyone(), purpose=D),
     "workflow.households_with_allocations": lambda u, w: u.workflow.households_with_allocations(ON, purpose=D),
     "workflow.evaluations_due": lambda u, w: u.workflow.evaluations_due(date(2021, 1, 1), date(2021, 12, 31), D),

@@ -9,6 +9,12 @@ from zorginkoop.adapters.db.session import StoreError
 from zorginkoop.cli.common import DB_OPTION, settings
 from zorginkoop.cli.output import fail, note_line
 
+KEEP_ALIVE_SECONDS = 75
+"""How long an idle kept-alive connection stays open. Longer than clients and proxies keep
+theirs (httpx 5 s, nginx 60 s): the client then closes first. With uvicorn's 5 s, equal to
+httpx's, the server closed connections just as clients sent their next request on them, which
+failed as a ReadError (seen in benchmarks/bench_web.py)."""
+
 
 def serve(
     db: str | None = DB_OPTION,
@@ -28,12 +34,19 @@ def serve(
         fail(str(exc))
     note_line(f"zorginkoop API on http://{host}:{port}/api/docs ({chosen.env})")
     if workers == 1:
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        )
     else:  # several processes each make their own app from the environment
         import os
 
         os.environ["ZORGINKOOP_DATABASE_URL"] = chosen.database_url
         uvicorn.run(
             "zorginkoop.web.app:create_app", factory=True, host=host, port=port, workers=workers,
-            log_level="warning", access_log=False,
+            log_level="warning", access_log=False, timeout_keep_alive=KEEP_ALIVE_SECONDS,
         )  # fmt: skip

@@ -223,7 +223,7 @@ def client_dossier(uow: UnitOfWork, bsn: str, on: date, *, evaluation_days: int 
         )
         messages = uow.workflow.client_messages(bsn, CLIENT_FILE_PURPOSE)
         declared = uow.workflow.client_declared_lines(bsn, CLIENT_FILE_PURPOSE)
-        provider_names = {p.agb_code: p.name for p in uow.providers.all()}
+        provider_names = uow.providers.names()
         uow.commit()  # the processing log rows
     latest: dict[tuple[str, str, int], ClientDelivery] = {}
     for event in deliveries:

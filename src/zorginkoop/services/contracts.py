@@ -113,7 +113,7 @@ def contracts_overview(uow: UnitOfWork, year: int, *, law: Law | None = None) ->
     ceilings (70% and 100% marked by :attr:`CeilingUseLine.thresholds_passed`)."""
     first, last = date(year, 1, 1), date(year, 12, 31)
     frameworks = {fw.code: fw for fw in uow.contracts.frameworks()}
-    names = {p.agb_code: p.name for p in uow.providers.all()}
+    names = uow.providers.names()
     contracts = uow.contracts.contracts()
     uses = ceiling_uses(uow, year)
     per_contract = {u.ceiling: u for u in uses if u.kind == "provider"}

@@ -38,8 +38,9 @@ def outbox_overview(uow: UnitOfWork) -> list[PendingGroup]:
     """What waits in the outbox, per message type and provider (counts only: no personal data)."""
     with uow:
         groups = uow.messages.pending_groups()
-        names = {p.agb_code: p.name for p in uow.providers.all()}
-        channels = {agb: uow.messages.delivery_channel(agb) or "files" for agb in {g[2] for g in groups}}
+        names = uow.providers.names()
+        known = uow.messages.delivery_channels(g[2] for g in groups)
+        channels = {agb: known.get(agb) or "files" for agb in {g[2] for g in groups}}
     return [
         PendingGroup(kind, Law(law), agb, names.get(agb, ""), channels[agb], count, oldest)
         for kind, law, agb, count, oldest in groups

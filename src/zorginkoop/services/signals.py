@@ -13,6 +13,11 @@ from zorginkoop.domain.periods import add_months
 from zorginkoop.domain.processing import ActivityKind
 from zorginkoop.domain.signals import care_runs_on, evaluation_window, one_family_one_plan, transition_18
 
+JEUGD_CARE_UNTIL_MONTHS = 18 * 12 - 6 - 1
+"""The 18-/18+ signal (:func:`transition_18`) leaves out youths whose Jeugdwet care ended more
+than six months before their 18th birthday, so only youths with Jeugdwet care running until at
+least 17 years and 5 months after birth are read (a month of slack for SQL's month arithmetic)."""
+
 
 def _name(c: Any) -> str:
     return f"{c.initials} {c.prefix + ' ' if c.prefix else ''}{c.family_name}"
@@ -43,8 +48,11 @@ def family_plans(uow: UnitOfWork, on: date) -> list[dict[str, Any]]:
 def transition_signals(uow: UnitOfWork, on: date) -> list[dict[str, Any]]:
     """Youths aged 16-23 whose Jeugdwet care ends at 18 without Wmo support ready (18-/18+)."""
     with uow:
-        youths = uow.workflow.clients_born_between(
-            add_months(on, -24 * 12), add_months(on, -16 * 12), purpose=ActivityKind.SIGNALS
+        youths = uow.workflow.clients_with_jeugd_care_until(
+            add_months(on, -24 * 12),
+            add_months(on, -16 * 12),
+            JEUGD_CARE_UNTIL_MONTHS,
+            purpose=ActivityKind.SIGNALS,
         )
         allocations = uow.workflow.allocations_of([c.bsn for c in youths], purpose=ActivityKind.SIGNALS)
         signals = transition_18(youths, allocations, on)

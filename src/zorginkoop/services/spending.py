@@ -92,7 +92,7 @@ def payments_ledger(uow: UnitOfWork, year: int) -> Ledger:
     with uow:
         found = SpendingQueries(uow.session, uow.log).ledger(year)
         names = uow.region.municipality_names()
-        providers = {p.agb_code: p.name for p in uow.providers.all()}
+        providers = uow.providers.names()
     rows = [
         LedgerRow(m, names.get(m, m), agb, providers.get(agb, ""), law, entries, Money(debit), Money(credit))
         for m, agb, law, entries, debit, credit in found
@@ -297,7 +297,7 @@ def _ceilings(uow: UnitOfWork, level: ExhaustionLevel, f: Filters) -> list[dict[
         if level is ExhaustionLevel.ceiling or line.kind == "provider"
     ]  # fmt: skip
     if level is ExhaustionLevel.provider:
-        providers = {p.agb_code: p.name for p in uow.providers.all()}
+        providers = uow.providers.names()
         grouped: dict[str, list[Money]] = defaultdict(lambda: [Money.zero(), Money.zero()])
         counts: dict[str, int] = defaultdict(int)
         for r in rows:

@@ -312,6 +312,18 @@ class MessageRepository:
             select(t.ProviderRow.delivery_channel).where(t.ProviderRow.agb_code == provider_agb)
         )
 
+    def delivery_channels(self, provider_agbs: Iterable[str]) -> dict[str, str]:
+        """``files`` or ``api`` per known provider of ``provider_agbs``, in one read."""
+        wanted = sorted(set(provider_agbs))
+        if not wanted:
+            return {}
+        rows = self.session.execute(
+            select(t.ProviderRow.agb_code, t.ProviderRow.delivery_channel).where(
+                t.ProviderRow.agb_code.in_(wanted)
+            )
+        )
+        return {agb: channel for agb, channel in rows if channel is not None}
+
     def set_delivery_channel(self, provider_agb: str, channel: str) -> None:
         self.session.execute(
             update(t.ProviderRow)
@@ -953,6 +965,40 @@ class WorkflowRepository:
         )
         self.log.record(purpose, "client.born_between", [r.bsn for r in rows])
         return [_client(r) for r in rows]
+
+    def clients_with_jeugd_care_until(
+        self, first: date, last: date, months: int, purpose: ActivityKind
+    ) -> list[Client]:
+        """Clients in scope born from ``first`` up to and including ``last`` with a Jeugdwet
+        allocation in scope that is open-ended or runs until at least ``months`` months after
+        their birth (data minimisation, AVG art. 5: the 18-/18+ signal reads no other youth).
+
+        The month arithmetic is SQL's (SQLite rolls a day past a month's end over into the
+        next month, e.g. 30 September + 5 months = 2 March): callers pass a bound a month
+        short of the rule they apply, so no youth the rule keeps is left out."""
+        care = scope_allocations(
+            select(t.AllocationRow.id).where(
+                t.AllocationRow.client_bsn == t.ClientRow.bsn,
+                t.AllocationRow.law == Law.JEUGD.value,
+                or_(
+                    t.AllocationRow.valid_to.is_(None),
+                    t.AllocationRow.valid_to >= self._months_after(t.ClientRow.birth_date, months),
+                ),
+            ),
+            self.scope,
+        )
+        query = select(t.ClientRow).where(
+            t.ClientRow.birth_date >= first, t.ClientRow.birth_date <= last, care.exists()
+        )
+        rows = list(self.session.scalars(scope_clients(query, self.scope)))
+        self.log.record(purpose, "client.born_between", [r.bsn for r in rows])
+        return [_client(r) for r in rows]
+
+    def _months_after(self, day: Any, months: int) -> Any:
+        """``day`` + ``months`` months as an SQL expression (the store's dialect)."""
+        if self.session.get_bind().dialect.name == "sqlite":
+            return func.date(day, f"+{int(months)} months")
+        return day + text(f"interval '{int(months)} months'")
 
     def allocations_of(self, bsns: Iterable[str], purpose: ActivityKind) -> list[Allocation]:
         wanted = sorted(set(bsns))

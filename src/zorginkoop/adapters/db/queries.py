@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, distinct, func, select
+from sqlalchemy import Select, distinct, func, select, union_all
 from sqlalchemy.orm import Session
 
 from zorginkoop.adapters.db import tables as t
@@ -154,9 +154,32 @@ class ReportQueries:
         return sorted(rows, key=lambda r: (r[0], r[1].name.lower()))
 
     def latest_year(self, law: Law | None = None) -> int | None:
-        """The latest year with an approved line in scope (None when there is none); reads one
-        row through the period index instead of summing every year."""
+        """The latest year with an approved line in scope (None when there is none).
+
+        For municipalities: the latest period per municipality and law, each one row read
+        through the cost-report index (municipality, law, status, period), in one statement;
+        an ORDER BY over all municipalities' lines would sort every approved line first."""
         L = t.DeclarationLineRow
-        query = self._approved_lines(select(L.period_start), date(1900, 1, 1), date(9999, 12, 31), law)
-        latest = self.session.scalar(query.order_by(L.period_start.desc()).limit(1))
-        return None if latest is None else latest.year
+        if self.scope.kind is ScopeKind.PROVIDER:
+            query = self._approved_lines(select(L.period_start), date(1900, 1, 1), date(9999, 12, 31), law)
+            latest = self.session.scalar(query.order_by(L.period_start.desc()).limit(1))
+            return None if latest is None else latest.year
+        if self.scope.kind is ScopeKind.MUNICIPALITY:
+            codes = sorted(self.scope.codes)
+        else:
+            codes = sorted(self.session.scalars(select(t.MunicipalityRow.code)))
+        laws = [law] if law is not None else list(Law)
+        parts = [
+            select(func.max(L.period_start).label("latest")).where(
+                L.municipality_code == code, L.law == each.value, L.status == LineStatus.APPROVED.value
+            )
+            for code in codes
+            for each in laws
+        ]
+        if not parts:
+            return None
+        every = union_all(*parts).subquery()
+        latest = self.session.scalar(select(func.max(every.c.latest)))
+        if latest is None:
+            return None
+        return latest.year if isinstance(latest, date) else date.fromisoformat(str(latest)).year

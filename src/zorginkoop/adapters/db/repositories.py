@@ -153,6 +153,13 @@ class ProviderRepository:
         rows = self.session.scalars(select(t.ProviderRow).order_by(t.ProviderRow.name))
         return [_provider(row, served.get(row.agb_code, set())) for row in rows]
 
+    def names(self) -> dict[str, str]:
+        """Every provider's name by AGB code: one narrow read (no municipalities served)."""
+        return {
+            agb: name
+            for agb, name in self.session.execute(select(t.ProviderRow.agb_code, t.ProviderRow.name))
+        }
+
     def by_allocations(self, municipality_code: str | None = None) -> list[str]:
         """AGB codes of the providers with allocations (in one municipality), most first: an
         aggregate (no person's data), for choosing a demo provider account."""

@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""`zorginkoop serve` keeps an idle connection open longer than clients keep theirs (httpx: 5 s),
+so a client's next request on it is never cut off by the server closing it at the same moment
+(the ReadErrors benchmarks/bench_web.py saw with uvicorn's default of 5 s)."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import subprocess
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.e2e.test_api_messages_served import ZORGINKOOP, _free_port
+
+
+@pytest.fixture
+def served_by_two_workers(engine_url: str) -> Iterator[int]:
+    """`zorginkoop serve --workers 2` (as the benchmark runs it) on a migrated store; its port."""
+    if not engine_url.startswith("sqlite"):
+        pytest.skip("the served process is the same on PostgreSQL")
+    port = _free_port()
+    process = subprocess.Popen(
+        [ZORGINKOOP, "serve", "--db", engine_url, "--port", str(port), "--workers", "2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ},
+    )  # fmt: skip
+    try:
+        for _ in range(600):
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/login", timeout=1)
+                break
+            except httpx.TransportError:
+                assert process.poll() is None, process.stderr.read() if process.stderr else ""
+                time.sleep(0.05)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_an_idle_connection_outlives_a_clients_own_keep_alive(served_by_two_workers: int) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", served_by_two_workers, timeout=10)
+    try:
+        connection.request("GET", "/login")
+        first = connection.getresponse()
+        first.read()
+        assert first.status == 200
+        kept = connection.sock
+        assert kept is not None
+        time.sleep(6.5)  # longer than httpx's keep-alive (5 s) and uvicorn's default
+        connection.request("GET", "/login")  # on the same socket: http.client does not reconnect
+        second = connection.getresponse()
+        second.read()
+        assert second.status == 200
+        assert connection.sock is kept
+    finally:
+        connection.close()
