@@ -643,7 +643,7 @@ def heaviest_products(tariffs: Iterable[UnitTariff]) -> frozenset[str]:
         per_unit.setdefault(tariff.unit, []).append(tariff)
     heaviest: set[str] = set()
     for same_unit in per_unit.values():
-        if len(same_unit) < 2:  # noqa: PLR2004 - one product compares with nothing
+        if len(same_unit) < 2:  # one product compares with nothing
             continue
         ranked = sorted(same_unit, key=lambda t: (-t.cents, t.product_code))
         heaviest.update(t.product_code for t in ranked[: -(-len(ranked) // 3)])

@@ -47,7 +47,9 @@ class DashboardQueries(ReportQueries):
         in ``categories``, not in ``other_than`` or for ``products``."""
         L = t.DeclarationLineRow
         query = self._approved_lines(
-            select(func.count(distinct(L.client_bsn)), func.coalesce(func.sum(L.granted_cents), 0)).select_from(L),
+            select(
+                func.count(distinct(L.client_bsn)), func.coalesce(func.sum(L.granted_cents), 0)
+            ).select_from(L),
             start,
             end,
             law,
@@ -101,7 +103,10 @@ class DashboardQueries(ReportQueries):
             )
         )
         query = self._approved_lines(
-            select(func.count(distinct(L.client_bsn))).select_from(L), date(year, 1, 1), date(year, 12, 31), law
+            select(func.count(distinct(L.client_bsn))).select_from(L),
+            date(year, 1, 1),
+            date(year, 12, 31),
+            law,
         ).where(L.municipality_code == municipality, ~previous)
         return int(self.session.scalar(query) or 0)
 
@@ -123,4 +128,3 @@ class DashboardQueries(ReportQueries):
             select(func.count(distinct(L.client_bsn))).select_from(L), date(year, 1, 1), year_end, law
         ).where(L.municipality_code == municipality, ~running)
         return int(self.session.scalar(query) or 0)
-
