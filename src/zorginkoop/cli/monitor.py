@@ -175,7 +175,8 @@ def coverage(
 
 def _share(value: Decimal | None) -> str | None:
     """A share (0-1) as a percentage with one decimal; None (suppressed) stays None."""
-    return None if value is None else str((value * 100).quantize(Decimal("0.1")))
+    pct = monitoring.percent(value)
+    return None if pct is None else str(pct)
 
 
 def _group(group: monitoring.GroupFigure | None) -> dict[str, Any] | None:

@@ -265,5 +265,10 @@ def dashboard(uow: UnitOfWork, municipality: str, year: int, law: Law = Law.WMO)
     )
 
 
+def percent(share: Decimal | None) -> Decimal | None:
+    """A share (0 to 1) as a percentage with one decimal, as every view shows it; None stays None."""
+    return None if share is None else (share * 100).quantize(Decimal("0.1"))
+
+
 def _group(clients: int, cost: Money, all_clients: int, all_cost: Money) -> GroupFigure:
     return GroupFigure(clients, cost, disclosed_share(cost, all_cost, clients, all_clients))
