@@ -272,3 +272,23 @@ def percent(share: Decimal | None) -> Decimal | None:
 
 def _group(clients: int, cost: Money, all_clients: int, all_cost: Money) -> GroupFigure:
     return GroupFigure(clients, cost, disclosed_share(cost, all_cost, clients, all_clients))
+
+
+@dataclass(frozen=True, slots=True)
+class DashboardChoices:
+    """What a reader may pick for a dashboard: the municipalities in scope (code, name; by name)
+    and the years with approved lines under the law in scope (oldest first)."""
+
+    municipalities: tuple[tuple[str, str], ...]
+    years: tuple[int, ...]
+
+
+def dashboard_choices(uow: UnitOfWork, law: Law = Law.WMO) -> DashboardChoices:
+    with uow:
+        names = uow.region.municipality_names()
+        years = tuple(year for year, _clients, _cost in uow.reports.cost_by_year(law))
+    visible = sorted(
+        ((code, name) for code, name in names.items() if uow.scope.sees_municipality(code)),
+        key=lambda m: m[1].lower(),
+    )
+    return DashboardChoices(tuple(visible), years)
