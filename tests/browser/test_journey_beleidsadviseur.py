@@ -35,3 +35,23 @@ def test_the_adviser_reads_the_key_figures_and_switches_law_and_year(journey) ->
     tab.check()
     row = page.locator("table").first.locator("tbody tr", has_text="Houten")
     assert [row.locator("td").nth(i).inner_text() for i in range(3)] == ["294", "323", "363"]
+
+
+def test_the_adviser_opens_the_dashboard_and_reads_youth_care_with_ggz_apart(journey) -> None:  # type: ignore[no-untyped-def]
+    tab: Journey = journey()
+    tab.log_in("beleidsadviseur")
+    page = tab.page
+    page.get_by_role("link", name="Dashboard", exact=True).click()
+    page.wait_for_load_state("load")
+    tab.check()
+    assert page.get_by_role("heading", level=1).inner_text() == "Dashboard Houten"
+    clients = page.locator(".zk-dashboard-summary tr[data-figure=clients] td")
+    assert clients.inner_text() == "363"
+
+    page.get_by_label("Wet").select_option(label="Jeugdwet")
+    page.get_by_role("button", name="Toon dashboard").click()
+    page.wait_for_load_state("load")
+    tab.check()
+    assert "wet=jeugd" in page.url
+    assert page.get_by_role("heading", name="Jeugd-ggz apart").is_visible()
+    assert page.locator(".zk-dashboard-ggz tbody tr").count() == 2

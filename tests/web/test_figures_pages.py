@@ -46,7 +46,7 @@ def test_the_adviser_lands_on_houtens_2020_wmo_figures_of_the_memo(browser_for, 
     page = soup(answer)
     assert page.h1.get_text(strip=True) == "Kerncijfers per gemeente"
     menu = [a.get_text(strip=True) for a in page.select("nav[aria-label=Hoofdmenu] a")]
-    assert menu == ["Start", "Kerncijfers"]
+    assert menu == ["Start", "Kerncijfers", "Dashboard"]
     assert page.find("table").caption.get_text(strip=True) == "Wmo 2020: cliënten en kosten per gemeente"
     assert _figures(page) == {"Houten": ["363", "€ 2.145.868,00", "€ 5.911,48"]}
     assert page.find("select", {"name": "jaar"}).find("option", selected=True).get_text() == "2020"

@@ -1,12 +1,13 @@
 # SPDX-License-Identifier: EUPL-1.2
 # ruff: noqa: PLR0917 - Typer commands take their options as parameters
-"""``zorginkoop monitor``: supplier monitoring (concentration, coverage)."""
+"""``zorginkoop monitor``: supplier monitoring (concentration, coverage, the municipality dashboard)."""
 
 from __future__ import annotations
 
 import json
 import sys
 from datetime import date
+from decimal import Decimal
 from enum import Enum
 from typing import Any
 
@@ -171,3 +172,108 @@ def coverage(
         title=f"Coverage {law.value} on {day.isoformat()} (minimum {minimum}): {gaps} gaps",
     )
 
+
+def _share(value: Decimal | None) -> str | None:
+    """A share (0-1) as a percentage with one decimal; None (suppressed) stays None."""
+    pct = monitoring.percent(value)
+    return None if pct is None else str(pct)
+
+
+def _group(group: monitoring.GroupFigure | None) -> dict[str, Any] | None:
+    if group is None:
+        return None
+    return {"clients": group.clients, "cost_eur": str(group.cost), "cost_share_pct": _share(group.cost_share)}
+
+
+def dashboard_document(found: monitoring.Dashboard) -> dict[str, Any]:
+    """The dashboard as the JSON output gives it (amounts as decimal strings in euros, shares as
+    percentages with one decimal, null when suppressed)."""
+    return {
+        "municipality": found.municipality,
+        "cbs_code": found.municipality_code,
+        "year": found.year,
+        "law": found.law.value,
+        "clients": found.clients,
+        "cost_eur": str(found.cost),
+        "cost_per_client_eur": str(found.cost_per_client) if found.cost_per_client else None,
+        "new_clients": found.new_clients,
+        "ended_clients": found.ended_clients,
+        "heaviest_products": list(found.heaviest_products),
+        "heaviest": _group(found.heaviest),
+        "ggz": _group(found.ggz),
+        "other_youth_care": _group(found.other_youth_care),
+        "by_product": [
+            {
+                "product": p.product_code,
+                "name": p.name,
+                "category": p.category,
+                "unit": p.unit,
+                "clients": p.clients,
+                "cost_eur": str(p.cost),
+                "volume": p.volume,
+                "cost_share_pct": _share(p.cost_share),
+                "heaviest": p.heaviest,
+            }
+            for p in found.by_product
+        ],
+        "trend": [{"year": y.year, "clients": y.clients, "cost_eur": str(y.cost)} for y in found.trend],
+    }
+
+
+PRODUCT_COLUMNS = ["product", "name", "clients", "cost_eur", "volume", "cost_share_pct", "heaviest"]
+
+
+@app.command("dashboard")
+def dashboard(
+    municipality: str = typer.Option(..., "--municipality", "-m", help="municipality name or CBS code"),
+    year: int = YEAR_OPTION,
+    law: LawChoice = LAW_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
+    db: str | None = DB_OPTION,
+) -> None:
+    """A municipality's figures of a year: clients and cost (as `report costs`), per product
+    (clients, cost, volume), the trend over the years, the share of the heaviest products, new
+    and ended clients, and for Jeugd the GGZ (JZ020 51, 52, 54) apart from the rest. Shares over
+    fewer than 10 people are left empty."""
+    with store_errors():
+        uow = unit_of_work(platform_for(db))
+    with store_errors():
+        try:
+            found = monitoring.dashboard(uow, municipality, year, Law(law.value))
+        except monitoring.MonitoringQueryError as exc:
+            fail(f"--municipality: {exc}")
+    document = dashboard_document(found)
+    if fmt is OutputFormat.json:
+        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        return
+    products = [
+        {
+            **p,
+            "heaviest": str(p["heaviest"]).lower()
+            if fmt is OutputFormat.csv
+            else ("ja" if p["heaviest"] else ""),
+        }
+        for p in document["by_product"]
+    ]
+    if fmt is OutputFormat.csv:
+        render(products, PRODUCT_COLUMNS, fmt)
+        return
+    summary = {
+        k: v
+        for k, v in document.items()
+        if k not in {"by_product", "trend", "heaviest", "ggz", "other_youth_care", "heaviest_products"}
+    }
+    summary["heaviest_products"] = " ".join(found.heaviest_products) or "-"
+    for key in ("heaviest", "ggz", "other_youth_care"):
+        group = document[key]
+        if group is not None:
+            share = f"{group['cost_share_pct']}%" if group["cost_share_pct"] is not None else "< 10 people"
+            summary[key] = f"{group['clients']} clients, EUR {group['cost_eur']} ({share} of cost)"
+    render(
+        [{"figure": k, "value": v} for k, v in summary.items()],
+        ["figure", "value"],
+        fmt,
+        title=f"Dashboard {found.municipality} {year} ({law.value})",
+    )
+    render(products, PRODUCT_COLUMNS, fmt, title="Per product")
+    render(document["trend"], ["year", "clients", "cost_eur"], fmt, title="Trend")

@@ -55,7 +55,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 
-from zorginkoop.domain.codes import Law, TargetGroup
+from zorginkoop.domain.codes import JeugdCategory, Law, TargetGroup
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import add_months
 from zorginkoop.domain.region import Provider
@@ -607,3 +607,55 @@ def coverage(  # noqa: PLR0917 - the facts coverage is decided on
         for code in sorted(set(municipality_codes))
         for group in groups
     ]
+
+
+# -- the municipality dashboard ------------------------------------------------------------------
+
+GGZ_CATEGORIES: frozenset[str] = frozenset({
+    JeugdCategory.BASIS_GGZ.value, JeugdCategory.SPECIALISTISCHE_GGZ.value, JeugdCategory.JEUGD_GGZ.value,
+})  # fmt: skip
+"""Jeugd GGZ (JZ020 51 generalistische basis-ggz, 52 specialistische ggz, 54 jeugd-ggz): seed 004
+wants it visible apart from the rest of youth care."""
+
+
+@dataclass(frozen=True, slots=True)
+class UnitTariff:
+    """A product's tariff per unit on one day: what :func:`heaviest_products` compares."""
+
+    product_code: str
+    unit: str
+    """WJ756 unit code (04 uur, 14 etmaal, 84 stuks inspanning, ...)."""
+    cents: int
+
+
+def heaviest_products(tariffs: Iterable[UnitTariff]) -> frozenset[str]:
+    """The *heaviest products* of a law's catalogue on a day, defined once here.
+
+    Tariffs are only comparable per unit (an hour is not a day of residential care), so per WJ756
+    unit the products are ranked by tariff per unit, highest first, and the heaviest third of them
+    (rounded up) are the heaviest products: Lekstroom 2020 Wmo gives OZR3 (of OZR1-3, all per
+    hour); Jeugd gives verblijf met behandeling (per etmaal) and the dearest third of the hourly
+    treatment products. A unit with a single tariffed product has nothing to be heavier than and
+    gives none. Ties are ranked by product code, so the result does not depend on order.
+    """
+    per_unit: dict[str, list[UnitTariff]] = {}
+    for tariff in tariffs:
+        per_unit.setdefault(tariff.unit, []).append(tariff)
+    heaviest: set[str] = set()
+    for same_unit in per_unit.values():
+        if len(same_unit) < 2:  # one product compares with nothing
+            continue
+        ranked = sorted(same_unit, key=lambda t: (-t.cents, t.product_code))
+        heaviest.update(t.product_code for t in ranked[: -(-len(ranked) // 3)])
+    return frozenset(heaviest)
+
+
+def disclosed_share(part: Money, whole: Money, people: int, whole_people: int) -> Decimal | None:
+    """The share (0 to 1, four decimals) of ``part`` in ``whole`` for a group of ``people`` out of
+    ``whole_people``; None when either group counts 1-9 people (a share over fewer than 10 people
+    is suppressed, DOMAIN.md) or there is nothing to divide by. An empty group's share is 0."""
+    if whole.cents <= 0 or whole_people < MIN_PEOPLE or 0 < people < MIN_PEOPLE:
+        return None
+    if not 0 <= part.cents <= whole.cents:
+        raise MonitoringError(f"a share needs 0 <= part <= whole, got {part} of {whole}")
+    return (Decimal(part.cents) / Decimal(whole.cents)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Monitoring use cases: provider concentration and coverage (dekkend aanbod).
+"""Monitoring use cases: provider concentration, coverage (dekkend aanbod) and the municipality
+dashboard.
 
 They read aggregates and region facts through the unit of work (its scope applies), hand them
 to the pure functions of :mod:`zorginkoop.domain.monitoring` and return typed rows. No personal
@@ -11,18 +12,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
+from zorginkoop.adapters.db.dashboard_queries import DashboardQueries
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.domain.access import ScopeKind
 from zorginkoop.domain.codes import Law, TargetGroup
 from zorginkoop.domain.contracts import contracted_for_law, providers_closed_by_collective_ceilings
+from zorginkoop.domain.money import Money
 from zorginkoop.domain.monitoring import (
+    GGZ_CATEGORIES,
     CoverageCell,
     Measure,
     MonitoringError,
     ProviderPareto,
     ProviderSpend,
+    UnitTariff,
     coverage,
+    disclosed_share,
+    heaviest_products,
     provider_pareto,
 )
 from zorginkoop.services import reports
@@ -111,3 +119,176 @@ def _line(cell: CoverageCell, municipalities: dict[str, str], names: dict[str, s
         minimum=cell.minimum,
         gap=cell.gap,
     )
+
+
+# -- the municipality dashboard ------------------------------------------------------------------
+
+
+class OutsideScope(MonitoringQueryError):
+    """A municipality the region knows but the reader's scope does not see (the API answers 404)."""
+
+
+@dataclass(frozen=True, slots=True)
+class GroupFigure:
+    """Clients and approved cost of a part of the year's care, with its share of the cost (None
+    when the part or the whole is about fewer than 10 people)."""
+
+    clients: int
+    cost: Money
+    cost_share: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class ProductFigure:
+    """One product in the dashboard's year: distinct clients, approved cost and volume (in the
+    product's unit), its share of the cost (suppressed under 10 people) and whether it is one of
+    the heaviest (:func:`zorginkoop.domain.monitoring.heaviest_products`)."""
+
+    product_code: str
+    name: str
+    category: str
+    unit: str
+    clients: int
+    cost: Money
+    volume: int
+    cost_share: Decimal | None
+    heaviest: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TrendYear:
+    year: int
+    clients: int
+    cost: Money
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    """A municipality's figures of one year and law (the policy adviser's dashboard).
+
+    Counts and amounts are exact (the region's own roles read them); shares are None over fewer
+    than 10 people. ``clients`` and ``cost`` are those of ``report costs``."""
+
+    municipality_code: str
+    municipality: str
+    year: int
+    law: Law
+    clients: int
+    cost: Money
+    new_clients: int
+    """Clients of the year without an approved line under the law in the year before."""
+    ended_clients: int
+    """Clients of the year whose allocations under the law all ended by 31 December."""
+    by_product: tuple[ProductFigure, ...]
+    trend: tuple[TrendYear, ...]
+    """Every year up to and including ``year`` with approved lines, oldest first."""
+    heaviest_products: tuple[str, ...]
+    heaviest: GroupFigure
+    ggz: GroupFigure | None
+    """Jeugd only: JZ020 51, 52 and 54 (:data:`~zorginkoop.domain.monitoring.GGZ_CATEGORIES`)."""
+    other_youth_care: GroupFigure | None
+    """Jeugd only: every other category."""
+
+    @property
+    def cost_per_client(self) -> Money | None:
+        return Money.of(self.cost.to_decimal() / Decimal(self.clients)) if self.clients else None
+
+
+def dashboard(uow: UnitOfWork, municipality: str, year: int, law: Law = Law.WMO) -> Dashboard:
+    """The dashboard of ``municipality`` (CBS code or name) for ``year`` and ``law``.
+
+    Raises :class:`MonitoringQueryError` for a municipality the region does not know and
+    :class:`OutsideScope` for one the unit of work's scope does not see. Reads counts and sums
+    only (as the reports do): no personal data leaves the store, so no processing-log entry is
+    written, as for ``report costs``."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    with uow:
+        try:
+            (code,) = reports.resolve_municipalities(uow, [municipality])
+        except reports.ReportError as exc:
+            raise MonitoringQueryError(str(exc)) from None
+        if not uow.scope.sees_municipality(code):
+            raise OutsideScope(f"municipality {municipality!r} is outside your scope ({uow.scope})")
+        name = uow.region.municipality_names()[code]
+        queries = DashboardQueries(uow.session, uow.scope)
+        # the figures of report costs: the same query, this municipality's line
+        line = next((r for r in queries.cost_by_municipality(start, end, law) if r.key == code), None)
+        clients, cost = (line.clients, line.cost) if line else (0, Money.zero())
+        trend = tuple(
+            TrendYear(y, r.clients, r.cost)
+            for y, r in queries.cost_by_year_and_municipality(law)
+            if r.key == code and y <= year
+        )
+        catalogue = {p.code: p for p in uow.catalogue.products(law)}
+        heaviest = heaviest_products(
+            UnitTariff(t.product_code, catalogue[t.product_code].unit.value, t.amount.cents)
+            for t in uow.catalogue.tariffs(law)
+            if t.valid.contains(start) and t.product_code in catalogue
+        )
+        product_rows = queries.by_product(code, start, end, law)
+        heavy_clients, heavy_cost = queries.totals(code, start, end, law, products=heaviest)
+        new = queries.new_clients(code, year, law)
+        ended = queries.ended_clients(code, year, law)
+        ggz = other = None
+        if law is Law.JEUGD:
+            ggz = _group(*queries.totals(code, start, end, law, categories=GGZ_CATEGORIES), clients, cost)
+            other = _group(*queries.totals(code, start, end, law, other_than=GGZ_CATEGORIES), clients, cost)
+    products = tuple(
+        ProductFigure(
+            r.product_code,
+            catalogue[r.product_code].name if r.product_code in catalogue else "",
+            catalogue[r.product_code].category if r.product_code in catalogue else "",
+            catalogue[r.product_code].unit.value if r.product_code in catalogue else "",
+            r.clients,
+            r.cost,
+            r.volume,
+            disclosed_share(r.cost, cost, r.clients, clients),
+            r.product_code in heaviest,
+        )
+        for r in product_rows
+    )
+    return Dashboard(
+        municipality_code=code,
+        municipality=name,
+        year=year,
+        law=law,
+        clients=clients,
+        cost=cost,
+        new_clients=new,
+        ended_clients=ended,
+        by_product=products,
+        trend=trend,
+        heaviest_products=tuple(sorted(heaviest)),
+        heaviest=_group(heavy_clients, heavy_cost, clients, cost),
+        ggz=ggz,
+        other_youth_care=other,
+    )
+
+
+def percent(share: Decimal | None) -> Decimal | None:
+    """A share (0 to 1) as a percentage with one decimal, as every view shows it; None stays None."""
+    return None if share is None else (share * 100).quantize(Decimal("0.1"))
+
+
+def _group(clients: int, cost: Money, all_clients: int, all_cost: Money) -> GroupFigure:
+    return GroupFigure(clients, cost, disclosed_share(cost, all_cost, clients, all_clients))
+
+
+@dataclass(frozen=True, slots=True)
+class DashboardChoices:
+    """What a reader may pick for a dashboard: the municipalities in scope (code, name; by name)
+    and the years with approved lines under the law in scope (oldest first)."""
+
+    municipalities: tuple[tuple[str, str], ...]
+    years: tuple[int, ...]
+
+
+def dashboard_choices(uow: UnitOfWork, law: Law = Law.WMO) -> DashboardChoices:
+    with uow:
+        names = uow.region.municipality_names()
+        years = tuple(year for year, _clients, _cost in uow.reports.cost_by_year(law))
+    visible = sorted(
+        ((code, name) for code, name in names.items() if uow.scope.sees_municipality(code)),
+        key=lambda m: m[1].lower(),
+    )
+    return DashboardChoices(tuple(visible), years)

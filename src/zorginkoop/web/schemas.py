@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Literal
 
@@ -16,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from zorginkoop.domain.care import Allocation, CareError, Decision, check_bsn
 from zorginkoop.domain.money import Money
+from zorginkoop.services.monitoring import Dashboard, GroupFigure, percent
 
 
 class ApiModel(BaseModel):
@@ -129,6 +131,64 @@ class CostLineOut(ApiModel):
     cost_eur: Annotated[str, AMOUNT]
 
 
+# -- monitoring -----------------------------------------------------------------------------------
+
+SHARE = Field(
+    pattern=r"^\d+\.\d$",
+    examples=["33.0"],
+    description="percent, one decimal; null over fewer than 10 people",
+)
+
+
+class DashboardGroupOut(ApiModel):
+    """A part of the year's care: clients, approved cost and its share of the cost."""
+
+    clients: int
+    cost_eur: Annotated[str, AMOUNT]
+    cost_share_pct: Annotated[str | None, SHARE]
+
+
+class DashboardProductOut(ApiModel):
+    product: str = Field(description="regional product code", examples=["OZR3"])
+    name: str
+    category: str = Field(description="WMO020 or JZ020 product category")
+    unit: str = Field(description="WJ756 unit of the volume")
+    clients: int
+    cost_eur: Annotated[str, AMOUNT]
+    volume: int
+    cost_share_pct: Annotated[str | None, SHARE]
+    heaviest: bool = Field(description="one of the heaviest products (the dearest third per unit)")
+
+
+class DashboardYearOut(ApiModel):
+    year: int
+    clients: int
+    cost_eur: Annotated[str, AMOUNT]
+
+
+class DashboardOut(ApiModel):
+    """A municipality's figures of one year and law: clients and cost as ``GET /reports/costs``,
+    per product, the trend up to the year, the heaviest products' share, new and ended clients,
+    and for Jeugd the GGZ (JZ020 51, 52, 54) apart from the rest. Counts and amounts exact;
+    shares null over fewer than 10 people."""
+
+    municipality: str
+    cbs_code: str
+    year: int
+    law: LawName
+    clients: int
+    cost_eur: Annotated[str, AMOUNT]
+    cost_per_client_eur: Annotated[str | None, AMOUNT]
+    new_clients: int = Field(description="clients without an approved line in the year before")
+    ended_clients: int = Field(description="clients whose allocations all ended by 31 December")
+    heaviest_products: list[str]
+    heaviest: DashboardGroupOut
+    ggz: DashboardGroupOut | None = Field(description="Jeugd only: JZ020 51, 52 and 54")
+    other_youth_care: DashboardGroupOut | None = Field(description="Jeugd only: the other categories")
+    by_product: list[DashboardProductOut]
+    trend: list[DashboardYearOut]
+
+
 # -- from domain objects --------------------------------------------------------------------------
 
 
@@ -156,4 +216,37 @@ def allocation_out(a: Allocation, names: Mapping[str, str]) -> AllocationOut:
         unit=a.unit.value if a.unit else None, frequency=a.frequency.value if a.frequency else None,
         budget_eur=amount(a.budget), budget_limit_eur=amount(a.budget_limit), decision_id=a.decision_id,
         reden_wijziging=a.change_reason.value if a.change_reason else None,
+    )  # fmt: skip
+
+
+def _share(value: Decimal | None) -> str | None:
+    pct = percent(value)
+    return None if pct is None else str(pct)
+
+
+def _group_out(group: GroupFigure | None) -> DashboardGroupOut | None:
+    if group is None:
+        return None
+    return DashboardGroupOut(
+        clients=group.clients, cost_eur=str(group.cost), cost_share_pct=_share(group.cost_share)
+    )
+
+
+def dashboard_out(d: Dashboard) -> DashboardOut:
+    heaviest = _group_out(d.heaviest)
+    assert heaviest is not None
+    return DashboardOut(
+        municipality=d.municipality, cbs_code=d.municipality_code, year=d.year, law=LawName(d.law.value),
+        clients=d.clients, cost_eur=str(d.cost), cost_per_client_eur=amount(d.cost_per_client),
+        new_clients=d.new_clients, ended_clients=d.ended_clients,
+        heaviest_products=list(d.heaviest_products), heaviest=heaviest,
+        ggz=_group_out(d.ggz), other_youth_care=_group_out(d.other_youth_care),
+        by_product=[
+            DashboardProductOut(
+                product=p.product_code, name=p.name, category=p.category, unit=p.unit, clients=p.clients,
+                cost_eur=str(p.cost), volume=p.volume, cost_share_pct=_share(p.cost_share), heaviest=p.heaviest,
+            )
+            for p in d.by_product
+        ],
+        trend=[DashboardYearOut(year=y.year, clients=y.clients, cost_eur=str(y.cost)) for y in d.trend],
     )  # fmt: skip

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: EUPL-1.2
 """The policy adviser's screens: the key figures per municipality (the Lekstroom memo's 2020
 table: clients, cost and cost per client per municipality, Wmo or Jeugdwet) and their trend over
-the years, for the municipalities in the adviser's scope only.
+the years, for the municipalities in the adviser's scope only; and the dashboard of one
+municipality (``zorginkoop monitor dashboard``, :func:`zorginkoop.services.monitoring.dashboard`).
 
 The figures are those of ``zorginkoop report costs`` and ``GET /api/v1/reports/costs``
 (:func:`zorginkoop.services.reports.key_figures`), with figures about fewer than 10 people shown
@@ -12,14 +13,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.responses import HTMLResponse
 
 from zorginkoop.domain.accounts import Role, User
 from zorginkoop.domain.codes import Law
-from zorginkoop.services import reports
+from zorginkoop.services import monitoring, reports
 from zorginkoop.web.ui.query_params import BOTH, LAW_NAMES_NL, law_options, parse_law, parse_year
-from zorginkoop.web.ui.session import WebUnitOfWork, require_web_roles
+from zorginkoop.web.ui.session import WebUnitOfWork, WebUseCaseUnitOfWork, require_web_roles
 from zorginkoop.web.ui.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -63,4 +64,36 @@ def trend(
     return render(request, "figures/years.html", {
         "per_year": per_year, "municipalities": municipalities, "cells": cells, "wet": wet or BOTH,
         "law_text": _law_text(law), "law_options": law_options(), "errors": errors,
+    }, 400 if errors else 200)  # fmt: skip
+
+
+@router.get("/kerncijfers/dashboard", response_class=HTMLResponse)
+def dashboard(
+    request: Request,
+    uow: WebUseCaseUnitOfWork,
+    _user: PolicyAdviser,
+    gemeente: str = "",
+    jaar: str = "",
+    wet: str = Law.WMO.value,
+) -> HTMLResponse:
+    """One municipality's dashboard (default: the adviser's first municipality, the latest
+    year): the figures of ``zorginkoop monitor dashboard``. Another municipality is 404."""
+    errors: dict[str, str] = {}
+    law = parse_law(wet, errors, "wet", allow_both=False) or Law.WMO
+    year = parse_year(jaar, errors, "jaar")
+    choices = monitoring.dashboard_choices(uow, law)  # a unit of work opens once per use case
+    code = gemeente or (choices.municipalities[0][0] if choices.municipalities else "")
+    if year is None and not errors.get("jaar"):
+        year = choices.years[-1] if choices.years else None
+    found = None
+    if year is not None and code:
+        try:
+            found = monitoring.dashboard(uow, code, year, law)
+        except monitoring.MonitoringQueryError:
+            raise HTTPException(status.HTTP_404_NOT_FOUND) from None
+    years = sorted({*choices.years, year}) if year is not None else list(choices.years)
+    return render(request, "figures/dashboard.html", {
+        "d": found, "municipalities": choices.municipalities, "gemeente": code, "years": years,
+        "jaar": str(year) if year else jaar, "wet": law.value, "law_text": LAW_NAMES_NL[law],
+        "law_options": law_options(allow_both=False), "percent": monitoring.percent, "errors": errors,
     }, 400 if errors else 200)  # fmt: skip

@@ -37,6 +37,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     _item("Betalingen", "/backoffice/betalingen", Role.BACKOFFICE),
     _item("Stoplijst", "/backoffice/stoplijst", Role.BACKOFFICE),
     _item("Kerncijfers", "/kerncijfers", Role.BELEIDSADVISEUR),
+    _item("Dashboard", "/kerncijfers/dashboard", Role.BELEIDSADVISEUR),
     _item("Toewijzingen", "/aanbieder/toewijzingen", Role.AANBIEDER),
     _item("Berichten", "/aanbieder/berichten", Role.AANBIEDER),
     _item("Declaraties", "/aanbieder/declaraties", Role.AANBIEDER),

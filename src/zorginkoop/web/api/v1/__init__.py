@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from zorginkoop.web.api.v1 import allocations, auth, clients, messages, processing_log, reports
+from zorginkoop.web.api.v1 import allocations, auth, clients, messages, monitor, processing_log, reports
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(auth.router)
@@ -14,3 +14,4 @@ router.include_router(allocations.router)
 router.include_router(reports.router)
 router.include_router(messages.router)
 router.include_router(processing_log.router)
+router.include_router(monitor.router)
