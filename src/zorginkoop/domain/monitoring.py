@@ -127,6 +127,15 @@ END_REASONS: Mapping[Law, Mapping[str, EndKind]] = {
 """Every end reason of WMO588 (Wmo) and JZ588 (Jeugd) with what it means; the one mapping."""
 
 
+class GoalsReached(str, Enum):
+    """Whether the goals of the care were reached, as the consultant records it at the end
+    evaluation (eindevaluatie) of an allocation."""
+
+    REACHED = "reached"
+    PARTLY = "partly"
+    NOT = "not"
+
+
 class MonitoringError(ValueError):
     """A fact the indicators cannot read (an end reason outside the law's code list, an end
     before the start)."""
@@ -158,6 +167,8 @@ class Trajectory:
     start: date
     end: date | None = None
     end_reason: str | None = None
+    goals: GoalsReached | None = None
+    """Goals reached, recorded at the end evaluation; None when nobody recorded it."""
 
     def __post_init__(self) -> None:
         if self.end is not None and self.end < self.start:
@@ -294,6 +305,17 @@ def ended_to_plan_share(trajectories: Iterable[Trajectory], minimum: int = MIN_P
 def ended_early_share(trajectories: Iterable[Trajectory], minimum: int = MIN_PEOPLE) -> Decimal | None:
     """The share of the ended trajectories that ended early (None below ``minimum`` people)."""
     return share_of([t for t in trajectories if t.ended], ended_early, minimum)
+
+
+def goals_reached_share(trajectories: Iterable[Trajectory], minimum: int = MIN_PEOPLE) -> Decimal | None:
+    """The share of the ended trajectories with an end evaluation whose goals were reached
+    (wholly; partly counts as not reached); trajectories without an evaluation are left out.
+    None below ``minimum`` people."""
+
+    def reached(t: Trajectory) -> bool | None:
+        return None if t.goals is None else t.goals is GoalsReached.REACHED
+
+    return share_of([t for t in trajectories if t.ended], reached, minimum)
 
 
 def average_duration(trajectories: Iterable[Trajectory], minimum: int = MIN_PEOPLE) -> Decimal | None:

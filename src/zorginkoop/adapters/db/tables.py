@@ -303,6 +303,9 @@ class AllocationRow(Base):
         Numeric(7, 4, asdecimal=True),
         doc="tariff basis: NULL the contract tariff; 70 = 70% of the NZa tariff (no contract, seed 000)",
     )
+    goals_reached: Mapped[str | None] = mapped_column(
+        String(7), doc="end evaluation: reached | partly | not (domain.monitoring.GoalsReached); NULL unrecorded"
+    )
 
 
 class DeclarationRow(Base):
