@@ -9,10 +9,12 @@ import sys
 from datetime import date
 from decimal import Decimal
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
 import typer
 
+from zorginkoop.adapters import charts
 from zorginkoop.cli.common import DB_OPTION, checked_year, platform_for, store_errors, unit_of_work
 from zorginkoop.cli.output import FORMAT_OPTION, OutputFormat, fail, render
 from zorginkoop.domain.codes import Law
@@ -70,6 +72,9 @@ def concentration(
     by: MeasureChoice = MEASURE_OPTION,
     fmt: OutputFormat = FORMAT_OPTION,
     db: str | None = DB_OPTION,
+    chart: Path | None = typer.Option(
+        None, "--chart", help="also write the Pareto chart (cumulative share by rank) to this SVG file"
+    ),
 ) -> None:
     """Providers ranked by approved cost (or clients) in a year, with share and cumulative share,
     how many of the largest hold 80% and 90%, and the small tail (fewer than 7 clients)."""
@@ -82,6 +87,8 @@ def concentration(
             )
         except monitoring.MonitoringQueryError as exc:
             fail(str(exc))
+    if chart is not None:
+        _write_chart(chart, concentration_chart(result, year, law.value if law else None))
     providers = [
         {
             "rank": line.rank,
@@ -118,6 +125,26 @@ def concentration(
     else:
         render(providers, PROVIDER_COLUMNS, fmt, title=title)
         render(_summary(result), SUMMARY_COLUMNS, fmt, title="As the memo reads it")
+
+
+def concentration_chart(result: ProviderPareto, year: int, law: str | None) -> str:
+    """The Pareto chart of a concentration as an SVG string (the CLI's --chart and the web page)."""
+    measure = "kosten" if result.measure is Measure.COST else "cliënten"
+    title = f"Concentratie {year}" + {"wmo": " Wmo", "jeugd": " Jeugdwet"}.get(law or "", "")
+    return charts.pareto(
+        [charts.ParetoPoint(line.rank, line.cumulative_pct, line.small) for line in result.lines],
+        title,
+        measure,
+    )
+
+
+def _write_chart(path: Path, svg: str) -> None:
+    if path.suffix.lower() != ".svg":
+        fail(f"--chart {path}: the chart is an SVG file, give a name ending in .svg")
+    try:
+        path.write_text(svg, encoding="utf-8")
+    except OSError as exc:
+        fail(f"--chart {path}: cannot write the chart ({exc.strerror})")
 
 
 def _day(text: str) -> date:
