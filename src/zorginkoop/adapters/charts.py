@@ -20,12 +20,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
-from typing import Any
+from typing import Any, Literal
 
 import altair as alt
 import vl_convert as vlc
 
-LOCALE = "nl-NL"
+LOCALE: Literal["nl-NL"] = "nl-NL"
 """Numbers on the axes as the Dutch write them (1.234,5)."""
 
 FONT = "DejaVu Sans, Arial, sans-serif"
@@ -66,6 +66,10 @@ class TrendPoint:
 class Bar:
     label: str
     value: Decimal | int
+
+
+def _data(rows: list[dict[str, Any]]) -> Any:
+    return alt.Data(values=rows)  # type: ignore[no-untyped-call]
 
 
 def _config(chart: alt.TopLevelMixin) -> dict[str, Any]:
@@ -116,7 +120,7 @@ def pareto(points: Sequence[ParetoPoint], title: str, measure: str = "kosten") -
         }
         for p in points
     ]
-    base = alt.Chart(alt.Data(values=rows))
+    base = alt.Chart(_data(rows))
     line = base.mark_line(color=INK, strokeWidth=1.5).encode(
         x=alt.X("rank:Q", title="Aanbieders, grootste eerst (rang)", axis=alt.Axis(tickMinStep=1)),
         y=alt.Y(
@@ -139,7 +143,7 @@ def pareto(points: Sequence[ParetoPoint], title: str, measure: str = "kosten") -
             scale=alt.Scale(domain=["7 cliënten of meer", "minder dan 7 cliënten"], range=[INK, ACCENT]),
         ),
     )
-    marks = alt.Data(values=[{"y": 80, "label": "80%"}, {"y": 90, "label": "90%"}])
+    marks = _data([{"y": 80, "label": "80%"}, {"y": 90, "label": "90%"}])
     rules = alt.Chart(marks).mark_rule(color=MUTED, strokeDash=[4, 3]).encode(y="y:Q")
     labels = (
         alt.Chart(marks)
@@ -159,7 +163,7 @@ def trend(points: Sequence[TrendPoint], title: str) -> str:
     """Clients and cost over periods: two panels one above the other, sharing the periods."""
     rows = [{"period": p.period, "clients": p.clients, "cost": float(p.cost_eur)} for p in points]
     order = [p.period for p in points]
-    base = alt.Chart(alt.Data(values=rows)).encode(
+    base = alt.Chart(_data(rows)).encode(
         x=alt.X("period:O", title=None, sort=order, axis=alt.Axis(labelAngle=0))
     )
     clients = (
@@ -181,12 +185,12 @@ def bars(items: Sequence[Bar], title: str, value_title: str) -> str:
     """Horizontal bars, one per label, in the order given."""
     rows = [{"label": b.label, "value": float(b.value)} for b in items]
     chart = (
-        alt.Chart(alt.Data(values=rows))
+        alt.Chart(_data(rows))
         .mark_bar(color=INK)
         .encode(
-            y=alt.Y("label:N", title=None, sort=[b.label for b in items]),
+            y=alt.Y("label:N", title=None, sort=[b.label for b in items], axis=alt.Axis(labelLimit=260)),
             x=alt.X("value:Q", title=value_title),
         )
-        .properties(title=title, width=WIDTH - 120, height=max(40, 22 * len(items)))
+        .properties(title=title, width=WIDTH - 200, height=max(40, 22 * len(items)))
     )
     return render_svg(chart, f"{title}: {value_title} per regel, {len(items)} regels")

@@ -1,5 +1,4 @@
 # SPDX-License-Identifier: EUPL-1.2
-# ruff: noqa: PLR0917 - Typer commands take their options as parameters
 """``zorginkoop signals``: what the social teams and contract managers notice about a provider
 (a compliment, a concern, a complaint), recorded with who and when, for the account meeting."""
 
@@ -26,6 +25,7 @@ class KindChoice(str, Enum):
     complaint = "complaint"
 
 
+KIND_OPTION = typer.Option(KindChoice.concern, "--kind", "-k", help="compliment, concern or complaint")
 PROVIDER_OPTION = typer.Option(..., "--provider", "-p", help="the provider's AGB code")
 
 
@@ -34,9 +34,12 @@ def note(
     provider: str = PROVIDER_OPTION,
     text: str = typer.Option(..., "--text", "-t", help="what was noticed (no client names or BSNs)"),
     municipality: str | None = typer.Option(
-        None, "--municipality", "-m", help="the municipality that holds it (name or CBS code; default: the region)"
+        None,
+        "--municipality",
+        "-m",
+        help="the municipality that holds it (name or CBS code; default: the region)",
     ),
-    kind: KindChoice = typer.Option(KindChoice.concern, "--kind", "-k", help="compliment, concern or complaint"),
+    kind: KindChoice = KIND_OPTION,
     db: str | None = DB_OPTION,
 ) -> None:
     """Record a signal about a provider, with who (ZORGINKOOP_ACTOR or your login) and when."""
@@ -44,7 +47,9 @@ def note(
         uow = unit_of_work(platform_for(db))
     with store_errors():
         try:
-            signal = provider_signals.note_signal(uow, provider, text, SignalKind(kind.value), municipality)
+            signal = provider_signals.note_signal(
+                uow, provider, text, kind=SignalKind(kind.value), municipality=municipality
+            )
         except SignalError as exc:
             fail(str(exc))
     where = signal.municipality_code or "the region"

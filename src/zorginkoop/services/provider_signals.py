@@ -48,6 +48,7 @@ def note_signal(
     uow: UnitOfWork,
     provider_agb: str,
     text: str,
+    *,
     kind: SignalKind = SignalKind.CONCERN,
     municipality: str | None = None,
     now: datetime | None = None,
