@@ -32,11 +32,11 @@ browser:
 
 ## Debian's pango for WeasyPrint (the account report's PDF); fonts so the PDF has its text.
 pdf-libs:
-	@{ ldconfig -p | grep -q libpangoft2-1.0.so.0 && fc-list | grep -qi dejavu; } || { \
+	@{ ldconfig -p | grep -q libpangoft2-1.0.so.0 && ldconfig -p | grep -q libharfbuzz-subset.so.0 && fc-list | grep -qi dejavu; } || { \
 		echo "installing Debian's pango and DejaVu fonts for the PDF reports (apt-get)"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
-			libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
+			libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null; }
 
 ## Install, build the Lekstroom demo region in zorginkoop.sqlite and show the 2020 table.
 demo: $(STAMP)

@@ -25,6 +25,8 @@ from typing import Any, Literal
 import altair as alt
 import vl_convert as vlc
 
+from zorginkoop.domain.monitoring import Measure, ProviderPareto
+
 LOCALE: Literal["nl-NL"] = "nl-NL"
 """Numbers on the axes as the Dutch write them (1.234,5)."""
 
@@ -194,3 +196,12 @@ def bars(items: Sequence[Bar], title: str, value_title: str) -> str:
         .properties(title=title, width=WIDTH - 200, height=max(40, 22 * len(items)))
     )
     return render_svg(chart, f"{title}: {value_title} per regel, {len(items)} regels")
+
+
+def concentration(result: ProviderPareto, year: int, law: str | None) -> str:
+    """The Pareto chart of a concentration (``monitor concentration --chart``, the web page)."""
+    measure = "kosten" if result.measure is Measure.COST else "cliënten"
+    title = f"Concentratie {year}" + {"wmo": " Wmo", "jeugd": " Jeugdwet"}.get(law or "", "")
+    return pareto(
+        [ParetoPoint(line.rank, line.cumulative_pct, line.small) for line in result.lines], title, measure
+    )

@@ -97,7 +97,7 @@ def concentration(
         except monitoring.MonitoringQueryError as exc:
             fail(str(exc))
     if chart is not None:
-        _write_chart(chart, concentration_chart(result, year, law.value if law else None))
+        _write_chart(chart, charts.concentration(result, year, law.value if law else None))
     providers = [
         {
             "rank": line.rank,
@@ -134,17 +134,6 @@ def concentration(
     else:
         render(providers, PROVIDER_COLUMNS, fmt, title=title)
         render(_summary(result), SUMMARY_COLUMNS, fmt, title="As the memo reads it")
-
-
-def concentration_chart(result: ProviderPareto, year: int, law: str | None) -> str:
-    """The Pareto chart of a concentration as an SVG string (the CLI's --chart and the web page)."""
-    measure = "kosten" if result.measure is Measure.COST else "cliënten"
-    title = f"Concentratie {year}" + {"wmo": " Wmo", "jeugd": " Jeugdwet"}.get(law or "", "")
-    return charts.pareto(
-        [charts.ParetoPoint(line.rank, line.cumulative_pct, line.small) for line in result.lines],
-        title,
-        measure,
-    )
 
 
 def _write_chart(path: Path, svg: str) -> None:

@@ -75,6 +75,7 @@ class ReportData:
     ended_since: Quarter
     ceilings: tuple[CeilingUseLine, ...]
     signals: tuple[ProviderSignal, ...]
+    municipality_names: dict[str, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
     """Figures of the sections read by :data:`READERS`, by the reader's key."""
 
@@ -299,7 +300,9 @@ def signals_section(data: ReportData) -> Section:
         (
             f"{s.recorded_at:%d-%m-%Y}",
             KIND_NL[s.kind.value],
-            s.municipality_code or "regio",
+            data.municipality_names.get(s.municipality_code, s.municipality_code)
+            if s.municipality_code
+            else "regio",
             s.recorded_by,
             s.text,
         )
@@ -374,6 +377,7 @@ def gather(uow: UnitOfWork, provider_agb: str, quarter: Quarter, now: datetime |
             ended_since=since,
             ceilings=tuple(ceiling_uses(uow, quarter.year, provider_agb)),
             signals=tuple(uow.provider_signals.of_provider(provider_agb)),
+            municipality_names=uow.region.municipality_names(),
         )
         for key, reader in READERS.items():
             data.extra[key] = reader(uow, data)

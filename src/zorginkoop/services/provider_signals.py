@@ -16,7 +16,7 @@ from zorginkoop.domain.access import ScopeKind
 from zorginkoop.domain.provider_signals import ProviderSignal, SignalError, SignalKind, checked_text
 from zorginkoop.services import reports
 
-__all__ = ["ProviderSignal", "SignalError", "SignalKind", "note_signal", "signals_of"]
+__all__ = ["ProviderSignal", "SignalError", "SignalKind", "note_signal", "signals_in", "signals_of"]
 
 
 class UnknownProvider(SignalError):
@@ -73,8 +73,15 @@ def signals_of(
     """The signals about ``provider_agb`` the reader's scope holds, newest first (recorded in
     [since, until) when given). A provider scope reads none."""
     with uow:
-        if uow.scope.kind is ScopeKind.PROVIDER:
-            raise SignalError("a provider does not read the signals about it")
-        if uow.providers.get(provider_agb) is None:
-            raise UnknownProvider(f"no provider with AGB code {provider_agb!r} in the region")
-        return uow.provider_signals.of_provider(provider_agb, since, until)
+        return signals_in(uow, provider_agb, since, until)
+
+
+def signals_in(
+    uow: UnitOfWork, provider_agb: str, since: datetime | None = None, until: datetime | None = None
+) -> list[ProviderSignal]:
+    """:func:`signals_of` inside an open unit of work (a page that reads more in the same one)."""
+    if uow.scope.kind is ScopeKind.PROVIDER:
+        raise SignalError("a provider does not read the signals about it")
+    if uow.providers.get(provider_agb) is None:
+        raise UnknownProvider(f"no provider with AGB code {provider_agb!r} in the region")
+    return uow.provider_signals.of_provider(provider_agb, since, until)
