@@ -132,7 +132,7 @@ def test_a_consultant_records_a_signal_that_the_contract_manager_reads(browser_f
     page = soup(consultant.get(done.headers["location"]))
     first = page.select_one(".zk-signals tbody tr")
     assert [td.get_text(strip=True) for td in first.select("td")] == [
-        "klacht",
+        "Klacht",
         "Houten",
         "consulent",
         "Belt niet terug",
