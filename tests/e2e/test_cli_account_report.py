@@ -93,7 +93,9 @@ def test_signals_are_scoped_to_their_municipality_and_never_read_by_a_provider(s
             UnitOfWork(engine, Scope.municipality("0353"), actor="ijsselstein"), agb, "Goede samenwerking",
             kind=provider_signals.SignalKind.COMPLIMENT,
         )  # fmt: skip
-        provider_signals.note_signal(UnitOfWork(engine, Scope.municipality(HOUTEN), actor="houten"), agb, "Let op")
+        provider_signals.note_signal(
+            UnitOfWork(engine, Scope.municipality(HOUTEN), actor="houten"), agb, "Let op"
+        )
         houten = provider_signals.signals_of(UnitOfWork(engine, Scope.municipality(HOUTEN)), agb)
         region = provider_signals.signals_of(UnitOfWork(engine, Scope.region()), agb)
         assert houten and {s.municipality_code for s in houten} == {HOUTEN}
