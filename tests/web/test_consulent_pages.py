@@ -91,7 +91,7 @@ def test_the_consultant_lands_on_the_client_search_with_its_dutch_menu(browser_f
     page = soup(home)
     assert page.find("h1").get_text(strip=True) == "Cliënt zoeken"
     menu = [a.get_text(strip=True) for a in page.select("nav[aria-label=Hoofdmenu] a")]
-    assert menu == ["Start", "Cliënten", "Intake", "Signalen"]
+    assert menu == ["Start", "Cliënten", "Intake", "Signalen", "Signalen over aanbieders"]
     assert page.select_one("nav a[aria-current=page]").get_text(strip=True) == "Cliënten"
 
 
