@@ -59,7 +59,7 @@ def email_message(mail: Mail, sender: str) -> EmailMessage:
     message["Subject"] = mail.subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
-    message.set_content(mail.body, charset="utf-8")
+    message.set_content(mail.body, charset="utf-8", cte="8bit")  # the link stays whole and readable
     return message
 
 
