@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 from collections import Counter
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -21,6 +21,7 @@ from zorginkoop.domain.access import Scope
 from zorginkoop.domain.codes import Law
 from zorginkoop.domain.monitoring import MIN_PEOPLE
 from zorginkoop.domain.processing import pseudonymise
+from zorginkoop.domain.survey import token_hash
 from zorginkoop.services import survey
 from zorginkoop.settings import DEVELOPMENT_PSEUDONYM_KEY
 
@@ -121,3 +122,26 @@ def test_a_closed_round_sends_nothing_and_its_links_stop_working(store: Engine, 
     with pytest.raises(survey.SurveyServiceError, match="closed"):
         survey.invite(UnitOfWork(store, actor="tests"), made.id, FolderMailer(tmp_path))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_two_sends_of_one_token_at_the_same_time_store_one_set_of_answers(
+    store: Engine, tmp_path: Path
+) -> None:
+    made = survey.create_round(UnitOfWork(store, actor="tests"), 2020, Law.WMO, "Lopik", sample=1)
+    survey.invite(UnitOfWork(store, actor="tests"), made.id, FolderMailer(tmp_path))
+    (sent,) = [*tmp_path.glob("*.eml"), *tmp_path.glob("brieven/*.txt")]
+    token = sent.read_text(encoding="utf-8").split("/enquete/")[1].split()[0]
+    answers = {q.id: "4" for q in survey.standard_questionnaire(Law.WMO).questions}
+    with UnitOfWork(store, actor="first") as first:  # read the invitation, not yet answered
+        found = first.surveys.by_token(token_hash(token))
+        assert found is not None and found[0].answered_at is None
+        # meanwhile the same link is sent from another tab and wins
+        outcome = survey.submit_answers(UnitOfWork(store, actor="second"), token, answers)
+        assert outcome.status is survey.Submitted.DONE
+        assert not first.surveys.record_answers(found[0], answers, datetime(2026, 1, 1))
+    a = t.SurveyAnswerRow
+    with store.connect() as c:
+        stored = c.scalars(select(a.answer).where(a.invitation_id == found[0].id)).all()
+    assert len(stored) == len(answers)
+    again = survey.submit_answers(UnitOfWork(store, actor="third"), token, answers)
+    assert again.status is survey.Submitted.GONE
