@@ -32,6 +32,7 @@ from zorginkoop.domain.survey import (
     DEFAULT_OPEN_DAYS,
     GroupResult,
     Questionnaire,
+    Response,
     SurveyError,
     check_answers,
     clients_in_care,
@@ -438,7 +439,7 @@ def read_satisfaction(uow: UnitOfWork, year: int, law: Law) -> dict[str, Decimal
     core = frozenset().union(*(r.questionnaire.core_ids for r in rounds)) if rounds else frozenset()
     responses = uow.surveys.responses(ids, law, operation="survey.satisfaction")
     _per_municipality, per_provider = uow.surveys.invited_counts(ids)
-    by_provider: dict[str, list] = {agb: [] for agb in per_provider}  # type: ignore[type-arg]
+    by_provider: dict[str, list[Response]] = {agb: [] for agb in per_provider}
     for response in responses:
         by_provider.setdefault(response.provider_agb, []).append(response)
     return {agb: satisfaction(found, core) for agb, found in sorted(by_provider.items())}
