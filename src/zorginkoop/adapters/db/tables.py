@@ -702,9 +702,7 @@ class SurveyAnswerRow(Base):
     belongs to the invitation, so to the client."""
 
     __tablename__ = "survey_answer"
-    __table_args__ = (
-        UniqueConstraint("invitation_id", "question", name="uq_survey_answer_question"),
-    )
+    __table_args__ = (UniqueConstraint("invitation_id", "question", name="uq_survey_answer_question"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     invitation_id: Mapped[int] = mapped_column(ForeignKey("survey_invitation.id"))
     municipality_code: Mapped[str] = mapped_column(ForeignKey("municipality.code"))
