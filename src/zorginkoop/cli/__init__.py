@@ -19,6 +19,7 @@ from zorginkoop.cli import (
     report,
     serve,
     signals,
+    survey,
     users,
 )
 from zorginkoop.cli.output import error_line
@@ -45,6 +46,7 @@ app.add_typer(region.contracts_app, name="contracts")
 app.add_typer(users.app, name="users")
 app.add_typer(monitor.app, name="monitor")
 app.add_typer(signals.app, name="signals")
+app.add_typer(survey.app, name="survey")
 app.command("serve")(serve.serve)
 
 

@@ -2,7 +2,9 @@
 """Synthetic addresses for the demo's clients: the BRP address a 301 carries (TR061).
 
 Deterministic per BSN, with real postcode ranges of each municipality, so the same demo gives
-the same messages. Invented data; no real person lives at these addresses.
+the same messages. Three in four clients also have an e-mail address (at example.org, a domain
+reserved for examples), as providers supply it for the client experience survey. Invented data;
+no real person lives at these addresses.
 """
 
 from __future__ import annotations
@@ -38,5 +40,11 @@ def demo_contacts(clients: Iterable[Client]) -> dict[str, ClientContact]:
             city=city,
             house_letter=None,
             phone=None,
+            email=_email(c, h) if h[5] % 4 else None,
         )
     return out
+
+
+def _email(client: Client, digest: bytes) -> str:
+    name = "".join(ch for ch in client.family_name.lower() if ch.isascii() and ch.isalnum()) or "client"
+    return f"{name}.{digest[6]:03d}{digest[7]:03d}@example.org"

@@ -49,6 +49,8 @@ class ActivityKind(str, Enum):
     """Generating test declarations on the demo region."""
     PRIVACY = "privacy"
     """The privacy officer's search in, and a citizen's export of, the processing log."""
+    SURVEY = "survey"
+    """The client experience survey: drawing clients, inviting them, their answers and results."""
 
 
 @dataclass(frozen=True, slots=True)

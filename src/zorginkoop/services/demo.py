@@ -136,6 +136,9 @@ def build_demo(engine: Engine, seed: int = 2020, progress: Progress | None = Non
         lines = sum(len(d.lines) for d in demo.declarations)
         report("declarations", lines)
         uow.commit()
+    from zorginkoop.demo.survey import add_demo_survey
+
+    report("client experience survey 2020 Wmo (respondents)", add_demo_survey(engine, seed))
     db.refresh_statistics(engine)
     return DemoSummary(
         municipalities=len(demo.region.municipalities),

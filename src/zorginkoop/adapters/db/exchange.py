@@ -59,6 +59,8 @@ class ClientContact:
     city: str
     house_letter: str | None = None
     phone: str | None = None
+    email: str | None = None
+    """Not in a 301: the address the survey sends its invitation to (as the provider gave it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -895,7 +897,7 @@ class WorkflowRepository:
             )
             for r in self.session.scalars(scope_clients(query, self.scope)):
                 found[r.bsn] = ClientContact(
-                    r.street, r.house_number, r.postcode, r.city, r.house_letter, r.phone
+                    r.street, r.house_number, r.postcode, r.city, r.house_letter, r.phone, r.email
                 )
         self.log.record(purpose, "client.contact", list(found))
         return found
@@ -913,6 +915,7 @@ class WorkflowRepository:
                     "postcode": c.postcode,
                     "city": c.city,
                     "phone": c.phone,
+                    "email": c.email,
                 }
                 for bsn, c in contacts.items()
             ],

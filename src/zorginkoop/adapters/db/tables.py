@@ -225,6 +225,9 @@ class ClientContactRow(Base):
     postcode: Mapped[str] = mapped_column(String(6))
     city: Mapped[str] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(15))
+    email: Mapped[str | None] = mapped_column(
+        String(254), doc="e-mail address the provider supplied; the survey invites by e-mail when present"
+    )
 
 
 class DecisionRow(Base):
@@ -673,3 +676,53 @@ class ProviderSignalRow(Base):
     text: Mapped[str] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(String(100))
     recorded_at: Mapped[datetime] = mapped_column(DateTime, doc="naive UTC")
+class SurveyRoundRow(Base):
+    """A round of the client experience survey (Wmo art. 2.5.1, Jeugdwet art. 2.10): one year and
+    law, for the region (``municipality_code`` NULL) or one municipality, with its questionnaire
+    as it was when the round was made (JSON, ``domain.survey.Questionnaire``)."""
+
+    __tablename__ = "survey_round"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    year: Mapped[int] = mapped_column(Integer)
+    law: Mapped[str] = mapped_column(String(10))
+    municipality_code: Mapped[str | None] = mapped_column(ForeignKey("municipality.code"))
+    questionnaire: Mapped[str] = mapped_column(Text)
+    sample: Mapped[int | None] = mapped_column(Integer, doc="clients drawn per municipality; NULL all")
+    seed: Mapped[int] = mapped_column(Integer)
+    closes_on: Mapped[date] = mapped_column(Date, doc="the last day a token works")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(200))
+
+
+class SurveyInvitationRow(Base):
+    """A client drawn for a round, with the municipality and main provider its answers count
+    for. Personal data. The token is stored only as its SHA-256, set when the invitation is sent."""
+
+    __tablename__ = "survey_invitation"
+    __table_args__ = (
+        UniqueConstraint("round_id", "client_bsn", name="uq_survey_invitation_client"),
+        UniqueConstraint("token_hash", name="uq_survey_invitation_token_hash"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_round.id"))
+    client_bsn: Mapped[str] = mapped_column(ForeignKey("client.bsn"))
+    municipality_code: Mapped[str] = mapped_column(ForeignKey("municipality.code"))
+    provider_agb: Mapped[str] = mapped_column(ForeignKey("provider.agb_code"))
+    token_hash: Mapped[str | None] = mapped_column(String(64))
+    channel: Mapped[str | None] = mapped_column(String(6), doc="email | letter; NULL not sent yet")
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime, doc="set once: a token works one time")
+
+
+class SurveyAnswerRow(Base):
+    """One answer of a respondent (a scale code of ``domain.survey.SCALE``). Personal data: it
+    belongs to the invitation, so to the client."""
+
+    __tablename__ = "survey_answer"
+    __table_args__ = (UniqueConstraint("invitation_id", "question", name="uq_survey_answer_question"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    invitation_id: Mapped[int] = mapped_column(ForeignKey("survey_invitation.id"))
+    municipality_code: Mapped[str] = mapped_column(ForeignKey("municipality.code"))
+    provider_agb: Mapped[str] = mapped_column(ForeignKey("provider.agb_code"))
+    question: Mapped[str] = mapped_column(String(40))
+    answer: Mapped[str] = mapped_column(String(1))

@@ -34,6 +34,8 @@ HELD_BY_MUNICIPALITY_AND_PROVIDER: tuple[type[t.Base], ...] = (
     t.AllocationRequestRow,
     t.MessageRow,
     t.ProviderSignalRow,
+    t.SurveyInvitationRow,
+    t.SurveyAnswerRow,
 )
 """Tables whose rows name the municipality (``municipality_code``) and provider (``provider_agb``)."""
 

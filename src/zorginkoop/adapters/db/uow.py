@@ -38,6 +38,7 @@ from zorginkoop.adapters.db.repositories import (
     RegionRepository,
 )
 from zorginkoop.adapters.db.session import Serialiser
+from zorginkoop.adapters.db.survey import SurveyRepository
 from zorginkoop.adapters.db.tenancy import apply_scope
 from zorginkoop.domain.access import Scope
 from zorginkoop.settings import Settings
@@ -70,6 +71,7 @@ class UnitOfWork:
     workflow: WorkflowRepository
     accounts: AccountRepository
     provider_signals: ProviderSignalRepository
+    surveys: SurveyRepository
 
     def __init__(
         self,
@@ -104,6 +106,7 @@ class UnitOfWork:
         self.workflow = WorkflowRepository(self.session, self.scope, self.log)
         self.accounts = AccountRepository(self.session)
         self.provider_signals = ProviderSignalRepository(self.session)
+        self.surveys = SurveyRepository(self.session, self.scope, self.log)
         self._serialiser = Serialiser(self.session)
         return self
 

@@ -29,6 +29,7 @@ from zorginkoop.web.ui import (
     privacy,
     provider,
 )
+from zorginkoop.web.ui import survey as survey_screens
 from zorginkoop.web.ui.session import SESSION_COOKIE, LoginRequired
 from zorginkoop.web.ui.templating import TEMPLATE_DIR, render
 
@@ -42,7 +43,7 @@ CONTENT_SECURITY_POLICY = (
 
 SCREENS = (
     pages.router, consulent.router, contracts.router, figures.router, backoffice.router, provider.router,
-    privacy.router, admin.router, monitoring.router,
+    privacy.router, admin.router, monitoring.router, survey_screens.router,
 )
 """The routers of the web application's screens, one per module."""
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from zorginkoop.web.api.v1 import allocations, auth, clients, messages, monitor, processing_log, reports
+from zorginkoop.web.api.v1 import survey as survey_routes
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(auth.router)
@@ -15,3 +16,4 @@ router.include_router(reports.router)
 router.include_router(messages.router)
 router.include_router(processing_log.router)
 router.include_router(monitor.router)
+router.include_router(survey_routes.router)
