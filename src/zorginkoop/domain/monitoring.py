@@ -878,7 +878,8 @@ def quartiles(values: Iterable[Decimal]) -> tuple[Decimal, Decimal, Decimal] | N
 
 def peer_medians(lines: Sequence[BenchmarkLine], agb_code: str) -> dict[str, Decimal | None]:
     """Per figure of :data:`BENCHMARK_FIGURES`: the median over the *other* providers in
-    ``lines`` that have a value (None when none has)."""
+    ``lines`` that have a value (None when none has); an ``agb_code`` of none of them gives
+    the median over all."""
     return {
         name: median(
             v for line in lines if line.agb_code != agb_code and (v := line.figure(name)) is not None

@@ -347,6 +347,8 @@ class Benchmark:
     """For a provider reading its own position: its peers per figure (quartiles, no names)."""
     providers: int = 0
     """How many providers the benchmark compares (the peers plus the provider itself)."""
+    median: Mapping[str, Decimal | None] | None = None
+    """The median of each figure over all providers with a value (region views only)."""
 
 
 def product_weight(tariffs: Iterable[tuple[Law, str, int]]) -> Callable[[Law, str], int | None]:
@@ -426,4 +428,8 @@ def benchmark(  # noqa: PLR0917 - the questions a benchmark answers
         )
         for line in lines
     )
-    return Benchmark(year, law, tuple(sorted(excluded)), rounded, rows, providers=len(lines))
+    overall = {
+        name: None if value is None else (rounded_figure(name, value) if rounded else value)
+        for name, value in peer_medians(lines, "").items()
+    }
+    return Benchmark(year, law, tuple(sorted(excluded)), rounded, rows, providers=len(lines), median=overall)
