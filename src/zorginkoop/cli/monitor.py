@@ -18,9 +18,7 @@ from zorginkoop.cli.common import DB_OPTION, checked_year, platform_for, store_e
 from zorginkoop.cli.output import FORMAT_OPTION, OutputFormat, fail, render
 from zorginkoop.domain.codes import Law
 from zorginkoop.domain.monitoring import (
-    AMOUNT_FIGURES,
     BENCHMARK_FIGURES,
-    COUNT_FIGURES,
     Measure,
     ProviderPareto,
 )
@@ -292,21 +290,6 @@ BENCHMARK_COLUMNS = ["agb", "provider", *BENCHMARK_FIGURES]
 MEDIAN_COLUMNS = [f"median_{name}" for name in BENCHMARK_FIGURES]
 BENCHMARK_TABLE_COLUMNS = ["agb", "provider", "clients", "cost_eur", "ended", "plan_%", "goals_%"]
 """What fits 80 columns; csv and json carry every figure and the peer medians."""
-SHARE_FIGURES = frozenset(name for name in BENCHMARK_FIGURES if name.endswith("_share"))
-
-
-def figure_text(name: str, value: Decimal | None) -> str | None:
-    """A benchmark figure as the CLI and API write it: shares as fractions (0-1, four decimals),
-    amounts in euros with cents, days with one decimal, counts whole; None is no value."""
-    if value is None:
-        return None
-    if name in SHARE_FIGURES:
-        return str(value.quantize(Decimal("0.0001")))
-    if name in AMOUNT_FIGURES:
-        return str(value.quantize(Decimal("0.01")))
-    if name in COUNT_FIGURES and value == value.to_integral_value():
-        return str(int(value))
-    return str(value.quantize(Decimal("0.1")))
 
 
 def benchmark_document(found: monitoring.Benchmark) -> dict[str, Any]:
@@ -316,8 +299,10 @@ def benchmark_document(found: monitoring.Benchmark) -> dict[str, Any]:
         {
             "agb": row.line.agb_code,
             "provider": row.line.name,
-            **{name: figure_text(name, row.line.figure(name)) for name in BENCHMARK_FIGURES},
-            "peer_median": {name: figure_text(name, value) for name, value in row.peer_median.items()},
+            **{name: monitoring.figure_text(name, row.line.figure(name)) for name in BENCHMARK_FIGURES},
+            "peer_median": {
+                name: monitoring.figure_text(name, value) for name, value in row.peer_median.items()
+            },
         }
         for row in found.rows
     ]
@@ -330,14 +315,16 @@ def benchmark_document(found: monitoring.Benchmark) -> dict[str, Any]:
         "lines": lines,
     }
     if found.median is not None:
-        document["median"] = {name: figure_text(name, value) for name, value in found.median.items()}
+        document["median"] = {
+            name: monitoring.figure_text(name, value) for name, value in found.median.items()
+        }
     if found.peers is not None:
         document["peers"] = {
             name: {
                 "peers": spread.peers,
-                "first_quartile": figure_text(name, spread.first_quartile),
-                "median": figure_text(name, spread.median),
-                "third_quartile": figure_text(name, spread.third_quartile),
+                "first_quartile": monitoring.figure_text(name, spread.first_quartile),
+                "median": monitoring.figure_text(name, spread.median),
+                "third_quartile": monitoring.figure_text(name, spread.third_quartile),
             }
             for name, spread in found.peers.items()
         }
@@ -399,7 +386,12 @@ def benchmark(
     median = found.median or {}
     render(
         [
-            {"figure": name, "median": _share(value) if name in SHARE_FIGURES else figure_text(name, value)}
+            {
+                "figure": name,
+                "median": _share(value)
+                if name in monitoring.SHARE_FIGURES
+                else monitoring.figure_text(name, value),
+            }
             for name, value in median.items()
         ],
         ["figure", "median"],

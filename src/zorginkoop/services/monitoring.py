@@ -23,6 +23,9 @@ from zorginkoop.domain.codes import Law, TargetGroup
 from zorginkoop.domain.contracts import contracted_for_law, providers_closed_by_collective_ceilings
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.monitoring import (
+    AMOUNT_FIGURES,
+    BENCHMARK_FIGURES,
+    COUNT_FIGURES,
     GGZ_CATEGORIES,
     BenchmarkLine,
     CoverageCell,
@@ -349,6 +352,23 @@ class Benchmark:
     """How many providers the benchmark compares (the peers plus the provider itself)."""
     median: Mapping[str, Decimal | None] | None = None
     """The median of each figure over all providers with a value (region views only)."""
+
+
+SHARE_FIGURES = frozenset(name for name in BENCHMARK_FIGURES if name.endswith("_share"))
+
+
+def figure_text(name: str, value: Decimal | None) -> str | None:
+    """A benchmark figure as the CLI and API write it: shares as fractions (0-1, four decimals),
+    amounts in euros with cents, days with one decimal, counts whole; None is no value."""
+    if value is None:
+        return None
+    if name in SHARE_FIGURES:
+        return str(value.quantize(Decimal("0.0001")))
+    if name in AMOUNT_FIGURES:
+        return str(value.quantize(Decimal("0.01")))
+    if name in COUNT_FIGURES and value == value.to_integral_value():
+        return str(int(value))
+    return str(value.quantize(Decimal("0.1")))
 
 
 def product_weight(tariffs: Iterable[tuple[Law, str, int]]) -> Callable[[Law, str], int | None]:
