@@ -453,3 +453,13 @@ def benchmark(  # noqa: PLR0917 - the questions a benchmark answers
         for name, value in peer_medians(lines, "").items()
     }
     return Benchmark(year, law, tuple(sorted(excluded)), rounded, rows, providers=len(lines), median=overall)
+
+
+def latest_benchmark_year(uow: UnitOfWork, law: Law | None) -> int | None:
+    """The latest year with approved lines under ``law`` that the benchmark can show: for a
+    provider the region's latest (its peers' figures), otherwise the latest in scope."""
+    reader = uow
+    if uow.scope.kind is ScopeKind.PROVIDER:
+        reader = UnitOfWork(uow.engine, Scope.region(), actor=uow.actor, settings=uow.settings)
+    with reader:
+        return reader.reports.latest_year(law)
