@@ -5,14 +5,12 @@ the demo."""
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, update
-from typer.testing import CliRunner
 
 from tests.declaration_helpers import ALFA, HOUTEN, line_for, write_323
 from tests.stop_helpers import seed_with_address, start_message, stop_message
@@ -20,7 +18,6 @@ from zorginkoop.adapters.db import tables as t
 from zorginkoop.adapters.db.monitoring_queries import MonitoringQueries
 from zorginkoop.adapters.db.session import make_engine
 from zorginkoop.adapters.db.uow import UnitOfWork
-from zorginkoop.cli import app
 from zorginkoop.domain.access import Scope
 from zorginkoop.domain.codes import Law
 from zorginkoop.domain.money import Money
@@ -119,21 +116,3 @@ def test_on_the_demo_the_benchmark_sums_equal_report_providers(demo_store_url: s
         assert (row.line.cost_per_client is None) == small
         if row.line.ended < 10:
             assert row.line.avg_duration_days is None and row.line.scale_down_share is None
-
-
-def test_the_cli_gives_every_figure_and_its_peer_median_in_json_and_csv(demo_store_url: str) -> None:
-    runner = CliRunner()
-    answer = runner.invoke(app, ["monitor", "benchmark", "--year", "2020", "--law", "wmo", "--format", "json", "--db", demo_store_url])  # fmt: skip
-    assert answer.exit_code == 0, answer.output
-    document = json.loads(answer.stdout)
-    first = document["lines"][0]
-    assert {"agb", "provider", "clients", "cost_eur", "cost_per_client_eur", "avg_duration_days", "ended",
-            "ended_to_plan_share", "goals_reached_share", "no_repeat_share", "scale_down_share",
-            "satisfaction", "peer_median"} <= set(first)  # fmt: skip
-    assert document["providers"] == len(document["lines"]) == 49
-    rounded = runner.invoke(app, ["monitor", "benchmark", "--year", "2020", "--law", "wmo", "--rounded", "--format", "csv", "--db", demo_store_url])  # fmt: skip
-    header, *rows = rounded.stdout.splitlines()
-    assert "median_ended_to_plan_share" in header
-    assert all(int(row.split(",")[2]) % 5 == 0 for row in rows if row.split(",")[2].isdigit())
-    bad = runner.invoke(app, ["monitor", "benchmark", "--year", "2020", "--exclude", "Atlantis", "--db", demo_store_url])  # fmt: skip
-    assert bad.exit_code != 0 and "unknown municipality" in bad.output and "Traceback" not in bad.output

@@ -396,5 +396,5 @@ def benchmark(
         ],
         ["figure", "median"],
         fmt,
-        title="Median over the providers with a value (shares in %)",
+        title="Median of all providers (shares in %)",
     )
