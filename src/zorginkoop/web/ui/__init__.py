@@ -18,7 +18,17 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from zorginkoop.settings import Settings
 from zorginkoop.web import security
-from zorginkoop.web.ui import admin, backoffice, benchmark, consulent, contracts, figures, pages, privacy, provider
+from zorginkoop.web.ui import (
+    admin,
+    backoffice,
+    benchmark,
+    consulent,
+    contracts,
+    figures,
+    pages,
+    privacy,
+    provider,
+)
 from zorginkoop.web.ui.session import SESSION_COOKIE, LoginRequired
 from zorginkoop.web.ui.templating import TEMPLATE_DIR, render
 
@@ -31,8 +41,15 @@ CONTENT_SECURITY_POLICY = (
 """For the pages (not ``/api/docs``, which loads Swagger UI from its CDN)."""
 
 SCREENS = (
-    pages.router, consulent.router, contracts.router, figures.router, backoffice.router, provider.router,
-    privacy.router, admin.router, benchmark.router,
+    pages.router,
+    consulent.router,
+    contracts.router,
+    figures.router,
+    backoffice.router,
+    provider.router,
+    privacy.router,
+    admin.router,
+    benchmark.router,
 )
 """The routers of the web application's screens, one per module."""
 
