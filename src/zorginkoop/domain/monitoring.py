@@ -45,6 +45,16 @@ services count and load, these functions decide. Three parts:
 3. **Coverage** (dekkend aanbod): per municipality and target group, the providers that are
    contracted on the day, serve the municipality and the target group, have no client stop and
    have room; a gap where fewer than a minimum do (:func:`coverage`).
+
+4. **The provider benchmark** (seed 001's account meetings, :func:`benchmark_lines`): per
+   provider its clients and approved cost in the year (the lines of ``report providers``), cost
+   per client, and over its trajectories that *ended in the year* (re-allocations joined,
+   :func:`join_continuations`): their number, average duration and the shares ended to plan
+   (of those with an end reason), goals reached (of those with an end evaluation), no repeat
+   and scale-down; each figure beside the median of the *other* providers with a value
+   (:func:`peer_medians`). Provider-facing views and exports round counts and amounts to
+   multiples of 5 (:func:`provider_view`) and show peers only as quartiles over at least
+   :data:`MIN_PEERS` providers (:func:`peer_spread`).
 """
 
 from __future__ import annotations
