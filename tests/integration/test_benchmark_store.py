@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine, update
 
 from tests.declaration_helpers import ALFA, HOUTEN, line_for, write_323
-from tests.stop_helpers import seed_with_address, start_message, stop_message
+from tests.stop_helpers import add_jeugd_allocation, seed_with_address, start_message, stop_message
 from zorginkoop.adapters.db import tables as t
 from zorginkoop.adapters.db.monitoring_queries import MonitoringQueries
 from zorginkoop.adapters.db.session import make_engine
@@ -21,6 +21,7 @@ from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.domain.access import Scope
 from zorginkoop.domain.codes import Law
 from zorginkoop.domain.money import Money
+from zorginkoop.domain.monitoring import ProviderYear, benchmark_lines
 from zorginkoop.domain.periods import Period
 from zorginkoop.services import monitoring, reports
 from zorginkoop.services.declarations import process_file
@@ -116,3 +117,20 @@ def test_on_the_demo_the_benchmark_sums_equal_report_providers(demo_store_url: s
         assert (row.line.cost_per_client is None) == small
         if row.line.ended < 10:
             assert row.line.avg_duration_days is None and row.line.scale_down_share is None
+
+
+def test_code_31_is_read_per_law_to_plan_in_jz588_and_a_move_in_wmo588(engine: Engine) -> None:
+    """The same code through the receive path: JZ588 31 ended to plan, WMO588 31 moved."""
+    made = seed_with_address(engine, 10)
+    youth = [add_jeugd_allocation(engine, a, number=50 + i) for i, a in enumerate(made)]
+    for i, a in enumerate([*made, *youth]):
+        _import(engine, start_message(a, f"S{i}", begin=date(2021, 1, 4)))
+        _import(engine, stop_message(a, f"T{i}", date(2021, 6, 15), "31", begin=date(2021, 1, 4)))
+    with UnitOfWork(engine) as uow:
+        facts = MonitoringQueries(uow.session).trajectory_facts(None)
+    spend = [ProviderYear(ALFA, "Alfa", 10, Money.euros(100))]
+    for law, expected in ((Law.JEUGD, Decimal("1.0000")), (Law.WMO, Decimal("0.0000"))):
+        trajectories = [f for f in facts.trajectories if f.law is law]
+        assert {f.end_reason for f in trajectories} == {"31"}
+        (line,) = benchmark_lines(spend, trajectories, (), 2021, date(2022, 6, 1), lambda _law, _code: None)
+        assert line.ended_to_plan_share == expected
