@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run demo test test-postgres lint typecheck bench clean browser
+.PHONY: run demo test test-postgres lint typecheck bench clean browser pdf-libs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,18 +30,26 @@ browser:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+## Debian's pango for WeasyPrint (the account report's PDF); fonts so the PDF has its text.
+pdf-libs:
+	@{ ldconfig -p | grep -q libpangoft2-1.0.so.0 && ldconfig -p | grep -q libharfbuzz-subset.so.0 && fc-list | grep -qi dejavu; } || { \
+		echo "installing Debian's pango and DejaVu fonts for the PDF reports (apt-get)"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+			libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null; }
+
 ## Install, build the Lekstroom demo region in zorginkoop.sqlite and show the 2020 table.
 demo: $(STAMP)
 	$(BIN)/zorginkoop demo
 
 ## Install and run the whole test suite (PostgreSQL tests run when ZORGINKOOP_TEST_POSTGRES_URL is set).
-test: $(STAMP) browser
+test: $(STAMP) browser pdf-libs
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
 	ZORGINKOOP_REQUIRE_BROWSER=1 $(BIN)/pytest -n 2 -q
 
 ## The same suite against the local PostgreSQL server (fails when it cannot be reached).
-test-postgres: $(STAMP) browser
+test-postgres: $(STAMP) browser pdf-libs
 	ZORGINKOOP_TEST_POSTGRES_URL=$${ZORGINKOOP_TEST_POSTGRES_URL:-postgresql+psycopg://root@127.0.0.1:5432/test} \
 		ZORGINKOOP_REQUIRE_BROWSER=1 $(BIN)/pytest -n 2 -q -m postgres
 

@@ -6,6 +6,7 @@ field, and CSRF on every form."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from datetime import date
 
@@ -90,7 +91,7 @@ def test_the_consultant_lands_on_the_client_search_with_its_dutch_menu(browser_f
     page = soup(home)
     assert page.find("h1").get_text(strip=True) == "Cliënt zoeken"
     menu = [a.get_text(strip=True) for a in page.select("nav[aria-label=Hoofdmenu] a")]
-    assert menu == ["Start", "Cliënten", "Intake", "Signalen"]
+    assert menu == ["Start", "Cliënten", "Intake", "Signalen", "Signalen over aanbieders"]
     assert page.select_one("nav a[aria-current=page]").get_text(strip=True) == "Cliënten"
 
 
@@ -135,6 +136,20 @@ def test_a_client_found_by_bsn_opens_the_file_and_every_read_is_logged(
     # each view of the file is logged again
     consultant.get(path)
     assert len(log_entries(web_engine, bsn)) == len(before) + 1 + 2 * len(operations)
+
+
+def test_the_session_cookie_never_shows_a_bsn(browser_for: Browser, web_engine: Engine) -> None:
+    """The session cookie is signed, not encrypted: the client files opened in it hold the BSN
+    sealed, so neither the cookie's readable payload nor a tampered reference reveals one."""
+    consultant = browser_for("consulent")
+    bsn = adult(web_engine, HOUTEN)
+    path = open_file(consultant, bsn)
+    cookie = consultant.cookies.get("zorginkoop_session")
+    assert cookie is not None
+    payload = cookie.split(".")[0]
+    readable = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)).decode()
+    assert "dossiers" in readable and bsn not in readable
+    assert consultant.get(path).status_code == 200
 
 
 def test_a_client_of_another_municipality_is_404_like_an_unknown_bsn_and_not_logged(

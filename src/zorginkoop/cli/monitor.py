@@ -10,18 +10,23 @@ import sys
 from datetime import date
 from decimal import Decimal
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
 import typer
 
-from zorginkoop.cli.common import DB_OPTION, checked_year, platform_for, store_errors, unit_of_work
-from zorginkoop.cli.output import FORMAT_OPTION, OutputFormat, fail, render
-from zorginkoop.domain.codes import Law
-from zorginkoop.domain.monitoring import (
-    BENCHMARK_FIGURES,
-    Measure,
-    ProviderPareto,
+from zorginkoop.adapters import charts
+from zorginkoop.cli.common import (
+    DB_OPTION,
+    checked_year,
+    platform_for,
+    store_errors,
+    unit_of_work,
+    writable_folder,
 )
+from zorginkoop.cli.output import FORMAT_OPTION, OutputFormat, fail, note_line, render
+from zorginkoop.domain.codes import Law
+from zorginkoop.domain.monitoring import BENCHMARK_FIGURES, Measure, ProviderPareto
 from zorginkoop.services import monitoring
 
 app = typer.Typer(
@@ -50,6 +55,10 @@ MEASURE_OPTION = typer.Option(
     MeasureChoice.cost, "--by", help="rank by approved cost (as the Lekstroom memo does) or by clients"
 )
 
+CHART_OPTION = typer.Option(
+    None, "--chart", help="also write the Pareto chart (cumulative share by rank) to this SVG file"
+)
+
 PROVIDER_COLUMNS = ["rank", "agb", "provider", "clients", "cost_eur", "share_pct", "cumulative_pct", "small"]
 SUMMARY_COLUMNS = ["group", "providers", "clients", "cost_eur", "share_pct"]
 
@@ -75,6 +84,7 @@ def concentration(
     by: MeasureChoice = MEASURE_OPTION,
     fmt: OutputFormat = FORMAT_OPTION,
     db: str | None = DB_OPTION,
+    chart: Path | None = CHART_OPTION,
 ) -> None:
     """Providers ranked by approved cost (or clients) in a year, with share and cumulative share,
     how many of the largest hold 80% and 90%, and the small tail (fewer than 7 clients)."""
@@ -87,6 +97,8 @@ def concentration(
             )
         except monitoring.MonitoringQueryError as exc:
             fail(str(exc))
+    if chart is not None:
+        _write_chart(chart, charts.concentration(result, year, law.value if law else None))
     providers = [
         {
             "rank": line.rank,
@@ -123,6 +135,15 @@ def concentration(
     else:
         render(providers, PROVIDER_COLUMNS, fmt, title=title)
         render(_summary(result), SUMMARY_COLUMNS, fmt, title="As the memo reads it")
+
+
+def _write_chart(path: Path, svg: str) -> None:
+    if path.suffix.lower() != ".svg":
+        fail(f"--chart {path}: the chart is an SVG file, give a name ending in .svg")
+    try:
+        path.write_text(svg, encoding="utf-8")
+    except OSError as exc:
+        fail(f"--chart {path}: cannot write the chart ({exc.strerror})")
 
 
 def _day(text: str) -> date:
@@ -282,6 +303,42 @@ def dashboard(
     )
     render(products, PRODUCT_COLUMNS, fmt, title="Per product")
     render(document["trend"], ["year", "clients", "cost_eur"], fmt, title="Trend")
+
+
+REPORT_OUT_OPTION = typer.Option(..., "--out", "-o", help="the folder to write the HTML and PDF into")
+
+
+@app.command("account-report")
+def account_report(
+    provider: str = typer.Option(..., "--provider", "-p", help="the provider's AGB code"),
+    quarter: str = typer.Option(..., "--quarter", "-q", help="the quarter, e.g. 2020-Q4"),
+    out: Path = REPORT_OUT_OPTION,
+    db: str | None = DB_OPTION,
+) -> None:
+    """A provider's account report for a quarter, as HTML and PDF: clients and cost per quarter,
+    durations and end reasons of ended trajectories, ceiling use and the signals recorded about
+    it (charts with the same figures in tables)."""
+    from zorginkoop.adapters import documents
+    from zorginkoop.services import account_report as reporting
+
+    try:
+        period = reporting.Quarter.parse(quarter)
+    except reporting.QuarterError as exc:
+        fail(f"--quarter: {exc}")
+    with store_errors():
+        uow = unit_of_work(platform_for(db))
+    with store_errors():
+        try:
+            report = reporting.account_report(uow, provider, period)
+        except reporting.AccountReportError as exc:
+            fail(str(exc))
+    folder = writable_folder(out)
+    try:
+        written = documents.write_account_report(report, folder)
+    except documents.DocumentError as exc:
+        fail(str(exc), code=1)
+    typer.echo(f"{written.html}\n{written.pdf}")
+    note_line(f"{report.title}: {len(report.sections)} sections, PDF rendered in {written.pdf_seconds:.2f} s")
 
 
 # -- the provider benchmark ----------------------------------------------------------------------

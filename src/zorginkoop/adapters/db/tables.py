@@ -654,3 +654,22 @@ class LoginFailureRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     login: Mapped[str] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(DateTime)
+
+
+# -- signals about providers (migration 0014_report_provider_signals) ---------------------------
+
+
+class ProviderSignalRow(Base):
+    """A signal about a provider (compliment, concern, complaint) a social team or contract
+    manager recorded, with who and when; held by one municipality (``municipality_code`` NULL:
+    the region's), so the tenancy layer scopes it as it scopes care."""
+
+    __tablename__ = "provider_signal"
+    __table_args__ = (Index("ix_provider_signal_provider", "provider_agb", "recorded_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    provider_agb: Mapped[str] = mapped_column(ForeignKey("provider.agb_code"))
+    municipality_code: Mapped[str | None] = mapped_column(String(4), doc="NULL: the whole region")
+    kind: Mapped[str] = mapped_column(String(10), doc="compliment, concern or complaint")
+    text: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, doc="naive UTC")

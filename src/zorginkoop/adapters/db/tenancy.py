@@ -33,6 +33,7 @@ HELD_BY_MUNICIPALITY_AND_PROVIDER: tuple[type[t.Base], ...] = (
     t.StopWorklistRow,
     t.AllocationRequestRow,
     t.MessageRow,
+    t.ProviderSignalRow,
 )
 """Tables whose rows name the municipality (``municipality_code``) and provider (``provider_agb``)."""
 

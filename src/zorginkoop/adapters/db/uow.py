@@ -24,6 +24,7 @@ from zorginkoop.adapters.db.exchange import (
     RequestRepository,
     WorkflowRepository,
 )
+from zorginkoop.adapters.db.provider_signals import ProviderSignalRepository
 from zorginkoop.adapters.db.queries import ReportQueries
 from zorginkoop.adapters.db.repositories import (
     AllocationRepository,
@@ -68,6 +69,7 @@ class UnitOfWork:
     requests: RequestRepository
     workflow: WorkflowRepository
     accounts: AccountRepository
+    provider_signals: ProviderSignalRepository
 
     def __init__(
         self,
@@ -101,6 +103,7 @@ class UnitOfWork:
         self.requests = RequestRepository(self.session)
         self.workflow = WorkflowRepository(self.session, self.scope, self.log)
         self.accounts = AccountRepository(self.session)
+        self.provider_signals = ProviderSignalRepository(self.session)
         self._serialiser = Serialiser(self.session)
         return self
 

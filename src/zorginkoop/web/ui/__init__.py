@@ -25,6 +25,7 @@ from zorginkoop.web.ui import (
     consulent,
     contracts,
     figures,
+    monitoring,
     pages,
     privacy,
     provider,
@@ -41,15 +42,8 @@ CONTENT_SECURITY_POLICY = (
 """For the pages (not ``/api/docs``, which loads Swagger UI from its CDN)."""
 
 SCREENS = (
-    pages.router,
-    consulent.router,
-    contracts.router,
-    figures.router,
-    backoffice.router,
-    provider.router,
-    privacy.router,
-    admin.router,
-    benchmark.router,
+    pages.router, consulent.router, contracts.router, figures.router, backoffice.router, provider.router,
+    privacy.router, admin.router, monitoring.router, benchmark.router,
 )
 """The routers of the web application's screens, one per module."""
 

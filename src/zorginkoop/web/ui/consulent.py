@@ -33,7 +33,7 @@ from zorginkoop.services import intake as intake_service
 from zorginkoop.services import signals as signal_service
 from zorginkoop.web.deps import PlatformDep
 from zorginkoop.web.ui import benchmark
-from zorginkoop.web.ui.session import CsrfChecked, WebUnitOfWork, require_web_roles
+from zorginkoop.web.ui.session import CsrfChecked, WebUnitOfWork, require_web_roles, seal, unseal
 from zorginkoop.web.ui.templating import date_nl, render
 
 router = APIRouter(include_in_schema=False)
@@ -41,7 +41,8 @@ router = APIRouter(include_in_schema=False)
 Consultant = Annotated[User, Depends(require_web_roles(Role.CONSULENT))]
 
 FILES_KEY = "dossiers"
-"""Session key: opaque reference -> BSN of the client files opened in this session."""
+"""Session key: opaque reference -> the BSN, sealed (encrypted, :func:`seal`), of the client files
+opened in this session: the session cookie is signed but readable, so a BSN never stands in it."""
 FILES_KEPT = 10
 NOTICE_KEY = "melding"
 
@@ -107,18 +108,19 @@ def _page(request: Request, name: str, context: dict[str, Any], status_code: int
 def _remember(request: Request, bsn: str) -> str:
     """The opaque reference of a client file for this session (the BSN stays out of URLs)."""
     files: dict[str, str] = dict(request.session.get(FILES_KEY) or {})
-    for ref, known in files.items():
-        if known == bsn:
+    for ref, sealed in files.items():
+        if unseal(request, sealed) == bsn:
             return ref
     ref = secrets.token_urlsafe(9)
-    files[ref] = bsn
+    files[ref] = seal(request, bsn)
     request.session[FILES_KEY] = dict(list(files.items())[-FILES_KEPT:])
     return ref
 
 
 def _bsn_of(request: Request, ref: str) -> str:
-    bsn = (request.session.get(FILES_KEY) or {}).get(ref)
-    if not isinstance(bsn, str):
+    sealed = (request.session.get(FILES_KEY) or {}).get(ref)
+    bsn = unseal(request, sealed) if isinstance(sealed, str) else None
+    if bsn is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND)
     return bsn
 

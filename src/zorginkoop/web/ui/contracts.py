@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from zorginkoop.domain.accounts import Role, User
 from zorginkoop.domain.codes import Law
 from zorginkoop.services import contracts as contract_service
+from zorginkoop.services import provider_signals
 from zorginkoop.services import providers as provider_service
 from zorginkoop.web.ui.query_params import LAW_NAMES_NL, law_options, parse_day, parse_law, parse_year
 from zorginkoop.web.ui.session import CsrfChecked, WebUnitOfWork, require_web_roles
@@ -87,8 +88,9 @@ def provider_page(
         found = provider_service.provider_file(uow, agb, on=day, year=year)
     except provider_service.ProviderError:
         raise HTTPException(status.HTTP_404_NOT_FOUND) from None
+    signals = provider_signals.signals_in(uow, agb)
     return render(request, "contracts/provider.html", {
-        "file": found, "errors": errors, "jaar": jaar or str(year), "op": op or day.isoformat(),
+        "file": found, "errors": errors, "signals": signals[:5], "signal_count": len(signals), "jaar": jaar or str(year), "op": op or day.isoformat(),
         "flash": request.session.pop(FLASH_KEY, None), "law_names": LAW_NAMES_NL,
     }, 400 if errors else 200)  # fmt: skip
 

@@ -16,6 +16,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.responses import HTMLResponse
 
+from zorginkoop.adapters import charts
 from zorginkoop.domain.accounts import Role, User
 from zorginkoop.domain.codes import Law
 from zorginkoop.services import monitoring, reports
@@ -67,6 +68,22 @@ def trend(
     }, 400 if errors else 200)  # fmt: skip
 
 
+def _dashboard_charts(found: monitoring.Dashboard | None) -> dict[str, str | None]:
+    """The dashboard's charts (inline SVG; the page shows the same figures in its tables)."""
+    if found is None:
+        return {"trend_chart": None, "product_chart": None}
+    trend = charts.trend(
+        [charts.TrendPoint(str(y.year), y.clients, y.cost.to_decimal()) for y in found.trend],
+        f"Cliënten en kosten per jaar, {found.municipality}",
+    ) if found.trend else None  # fmt: skip
+    products = charts.bars(
+        [charts.Bar(f"{p.product_code} {p.name}"[:48], p.cost.to_decimal()) for p in found.by_product],
+        f"Kosten per product {found.year}, {found.municipality}",
+        "Kosten (EUR)",
+    ) if found.by_product else None  # fmt: skip
+    return {"trend_chart": trend, "product_chart": products}
+
+
 @router.get("/kerncijfers/dashboard", response_class=HTMLResponse)
 def dashboard(
     request: Request,
@@ -93,7 +110,7 @@ def dashboard(
             raise HTTPException(status.HTTP_404_NOT_FOUND) from None
     years = sorted({*choices.years, year}) if year is not None else list(choices.years)
     return render(request, "figures/dashboard.html", {
-        "d": found, "municipalities": choices.municipalities, "gemeente": code, "years": years,
+        "d": found, **_dashboard_charts(found), "municipalities": choices.municipalities, "gemeente": code, "years": years,
         "jaar": str(year) if year else jaar, "wet": law.value, "law_text": LAW_NAMES_NL[law],
         "law_options": law_options(allow_both=False), "percent": monitoring.percent, "errors": errors,
     }, 400 if errors else 200)  # fmt: skip

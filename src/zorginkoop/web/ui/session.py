@@ -11,12 +11,16 @@ kept in the session, renewed at login) that every POST must return, as a form fi
 
 from __future__ import annotations
 
+import base64
 import hmac
 import secrets
 from collections.abc import Callable, Iterator
 from typing import Annotated
 from urllib.parse import quote
 
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from fastapi import Depends, HTTPException, Request, status
 
 from zorginkoop.adapters.db.uow import UnitOfWork
@@ -47,6 +51,27 @@ def csrf_token(request: Request) -> str:
         token = secrets.token_urlsafe(32)
         request.session[CSRF_KEY] = token
     return token
+
+
+def _sealer(request: Request) -> Fernet:
+    """Authenticated encryption (Fernet: AES-128-CBC with HMAC-SHA256) under a key derived from
+    the secret key for this one purpose, so the session cookie can carry what it must not show."""
+    secret = security.signing_key(request.app.state.platform.settings)
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"zorginkoop web session seal").derive(secret)
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def seal(request: Request, text: str) -> str:
+    """``text`` encrypted for the session cookie (which is signed, not encrypted)."""
+    return _sealer(request).encrypt(text.encode()).decode()
+
+
+def unseal(request: Request, sealed: str) -> str | None:
+    """What :func:`seal` sealed, or None for anything else (tampered, another key)."""
+    try:
+        return _sealer(request).decrypt(sealed.encode()).decode()
+    except (InvalidToken, ValueError):
+        return None
 
 
 def safe_next(path: str | None) -> str | None:
