@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: EUPL-1.2
 # ruff: noqa: PLR0917 - Typer commands take their options as parameters
-"""``zorginkoop monitor``: supplier monitoring (concentration, coverage, the municipality dashboard)."""
+"""``zorginkoop monitor``: supplier monitoring (concentration, coverage, the municipality dashboard,
+the provider benchmark)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from zorginkoop.cli.common import (
 )
 from zorginkoop.cli.output import FORMAT_OPTION, OutputFormat, fail, note_line, render
 from zorginkoop.domain.codes import Law
-from zorginkoop.domain.monitoring import Measure, ProviderPareto
+from zorginkoop.domain.monitoring import BENCHMARK_FIGURES, Measure, ProviderPareto
 from zorginkoop.services import monitoring
 
 app = typer.Typer(
@@ -338,3 +339,119 @@ def account_report(
         fail(str(exc), code=1)
     typer.echo(f"{written.html}\n{written.pdf}")
     note_line(f"{report.title}: {len(report.sections)} sections, PDF rendered in {written.pdf_seconds:.2f} s")
+
+
+# -- the provider benchmark ----------------------------------------------------------------------
+
+BENCHMARK_COLUMNS = ["agb", "provider", *BENCHMARK_FIGURES]
+MEDIAN_COLUMNS = [f"median_{name}" for name in BENCHMARK_FIGURES]
+BENCHMARK_TABLE_COLUMNS = ["agb", "provider", "clients", "cost_eur", "ended", "plan_%", "goals_%"]
+"""What fits 80 columns; csv and json carry every figure and the peer medians."""
+
+
+def benchmark_document(found: monitoring.Benchmark) -> dict[str, Any]:
+    """The benchmark as the JSON output gives it: every figure of every line with the median of
+    the other providers, or, for a provider's own view, its line and its peers' quartiles."""
+    lines = [
+        {
+            "agb": row.line.agb_code,
+            "provider": row.line.name,
+            **{name: monitoring.figure_text(name, row.line.figure(name)) for name in BENCHMARK_FIGURES},
+            "peer_median": {
+                name: monitoring.figure_text(name, value) for name, value in row.peer_median.items()
+            },
+        }
+        for row in found.rows
+    ]
+    document: dict[str, Any] = {
+        "year": found.year,
+        "law": found.law.value if found.law else None,
+        "excluded": list(found.excluded),
+        "provider_view": found.provider_view,
+        "providers": found.providers,
+        "lines": lines,
+    }
+    if found.median is not None:
+        document["median"] = {
+            name: monitoring.figure_text(name, value) for name, value in found.median.items()
+        }
+    if found.peers is not None:
+        document["peers"] = {
+            name: {
+                "peers": spread.peers,
+                "first_quartile": monitoring.figure_text(name, spread.first_quartile),
+                "median": monitoring.figure_text(name, spread.median),
+                "third_quartile": monitoring.figure_text(name, spread.third_quartile),
+            }
+            for name, spread in found.peers.items()
+        }
+    return document
+
+
+@app.command("benchmark")
+def benchmark(
+    year: int = YEAR_OPTION,
+    law: LawChoice | None = ANY_LAW_OPTION,
+    exclude: list[str] | None = EXCLUDE_OPTION,
+    rounded: bool = typer.Option(
+        False, "--rounded", help="round counts and amounts to multiples of 5, as for a provider or an export"
+    ),
+    fmt: OutputFormat = FORMAT_OPTION,
+    db: str | None = DB_OPTION,
+) -> None:
+    """Per provider: clients and approved cost (as `report providers`), cost per client, the
+    trajectories that ended in the year (number, average days, shares ended to plan, goals
+    reached, no repeat request within 6 months, scale-down) and satisfaction, each with the
+    median of the other providers (csv: median_* columns). Shares over fewer than 10 people are
+    left empty. The table shows what fits 80 columns; csv and json carry every figure."""
+    with store_errors():
+        uow = unit_of_work(platform_for(db))
+    with store_errors():
+        try:
+            found = monitoring.benchmark(
+                uow, year, Law(law.value) if law else None, exclude, provider_view=rounded
+            )
+        except monitoring.MonitoringQueryError as exc:
+            fail(f"--exclude: {exc}")
+    document = benchmark_document(found)
+    if fmt is OutputFormat.json:
+        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        return
+    if fmt is OutputFormat.csv:
+        rows = [
+            {**line, **{f"median_{k}": v for k, v in line["peer_median"].items()}}
+            for line in document["lines"]
+        ]
+        render(rows, [*BENCHMARK_COLUMNS, *MEDIAN_COLUMNS], fmt)
+        return
+    table = [
+        {
+            "agb": line["agb"],
+            "provider": line["provider"],
+            "clients": line["clients"],
+            "cost_eur": line["cost_eur"],
+            "ended": line["ended"],
+            "plan_%": _share(row.line.ended_to_plan_share),
+            "goals_%": _share(row.line.goals_reached_share),
+        }
+        for line, row in zip(document["lines"], found.rows, strict=True)
+    ]
+    title = f"Provider benchmark {year}" + (f" ({law.value})" if law else "")
+    if found.excluded:
+        title += f", without {', '.join(found.excluded)}"
+    render(table, BENCHMARK_TABLE_COLUMNS, fmt, title=title)
+    median = found.median or {}
+    render(
+        [
+            {
+                "figure": name,
+                "median": _share(value)
+                if name in monitoring.SHARE_FIGURES
+                else monitoring.figure_text(name, value),
+            }
+            for name, value in median.items()
+        ],
+        ["figure", "median"],
+        fmt,
+        title="Median of all providers (shares in %)",
+    )

@@ -45,6 +45,16 @@ services count and load, these functions decide. Three parts:
 3. **Coverage** (dekkend aanbod): per municipality and target group, the providers that are
    contracted on the day, serve the municipality and the target group, have no client stop and
    have room; a gap where fewer than a minimum do (:func:`coverage`).
+
+4. **The provider benchmark** (seed 001's account meetings, :func:`benchmark_lines`): per
+   provider its clients and approved cost in the year (the lines of ``report providers``), cost
+   per client, and over its trajectories that *ended in the year* (re-allocations joined,
+   :func:`join_continuations`): their number, average duration and the shares ended to plan
+   (of those with an end reason), goals reached (of those with an end evaluation), no repeat
+   and scale-down; each figure beside the median of the *other* providers with a value
+   (:func:`peer_medians`). Provider-facing views and exports round counts and amounts to
+   multiples of 5 (:func:`provider_view`) and show peers only as quartiles over at least
+   :data:`MIN_PEERS` providers (:func:`peer_spread`).
 """
 
 from __future__ import annotations
@@ -681,3 +691,271 @@ def disclosed_share(part: Money, whole: Money, people: int, whole_people: int) -
     if not 0 <= part.cents <= whole.cents:
         raise MonitoringError(f"a share needs 0 <= part <= whole, got {part} of {whole}")
     return (Decimal(part.cents) / Decimal(whole.cents)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+# -- the provider benchmark ----------------------------------------------------------------------
+
+CONTINUATION_DAYS = 1
+"""A trajectory for the same client, provider and product starting at most this many days after
+one that ended without an end reason continues it (a re-allocation, not a new trajectory)."""
+
+MIN_PEERS = 3
+"""A peer figure shown to a provider (median, quartiles) needs at least this many other
+providers with a value: fewer would let it read one competitor's figure."""
+
+BENCHMARK_FIGURES: tuple[str, ...] = (
+    "clients",
+    "cost_eur",
+    "cost_per_client_eur",
+    "avg_duration_days",
+    "ended",
+    "ended_to_plan_share",
+    "goals_reached_share",
+    "no_repeat_share",
+    "scale_down_share",
+    "satisfaction",
+)
+"""The benchmark's figures per provider, in the order every view shows them."""
+
+COUNT_FIGURES = frozenset({"clients", "ended"})
+"""Counts of people or trajectories: exact for the region, rounded to 5 in provider views."""
+
+AMOUNT_FIGURES = frozenset({"cost_eur", "cost_per_client_eur"})
+"""Amounts in euros: exact for the region, rounded to multiples of EUR 5 in provider views."""
+
+
+def join_continuations(
+    trajectories: Iterable[Trajectory], gap_days: int = CONTINUATION_DAYS
+) -> list[Trajectory]:
+    """Trajectories with their continuations joined: a trajectory for the same client, provider,
+    product and law that starts at most ``gap_days`` after one ended *without an end reason*
+    (the allocation ran out and the next one was issued: a re-allocation) extends it; the
+    joined trajectory keeps the first start and the last end, end reason and goals. An end with
+    a reason (a 307 stop) is a real end, whatever follows. Sorted by client, start, provider."""
+    ordered = sorted(
+        trajectories, key=lambda t: (t.client, t.law.value, t.provider_agb, t.product_code, t.start)
+    )
+    joined: list[Trajectory] = []
+    for item in ordered:
+        last = joined[-1] if joined else None
+        if (
+            last is not None
+            and (last.client, last.law, last.provider_agb, last.product_code)
+            == (item.client, item.law, item.provider_agb, item.product_code)
+            and last.end is not None
+            and last.end_reason is None
+            and item.start <= last.end + timedelta(days=gap_days)
+        ):
+            end = None if item.end is None else max(item.end, last.end)
+            reason, goals = (item.end_reason, item.goals) if end == item.end else (None, last.goals)
+            joined[-1] = Trajectory(
+                last.client, last.provider_agb, last.product_code, last.law, last.start, end, reason, goals
+            )
+        else:
+            joined.append(item)
+    return sorted(joined, key=lambda t: (t.client, t.start, t.provider_agb, t.product_code))
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderYear:
+    """What the store counts for a provider in a year: distinct clients and approved cost (the
+    lines of ``report providers``)."""
+
+    agb_code: str
+    name: str
+    clients: int
+    cost: Money
+
+
+@dataclass(frozen=True, slots=True)
+class BenchmarkLine:
+    """One provider's benchmark figures in a year.
+
+    ``clients``, ``cost`` and ``ended`` are exact (or rounded to 5 in a provider view, see
+    :func:`provider_view`); every share, average and score is None over fewer than
+    :data:`MIN_PEOPLE` people. Shares are fractions from 0 to 1."""
+
+    agb_code: str
+    name: str
+    clients: int
+    cost: Money
+    cost_per_client: Money | None
+    """None over fewer than :data:`MIN_PEOPLE` clients."""
+    avg_duration_days: Decimal | None
+    """Average days of the trajectories that ended in the year."""
+    ended: int
+    """Trajectories that ended in the year (an end that is not temporary)."""
+    ended_to_plan_share: Decimal | None
+    goals_reached_share: Decimal | None
+    no_repeat_share: Decimal | None
+    scale_down_share: Decimal | None
+    satisfaction: Decimal | None
+    """The client survey's score for the provider (None without enough answers)."""
+
+    def figure(self, name: str) -> Decimal | None:
+        """A figure by its name in :data:`BENCHMARK_FIGURES` as a Decimal (amounts in euros)."""
+        value = getattr(self, "cost" if name == "cost_eur" else name.removesuffix("_eur"))
+        if value is None:
+            return None
+        if isinstance(value, Money):
+            return value.to_decimal()
+        return Decimal(value)
+
+
+def benchmark_lines(  # noqa: PLR0917 - the facts a benchmark is decided on
+    providers: Iterable[ProviderYear],
+    trajectories: Iterable[Trajectory],
+    decisions: Iterable[DecisionFact],
+    year: int,
+    as_of: date,
+    weight: Callable[[Law, str], int | None],
+    satisfaction: Mapping[str, Decimal | None] | None = None,
+) -> list[BenchmarkLine]:
+    """One line per provider in ``providers`` (largest cost first, ties by AGB code).
+
+    The trajectory figures are over each provider's trajectories that *ended in* ``year``
+    (after :func:`join_continuations`): their number, average duration, the shares ended to
+    plan (of those with an end reason: an allocation that ran out without a 307 tells nothing
+    about the plan), goals reached (of those with an end evaluation), scale-down (:func:`scale_down` against all the client's trajectories)
+    and no repeat (:func:`no_repeat` on ``as_of``). ``satisfaction`` gives each provider's
+    survey score (missing: no value)."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    joined = join_continuations(trajectories)
+    by_client: dict[str, list[Trajectory]] = {}
+    for item in joined:
+        by_client.setdefault(item.client, []).append(item)
+    decided: dict[str, list[DecisionFact]] = {}
+    for decision in decisions:
+        decided.setdefault(decision.client, []).append(decision)
+    ended_in_year: dict[str, list[Trajectory]] = {}
+    for item in joined:
+        if item.ended and item.end is not None and first <= item.end <= last:
+            ended_in_year.setdefault(item.provider_agb, []).append(item)
+    scores = satisfaction or {}
+    lines = []
+    for p in providers:
+        ended = ended_in_year.get(p.agb_code, [])
+        lines.append(
+            BenchmarkLine(
+                agb_code=p.agb_code,
+                name=p.name,
+                clients=p.clients,
+                cost=p.cost,
+                cost_per_client=(
+                    Money.of(p.cost.to_decimal() / Decimal(p.clients)) if p.clients >= MIN_PEOPLE else None
+                ),
+                avg_duration_days=average_duration(ended),
+                ended=len(ended),
+                ended_to_plan_share=share_of(ended, _to_plan_if_known),
+                goals_reached_share=goals_reached_share(ended),
+                no_repeat_share=share_of(ended, lambda t: no_repeat(t, decided.get(t.client, ()), as_of)),
+                scale_down_share=share_of(ended, lambda t: scale_down(t, by_client[t.client], weight)),
+                satisfaction=scores.get(p.agb_code),
+            )
+        )
+    return sorted(lines, key=lambda line: (-line.cost.cents, line.agb_code))
+
+
+def _to_plan_if_known(trajectory: Trajectory) -> bool | None:
+    """Ended to plan, judged only where the provider reported why (a 307 with an end reason):
+    an allocation that simply ran out says nothing about the plan."""
+    return None if trajectory.end_reason is None else ended_to_plan(trajectory)
+
+
+def median(values: Iterable[Decimal]) -> Decimal | None:
+    """The median (the mean of the middle two for an even number); None for no values."""
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def quartiles(values: Iterable[Decimal]) -> tuple[Decimal, Decimal, Decimal] | None:
+    """(first quartile, median, third quartile), each the median of its half (the middle value
+    left out of both halves for an odd number, Tukey's hinges); None for no values."""
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    half = len(ordered) // 2
+    lower, upper = ordered[:half], ordered[len(ordered) - half :]
+    middle = median(ordered)
+    assert middle is not None
+    return (median(lower) or middle, middle, median(upper) or middle)
+
+
+def peer_medians(lines: Sequence[BenchmarkLine], agb_code: str) -> dict[str, Decimal | None]:
+    """Per figure of :data:`BENCHMARK_FIGURES`: the median over the *other* providers in
+    ``lines`` that have a value (None when none has); an ``agb_code`` of none of them gives
+    the median over all."""
+    return {
+        name: median(
+            v for line in lines if line.agb_code != agb_code and (v := line.figure(name)) is not None
+        )
+        for name in BENCHMARK_FIGURES
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class PeerSpread:
+    """The anonymised peers of a figure as a provider may see them: how many peers have a value,
+    and their quartiles (None below :data:`MIN_PEERS` peers)."""
+
+    peers: int
+    first_quartile: Decimal | None
+    median: Decimal | None
+    third_quartile: Decimal | None
+
+
+def peer_spread(
+    lines: Sequence[BenchmarkLine], agb_code: str, min_peers: int = MIN_PEERS
+) -> dict[str, PeerSpread]:
+    """Per figure: the quartiles of the *other* providers with a value, for a provider's own
+    view; counts and amounts rounded as :func:`provider_view` rounds them (medians of counts to
+    a multiple of 5, of amounts to a multiple of EUR 5); nothing below ``min_peers`` peers."""
+    spread = {}
+    for name in BENCHMARK_FIGURES:
+        values = [v for line in lines if line.agb_code != agb_code and (v := line.figure(name)) is not None]
+        found = quartiles(values) if len(values) >= min_peers else None
+        if found is None:
+            spread[name] = PeerSpread(len(values), None, None, None)
+        else:
+            q1, mid, q3 = (rounded_figure(name, v) for v in found)
+            spread[name] = PeerSpread(len(values), q1, mid, q3)
+    return spread
+
+
+def rounded_figure(name: str, value: Decimal) -> Decimal:
+    """A figure of :data:`BENCHMARK_FIGURES` as a provider view shows it: counts to a multiple
+    of 5, amounts to a multiple of EUR 5; shares and scores unchanged."""
+    if name in COUNT_FIGURES or name in AMOUNT_FIGURES:
+        return Decimal(rounded_to_five(int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))))
+    return value
+
+
+def _rounded_money(amount: Money) -> Money:
+    """An amount to the nearest multiple of EUR 5 (halves up), as counts are rounded to 5."""
+    whole_euros = int(amount.to_decimal().quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return Money(rounded_to_five(whole_euros) * 100)
+
+
+def provider_view(line: BenchmarkLine) -> BenchmarkLine:
+    """The line as it may leave the region (provider-facing views, exports): counts rounded to
+    multiples of 5 and amounts to multiples of EUR 5 (CBS practice); shares and scores, already
+    None under :data:`MIN_PEOPLE` people, stay as they are."""
+    return BenchmarkLine(
+        agb_code=line.agb_code,
+        name=line.name,
+        clients=rounded_to_five(line.clients),
+        cost=_rounded_money(line.cost),
+        cost_per_client=None if line.cost_per_client is None else _rounded_money(line.cost_per_client),
+        avg_duration_days=line.avg_duration_days,
+        ended=rounded_to_five(line.ended),
+        ended_to_plan_share=line.ended_to_plan_share,
+        goals_reached_share=line.goals_reached_share,
+        no_repeat_share=line.no_repeat_share,
+        scale_down_share=line.scale_down_share,
+        satisfaction=line.satisfaction,
+    )

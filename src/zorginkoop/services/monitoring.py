@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Monitoring use cases: provider concentration, coverage (dekkend aanbod) and the municipality
-dashboard.
+"""Monitoring use cases: provider concentration, coverage (dekkend aanbod), the municipality
+dashboard and the provider benchmark.
 
 They read aggregates and region facts through the unit of work (its scope applies), hand them
 to the pure functions of :mod:`zorginkoop.domain.monitoring` and return typed rows. No personal
@@ -10,29 +10,42 @@ query as ``report providers``, so the sums agree) and coverage counts clients in
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from zorginkoop.adapters.db.dashboard_queries import DashboardQueries
+from zorginkoop.adapters.db.monitoring_queries import MonitoringQueries
 from zorginkoop.adapters.db.uow import UnitOfWork
-from zorginkoop.domain.access import ScopeKind
+from zorginkoop.domain.access import Scope, ScopeKind
 from zorginkoop.domain.codes import Law, TargetGroup
 from zorginkoop.domain.contracts import contracted_for_law, providers_closed_by_collective_ceilings
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.monitoring import (
+    AMOUNT_FIGURES,
+    BENCHMARK_FIGURES,
+    COUNT_FIGURES,
     GGZ_CATEGORIES,
+    BenchmarkLine,
     CoverageCell,
     Measure,
     MonitoringError,
+    PeerSpread,
     ProviderPareto,
     ProviderSpend,
+    ProviderYear,
     UnitTariff,
+    benchmark_lines,
     coverage,
     disclosed_share,
     heaviest_products,
+    peer_medians,
+    peer_spread,
     provider_pareto,
+    rounded_figure,
 )
+from zorginkoop.domain.monitoring import provider_view as provider_view_line
 from zorginkoop.services import reports
 
 
@@ -292,3 +305,161 @@ def dashboard_choices(uow: UnitOfWork, law: Law = Law.WMO) -> DashboardChoices:
         key=lambda m: m[1].lower(),
     )
     return DashboardChoices(tuple(visible), years)
+
+
+# -- the provider benchmark ----------------------------------------------------------------------
+
+
+def satisfaction_by_provider(uow: UnitOfWork, year: int, law: Law | None) -> Mapping[str, Decimal | None]:
+    """The client survey's score per provider (AGB code) for ``year`` and ``law``: the seam the
+    client survey (issue 10, scope 4) fills. Until the survey exists there are no answers, so
+    there is no score: an empty mapping, and every provider's ``satisfaction`` is no value. The
+    survey must return None itself for a provider with answers from fewer than 10 people."""
+    del uow, year, law  # read by the survey once it exists
+    return {}
+
+
+@dataclass(frozen=True, slots=True)
+class BenchmarkRow:
+    """A provider's line and the median of each figure over the *other* providers with a value
+    (:data:`~zorginkoop.domain.monitoring.BENCHMARK_FIGURES` names them; amounts in euros)."""
+
+    line: BenchmarkLine
+    peer_median: Mapping[str, Decimal | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Benchmark:
+    """The provider benchmark of a year (and law, None for both).
+
+    For the region's own roles (``provider_view`` False) every provider is named, counts and
+    amounts exact. In a provider view (``provider_view`` True) counts and amounts are rounded
+    to multiples of 5 (euros for amounts); a provider reading its own benchmark (``own``) gets
+    its own line only and its peers as :class:`~zorginkoop.domain.monitoring.PeerSpread`
+    (quartiles, no names). Shares and scores over fewer than 10 people are None everywhere."""
+
+    year: int
+    law: Law | None
+    excluded: tuple[str, ...]
+    """CBS codes left out."""
+    provider_view: bool
+    rows: tuple[BenchmarkRow, ...]
+    own: str | None = None
+    """The provider's AGB code when a provider reads its own position; ``rows`` is then its line."""
+    peers: Mapping[str, PeerSpread] | None = None
+    """For a provider reading its own position: its peers per figure (quartiles, no names)."""
+    providers: int = 0
+    """How many providers the benchmark compares (the peers plus the provider itself)."""
+    median: Mapping[str, Decimal | None] | None = None
+    """The median of each figure over all providers with a value (region views only)."""
+
+
+SHARE_FIGURES = frozenset(name for name in BENCHMARK_FIGURES if name.endswith("_share"))
+
+
+def figure_text(name: str, value: Decimal | None) -> str | None:
+    """A benchmark figure as the CLI and API write it: shares as fractions (0-1, four decimals),
+    amounts in euros with cents, days with one decimal, counts whole; None is no value."""
+    if value is None:
+        return None
+    if name in SHARE_FIGURES:
+        return str(value.quantize(Decimal("0.0001")))
+    if name in AMOUNT_FIGURES:
+        return str(value.quantize(Decimal("0.01")))
+    if name in COUNT_FIGURES and value == value.to_integral_value():
+        return str(int(value))
+    return str(value.quantize(Decimal("0.1")))
+
+
+def product_weight(tariffs: Iterable[tuple[Law, str, int]]) -> Callable[[Law, str], int | None]:
+    """The weight :func:`~zorginkoop.domain.monitoring.scale_down` compares: a product's tariff
+    per unit in cents (OZR3 > OZR2 > OZR1; a day of residential care outweighs an hour of
+    support); None for a product without a tariff."""
+    weights = {(law, code): cents for law, code, cents in tariffs}
+    return lambda law, code: weights.get((law, code))
+
+
+def benchmark(  # noqa: PLR0917 - the questions a benchmark answers
+    uow: UnitOfWork,
+    year: int,
+    law: Law | None = Law.WMO,
+    exclude: list[str] | None = None,
+    provider_view: bool = False,
+    as_of: date | None = None,
+    satisfaction: Callable[[UnitOfWork, int, Law | None], Mapping[str, Decimal | None]] | None = None,
+) -> Benchmark:
+    """The provider benchmark of ``year``: per provider its clients and approved cost (the lines
+    of ``report providers``, so the sums agree), cost per client, the trajectories that ended in
+    the year (number, average duration, shares ended to plan, goals reached, no repeat,
+    scale-down) and the survey's satisfaction, each with the median of the other providers.
+
+    Scoped as the unit of work is: the region sees the region, a municipality's reader only its
+    municipalities' figures. A provider's reader sees its own line and its peers anonymised
+    (:class:`Benchmark`): the peers' figures are counted over the region in a region-scoped unit
+    of work of the same actor, and only their quartiles leave this function. ``provider_view``
+    rounds counts and amounts (always on for a provider). ``as_of`` (default today) decides
+    which no-repeat windows are over. Counts and sums over pseudonymised facts only, no
+    personal data is handed out, so no processing-log entry is written (as the dashboard).
+    Raises :class:`MonitoringQueryError` for an unknown municipality in ``exclude``."""
+    own = uow.scope.code if uow.scope.kind is ScopeKind.PROVIDER else None
+    reader = (
+        uow if own is None else UnitOfWork(uow.engine, Scope.region(), actor=uow.actor, settings=uow.settings)
+    )
+    fill = satisfaction or satisfaction_by_provider
+    with reader:
+        try:
+            excluded = reports.resolve_municipalities(reader, exclude or [])
+            spend = reports.costs_by_provider(reader, year, law, exclude)
+        except reports.ReportError as exc:
+            raise MonitoringQueryError(str(exc)) from None
+        facts = MonitoringQueries(reader.session).trajectory_facts(law, excluded)
+        laws = [law] if law is not None else list(Law)
+        start = date(year, 1, 1)
+        weight = product_weight(
+            (each, tariff.product_code, tariff.amount.cents)
+            for each in laws
+            for tariff in reader.catalogue.tariffs(each)
+            if tariff.valid.contains(start)
+        )
+        scores = fill(reader, year, law)
+    lines = benchmark_lines(
+        [ProviderYear(p.agb, p.provider, p.clients, p.cost) for p in spend],
+        facts.trajectories,
+        facts.decisions,
+        year,
+        as_of or date.today(),
+        weight,
+        scores,
+    )
+    rounded = provider_view or own is not None
+    if own is not None:
+        mine = [line for line in lines if line.agb_code == own]
+        rows = tuple(BenchmarkRow(provider_view_line(line), {}) for line in mine)
+        return Benchmark(
+            year, law, tuple(sorted(excluded)), True, rows, own, peer_spread(lines, own), len(lines)
+        )
+    rows = tuple(
+        BenchmarkRow(
+            provider_view_line(line) if rounded else line,
+            {
+                name: None if value is None else (rounded_figure(name, value) if rounded else value)
+                for name, value in peer_medians(lines, line.agb_code).items()
+            },
+        )
+        for line in lines
+    )
+    overall = {
+        name: None if value is None else (rounded_figure(name, value) if rounded else value)
+        for name, value in peer_medians(lines, "").items()
+    }
+    return Benchmark(year, law, tuple(sorted(excluded)), rounded, rows, providers=len(lines), median=overall)
+
+
+def latest_benchmark_year(uow: UnitOfWork, law: Law | None) -> int | None:
+    """The latest year with approved lines under ``law`` that the benchmark can show: for a
+    provider the region's latest (its peers' figures), otherwise the latest in scope."""
+    reader = uow
+    if uow.scope.kind is ScopeKind.PROVIDER:
+        reader = UnitOfWork(uow.engine, Scope.region(), actor=uow.actor, settings=uow.settings)
+    with reader:
+        return reader.reports.latest_year(law)

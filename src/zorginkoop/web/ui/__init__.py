@@ -21,6 +21,7 @@ from zorginkoop.web import security
 from zorginkoop.web.ui import (
     admin,
     backoffice,
+    benchmark,
     consulent,
     contracts,
     figures,
@@ -43,7 +44,7 @@ CONTENT_SECURITY_POLICY = (
 
 SCREENS = (
     pages.router, consulent.router, contracts.router, figures.router, backoffice.router, provider.router,
-    privacy.router, admin.router, monitoring.router, survey_screens.router,
+    privacy.router, admin.router, monitoring.router, benchmark.router, survey_screens.router,
 )
 """The routers of the web application's screens, one per module."""
 

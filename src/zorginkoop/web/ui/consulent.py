@@ -32,6 +32,7 @@ from zorginkoop.services import clients as client_service
 from zorginkoop.services import intake as intake_service
 from zorginkoop.services import signals as signal_service
 from zorginkoop.web.deps import PlatformDep
+from zorginkoop.web.ui import benchmark
 from zorginkoop.web.ui.session import CsrfChecked, WebUnitOfWork, require_web_roles, seal, unseal
 from zorginkoop.web.ui.templating import date_nl, render
 
@@ -435,9 +436,14 @@ def _allocate_page(request: Request, ref: str, decision: Decision, matches: list
     switch_options = [(str(a.number), f"{a.number}: {names.get(a.provider_agb, a.provider_agb)}, "
                        f"{date_nl(a.valid.start)} t/m {date_nl(a.valid.end)}")
                       for a in running]  # fmt: skip
+    # each eligible provider's results, so referrals can follow them (seed 001): a unit of work
+    # of its own, as the benchmark opens and closes it (the page's stays open)
+    positions = benchmark.positions(UnitOfWork(uow.engine, uow.scope, actor=uow.actor, settings=uow.settings),
+                                    decision.law, names)  # fmt: skip
     context = {"ref": ref, "decision": decision, "matches": matches, "client": file.client if file else None,
                "running": running, "switch_options": switch_options, "notice": _notice(request), "errors": {},
-               "form": {}}  # fmt: skip
+               "form": {}, "positions": positions,
+               "position_year": next(iter(positions.values())).year if positions else None}  # fmt: skip
     context.update(extra)
     return _page(request, "consulent/toewijzen.html", context, status_code)
 

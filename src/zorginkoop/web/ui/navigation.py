@@ -34,6 +34,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     _item("Verlengkalender", "/verlengkalender", Role.CONTRACTMANAGER),
     _item("Concentratie", "/monitoring/concentratie", Role.CONTRACTMANAGER),
     _item("Dekkend aanbod", "/monitoring/dekking", Role.CONTRACTMANAGER),
+    _item("Benchmark", "/monitoring/benchmark", Role.CONTRACTMANAGER),
     _item("Signalen over aanbieders", "/aanbiedersignalen", Role.CONSULENT, Role.CONTRACTMANAGER),
     _item("Berichten", "/backoffice/berichten", Role.BACKOFFICE),
     _item("Declaraties", "/backoffice/declaraties", Role.BACKOFFICE),
@@ -44,6 +45,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     _item("Toewijzingen", "/aanbieder/toewijzingen", Role.AANBIEDER),
     _item("Berichten", "/aanbieder/berichten", Role.AANBIEDER),
     _item("Declaraties", "/aanbieder/declaraties", Role.AANBIEDER),
+    _item("Uw positie", "/aanbieder/benchmark", Role.AANBIEDER),
     _item("Verwerkingslog", "/privacy/verwerkingslog", Role.PRIVACY),
     _item("Gebruikers", "/beheer/gebruikers", Role.BEHEERDER),
 )
