@@ -51,3 +51,22 @@ def test_the_table_fits_80_columns_with_every_value_whole(
         for key in ("agb", "clients", "cost_eur", "ended"):
             assert line[key] in shown.stdout, (key, line[key])
     assert "Median of all providers" in shown.stdout and "scale_down_share" in shown.stdout
+
+
+def test_the_benchmarks_satisfaction_is_the_surveys_score_per_provider(demo_store_url: str) -> None:
+    """The demo's 2020 Wmo survey round feeds the benchmark: each provider's satisfaction is its
+    score in `survey results --by provider`, empty below 10 respondents in both."""
+    runner = CliRunner()
+    bench = runner.invoke(app, ["monitor", "benchmark", "--year", "2020", "--law", "wmo", "--format", "json", "--db", demo_store_url])  # fmt: skip
+    survey = runner.invoke(app, ["survey", "results", "1", "--by", "provider", "--format", "json", "--db", demo_store_url])  # fmt: skip
+    assert bench.exit_code == 0 and survey.exit_code == 0, bench.output + survey.output
+    scores = {
+        g["provider"]: (g["respondents"], g["satisfaction"]) for g in json.loads(survey.stdout)["groups"]
+    }
+    lines = {line["agb"]: line["satisfaction"] for line in json.loads(bench.stdout)["lines"]}
+    assert sum(1 for value in lines.values() if value is not None) >= 10  # the larger providers have a score
+    for agb, value in lines.items():
+        respondents, score = scores.get(agb, (0, None))
+        assert value == score, agb
+        if respondents < 10:
+            assert value is None

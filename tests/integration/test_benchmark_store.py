@@ -63,7 +63,7 @@ def test_the_benchmark_reads_starts_stops_and_goals_from_the_store(history: Engi
     assert line.goals_reached_share == Decimal("0.6000")
     assert line.no_repeat_share == Decimal("1.0000")
     assert line.avg_duration_days == Decimal((date(2021, 6, 15) - date(2021, 1, 4)).days + 1)
-    assert line.satisfaction is None  # the survey's seam: no answers yet
+    assert line.satisfaction is None  # no survey round in this store
     assert row.peer_median["ended_to_plan_share"] is None  # no other provider to compare with
 
 

@@ -47,6 +47,7 @@ from zorginkoop.domain.monitoring import (
 )
 from zorginkoop.domain.monitoring import provider_view as provider_view_line
 from zorginkoop.services import reports
+from zorginkoop.services.survey import read_satisfaction
 
 
 class MonitoringQueryError(ValueError):
@@ -311,12 +312,13 @@ def dashboard_choices(uow: UnitOfWork, law: Law = Law.WMO) -> DashboardChoices:
 
 
 def satisfaction_by_provider(uow: UnitOfWork, year: int, law: Law | None) -> Mapping[str, Decimal | None]:
-    """The client survey's score per provider (AGB code) for ``year`` and ``law``: the seam the
-    client survey (issue 10, scope 4) fills. Until the survey exists there are no answers, so
-    there is no score: an empty mapping, and every provider's ``satisfaction`` is no value. The
-    survey must return None itself for a provider with answers from fewer than 10 people."""
-    del uow, year, law  # read by the survey once it exists
-    return {}
+    """The client survey's score per provider (AGB code) for ``year`` and ``law``, read in the
+    caller's open unit of work (:func:`zorginkoop.services.survey.read_satisfaction`: the share
+    of positive answers on the core questions, 0 to 1; None under 10 respondents; the answers
+    read are logged). A survey asks about one law's care, so over both laws there is no score."""
+    if law is None:
+        return {}
+    return read_satisfaction(uow, year, law)
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,7 +356,8 @@ class Benchmark:
     """The median of each figure over all providers with a value (region views only)."""
 
 
-SHARE_FIGURES = frozenset(name for name in BENCHMARK_FIGURES if name.endswith("_share"))
+SHARE_FIGURES = frozenset(name for name in BENCHMARK_FIGURES if name.endswith("_share")) | {"satisfaction"}
+"""Fractions from 0 to 1: the shares and the survey's satisfaction (positive answers)."""
 
 
 def figure_text(name: str, value: Decimal | None) -> str | None:
