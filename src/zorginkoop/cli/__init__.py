@@ -7,6 +7,7 @@ import typer
 
 from zorginkoop.cli import (
     access,
+    analytics,
     calc,
     db,
     declarations,
@@ -43,6 +44,7 @@ app.add_typer(region.catalogue_app, name="catalogue")
 app.add_typer(region.contracts_app, name="contracts")
 app.add_typer(users.app, name="users")
 app.add_typer(monitor.app, name="monitor")
+app.add_typer(analytics.app, name="analytics")
 app.command("serve")(serve.serve)
 
 
