@@ -5,6 +5,7 @@ equals a full rebuild; every query keeps to the reader's scope."""
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import tempfile
 from dataclasses import replace
@@ -12,7 +13,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -162,16 +162,13 @@ def test_no_bsn_of_the_store_is_in_the_extract_file(demo_extract) -> None:  # ty
 
 def test_the_extract_has_no_column_that_could_hold_a_bsn(demo_extract) -> None:  # type: ignore[no-untyped-def]
     _engine, path = demo_extract
-    con = duckdb.connect(str(path), read_only=True)
-    try:
+    with extract.read_only(path) as con:
         columns = con.execute("SELECT table_name, column_name FROM information_schema.columns").fetchall()
         client_types = {
             kind for (kind,) in con.execute(
                 "SELECT data_type FROM information_schema.columns WHERE column_name = 'client'"
             ).fetchall()
         }  # fmt: skip
-    finally:
-        con.close()
     assert not [c for c in columns if "bsn" in c[1].lower()]
     assert client_types == {"BIGINT"}  # a keyed hash, never the 9 digits
 
@@ -199,14 +196,13 @@ def test_the_extract_lives_beside_a_sqlite_store_unless_set(tmp_path: Path) -> N
 
 
 def _contents(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
+    # through the extract's own reader: DuckDB keeps one instance per path in a process, and
+    # the reader opens it again when a refresh has replaced the file
+    with extract.read_only(path) as con:
         return {
             name: sorted(con.execute(f'SELECT * FROM "{name}"').fetchall(), key=repr)
             for name in extract.TABLES
         }
-    finally:
-        con.close()
 
 
 @pytest.fixture
@@ -269,11 +265,10 @@ def test_a_stale_extract_is_not_read_and_a_failed_refresh_never_fails_the_import
         )
     assert not analytics.status(engine, Settings()).fresh
     assert monitoring.dashboard(UnitOfWork(engine, settings=Settings()), HOUTEN, 2020).source == "store"
-    reader = duckdb.connect(str(path), read_only=True)  # a reader holds the file: no refresh can write it
-    try:
+    with (path.parent / f".{path.name}.lock").open("a") as lock:  # another refresh is running
+        fcntl.flock(lock, fcntl.LOCK_EX)
         assert analytics.refresh_after_import(engine, Settings()) is None
-    finally:
-        reader.close()
+        fcntl.flock(lock, fcntl.LOCK_UN)
     assert "analytics refresh after import failed" in caplog.text
     assert monitoring.dashboard(UnitOfWork(engine, settings=Settings()), HOUTEN, 2020).source == "store"
     done = analytics.refresh(engine, Settings())  # the next refresh catches up

@@ -86,7 +86,8 @@ def refresh_after_import(engine: Engine, settings: Settings | None = None) -> Re
         path = extract_path(chosen, engine)
         if path is None or not path.exists():
             return None
-        return extract.refresh(engine, path, extract.extract_key(chosen.pseudonym_key))
+        # a refresh that is running now is not waited for: the import answers at once
+        return extract.refresh(engine, path, extract.extract_key(chosen.pseudonym_key), wait=False)
     except Exception as exc:  # an import never fails for its figures' copy
         LOG.warning("analytics refresh after import failed, the next refresh catches up: %s", exc)
         return None

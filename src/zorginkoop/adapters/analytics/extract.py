@@ -32,12 +32,15 @@ DuckDB's built-in CSV reader loads; no DuckDB extension is used.
 from __future__ import annotations
 
 import csv
+import fcntl
 import hashlib
 import hmac
 import os
+import shutil
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -210,12 +213,51 @@ def _when(text: str | None) -> datetime | None:
 
 
 def open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the extract (several readers may hold one at once; not while a
-    refresh writes to it); :class:`ExtractError` when it cannot be opened."""
+    """A read-only connection to the extract, for one reader (close it after use).
+
+    Opening a DuckDB file costs about 100 ms, more than a figure: the process keeps one
+    connection per extract and hands each reader a cursor of it (a cursor per thread, as DuckDB
+    wants). A refresh replaces the file, so the connection is opened again when the file is
+    another one than it was. :class:`ExtractError` when it cannot be opened."""
     try:
-        return duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as exc:
-        raise ExtractError(f"{path}: the analytics extract cannot be opened ({_first_line(exc)})") from None
+        identity = path.stat()
+    except OSError as exc:
+        raise ExtractError(f"{path}: no analytics extract ({exc.strerror or exc})") from None
+    key = str(path)
+    with _OPEN_LOCK:
+        cached = _OPEN.get(key)
+        if cached is not None and cached[0] != (identity.st_ino, identity.st_mtime_ns, identity.st_size):
+            cached[1].close()  # DuckDB keeps one instance per path: close it to see the new file
+            cached = None
+        if cached is None:
+            try:
+                con = duckdb.connect(key, read_only=True)
+            except duckdb.Error as exc:
+                raise ExtractError(
+                    f"{path}: the analytics extract cannot be opened ({_first_line(exc)})"
+                ) from None
+            cached = ((identity.st_ino, identity.st_mtime_ns, identity.st_size), con)
+            _OPEN[key] = cached
+        return cached[1].cursor()
+
+
+_OPEN: dict[str, tuple[tuple[int, int, int], duckdb.DuckDBPyConnection]] = {}
+_OPEN_LOCK = threading.Lock()
+
+
+def _forget(path: Path) -> None:
+    with _OPEN_LOCK:
+        cached = _OPEN.pop(str(path), None)
+        if cached is not None:
+            cached[1].close()
+
+
+def close_all() -> None:
+    """Close the connections this process keeps (tests, or before the file is removed)."""
+    with _OPEN_LOCK:
+        for _identity, con in _OPEN.values():
+            con.close()
+        _OPEN.clear()
 
 
 @contextmanager
@@ -235,32 +277,70 @@ def _first_line(exc: BaseException) -> str:
 # -- refresh ------------------------------------------------------------------------------------
 
 
-def refresh(engine: Engine, path: Path, key: bytes, *, full: bool = False) -> RefreshResult:
+class RefreshBusy(ExtractError):
+    """Another refresh of the same extract is running (and ``wait`` was not asked)."""
+
+
+@contextmanager
+def _refresh_lock(path: Path, wait: bool) -> Iterator[None]:
+    """One refresh of an extract at a time (a lock file beside it, across processes)."""
+    with (path.parent / f".{path.name}.lock").open("a") as held:
+        try:
+            fcntl.flock(held, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RefreshBusy(f"{path}: another refresh of the analytics extract is running") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(held, fcntl.LOCK_UN)
+
+
+def refresh(
+    engine: Engine, path: Path, key: bytes, *, full: bool = False, wait: bool = True
+) -> RefreshResult:
     """Bring the extract at ``path`` up to the store (see the module docstring); a missing file,
-    ``full``, another key or schema version build it anew. Raises :class:`ExtractError`."""
+    ``full``, another key or schema version build it anew. The work is done on a copy that
+    replaces the file at the end, so readers never wait for a refresh nor see half of one.
+    ``wait``: wait for a refresh that is running, else :class:`RefreshBusy`. Raises
+    :class:`ExtractError`."""
     started = datetime.now(UTC)
     pseudonym = Pseudonymiser(key)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if not full and path.exists():
-        try:
-            with read_only(path) as con:
-                meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
-        except (ExtractError, duckdb.Error):
-            meta = {}
-        full = meta.get("schema_version") != str(SCHEMA_VERSION) or meta.get("key") != pseudonym.fingerprint
-    else:
-        full = True
-    target = path.with_name(f".{path.name}.{os.getpid()}.building") if full else path
-    if full:
+    with _refresh_lock(path, wait):
+        if not full and path.exists():
+            try:
+                with read_only(path) as con:
+                    meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+            except (ExtractError, duckdb.Error):
+                meta = {}
+            full = (
+                meta.get("schema_version") != str(SCHEMA_VERSION) or meta.get("key") != pseudonym.fingerprint
+            )
+        else:
+            full = True
+        target = path.with_name(f".{path.name}.{os.getpid()}.building")
         target.unlink(missing_ok=True)
-    try:
-        con = duckdb.connect(str(target))
-    except duckdb.Error as exc:
-        raise ExtractError(f"{path}: the analytics extract cannot be written ({_first_line(exc)})") from None
+        try:
+            if not full:
+                shutil.copyfile(path, target)
+            added = _write(engine, target, pseudonym, full)
+            os.replace(target, path)
+            _forget(path)  # this process's readers open the new file at their next read
+        except (duckdb.Error, OSError) as exc:
+            raise ExtractError(f"{path}: the analytics refresh failed ({_first_line(exc)})") from None
+        finally:
+            target.unlink(missing_ok=True)
+            Path(f"{target}.wal").unlink(missing_ok=True)
+    seconds = (datetime.now(UTC) - started).total_seconds()
+    return RefreshResult(path, full, tuple(added.items()), seconds)
+
+
+def _write(engine: Engine, target: Path, pseudonym: Pseudonymiser, full: bool) -> dict[str, int]:
+    con = duckdb.connect(str(target))
     try:
         with (
             engine.connect() as store,
-            tempfile.TemporaryDirectory(dir=path.parent, prefix=".staging-") as tmp,
+            tempfile.TemporaryDirectory(dir=target.parent, prefix=".staging-") as tmp,
         ):
             copier = _Copier(store, con, pseudonym, Path(tmp))
             con.execute("BEGIN TRANSACTION")
@@ -275,22 +355,9 @@ def refresh(engine: Engine, path: Path, key: bytes, *, full: bool = False) -> Re
                 con.execute("DELETE FROM meta WHERE key = ?", [name])
                 con.execute("INSERT INTO meta VALUES (?, ?)", [name, value])
             con.execute("COMMIT")
-        con.close()
-        if full:
-            os.replace(target, path)
-    except BaseException as exc:
-        with suppress(duckdb.Error):
-            con.close()
-        if full:
-            target.unlink(missing_ok=True)
-        if isinstance(exc, duckdb.Error | OSError):
-            raise ExtractError(f"{path}: the analytics refresh failed ({_first_line(exc)})") from None
-        raise
+        return added
     finally:
-        if full:
-            Path(f"{target}.wal").unlink(missing_ok=True)
-    seconds = (datetime.now(UTC) - started).total_seconds()
-    return RefreshResult(path, full, tuple(added.items()), seconds)
+        con.close()
 
 
 def _create(con: duckdb.DuckDBPyConnection) -> None:
@@ -495,7 +562,9 @@ __all__ = [
     "ExtractError",
     "ExtractStatus",
     "Pseudonymiser",
+    "RefreshBusy",
     "RefreshResult",
+    "close_all",
     "extract_key",
     "open_read_only",
     "read_only",
