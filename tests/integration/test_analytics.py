@@ -383,3 +383,20 @@ def test_no_bsn_reaches_the_extract_whatever_the_bsns(
         assert ended[0] == len(bsns) and ended[1] == len(bsns) and ended[3] == len(bsns)
     finally:
         engine.dispose()
+
+
+def test_the_extract_of_either_store_gives_the_stores_figures(engine: Engine, tmp_path: Path) -> None:
+    """SQLite and PostgreSQL alike (the ``engine`` fixture runs both where PostgreSQL is set)."""
+    bsns = ["999114372", "999114384", "999114396", "123456782", "111222333"]
+    _store_with_clients(engine, bsns)
+    path = tmp_path / "extract.duckdb"
+    done = analytics.refresh(engine, Settings(analytics_path=path))
+    assert dict(done.added)["line"] == len(bsns)
+    assert [b for b in bsns if b.encode() in path.read_bytes()] == []
+    from_extract = monitoring.concentration(_uow(engine, path), 2020, Law.WMO)
+    from_store = monitoring.concentration(_uow(engine, NOWHERE), 2020, Law.WMO)
+    assert from_extract == from_store and from_extract.clients == len(bsns)
+    with figures(path, Scope.region()) as f:
+        assert f.one("ended_trajectories", municipality=HOUTEN, year=2020, law="wmo", to_plan=["19"])[
+            3
+        ] == len(bsns)
