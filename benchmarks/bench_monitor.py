@@ -30,6 +30,7 @@ import argparse
 import inspect
 import resource
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -68,6 +69,13 @@ def _timed(run: Callable[[], Any], times: int) -> tuple[list[float], Any]:
         result = run()
         samples.append(time.perf_counter() - started)
     return samples, result
+
+
+def _progress(row: dict[str, Any]) -> None:
+    """One line as each measurement ends (a run at 10 million lines takes a while)."""
+    p50, p95 = row["duck"]
+    pandas = f", pandas p50 {row['pandas'][0]:.0f} ms" if "pandas" in row else ""
+    print(f"  {row['law']} {row['figure']}: p50 {p50:.1f} ms, p95 {p95:.1f} ms{pandas}")
 
 
 def _peak_rss_mb() -> float:
@@ -233,6 +241,7 @@ def main() -> None:
     parser.add_argument("--no-refresh", action="store_true", help="use the extract as it is")
     parser.add_argument("--no-pandas", action="store_true")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # progress as it comes
 
     folder = tempfile.mkdtemp(prefix="bench-monitor-")
     if args.db:
@@ -289,6 +298,7 @@ def main() -> None:
                 samples, result = _timed(lambda figure=figure: figure.duck(f), args.runs)
                 rows.append({"law": law.value, "figure": figure.name, "duck": _ms(samples), "result": result,
                              "figure_obj": figure})  # fmt: skip
+                _progress(rows[-1])
         for name, call in (
             ("service: dashboard", lambda law=law: monitoring.dashboard(UnitOfWork(engine, settings=settings), municipality, year, law)),
             ("service: concentration", lambda law=law: monitoring.concentration(UnitOfWork(engine, settings=settings), year, law)),
@@ -296,6 +306,7 @@ def main() -> None:
             samples, result = _timed(call, args.runs)
             source = getattr(result, "source", "analytics")
             rows.append({"law": law.value, "figure": f"{name} ({source})", "duck": _ms(samples)})
+            _progress(rows[-1])
         bench = _benchmark_call(engine, settings, year, law)
         if bench is not None:
             samples, _result = _timed(bench, max(3, args.runs // 3))
@@ -310,6 +321,7 @@ def main() -> None:
             samples, result = _timed(lambda figure=figure: figure.panda(engine), args.pandas_runs)
             row["pandas"] = _ms(samples)
             row["same"] = result == row["result"]
+            _progress(row)
     pandas_rss = _peak_rss_mb()
 
     print(f"\nmunicipality {municipality}, year {year}; DuckDB {args.runs} runs, pandas {args.pandas_runs} runs "
