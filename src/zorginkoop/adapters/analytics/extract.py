@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from sqlalchemy import Connection, Engine, and_, func, select
+from sqlalchemy import Connection, Engine, String, and_, cast, func, select
 
 from zorginkoop.adapters.db import tables as t
 from zorginkoop.domain.declarations import LineStatus
@@ -433,10 +433,14 @@ class _Copier:
 
     def _lines(self, after: int, upto: int) -> int:
         L = t.DeclarationLineRow
+        # the dates as the store's text (YYYY-MM-DD on SQLite and PostgreSQL alike): DuckDB reads
+        # them from the CSV, and turning ten million of them into Python dates and back is most
+        # of a full build's time
         query = (
             select(
                 L.id, L.municipality_code, L.law, L.provider_agb, L.product_code, L.category,
-                L.period_start, L.period_end, L.client_bsn, L.granted_cents, L.volume,
+                cast(L.period_start, String), cast(L.period_end, String), L.client_bsn, L.granted_cents,
+                L.volume,
             )
             .where(L.id > after, L.id <= upto, L.status == LineStatus.APPROVED.value)
             .order_by(L.id)
@@ -446,7 +450,20 @@ class _Copier:
         def rows() -> Iterator[tuple[Any, ...]]:
             result = self.store.execution_options(yield_per=BATCH).execute(query)
             for i, m, law, agb, product, cat, start, end, bsn, cents, volume in result:
-                yield (i, m, law, agb, product, cat, start, end, start.year, pseudonym(bsn), cents, volume)
+                yield (
+                    i,
+                    m,
+                    law,
+                    agb,
+                    product,
+                    cat,
+                    start[:10],
+                    end[:10],
+                    start[:4],
+                    pseudonym(bsn),
+                    cents,
+                    volume,
+                )
 
         return self._load("line", rows())
 
@@ -531,6 +548,11 @@ class _Copier:
         pseudonym = self.pseudonym
         known: set[int] = set()
         if not full:
+            # decisions are never deleted: as many in the store as here means none is new
+            if int(self.store.scalar(select(func.count()).select_from(C)) or 0) == _count(
+                self.con, "decision"
+            ):
+                return 0
             known = {int(d) for (d,) in self.con.execute("SELECT decision FROM decision").fetchall()}
         result = self.store.execution_options(yield_per=BATCH).execute(
             select(C.id, C.client_bsn, C.municipality_code, C.law, C.product_code, C.decided_on)
