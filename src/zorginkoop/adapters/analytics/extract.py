@@ -52,7 +52,7 @@ from sqlalchemy import Connection, Engine, String, and_, cast, func, select
 from zorginkoop.adapters.db import tables as t
 from zorginkoop.domain.declarations import LineStatus
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Raised when a table of the extract changes shape; an extract of another version is rebuilt."""
 
 _PURPOSE = b"zorginkoop analytics extract: client pseudonyms"
@@ -347,6 +347,7 @@ def _write(engine: Engine, target: Path, pseudonym: Pseudonymiser, full: bool) -
             if full:
                 _create(con)
             added = copier.copy(full)
+            _aggregate(con)
             now = datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
             meta = {"schema_version": str(SCHEMA_VERSION), "key": pseudonym.fingerprint, "refreshed_at": now}
             if full:
@@ -358,6 +359,20 @@ def _write(engine: Engine, target: Path, pseudonym: Pseudonymiser, full: bool) -
         return added
     finally:
         con.close()
+
+
+def _aggregate(con: duckdb.DuckDBPyConnection) -> None:
+    """``line_client``: the approved lines summed per client and everything a figure groups or
+    filters by (municipality, law, year, provider, product, category), ordered by municipality,
+    law and year so a municipality's figures read only its part. Distinct clients and sums are
+    the same as over ``line``, on about a twelfth of the rows (a client has a line a month);
+    rebuilt from ``line`` at every refresh (seconds, even at ten million lines)."""
+    con.execute(
+        """CREATE OR REPLACE TABLE line_client AS
+           SELECT municipality_code, law, year, provider_agb, product_code, category, client,
+                  sum(granted_cents) AS cents, sum(volume) AS volume
+           FROM line GROUP BY ALL ORDER BY municipality_code, law, year, client"""
+    )
 
 
 def _create(con: duckdb.DuckDBPyConnection) -> None:

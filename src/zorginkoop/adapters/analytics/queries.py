@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: EUPL-1.2
 """One named query per figure, in DuckDB SQL over the analytics extract.
 
-Each query reads the tables of :mod:`zorginkoop.adapters.analytics.extract` and means what the
+Each query reads the tables of :mod:`zorginkoop.adapters.analytics.extract` (the lines through
+``line_client``, the lines summed per client) and means what the
 store's query of the same figure means (``adapters/db/queries.py`` and ``dashboard_queries.py``:
 approved lines whose period starts in the year; clients are distinct client pseudonyms), so the
 figures agree with ``report costs`` and ``report providers``; the tests hold them side by side
@@ -40,27 +41,27 @@ _QUERIES = (
     NamedQuery(
         "cost_by_municipality",
         "per municipality: distinct clients and approved cost of the year (report costs)",
-        """SELECT m.code, m.name, count(DISTINCT l.client), coalesce(sum(l.granted_cents), 0)
-           FROM line l JOIN municipality m ON m.code = l.municipality_code
+        """SELECT m.code, m.name, count(DISTINCT l.client), coalesce(sum(l.cents), 0)
+           FROM line_client l JOIN municipality m ON m.code = l.municipality_code
            WHERE {scope:l} AND l.year = $year AND ($law IS NULL OR l.law = $law)
            GROUP BY m.code, m.name ORDER BY lower(m.name)""",
     ),
     NamedQuery(
         "distinct_clients",
         "distinct clients of the year across the municipalities in scope (report costs' total)",
-        """SELECT count(DISTINCT l.client) FROM line l
+        """SELECT count(DISTINCT l.client) FROM line_client l
            WHERE {scope:l} AND l.year = $year AND ($law IS NULL OR l.law = $law)""",
     ),
     NamedQuery(
         "municipality_totals",
         "dashboard: clients and approved cost of one municipality, year and law",
-        """SELECT count(DISTINCT l.client), coalesce(sum(l.granted_cents), 0) FROM line l
+        """SELECT count(DISTINCT l.client), coalesce(sum(l.cents), 0) FROM line_client l
            WHERE {scope:l} AND l.municipality_code = $municipality AND l.year = $year AND l.law = $law""",
     ),
     NamedQuery(
         "trend",
         "dashboard: clients and approved cost per year up to and including the year",
-        """SELECT l.year, count(DISTINCT l.client), coalesce(sum(l.granted_cents), 0) FROM line l
+        """SELECT l.year, count(DISTINCT l.client), coalesce(sum(l.cents), 0) FROM line_client l
            WHERE {scope:l} AND l.municipality_code = $municipality AND l.law = $law AND l.year <= $year
            GROUP BY l.year ORDER BY l.year""",
     ),
@@ -68,46 +69,46 @@ _QUERIES = (
         "by_product",
         "dashboard: per product, distinct clients, approved cost and volume",
         """SELECT coalesce(l.product_code, '') AS product, count(DISTINCT l.client),
-                  coalesce(sum(l.granted_cents), 0), coalesce(sum(l.volume), 0)
-           FROM line l
+                  coalesce(sum(l.cents), 0), coalesce(sum(l.volume), 0)
+           FROM line_client l
            WHERE {scope:l} AND l.municipality_code = $municipality AND l.year = $year AND l.law = $law
            GROUP BY product""",
     ),
     NamedQuery(
         "totals_of_products",
         "dashboard: clients and cost of some products (the heaviest)",
-        """SELECT count(DISTINCT l.client), coalesce(sum(l.granted_cents), 0) FROM line l
+        """SELECT count(DISTINCT l.client), coalesce(sum(l.cents), 0) FROM line_client l
            WHERE {scope:l} AND l.municipality_code = $municipality AND l.year = $year AND l.law = $law
              AND list_contains($products, l.product_code)""",
     ),
     NamedQuery(
         "totals_of_categories",
         "dashboard: clients and cost of some categories (Jeugd GGZ: JZ020 51, 52, 54)",
-        """SELECT count(DISTINCT l.client), coalesce(sum(l.granted_cents), 0) FROM line l
+        """SELECT count(DISTINCT l.client), coalesce(sum(l.cents), 0) FROM line_client l
            WHERE {scope:l} AND l.municipality_code = $municipality AND l.year = $year AND l.law = $law
              AND list_contains($categories, l.category)""",
     ),
     NamedQuery(
         "totals_outside_categories",
         "dashboard: clients and cost of every other category (youth care other than GGZ)",
-        """SELECT count(DISTINCT l.client), coalesce(sum(l.granted_cents), 0) FROM line l
+        """SELECT count(DISTINCT l.client), coalesce(sum(l.cents), 0) FROM line_client l
            WHERE {scope:l} AND l.municipality_code = $municipality AND l.year = $year AND l.law = $law
              AND NOT list_contains($categories, l.category)""",
     ),
     NamedQuery(
         "new_clients",
         "dashboard: clients of the year without an approved line under the law in the municipality the year before",
-        """SELECT count(DISTINCT l.client) FROM line l
+        """SELECT count(DISTINCT l.client) FROM line_client l
            WHERE {scope:l} AND l.municipality_code = $municipality AND l.year = $year AND l.law = $law
              AND l.client NOT IN (
-                 SELECT b.client FROM line b
+                 SELECT b.client FROM line_client b
                  WHERE {scope:b} AND b.municipality_code = $municipality AND b.law = $law
                    AND b.year = $year - 1)""",
     ),
     NamedQuery(
         "ended_clients",
         "dashboard: clients of the year none of whose allocations under the law in the municipality runs past 31 December",
-        """SELECT count(DISTINCT l.client) FROM line l
+        """SELECT count(DISTINCT l.client) FROM line_client l
            WHERE {scope:l} AND l.municipality_code = $municipality AND l.year = $year AND l.law = $law
              AND l.client NOT IN (
                  SELECT a.client FROM trajectory a
@@ -129,8 +130,8 @@ _QUERIES = (
     NamedQuery(
         "cost_by_provider",
         "concentration and report providers: per provider, distinct clients and approved cost",
-        """SELECT p.agb_code, p.name, count(DISTINCT l.client), coalesce(sum(l.granted_cents), 0)
-           FROM line l JOIN provider p ON p.agb_code = l.provider_agb
+        """SELECT p.agb_code, p.name, count(DISTINCT l.client), coalesce(sum(l.cents), 0)
+           FROM line_client l JOIN provider p ON p.agb_code = l.provider_agb
            WHERE {scope:l} AND l.year = $year AND ($law IS NULL OR l.law = $law)
              AND NOT list_contains($exclude, l.municipality_code)
            GROUP BY p.agb_code, p.name""",
