@@ -96,6 +96,15 @@ SETTINGS: tuple[Setting, ...] = (
         "default environment); any other environment refuses it. Keep it as long as the log: a "
         "new key makes older entries unfindable by BSN.",
     ),
+    Setting(
+        "analytics_path",
+        "ZORGINKOOP_ANALYTICS_PATH",
+        None,
+        "File of the analytics extract (DuckDB): the pseudonymised columnar copy the monitoring "
+        "figures are read from (`zorginkoop analytics refresh`). Default: beside a SQLite store "
+        "(zorginkoop.sqlite gives zorginkoop.analytics.duckdb); a PostgreSQL store needs it set. "
+        "BSNs in it are keyed hashes (HMAC-SHA256 under a key derived from ZORGINKOOP_PSEUDONYM_KEY).",
+    ),
     # -- accounts and the HTTP API -------------------------------------------------------------
     Setting(
         "env",
@@ -188,6 +197,7 @@ _PARSERS: dict[str, Callable[[str, str], object]] = {
     "env": lambda env, raw: _one_of(env, raw, ENVIRONMENTS),
     "models_dir": lambda _env, raw: Path(raw),
     "xsd_dir": lambda _env, raw: Path(raw),
+    "analytics_path": lambda _env, raw: Path(raw),
 }
 
 
@@ -208,6 +218,7 @@ class Settings:
     login_window_minutes: int = DEFAULT_LOGIN_WINDOW_MINUTES
     oidc_issuer: str | None = None
     oidc_client_id: str | None = None
+    analytics_path: Path | None = None
 
     def __post_init__(self) -> None:
         # fail fast: a production platform never runs on a secret everybody can read here

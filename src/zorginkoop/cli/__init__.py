@@ -7,6 +7,7 @@ import typer
 
 from zorginkoop.cli import (
     access,
+    analytics,
     calc,
     db,
     declarations,
@@ -47,6 +48,7 @@ app.add_typer(users.app, name="users")
 app.add_typer(monitor.app, name="monitor")
 app.add_typer(signals.app, name="signals")
 app.add_typer(survey.app, name="survey")
+app.add_typer(analytics.app, name="analytics")
 app.command("serve")(serve.serve)
 
 

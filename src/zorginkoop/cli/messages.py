@@ -249,6 +249,10 @@ def import_(
         codes = [f"{p.rsplit('/', 1)[-1]}: {','.join(c)}" for p, c in outcome.codes.items()] or ["0200"]
         rows.append({"file": f.name, "message": outcome.message, "status": outcome.status, "retour codes": codes,
                      "written": shown})  # fmt: skip
+    # once per batch: the analytics extract follows the imports (never fails them)
+    from zorginkoop.services.analytics import refresh_after_import
+
+    refresh_after_import(platform.engine, platform.settings)
     render(rows, ["file", "message", "status", "retour codes", "written"], OutputFormat.table,
            title="Messages processed")  # fmt: skip
     for line in waiting:

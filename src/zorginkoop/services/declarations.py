@@ -64,6 +64,7 @@ from zorginkoop.domain.exchange import file_name, identification
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import Period
 from zorginkoop.domain.processing import ActivityKind
+from zorginkoop.services import analytics
 from zorginkoop.services.outbox import check_writable, deliver
 
 Progress = Callable[[int, int], None]
@@ -322,6 +323,8 @@ def _store_with_retries(engine: Engine, job: _Job) -> tuple[FileResult, _Answer 
                 ) from None
     else:  # pragma: no cover - the loop returns or raises
         raise AssertionError("unreachable")
+    # the analytics extract follows every import (it never fails the import: see the hook)
+    analytics.refresh_after_import(engine)
     return result, answer
 
 

@@ -25,7 +25,7 @@ from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.adapters.istandaarden import Limits
 from zorginkoop.adapters.istandaarden.envelope import Envelope, read_envelope
 from zorginkoop.adapters.istandaarden.errors import MessageError
-from zorginkoop.services import declarations, exchange
+from zorginkoop.services import analytics, declarations, exchange
 
 PROCESSED = ("305", "307", "315", "317", "323")
 """The provider's messages the region processes and answers (starts, stops, requests,
@@ -121,6 +121,8 @@ def process(
         outcome = exchange.import_message(uow, data, name, now, end_on_stop=end_on_stop)
     except exchange.UnreadableMessage as exc:
         raise NotReceivable(f"{exc}; nothing was stored") from None
+    # the analytics extract follows (never failing the import; a 323 refreshes in declarations)
+    analytics.refresh_after_import(uow.engine, uow.settings)
     answers = [
         _answer(o.message_id, o.file_name, o.content) for o in outcome.outgoing if o.message_id is not None
     ]

@@ -14,8 +14,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from zorginkoop.adapters.db.dashboard_queries import DashboardQueries
+from zorginkoop.adapters.analytics.queries import Figures
+from zorginkoop.adapters.db.dashboard_queries import DashboardQueries, ProductRow
 from zorginkoop.adapters.db.monitoring_queries import MonitoringQueries
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.domain.access import Scope, ScopeKind
@@ -46,7 +48,7 @@ from zorginkoop.domain.monitoring import (
     rounded_figure,
 )
 from zorginkoop.domain.monitoring import provider_view as provider_view_line
-from zorginkoop.services import reports
+from zorginkoop.services import analytics, reports
 from zorginkoop.services.survey import read_satisfaction
 
 
@@ -63,13 +65,28 @@ def concentration(
 ) -> ProviderPareto:
     """Providers ranked by approved cost (or clients) in ``year``, with the memo's reading: how
     many of the largest hold 80% and 90%, and the tail under 7 clients. Built on the lines of
-    ``report providers`` (:func:`zorginkoop.services.reports.costs_by_provider`)."""
+    ``report providers`` (:func:`zorginkoop.services.reports.costs_by_provider`), read from the
+    analytics extract's ``cost_by_provider`` when the extract is up to date (the same figures)."""
     with uow:
         try:
-            lines = reports.costs_by_provider(uow, year, law, exclude)
+            excluded = reports.resolve_municipalities(uow, exclude or [])
+            with analytics.fresh_figures(uow) as figures:
+                if figures is not None:
+                    rows = figures.rows(
+                        "cost_by_provider",
+                        year=year,
+                        law=law.value if law else None,
+                        exclude=sorted(excluded),
+                    )
+                    spend = [
+                        ProviderSpend(str(a), str(n), int(c), Money(int(cents))) for a, n, c, cents in rows
+                    ]
+                else:
+                    lines = reports.costs_by_provider(uow, year, law, exclude)
+                    spend = [ProviderSpend(p.agb, p.provider, p.clients, p.cost) for p in lines]
         except reports.ReportError as exc:
             raise MonitoringQueryError(str(exc)) from None
-    return provider_pareto([ProviderSpend(p.agb, p.provider, p.clients, p.cost) for p in lines], measure)
+    return provider_pareto(spend, measure)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +219,8 @@ class Dashboard:
     """Jeugd only: JZ020 51, 52 and 54 (:data:`~zorginkoop.domain.monitoring.GGZ_CATEGORIES`)."""
     other_youth_care: GroupFigure | None
     """Jeugd only: every other category."""
+    source: str = "store"
+    """Where the counts were read: ``analytics`` (the extract's named queries) or ``store``."""
 
     @property
     def cost_per_client(self) -> Money | None:
@@ -214,8 +233,10 @@ def dashboard(uow: UnitOfWork, municipality: str, year: int, law: Law = Law.WMO)
     Raises :class:`MonitoringQueryError` for a municipality the region does not know and
     :class:`OutsideScope` for one the unit of work's scope does not see. Reads counts and sums
     only (as the reports do): no personal data leaves the store, so no processing-log entry is
-    written, as for ``report costs``."""
-    start, end = date(year, 1, 1), date(year, 12, 31)
+    written, as for ``report costs``. The counts come from the analytics extract's named
+    queries when it is up to date (:func:`zorginkoop.services.analytics.fresh_figures`), else
+    from the store; both give the same figures."""
+    start = date(year, 1, 1)
     with uow:
         try:
             (code,) = reports.resolve_municipalities(uow, [municipality])
@@ -224,29 +245,20 @@ def dashboard(uow: UnitOfWork, municipality: str, year: int, law: Law = Law.WMO)
         if not uow.scope.sees_municipality(code):
             raise OutsideScope(f"municipality {municipality!r} is outside your scope ({uow.scope})")
         name = uow.region.municipality_names()[code]
-        queries = DashboardQueries(uow.session, uow.scope)
-        # the figures of report costs: the same query, this municipality's line
-        line = next((r for r in queries.cost_by_municipality(start, end, law) if r.key == code), None)
-        clients, cost = (line.clients, line.cost) if line else (0, Money.zero())
-        trend = tuple(
-            TrendYear(y, r.clients, r.cost)
-            for y, r in queries.cost_by_year_and_municipality(law)
-            if r.key == code and y <= year
-        )
         catalogue = {p.code: p for p in uow.catalogue.products(law)}
         heaviest = heaviest_products(
             UnitTariff(t.product_code, catalogue[t.product_code].unit.value, t.amount.cents)
             for t in uow.catalogue.tariffs(law)
             if t.valid.contains(start) and t.product_code in catalogue
         )
-        product_rows = queries.by_product(code, start, end, law)
-        heavy_clients, heavy_cost = queries.totals(code, start, end, law, products=heaviest)
-        new = queries.new_clients(code, year, law)
-        ended = queries.ended_clients(code, year, law)
-        ggz = other = None
-        if law is Law.JEUGD:
-            ggz = _group(*queries.totals(code, start, end, law, categories=GGZ_CATEGORIES), clients, cost)
-            other = _group(*queries.totals(code, start, end, law, other_than=GGZ_CATEGORIES), clients, cost)
+        with analytics.fresh_figures(uow) as figures:
+            if figures is not None:
+                counts = _counts_from_extract(figures, code, year, law, heaviest)
+            else:
+                counts = _counts_from_store(
+                    DashboardQueries(uow.session, uow.scope), code, year, law, heaviest
+                )
+    clients, cost = counts.clients, counts.cost
     products = tuple(
         ProductFigure(
             r.product_code,
@@ -259,7 +271,7 @@ def dashboard(uow: UnitOfWork, municipality: str, year: int, law: Law = Law.WMO)
             disclosed_share(r.cost, cost, r.clients, clients),
             r.product_code in heaviest,
         )
-        for r in product_rows
+        for r in sorted(counts.products, key=lambda r: (-r.cost.cents, r.product_code))
     )
     return Dashboard(
         municipality_code=code,
@@ -268,14 +280,94 @@ def dashboard(uow: UnitOfWork, municipality: str, year: int, law: Law = Law.WMO)
         law=law,
         clients=clients,
         cost=cost,
-        new_clients=new,
-        ended_clients=ended,
+        new_clients=counts.new,
+        ended_clients=counts.ended,
         by_product=products,
-        trend=trend,
+        trend=counts.trend,
         heaviest_products=tuple(sorted(heaviest)),
-        heaviest=_group(heavy_clients, heavy_cost, clients, cost),
+        heaviest=_group(*counts.heaviest, clients, cost),
+        ggz=None if counts.ggz is None else _group(*counts.ggz, clients, cost),
+        other_youth_care=None if counts.other is None else _group(*counts.other, clients, cost),
+        source=counts.source,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Counts:
+    """The dashboard's counts and sums, from the extract or from the store."""
+
+    source: str
+    clients: int
+    cost: Money
+    trend: tuple[TrendYear, ...]
+    products: list[ProductRow]
+    heaviest: tuple[int, Money]
+    new: int
+    ended: int
+    ggz: tuple[int, Money] | None
+    other: tuple[int, Money] | None
+
+
+def _counts_from_store(
+    queries: DashboardQueries, code: str, year: int, law: Law, heaviest: frozenset[str]
+) -> _Counts:
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    # the figures of report costs: the same query, this municipality's line
+    line = next((r for r in queries.cost_by_municipality(start, end, law) if r.key == code), None)
+    clients, cost = (line.clients, line.cost) if line else (0, Money.zero())
+    trend = tuple(
+        TrendYear(y, r.clients, r.cost)
+        for y, r in queries.cost_by_year_and_municipality(law)
+        if r.key == code and y <= year
+    )
+    ggz = other = None
+    if law is Law.JEUGD:
+        ggz = queries.totals(code, start, end, law, categories=GGZ_CATEGORIES)
+        other = queries.totals(code, start, end, law, other_than=GGZ_CATEGORIES)
+    return _Counts(
+        source="store",
+        clients=clients,
+        cost=cost,
+        trend=trend,
+        products=queries.by_product(code, start, end, law),
+        heaviest=queries.totals(code, start, end, law, products=heaviest),
+        new=queries.new_clients(code, year, law),
+        ended=queries.ended_clients(code, year, law),
         ggz=ggz,
-        other_youth_care=other,
+        other=other,
+    )
+
+
+def _counts_from_extract(
+    figures: Figures, code: str, year: int, law: Law, heaviest: frozenset[str]
+) -> _Counts:
+    asked = {"municipality": code, "year": year, "law": law.value}
+
+    def pair(row: tuple[Any, ...]) -> tuple[int, Money]:
+        return int(row[0]), Money(int(row[1]))
+
+    ggz = other = None
+    if law is Law.JEUGD:
+        categories = sorted(GGZ_CATEGORIES)
+        ggz = pair(figures.one("totals_of_categories", **asked, categories=categories))
+        other = pair(figures.one("totals_outside_categories", **asked, categories=categories))
+    clients, cost = pair(figures.one("municipality_totals", **asked))
+    return _Counts(
+        source="analytics",
+        clients=clients,
+        cost=cost,
+        trend=tuple(
+            TrendYear(int(y), int(c), Money(int(cents))) for y, c, cents in figures.rows("trend", **asked)
+        ),
+        products=[
+            ProductRow(str(product), int(c), Money(int(cents)), int(volume))
+            for product, c, cents, volume in figures.rows("by_product", **asked)
+        ],
+        heaviest=pair(figures.one("totals_of_products", **asked, products=sorted(heaviest))),
+        new=int(figures.one("new_clients", **asked)[0]),
+        ended=int(figures.one("ended_clients", **asked)[0]),
+        ggz=ggz,
+        other=other,
     )
 
 

@@ -1,0 +1,188 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""One named query per figure, in DuckDB SQL over the analytics extract.
+
+Each query reads the tables of :mod:`zorginkoop.adapters.analytics.extract` (the lines through
+``line_client``, the lines summed per client) and means what the
+store's query of the same figure means (``adapters/db/queries.py`` and ``dashboard_queries.py``:
+approved lines whose period starts in the year; clients are distinct client pseudonyms), so the
+figures agree with ``report costs`` and ``report providers``; the tests hold them side by side
+on the demo.
+
+A query's text has ``{scope}`` placeholders, one per table alias it reads (``{scope:l}``: the
+alias ``l``); :class:`Figures` fills them with the reader's scope, so no query can be run
+without it: the region sees everything, a municipality scope its municipalities' rows, a
+provider scope the rows about its own care. Parameters are DuckDB's named ``$parameters``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from zorginkoop.adapters.analytics.extract import ExtractError, read_only
+from zorginkoop.domain.access import Scope, ScopeKind
+
+
+@dataclass(frozen=True, slots=True)
+class NamedQuery:
+    name: str
+    figure: str
+    """What the figure is, in a line (also the help of ``analytics queries``)."""
+    sql: str
+
+
+_QUERIES = (
+    NamedQuery(
+        "cost_by_municipality",
+        "per municipality: distinct clients and approved cost of the year (report costs)",
+        """SELECT m.code, m.name, count(DISTINCT l.client), coalesce(sum(l.cents), 0)
+           FROM line_client l JOIN municipality m ON m.code = l.municipality_code
+           WHERE {scope:l} AND l.year = $year AND ($law IS NULL OR l.law = $law)
+           GROUP BY m.code, m.name ORDER BY lower(m.name)""",
+    ),
+    NamedQuery(
+        "distinct_clients",
+        "distinct clients of the year across the municipalities in scope (report costs' total)",
+        """SELECT count(DISTINCT l.client) FROM line_client l
+           WHERE {scope:l} AND l.year = $year AND ($law IS NULL OR l.law = $law)""",
+    ),
+    NamedQuery(
+        "municipality_totals",
+        "dashboard: clients and approved cost of one municipality, year and law",
+        """SELECT count(DISTINCT l.client), coalesce(sum(l.cents), 0) FROM line_client l
+           WHERE {scope:l} AND l.municipality_code = $municipality AND l.year = $year AND l.law = $law""",
+    ),
+    NamedQuery(
+        "trend",
+        "dashboard: clients and approved cost per year up to and including the year",
+        """SELECT l.year, count(DISTINCT l.client), coalesce(sum(l.cents), 0) FROM line_client l
+           WHERE {scope:l} AND l.municipality_code = $municipality AND l.law = $law AND l.year <= $year
+           GROUP BY l.year ORDER BY l.year""",
+    ),
+    NamedQuery(
+        "by_product",
+        "dashboard: per product, distinct clients, approved cost and volume",
+        """SELECT coalesce(l.product_code, '') AS product, count(DISTINCT l.client),
+                  coalesce(sum(l.cents), 0), coalesce(sum(l.volume), 0)
+           FROM line_client l
+           WHERE {scope:l} AND l.municipality_code = $municipality AND l.year = $year AND l.law = $law
+           GROUP BY product""",
+    ),
+    NamedQuery(
+        "totals_of_products",
+        "dashboard: clients and cost of some products (the heaviest)",
+        """SELECT count(DISTINCT l.client), coalesce(sum(l.cents), 0) FROM line_client l
+           WHERE {scope:l} AND l.municipality_code = $municipality AND l.year = $year AND l.law = $law
+             AND list_contains($products, l.product_code)""",
+    ),
+    NamedQuery(
+        "totals_of_categories",
+        "dashboard: clients and cost of some categories (Jeugd GGZ: JZ020 51, 52, 54)",
+        """SELECT count(DISTINCT l.client), coalesce(sum(l.cents), 0) FROM line_client l
+           WHERE {scope:l} AND l.municipality_code = $municipality AND l.year = $year AND l.law = $law
+             AND list_contains($categories, l.category)""",
+    ),
+    NamedQuery(
+        "totals_outside_categories",
+        "dashboard: clients and cost of every other category (youth care other than GGZ)",
+        """SELECT count(DISTINCT l.client), coalesce(sum(l.cents), 0) FROM line_client l
+           WHERE {scope:l} AND l.municipality_code = $municipality AND l.year = $year AND l.law = $law
+             AND NOT list_contains($categories, l.category)""",
+    ),
+    NamedQuery(
+        "new_clients",
+        "dashboard: clients of the year without an approved line under the law in the municipality the year before",
+        """SELECT count(DISTINCT l.client) FROM line_client l
+           WHERE {scope:l} AND l.municipality_code = $municipality AND l.year = $year AND l.law = $law
+             AND l.client NOT IN (
+                 SELECT b.client FROM line_client b
+                 WHERE {scope:b} AND b.municipality_code = $municipality AND b.law = $law
+                   AND b.year = $year - 1)""",
+    ),
+    NamedQuery(
+        "ended_clients",
+        "dashboard: clients of the year none of whose allocations under the law in the municipality runs past 31 December",
+        """SELECT count(DISTINCT l.client) FROM line_client l
+           WHERE {scope:l} AND l.municipality_code = $municipality AND l.year = $year AND l.law = $law
+             AND l.client NOT IN (
+                 SELECT a.client FROM trajectory a
+                 WHERE {scope:a} AND a.municipality_code = $municipality AND a.law = $law
+                   AND (a.allocation_end IS NULL OR a.allocation_end > make_date($year, 12, 31)))""",
+    ),
+    NamedQuery(
+        "ended_trajectories",
+        "dashboard: trajectories ended in the year (end reason not 20, temporary): number, distinct "
+        "clients, days in all (start and end counted) and the number ended according to plan",
+        """SELECT count(*), count(DISTINCT a.client),
+                  coalesce(sum(date_diff('day', a.start, a."end") + 1), 0),
+                  count(*) FILTER (WHERE list_contains($to_plan, a.end_reason))
+           FROM trajectory a
+           WHERE {scope:a} AND a.municipality_code = $municipality AND a.law = $law
+             AND a."end" BETWEEN make_date($year, 1, 1) AND make_date($year, 12, 31)
+             AND a."end" >= a.start AND coalesce(a.end_reason, '') <> '20'""",
+    ),
+    NamedQuery(
+        "cost_by_provider",
+        "concentration and report providers: per provider, distinct clients and approved cost",
+        """SELECT p.agb_code, p.name, count(DISTINCT l.client), coalesce(sum(l.cents), 0)
+           FROM line_client l JOIN provider p ON p.agb_code = l.provider_agb
+           WHERE {scope:l} AND l.year = $year AND ($law IS NULL OR l.law = $law)
+             AND NOT list_contains($exclude, l.municipality_code)
+           GROUP BY p.agb_code, p.name""",
+    ),
+)
+
+QUERIES: Mapping[str, NamedQuery] = {q.name: q for q in _QUERIES}
+"""Every figure the analytics layer answers, by name."""
+
+_PLACEHOLDER = re.compile(r"\{scope:(\w+)\}")
+
+
+def scoped(sql: str, scope: Scope) -> tuple[str, dict[str, Any]]:
+    """``sql`` with each ``{scope:alias}`` replaced by the scope's predicate on that alias, and
+    the parameter the predicates read (the scope's codes)."""
+    if scope.kind is ScopeKind.REGION:
+        return _PLACEHOLDER.sub("TRUE", sql), {}
+    column = "municipality_code" if scope.kind is ScopeKind.MUNICIPALITY else "provider_agb"
+    text = _PLACEHOLDER.sub(lambda m: f"list_contains($scope_codes, {m.group(1)}.{column})", sql)
+    return text, {"scope_codes": sorted(scope.codes)}
+
+
+class Figures:
+    """Runs named queries on one read-only connection to the extract, within a scope."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, scope: Scope) -> None:
+        self.con = con
+        self.scope = scope
+
+    def rows(self, name: str, **params: Any) -> list[tuple[Any, ...]]:
+        query = QUERIES[name]
+        sql, scope_params = scoped(query.sql, self.scope)
+        used = set(re.findall(r"\$(\w+)", sql))
+        given = {k: v for k, v in {**params, **scope_params}.items() if k in used}
+        missing = used - set(given)
+        if missing:
+            raise ValueError(f"query {name!r} needs {', '.join(sorted(missing))}")
+        try:
+            return self.con.execute(sql, given).fetchall()
+        except duckdb.Error as exc:
+            raise ExtractError(f"analytics query {name!r} failed: {str(exc).splitlines()[0]}") from None
+
+    def one(self, name: str, **params: Any) -> tuple[Any, ...]:
+        found = self.rows(name, **params)
+        if len(found) != 1:
+            raise ExtractError(f"analytics query {name!r} gave {len(found)} rows, not one")
+        return found[0]
+
+
+@contextmanager
+def figures(path: Path, scope: Scope) -> Iterator[Figures]:
+    """The named queries over the extract at ``path``, read within ``scope``."""
+    with read_only(path) as con:
+        yield Figures(con, scope)
