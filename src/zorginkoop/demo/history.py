@@ -453,7 +453,8 @@ def add_history(  # noqa: PLR0917 - the generator's lists, changed in place
             if a.valid.start > HISTORY_END:
                 continue
             start = a.valid.start
-            deliveries.append(fact(a, "start", start, None, None, _received(rng, start)))
+            started_at = _received(rng, start)
+            deliveries.append(fact(a, "start", start, None, None, started_at))
             if r not in ends or n != len(run) - 1:
                 continue
             run_end = ends[r]
@@ -469,10 +470,16 @@ def add_history(  # noqa: PLR0917 - the generator's lists, changed in place
                 deliveries.append(fact(a, "stop", start, paused, CODE_OF[a.law][EndKind.TEMPORARY],
                                        _received(rng, paused)))  # fmt: skip
                 start = paused + timedelta(rng.randint(8, 30))
-                deliveries.append(fact(a, "start", start, None, None, _received(rng, start)))
-            stop = fact(a, "stop", start, run_end.end, CODE_OF[a.law][kind], stops_at[r])
+                started_at = _received(rng, start)
+                deliveries.append(fact(a, "start", start, None, None, started_at))
+            stopped_at = stops_at[r]
+            if stopped_at <= started_at:  # a short allocation: the stop comes after its start
+                stopped_at = started_at + timedelta(hours=1)
+                if a.allocated_at == stops_at[r]:
+                    a = allocations[i] = replace(a, allocated_at=stopped_at)
+            stop = fact(a, "stop", start, run_end.end, CODE_OF[a.law][kind], stopped_at)
             deliveries.append(stop)
             if run_end.planned_end > run_end.end and kind in PROVIDER_INITIATED:
                 assert a.change_reason is not None
-                ended.append(EndedStop(stop, run_end.planned_end, a.change_reason.value, stops_at[r]))
+                ended.append(EndedStop(stop, run_end.planned_end, a.change_reason.value, stopped_at))
     return History(tuple(deliveries), tuple(ended))

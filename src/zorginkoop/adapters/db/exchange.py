@@ -522,9 +522,12 @@ class DeliveryRepository:
             events.append({**event, "message_id": message_ids[key]})
         first_event = self.session.scalar(select(func.coalesce(func.max(e.id), 0)))
         bulk_insert(self.session, e, events)
-        event_ids = dict(
-            self.session.execute(select(e.message_id, e.id).where(e.id > first_event)).tuples().all()
-        )
+        event_ids = {
+            message_id: event_id
+            for message_id, event_id in self.session.execute(
+                select(e.message_id, e.id).where(e.id > first_event)
+            )
+        }
         stops = [
             {**stop, "stop_event_id": event_ids[event["message_id"]]}
             for (_message, _e, stop), event in zip(reports, events, strict=True)
