@@ -44,6 +44,7 @@ from zorginkoop.cli.output import FORMAT_OPTION, OutputFormat, fail, render, ren
 from zorginkoop.domain.access import Scope
 from zorginkoop.domain.care import CareError
 from zorginkoop.domain.codes import ChangeReason, Law, TargetGroup
+from zorginkoop.domain.monitoring import GoalsReached
 from zorginkoop.domain.product_models import Intake, IntakeRefused, ProductModel
 from zorginkoop.domain.region import ProviderMatch
 from zorginkoop.services import allocations as workflow
@@ -442,6 +443,40 @@ def end_(
 ) -> None:
     """End an allocation on a day (a new 301 goes to the outbox)."""
     _change(municipality, law, number, reason, end, None, db, fmt)
+
+
+@app.command("evaluate")
+def evaluate(
+    number: Annotated[int, typer.Argument(help="ToewijzingNummer", min=1, max=999_999_999)],
+    goals: str = typer.Option(..., "--goals", help="goals of the care reached: reached, partly or not"),
+    municipality: str = MUNICIPALITY,
+    law: str = typer.Option("wmo", "--law"),
+    on: str | None = ON,
+    db: str | None = DB_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """Record the end evaluation of an ended allocation: were the goals of the care reached
+    (reached, partly, not)? Recording again replaces the answer; the benchmark reads it."""
+    try:
+        answer = GoalsReached(goals.lower())
+    except ValueError:
+        fail(f"--goals {goals!r}: choose reached, partly or not")
+    platform = platform_for(db)
+    municipality = known_municipality(platform, municipality)
+    try:
+        with store_errors():
+            a = workflow.record_end_evaluation(
+                unit_of_work(platform, Scope.municipality(municipality)), municipality, _law(law), number,
+                answer, _day(on),
+            )  # fmt: skip
+    except workflow.WorkflowError as exc:
+        fail(str(exc))
+    render_object(
+        {"toewijzing_nummer": a.number, "municipality": a.municipality_code, "law": a.law.value,
+         "bsn": a.client_bsn, "provider": a.provider_agb, "product": a.product_code, "start": a.valid.start,
+         "end": a.valid.end, "goals_reached": answer.value},
+        fmt,
+    )  # fmt: skip
 
 
 OUTSIDE_COLUMNS = ["allocation", "provider", "bsn", "reference", "period", "volume", "amount_eur",

@@ -20,12 +20,21 @@ from zorginkoop.services import reports
 def demo(
     db: str | None = DB_OPTION,
     seed: int = typer.Option(2020, "--seed", help="random seed; the same seed gives the same region"),
+    scale: int = typer.Option(
+        1,
+        "--scale",
+        min=1,
+        max=900,
+        help="a region N times larger for benchmarks: N copies of the care, same providers and products",
+    ),
 ) -> None:
     """Build the Lekstroom demo region in the store and show the memo's 2020 Wmo table.
 
     Five municipalities, 49 Wmo providers and Jeugd care, 2018-2020 history, allocations running
-    into 2021 with their 301s in the outbox, and the 2022 framework agreement. An earlier demo in
-    the same store is replaced; a store with another region is refused."""
+    into 2021 with their 301s in the outbox, the providers' 305/307 history with end reasons, goals
+    reached at the end evaluations, and the 2022 framework agreement. An earlier demo in the same
+    store is replaced; a store with another region is refused. With --scale N the memo's figures
+    are N times the memo's."""
     from zorginkoop.services.demo import DemoError, build_demo  # the generator loads only when asked
 
     url = settings(db).database_url
@@ -45,7 +54,7 @@ def demo(
                 progress.update(task, description=f"{name}: {count:,}")
                 progress.console.print(f"  [green]✓[/] {name}: {count:,}")
 
-            summary = build_demo(engine, seed=seed, progress=step)
+            summary = build_demo(engine, seed=seed, progress=step, scale=scale)
     except (DemoError, StoreError) as exc:
         fail(str(exc))
     except OperationalError as exc:  # a folder that vanished, a read-only file, a lost server
@@ -55,7 +64,7 @@ def demo(
     console.print(
         f"Demo region Lekstroom built in {elapsed:.1f} s: {summary.municipalities} municipalities, "
         f"{summary.providers} providers, {summary.clients:,} clients, {summary.allocations:,} allocations, "
-        f"{summary.lines:,} declared lines (seed {seed}).",
+        f"{summary.lines:,} declared lines (seed {seed}{f', scale {scale}' if scale > 1 else ''}).",
         highlight=False,
     )
     with UnitOfWork(engine) as uow:

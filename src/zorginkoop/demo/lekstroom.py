@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from zorginkoop.demo.history import DeliveryFact, EndedStop, History, add_history, scale_downs
 from zorginkoop.domain.care import Allocation, Client, Decision, EvaluationMoment, Gender, check_bsn
 from zorginkoop.domain.catalogue import (
     Product,
@@ -421,6 +422,10 @@ class DemoRegion:
     declarations: tuple[Declaration, ...]
     line_outcomes: tuple[LineOutcome, ...]
     """One outcome per declared line, in the order of the lines; references are unique region-wide."""
+    deliveries: tuple[DeliveryFact, ...] = ()
+    """The providers' 305s and 307s on the allocations (:mod:`zorginkoop.demo.history`)."""
+    ended_stops: tuple[EndedStop, ...] = ()
+    """The stop worklist items the back office ended (an end before the plan)."""
     wmo_provider_plans: tuple[WmoProviderPlan, ...] = ()
     """The design of the 49 OZR providers (tier, 2020 targets); for tests and explanations."""
     reference_tariffs: tuple[Tariff, ...] = ()
@@ -448,6 +453,16 @@ INITIALS = "AABCDEFGHHIJJJKLMMNPPRSSTW"
 
 BSN_PREFIX_START = 99_900_000
 """Synthetic BSNs: 999xxxxxx, the range used for test persons, never a real inhabitant."""
+COPY_BSN_START = 90_000_000
+COPY_BSN_BLOCK = 10_000
+"""BSNs of a copy of the region (``demo --scale``): 900000000 up, 10,000 eight-digit prefixes
+(some 9,000 valid BSNs) per copy, below the test-person range of the first copy."""
+COPY_NUMBERS = 1_000_000
+"""A copy's ToewijzingNummers and household numbers start at copy x this."""
+COPY_REFERENCES = 10_000_000
+"""A copy's line references start at copy x this."""
+MAX_COPIES = 990
+"""Copies whose BSN prefixes stay below :data:`BSN_PREFIX_START`."""
 
 # 2020 product mix of running trajectories, heavier than the mix of trajectories that ended
 # before 2020; earlier allocations of a trajectory are often one level lighter (escalation).
@@ -841,13 +856,20 @@ def _shift_hours(candidates: Sequence[_Line], hours: int) -> int:
     return remaining * step
 
 
-def build_lekstroom(seed: int = 2020, *, model_2022: ResultAreaMatrixModel) -> DemoRegion:
+def build_lekstroom(
+    seed: int = 2020, *, model_2022: ResultAreaMatrixModel, copy: int = 0, scale: int = 1
+) -> DemoRegion:
     """The Lekstroom demo region for ``seed``: same seed, same region, to the last object.
 
     The providers, catalogue and contracts do not depend on the seed; clients, their care and
     the declared volumes do, while the 2020 Wmo figures of the memo hold for every seed.
     ``model_2022`` is the ``lekstroom-2022`` product model: its cells are the 2022 agreement's
     products and tariffs.
+
+    ``demo --scale N`` stores N copies of the care (``copy`` 0 to N-1, each with its own seed):
+    a copy after the first numbers its clients (BSNs from :data:`COPY_BSN_START`), households,
+    allocations, declarations and line references apart, so they add up without clashing; the
+    contracts' ceilings are ``scale`` times as large (``scale`` is given to the first copy).
     """
     region = Region(
         REGION_CODE, REGION_NAME, tuple(Municipality(code, name, n) for code, name, n in MUNICIPALITIES)
@@ -861,13 +883,23 @@ def build_lekstroom(seed: int = 2020, *, model_2022: ResultAreaMatrixModel) -> D
 
     rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
     gen = _Generator(rng=rng, schedule=schedule, next_bsn_prefix=BSN_PREFIX_START + rng.randrange(0, 40_000))
+    if copy:
+        if not 0 < copy <= MAX_COPIES:
+            raise ValueError(f"a copy of the demo region is numbered 1..{MAX_COPIES}, got {copy}")
+        gen.next_bsn_prefix = COPY_BSN_START + (copy - 1) * COPY_BSN_BLOCK
+        gen.allocation_numbers = dict.fromkeys(ALL_CODES, copy * COPY_NUMBERS)
+        gen.households = copy * COPY_NUMBERS
 
     wmo_2020_clients = _wmo_care(gen, plans)
     _jeugd_care(gen, jeugd_groups, wmo_2020_clients)
+    # the history has its own random stream: the generator's draws (and the figures) stay as they are
+    history_rng = random.Random(f"lekstroom-history-{seed}")  # noqa: S311 - demo data, not secrets
+    _scale_downs(gen, history_rng)
     _calibrate_wmo(gen, plans)
     _mark_rejections(gen)
-    declarations, outcomes = _declarations(gen.lines)
-    frameworks, contracts, ceilings = _contracts(plans, jeugd_groups, declarations, outcomes)
+    history = _history(gen, history_rng, jeugd_groups)
+    declarations, outcomes = _declarations(gen.lines, copy)
+    frameworks, contracts, ceilings = _contracts(plans, jeugd_groups, declarations, outcomes, scale)
     # after the care history, so the seed's random draws (and the memo figures) are untouched
     products_2022, tariffs_2022 = _catalogue_2022(model_2022)
     framework_2022, contracts_2022 = _framework_2022(model_2022, plans)
@@ -886,6 +918,8 @@ def build_lekstroom(seed: int = 2020, *, model_2022: ResultAreaMatrixModel) -> D
         allocations=tuple(gen.allocations),
         declarations=declarations,
         line_outcomes=outcomes,
+        deliveries=history.deliveries,
+        ended_stops=history.ended_stops,
         wmo_provider_plans=tuple(plans),
         reference_tariffs=_reference_tariffs(),
     )
@@ -1117,19 +1151,71 @@ def _jeugd_care(gen: _Generator, groups: Sequence[JeugdGroup], wmo_clients: dict
 
 
 # --------------------------------------------------------------------------------------------
+# History: scale-downs, ends, goals, repeat requests (zorginkoop.demo.history)
+# --------------------------------------------------------------------------------------------
+
+
+def _point_lines(gen: _Generator) -> None:
+    """Every line on the allocation as it is now (same municipality and number)."""
+    current = {(a.municipality_code, a.number): a for a in gen.allocations}
+    for line in gen.lines:
+        line.allocation = current[line.allocation.municipality_code, line.allocation.number]
+
+
+def _scale_downs(gen: _Generator, rng: random.Random) -> None:
+    lighter = scale_downs(rng, gen.allocations, gen.decisions, OZR_CODES, gen.schedule)
+    changed = {(a.municipality_code, a.number) for a in lighter}
+    _point_lines(gen)
+    for line in gen.lines:
+        a = line.allocation
+        if (a.municipality_code, a.number) in changed:
+            assert a.product_code is not None
+            line.tariff = gen.tariff(a.product_code, line.period.start.year)
+
+
+def _history(gen: _Generator, rng: random.Random, groups: Sequence[JeugdGroup]) -> History:
+    group_of = {p.agb_code: g.key for g in groups for p in g.providers}
+
+    def term_end(a: Allocation) -> date:
+        terms = (WMO_TERM.period,) if a.law is Law.WMO else _jeugd_terms(group_of[a.provider_agb])
+        assert a.valid.end is not None
+        term = next(t for t in terms if t.contains(a.valid.end))
+        assert term.end is not None
+        return term.end
+
+    def next_number(municipality: str) -> int:
+        number = gen.allocation_numbers.get(municipality, 0) + 1
+        gen.allocation_numbers[municipality] = number
+        return number
+
+    members: dict[str | None, int] = defaultdict(int)
+    for client in gen.clients:
+        members[client.household_id] += 1
+    shared = {h for h, n in members.items() if h is not None and n > 1}
+    history = add_history(
+        rng, gen.clients, gen.decisions, gen.allocations, gen.schedule, term_end, next_number, shared
+    )
+    _point_lines(gen)
+    return history
+
+
+# --------------------------------------------------------------------------------------------
 # Declarations and contracts
 # --------------------------------------------------------------------------------------------
 
 
-def _declarations(lines: Iterable[_Line]) -> tuple[tuple[Declaration, ...], tuple[LineOutcome, ...]]:
-    """One declaration per provider, municipality and month; outcomes per line."""
+def _declarations(
+    lines: Iterable[_Line], copy: int = 0
+) -> tuple[tuple[Declaration, ...], tuple[LineOutcome, ...]]:
+    """One declaration per provider, municipality and month; outcomes per line. A copy of the
+    region (``demo --scale``) numbers its own (references and numbers stay unique)."""
     grouped: dict[tuple[date, str, str, Law], list[_Line]] = defaultdict(list)
     for line in lines:
         a = line.allocation
         grouped[line.period.start.replace(day=1), a.provider_agb, a.municipality_code, a.law].append(line)
     declarations: list[Declaration] = []
     outcomes: list[LineOutcome] = []
-    reference = 0
+    reference = copy * COPY_REFERENCES
     for month, agb, code, law in sorted(grouped, key=lambda k: (k[0], k[1], k[2], k[3].value)):
         declared: list[DeclaredLine] = []
         for line in sorted(
@@ -1165,8 +1251,8 @@ def _declarations(lines: Iterable[_Line]) -> tuple[tuple[Declaration, ...], tupl
         assert period.end is not None
         declarations.append(
             Declaration(
-                number=f"{month:%Y%m}{code}",
-                message_id=f"{agb}{month:%Y%m}{code}",
+                number=f"{month:%y%m}{code}{copy:04d}" if copy else f"{month:%Y%m}{code}",
+                message_id=f"{agb}{month:%Y%m}{code}" + (f"-{copy}" if copy else ""),
                 provider_agb=agb,
                 municipality_code=code,
                 law=law,
@@ -1194,6 +1280,7 @@ def _contracts(
     groups: Sequence[JeugdGroup],
     declarations: Sequence[Declaration],
     outcomes: Sequence[LineOutcome],
+    scale: int = 1,
 ) -> tuple[tuple[FrameworkAgreement, ...], tuple[Contract, ...], tuple[CollectiveCeiling, ...]]:
     wmo_lot = Lot("OZR", "Deelovereenkomst ondersteuning zelfredzaamheid", Law.WMO, frozenset(OZR_CODES))
     frameworks = [
@@ -1259,7 +1346,7 @@ def _contracts(
                 peak = max((yearly_cost[provider.agb_code, y] for y in years), default=0)
                 clients = max((len(yearly_clients[provider.agb_code, y]) for y in years), default=0)
                 # Zorgplafond: a round amount some 10% above the peak year, EUR 100,000 at least.
-                ceiling = max(10_000_000, math.ceil(peak * 1.1 / 5_000_000) * 5_000_000)
+                ceiling = max(10_000_000, math.ceil(peak * 1.1 / 5_000_000) * 5_000_000) * scale
                 contracts.append(
                     Contract(
                         f"{framework}-{group.lot_code}-{i:02d}",
@@ -1268,14 +1355,16 @@ def _contracts(
                         group.lot_code,
                         term.period,
                         ceiling=Money(ceiling),
-                        volume_clients=math.ceil(clients * 1.1) + 1 if group.key == "verblijf" else None,
+                        volume_clients=(math.ceil(clients * 1.1) + 1) * scale
+                        if group.key == "verblijf"
+                        else None,
                     )
                 )
     ceilings = tuple(
         CollectiveCeiling(
             f"VG{year}",
             f"Omzetplafond vrijgevestigden jeugd-ggz {year}",
-            FREE_PRACTITIONER_CEILING,
+            FREE_PRACTITIONER_CEILING * scale,
             year,
             frozenset(free_contracts),
             CeilingPolicy.SIGNAL,

@@ -18,6 +18,7 @@ from zorginkoop.domain.care import Allocation, CareError, DecidedAddOn, Decision
 from zorginkoop.domain.catalogue import DecisionBudget
 from zorginkoop.domain.codes import ChangeReason, Frequency, Law, Unit
 from zorginkoop.domain.money import Money
+from zorginkoop.domain.monitoring import GoalsReached
 from zorginkoop.domain.periods import Period, period_of_months
 from zorginkoop.domain.product_models import HourlyModel, Indication, ProductModel
 
@@ -298,3 +299,25 @@ def requested_allocation(
         budget=budget,
         provider_reference=provider_reference,
     )
+
+
+def end_evaluated(allocation: Allocation, goals: GoalsReached, on: date) -> Allocation:
+    """The allocation with the goals the consultant recorded at its end evaluation (eindevaluatie).
+
+    Only an allocation whose care is over can be evaluated: its period ended before ``on``
+    (a stop ends it on the stop date, domain.stopping). A withdrawn allocation (13) was never
+    given, so it has nothing to evaluate. Recording again replaces the earlier answer."""
+    if is_withdrawn(allocation):
+        raise CareError(
+            f"allocation {allocation.number} was withdrawn (13): there is no care to evaluate",
+            message_nl=f"Toewijzing {allocation.number} is ingetrokken (13): er is geen zorg om te evalueren.",
+        )
+    end = allocation.valid.end
+    if end is None or end >= on:
+        raise CareError(
+            f"allocation {allocation.number} has not ended yet (end {end or 'open'}): "
+            "the end evaluation follows the end of care",
+            message_nl=f"Toewijzing {allocation.number} is nog niet beëindigd "
+            f"(einddatum {end.isoformat() if end else 'open'}): de eindevaluatie volgt na het einde van de zorg.",
+        )
+    return replace(allocation, goals_reached=goals)

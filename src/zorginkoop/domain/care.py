@@ -19,6 +19,7 @@ from stdnum.nl import bsn as stdnum_bsn
 
 from zorginkoop.domain.codes import ChangeReason, Frequency, Law, Unit
 from zorginkoop.domain.money import Money
+from zorginkoop.domain.monitoring import GoalsReached
 from zorginkoop.domain.periods import Period, age_on
 
 
@@ -155,6 +156,9 @@ class Allocation:
     """The allocation's tariff basis: None is the contract tariff of its provider; a percentage
     (70) is that share of the product's NZa tariff, the region's rule for a provider without a
     contract (seed 000)."""
+    goals_reached: GoalsReached | None = None
+    """Recorded by the consultant at the end evaluation (eindevaluatie): reached, partly or
+    not; None while nobody recorded it."""
 
     def __post_init__(self) -> None:
         if not 0 < self.number <= 999_999_999:

@@ -21,6 +21,7 @@ from zorginkoop.domain.allocating import (
     allocation_for_decision,
     change_allocation,
     decision_from_indication,
+    end_evaluated,
     is_current,
     next_allocation_number,
     toewijzing_selection,
@@ -60,6 +61,7 @@ from zorginkoop.domain.contracts import (
 )
 from zorginkoop.domain.exchange import file_name, identification
 from zorginkoop.domain.money import Money
+from zorginkoop.domain.monitoring import GoalsReached
 from zorginkoop.domain.periods import Period
 from zorginkoop.domain.processing import ActivityKind
 from zorginkoop.domain.product_models import Indication, Intake, ProductModel, check_model_valid_on, evaluate
@@ -610,6 +612,35 @@ def change(
         name = queue_toewijzing(uow, changed, on=at.date(), now=at, changed=[changed.number])
         uow.commit()
     return AllocationResult(changed, name, outside_lines=outside)
+
+
+def record_end_evaluation(  # noqa: PLR0917 - the allocation's key and the answer
+    uow: UnitOfWork,
+    municipality_code: str,
+    law: Law,
+    number: int,
+    goals: GoalsReached,
+    on: date,
+) -> Allocation:
+    """The consultant records at the end evaluation whether the goals of an ended allocation
+    were reached (reached, partly, not): what the benchmark's goals-reached share reads. An
+    allocation outside the unit of work's scope is not found; the read and the write of the
+    client's data are logged."""
+    with uow:
+        current = uow.workflow.allocation(municipality_code, law, number, purpose=ActivityKind.DECISION)
+        if current is None:
+            raise WorkflowError(
+                f"no allocation {number} of municipality {municipality_code} ({law.value}) in scope {uow.scope}",
+                message_nl=f"Toewijzing {number} ({law.value}) is niet gevonden.",
+            )
+        try:
+            evaluated = end_evaluated(current, goals, on)
+        except CareError as exc:
+            raise WorkflowError(str(exc), message_nl=exc.message_nl) from None
+        uow.workflow.replace_allocation(evaluated)
+        uow.log.record(ActivityKind.DECISION, "allocation.end_evaluation", [(current.client_bsn, law.value)])
+        uow.commit()
+    return evaluated
 
 
 def outside_lines(uow: UnitOfWork, law: Law | None = None, *, open_only: bool = True) -> list[OutsideLine]:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -13,10 +13,16 @@ from sqlalchemy import Engine, inspect, select
 from zorginkoop.adapters.db import session as db
 from zorginkoop.adapters.db import tables as t
 from zorginkoop.adapters.db.uow import UnitOfWork
+from zorginkoop.adapters.istandaarden import models as m
+from zorginkoop.adapters.istandaarden import write_message
 from zorginkoop.adapters.model_files import load_models
+from zorginkoop.demo.history import DeliveryFact
 from zorginkoop.demo.lekstroom import DemoRegion, build_lekstroom
+from zorginkoop.domain.care import Client
 from zorginkoop.domain.declarations import LineOutcome
+from zorginkoop.domain.exchange import file_name, identification
 from zorginkoop.domain.product_models import ResultAreaMatrixModel
+from zorginkoop.domain.stopping import StopStatus
 
 MODEL_2022 = "lekstroom-2022"
 """The shipped product model whose cells are the 2022 agreement's products and tariffs."""
@@ -58,12 +64,35 @@ def prepare_store(engine: Engine, demo_region_code: str) -> None:
         )
     # the processing log outlives the demo data: it records reads that happened (AVG art. 5(2))
     kept = keep_processing_log(engine)
+    _empty_sqlite(engine)
     db.downgrade(engine, "base")
     db.upgrade(engine)
     restore_processing_log(engine, kept)
 
 
 _LOG_TABLES = ("processing_log", "processing_log_entry")
+
+
+def _empty_sqlite(engine: Engine) -> None:
+    """Empty every table of an SQLite store before its tables are dropped, foreign keys off: a
+    dropped table is emptied row by row with foreign keys on, and a message table of the demo's
+    history (its 305s and 307s, a self-reference without index) then takes minutes."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as connection:
+        present = set(inspect(connection).get_table_names())
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("PRAGMA foreign_keys=OFF")
+        for table in reversed(t.Base.metadata.sorted_tables):
+            if table.name in present:
+                cursor.execute(f'DELETE FROM "{table.name}"')  # noqa: S608 - our own table names
+        raw.commit()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+    finally:
+        raw.close()
 
 
 def keep_processing_log(engine: Engine) -> dict[str, list[dict[str, Any]]]:
@@ -104,12 +133,36 @@ def _outcomes(demo: DemoRegion) -> dict[tuple[str, str], LineOutcome]:
     return {(provider_of[o.reference], o.reference): o for o in raw}
 
 
-def build_demo(engine: Engine, seed: int = 2020, progress: Progress | None = None) -> DemoSummary:
-    """Generate the demo region for ``seed`` and store it; returns what was written."""
+MAX_SCALE = 900
+"""``demo --scale`` at most: the copies' BSN ranges stay apart (lekstroom.MAX_COPIES)."""
+
+
+def build_demo(
+    engine: Engine, seed: int = 2020, progress: Progress | None = None, scale: int = 1
+) -> DemoSummary:
+    """Generate the demo region for ``seed`` and store it; returns what was written.
+
+    ``scale`` N stores N copies of the region's care (clients, allocations, declarations, the
+    delivery history) with the same municipalities, providers, products and contracts (ceilings
+    N times as large): a region N times larger for benchmarks. Each copy is generated and
+    written in turn (memory stays that of one copy), in one transaction."""
+    if not 1 <= scale <= MAX_SCALE:
+        raise DemoError(f"--scale must be 1..{MAX_SCALE}, got {scale}")
     report = progress or (lambda _step, _n: None)
-    demo = build_lekstroom(seed, model_2022=model_2022())
+    model = model_2022()
+    demo = build_lekstroom(seed, model_2022=model, scale=scale)
     report("generated region", len(demo.clients))
     prepare_store(engine, demo.region.code)
+    totals = DemoSummary(
+        municipalities=len(demo.region.municipalities),
+        providers=len(demo.providers),
+        products=len(demo.products),
+        contracts=len(demo.contracts),
+        clients=0,
+        allocations=0,
+        declarations=0,
+        lines=0,
+    )
     with UnitOfWork(engine, actor="zorginkoop demo") as uow:
         uow.region.add(demo.region)
         uow.providers.add_all(demo.providers)
@@ -122,31 +175,144 @@ def build_demo(engine: Engine, seed: int = 2020, progress: Progress | None = Non
         uow.contracts.add_contracts(demo.contracts)
         uow.contracts.add_collective_ceilings(demo.collective_ceilings)
         report("catalogue and contracts", len(demo.contracts))
-        uow.clients.add_all(demo.clients)
-        uow.decisions.add_all(demo.decisions)
-        uow.allocations.add_all(demo.allocations)
-        report("clients, decisions and allocations", len(demo.allocations))
-        from zorginkoop.demo.contacts import demo_contacts
+        sequences: dict[tuple[str, str, str], int] = {}
+        for copy in range(scale):
+            part = (
+                demo
+                if copy == 0
+                else build_lekstroom(seed + COPY_SEED_STEP * copy, model_2022=model, copy=copy)
+            )
+            totals = _write_care(uow, part, sequences, totals, report if scale == 1 else _quiet)
+            if scale > 1:
+                report(f"copy {copy + 1} of {scale}: declared lines", totals.lines)
+            del part
         from zorginkoop.services.allocations import queue_current_allocations
 
-        uow.workflow.add_contacts(demo_contacts(demo.clients))
         queued = queue_current_allocations(uow, OUTBOX_ON, datetime(2021, 1, 1, 8, 0))
         report("301 messages in the outbox", queued)
-        uow.declarations.add_processed(demo.declarations, _outcomes(demo))
-        lines = sum(len(d.lines) for d in demo.declarations)
-        report("declarations", lines)
         uow.commit()
     from zorginkoop.demo.survey import add_demo_survey
 
     report("client experience survey 2020 Wmo (respondents)", add_demo_survey(engine, seed))
     db.refresh_statistics(engine)
-    return DemoSummary(
-        municipalities=len(demo.region.municipalities),
-        providers=len(demo.providers),
-        products=len(demo.products),
-        contracts=len(demo.contracts),
-        clients=len(demo.clients),
-        allocations=len(demo.allocations),
-        declarations=len(demo.declarations),
-        lines=lines,
+    return totals
+
+
+COPY_SEED_STEP = 7919
+"""Copy k of a scaled demo is generated with seed + k x this."""
+
+
+def _quiet(_step: str, _count: int) -> None:
+    return None
+
+
+def _write_care(
+    uow: UnitOfWork,
+    demo: DemoRegion,
+    sequences: dict[tuple[str, str, str], int],
+    totals: DemoSummary,
+    report: Progress,
+) -> DemoSummary:
+    """One copy's clients, decisions, allocations, declarations and delivery history."""
+    from zorginkoop.demo.contacts import demo_contacts
+
+    uow.clients.add_all(demo.clients)
+    uow.decisions.add_all(demo.decisions)
+    uow.allocations.add_all(demo.allocations)
+    report("clients, decisions and allocations", len(demo.allocations))
+    uow.workflow.add_contacts(demo_contacts(demo.clients))
+    uow.declarations.add_processed(demo.declarations, _outcomes(demo))
+    lines = sum(len(d.lines) for d in demo.declarations)
+    report("declarations", lines)
+    reported = _reports(demo, sequences)
+    uow.deliveries.add_reported(reported)
+    report("305 and 307 messages (start and stop of care)", len(reported))
+    return replace(
+        totals,
+        clients=totals.clients + len(demo.clients),
+        allocations=totals.allocations + len(demo.allocations),
+        declarations=totals.declarations + len(demo.declarations),
+        lines=totals.lines + lines,
     )
+
+
+def _reports(
+    demo: DemoRegion, sequences: dict[tuple[str, str, str], int]
+) -> list[tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None]]:
+    """The history's 305s and 307s as the receive path stores them: the message (its XML, one
+    client and product each, processed), the delivery event, and for a stop that ended its
+    allocation early the stop worklist item (ended). ``sequences`` numbers each provider's
+    messages (its Identificatie), across the copies of a scaled demo."""
+    clients = {c.bsn: c for c in demo.clients}
+    ended = {id(e.stop): e for e in demo.ended_stops}
+    out: list[tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None]] = []
+    for fact in sorted(demo.deliveries, key=lambda f: (f.received_at, f.provider_agb, f.allocation_number)):
+        number = "305" if fact.kind == "start" else "307"
+        key = (fact.provider_agb, fact.law.value, number)
+        sequences[key] = sequences.get(key, 0) + 1
+        ident = identification(number, sequences[key])
+        content = delivery_message(fact, clients[fact.client_bsn], ident)
+        message = {
+            "direction": "in", "law": fact.law.value, "message_type": number, "identification": ident,
+            "sender": fact.provider_agb, "receiver": fact.municipality_code, "dated": fact.received_at.date(),
+            "municipality_code": fact.municipality_code, "provider_agb": fact.provider_agb,
+            "status": "processed", "created_at": fact.received_at, "exported_at": None, "exported_by": None,
+            "in_reply_to": None,
+            "file_name": file_name(fact.law.message_prefix, number, fact.provider_agb, fact.municipality_code, ident),
+            "content": content, "summary": "",
+        }  # fmt: skip
+        event = {
+            "kind": fact.kind, "municipality_code": fact.municipality_code, "law": fact.law.value,
+            "allocation_number": fact.allocation_number, "client_bsn": fact.client_bsn,
+            "provider_agb": fact.provider_agb, "start_date": fact.start_date, "end_date": fact.end_date,
+            "end_reason": fact.end_reason, "status": "1", "current": True, "received_at": fact.received_at,
+        }  # fmt: skip
+        stop = None
+        if (item := ended.get(id(fact))) is not None:
+            assert fact.end_date is not None and fact.end_reason is not None
+            stop = {
+                "municipality_code": fact.municipality_code, "law": fact.law.value,
+                "allocation_number": fact.allocation_number, "client_bsn": fact.client_bsn,
+                "provider_agb": fact.provider_agb, "end_reason": fact.end_reason, "proposed_end": fact.end_date,
+                "previous_end": item.previous_end, "change_reason": item.change_reason,
+                "status": StopStatus.ENDED.value, "note": "", "created_at": fact.received_at,
+                "decided_at": item.decided_at, "decided_by": "ZORGINKOOP_END_ON_STOP",
+            }  # fmt: skip
+        out.append((message, event, stop))
+    return out
+
+
+def delivery_message(fact: DeliveryFact, client: Client, ident: str) -> bytes:
+    """The provider's 305 (start) or 307 (stop) of one product for one client, as sent."""
+    header = m.Header.for_message(
+        fact.law, "305" if fact.kind == "start" else "307", afzender=fact.provider_agb,
+        ontvanger=fact.municipality_code, identificatie=ident, dagtekening=fact.received_at.date(),
+    )  # fmt: skip
+    person: dict[str, Any] = {
+        "bsn": client.bsn,
+        "geboortedatum": m.Geboortedatum(datum=client.birth_date),
+        "geslacht": client.gender.value,
+        "naam": m.VerkorteNaam(
+            geslachtsnaam=m.Achternaam(achternaam=client.family_name, voorvoegsel=client.prefix or None),
+            voorletters="".join(ch for ch in client.initials if ch.isalpha()) or None,
+        ),
+    }
+    product = m.Product(categorie=fact.category, code=fact.product_code)
+    bericht: Any
+    if fact.kind == "start":
+        started = m.StartProduct(
+            toewijzing_nummer=fact.allocation_number, product=product,
+            toewijzing_ingangsdatum=fact.allocation_start, begindatum=fact.start_date, status_aanlevering="1",
+        )  # fmt: skip
+        bericht = m.StartZorgbericht(
+            header=header, client=m.StartClient(**person, start_producten=(started,))
+        )
+    else:
+        assert fact.end_date is not None and fact.end_reason is not None
+        stopped = m.StopProduct(
+            toewijzing_nummer=fact.allocation_number, product=product,
+            toewijzing_ingangsdatum=fact.allocation_start, begindatum=fact.start_date,
+            reden_beeindiging=fact.end_reason, einddatum=fact.end_date, status_aanlevering="1",
+        )  # fmt: skip
+        bericht = m.StopZorgbericht(header=header, client=m.StopClient(**person, stop_producten=(stopped,)))
+    return write_message(bericht, law=fact.law)

@@ -519,8 +519,11 @@ class DeclarationStore:
         return message_id
 
 
-def add_payments(session: Session, now: datetime, declaration_id: int | None = None) -> None:
-    """One signed payment per approved line without one (of one declaration, or all): the ledger."""
+def add_payments(
+    session: Session, now: datetime, declaration_id: int | None = None, *, after_line_id: int | None = None
+) -> None:
+    """One signed payment per approved line without one (of one declaration, or all; with
+    ``after_line_id`` only lines stored after it, none of which has one yet): the ledger."""
     line = t.DeclarationLineRow
     year = (func.cast(func.strftime("%Y", line.period_start), Integer) if session.get_bind().dialect.name == "sqlite"
             else func.cast(func.extract("year", line.period_start), Integer))  # fmt: skip
@@ -528,6 +531,8 @@ def add_payments(session: Session, now: datetime, declaration_id: int | None = N
                    literal(now, DateTime)).where(line.status == LineStatus.APPROVED.value)  # fmt: skip
     if declaration_id is not None:
         query = query.where(line.declaration_id == declaration_id)
+    elif after_line_id is not None:
+        query = query.where(line.id > after_line_id)
     else:
         query = query.where(
             ~select(t.PaymentRow.id).where(t.PaymentRow.declaration_line_id == line.id).exists()

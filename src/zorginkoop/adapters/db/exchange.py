@@ -498,6 +498,45 @@ class DeliveryRepository:
         self.session.flush()
         return row.id
 
+    def add_reported(
+        self, reports: Sequence[tuple[dict[str, Any], dict[str, Any], dict[str, Any] | None]]
+    ) -> None:
+        """Store many received 305/307 messages at once, as the receive path leaves them (history,
+        the demo): per report the message row, its one delivery event (without ``message_id``)
+        and, for a stop that was put on the worklist, the worklist item (without
+        ``stop_event_id``). Bulk inserts, then the new ids are read back by their keys."""
+        if not reports:
+            return
+        m, e = t.MessageRow, t.DeliveryEventRow
+        before = self.session.scalar(select(func.coalesce(func.max(m.id), 0)))
+        bulk_insert(self.session, m, [message for message, _event, _stop in reports])
+        message_ids = {
+            (sender, law, kind, ident): mid
+            for mid, sender, law, kind, ident in self.session.execute(
+                select(m.id, m.sender, m.law, m.message_type, m.identification).where(
+                    m.id > before, m.direction == "in"
+                )
+            )
+        }
+        events = []
+        for message, event, _stop in reports:
+            key = (message["sender"], message["law"], message["message_type"], message["identification"])
+            events.append({**event, "message_id": message_ids[key]})
+        first_event = self.session.scalar(select(func.coalesce(func.max(e.id), 0)))
+        bulk_insert(self.session, e, events)
+        event_ids = {
+            message_id: event_id
+            for message_id, event_id in self.session.execute(
+                select(e.message_id, e.id).where(e.id > first_event)
+            )
+        }
+        stops = [
+            {**stop, "stop_event_id": event_ids[event["message_id"]]}
+            for (_message, _e, stop), event in zip(reports, events, strict=True)
+            if stop is not None
+        ]
+        bulk_insert(self.session, t.StopWorklistRow, stops)
+
     def set_removed(self, event_id: int) -> None:
         self.session.execute(
             update(t.DeliveryEventRow).where(t.DeliveryEventRow.id == event_id).values(current=False)

@@ -40,6 +40,7 @@ from zorginkoop.domain.contracts import (
 )
 from zorginkoop.domain.declarations import Declaration, LineOutcome, LineStatus
 from zorginkoop.domain.money import Money
+from zorginkoop.domain.monitoring import GoalsReached
 from zorginkoop.domain.periods import Period
 from zorginkoop.domain.processing import (
     SUBJECT_TYPE_BSN,
@@ -912,6 +913,7 @@ def allocation_row(a: Allocation) -> dict[str, Any]:
         "provider_reference": a.provider_reference,
         "comment": a.comment,
         "nza_percentage": a.nza_percentage,
+        "goals_reached": a.goals_reached.value if a.goals_reached is not None else None,
     }
 
 
@@ -936,6 +938,7 @@ def allocation_from_row(r: t.AllocationRow) -> Allocation:
         provider_reference=r.provider_reference,
         comment=r.comment,
         nza_percentage=Decimal(r.nza_percentage) if r.nza_percentage is not None else None,
+        goals_reached=GoalsReached(r.goals_reached) if r.goals_reached else None,
     )
 
 
@@ -970,6 +973,7 @@ class DeclarationRepository:
                     "status": "processed",
                 }
             )
+        first = self.session.scalar(select(func.coalesce(func.max(t.DeclarationRow.id), 0)))
         bulk_insert(self.session, t.DeclarationRow, header_rows)
         ids = {
             (agb, law, number): did
@@ -979,7 +983,7 @@ class DeclarationRepository:
                     t.DeclarationRow.provider_agb,
                     t.DeclarationRow.law,
                     t.DeclarationRow.number,
-                )
+                ).where(t.DeclarationRow.id > first)
             )
         }
         line_rows = []
@@ -1011,8 +1015,9 @@ class DeclarationRepository:
                         "return_codes": ",".join(outcome.return_codes) if outcome else "",
                     }
                 )
+        first_line = self.session.scalar(select(func.coalesce(func.max(t.DeclarationLineRow.id), 0)))
         bulk_insert(self.session, t.DeclarationLineRow, line_rows)
         # Approved history is paid history: one ledger entry per approved line.
         from zorginkoop.adapters.db.declaration_store import add_payments
 
-        add_payments(self.session, datetime.now(UTC).replace(tzinfo=None))
+        add_payments(self.session, datetime.now(UTC).replace(tzinfo=None), after_line_id=first_line)

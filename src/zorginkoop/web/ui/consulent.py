@@ -25,6 +25,7 @@ from zorginkoop.domain.accounts import Role, User
 from zorginkoop.domain.allocating import is_withdrawn
 from zorginkoop.domain.care import Allocation, CareError, Client, Decision, check_bsn
 from zorginkoop.domain.codes import ChangeReason, Law
+from zorginkoop.domain.monitoring import GoalsReached
 from zorginkoop.domain.product_models import Indication, Intake, IntakeRefused, ProductModel, RefusalReason
 from zorginkoop.domain.region import ProviderMatch
 from zorginkoop.services import allocations as workflow
@@ -94,6 +95,7 @@ LABELS: dict[str, dict[str, str]] = {
                        "rejected": "Afgewezen"},
     "line_status": {"approved": "Goedgekeurd", "rejected": "Afgewezen"},
     "direction": {"in": "Van aanbieder", "out": "Aan aanbieder"},
+    "goals": {"reached": "Doelen bereikt", "partly": "Doelen deels bereikt", "not": "Doelen niet bereikt"},
 }  # fmt: skip
 """Dutch names of codes the consultant's pages show."""
 
@@ -229,13 +231,61 @@ def client_file(request: Request, ref: str, _user: Consultant, uow: WebUnitOfWor
     bsn = _bsn_of(request, ref)
     errors: dict[str, str] = {}
     on = _parse_day(peildatum, "peildatum", errors, "Peildatum") or date.today()
+    return _dossier_page(request, uow, ref, bsn, on, errors=errors, peildatum=peildatum or "")
+
+
+def _dossier_page(request: Request, uow: UnitOfWork, ref: str, bsn: str, on: date, *, errors: dict[str, str],
+                  peildatum: str = "", evaluation_form: dict[str, str] | None = None) -> HTMLResponse:  # fmt: skip
     dossier = client_service.client_dossier(uow, bsn, on)
     if dossier is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND)
+    ended = [line.allocation for line in dossier.allocations if line.allocation.valid.end is not None
+             and line.allocation.valid.end < date.today() and not is_withdrawn(line.allocation)]  # fmt: skip
+    choices = [
+        (f"{a.law.value}/{a.number}",
+         f"{a.number}: {LABELS['law'][a.law.value]} {a.product_code or a.category}, tot en met {date_nl(a.valid.end)}")
+        for a in ended
+    ]  # fmt: skip
     return _page(request, "consulent/dossier.html", {
         "ref": ref, "d": dossier, "notice": _notice(request), "errors": errors,
-        "peildatum": peildatum or "", "today": date.today(),
+        "peildatum": peildatum, "today": date.today(), "evaluation_choices": choices,
+        "evaluation_form": evaluation_form or {"toewijzing": None, "doelen": None},
     }, 400 if errors else 200)  # fmt: skip
+
+
+@router.post("/clienten/{ref}/eindevaluatie", response_class=HTMLResponse, dependencies=[CsrfChecked])
+def end_evaluation(
+    request: Request,
+    *,
+    ref: str,
+    _user: Consultant,
+    uow: WebUnitOfWork,
+    toewijzing: Annotated[str, Form(max_length=30)] = "",
+    doelen: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """Record the end evaluation of one of the client's ended allocations: were the goals reached?
+    (the same use case as ``zorginkoop access evaluate``). Another client's allocation is 404."""
+    bsn = _bsn_of(request, ref)
+    errors: dict[str, str] = {}
+    law, _, number = toewijzing.partition("/")
+    if law not in LABELS["law"] or not number.isdigit():
+        errors["toewijzing"] = "Kies een beëindigde toewijzing."
+    goals = next((g for g in GoalsReached if g.value == doelen), None)
+    if goals is None:
+        errors["doelen"] = "Kies of de doelen bereikt zijn: bereikt, deels of niet."
+    form = {"toewijzing": toewijzing, "doelen": doelen}
+    if not errors and goals is not None:
+        _client, allocation = _allocation_of(request, uow, ref, law, int(number))
+        try:
+            workflow.record_end_evaluation(uow, allocation.municipality_code, allocation.law, allocation.number,
+                                           goals, date.today())  # fmt: skip
+        except workflow.WorkflowError as exc:
+            errors["toewijzing"] = exc.message_nl or "De eindevaluatie is niet vastgelegd."
+        else:
+            _notify(request, f"Eindevaluatie van toewijzing {allocation.number} vastgelegd: "
+                             f"{LABELS['goals'][goals.value].lower()}.")  # fmt: skip
+            return RedirectResponse(f"/clienten/{ref}#eindevaluatie", status_code=303)
+    return _dossier_page(request, uow, ref, bsn, date.today(), errors=errors, evaluation_form=form)
 
 
 # -- intake and decision --------------------------------------------------------------------------
