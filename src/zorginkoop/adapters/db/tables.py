@@ -170,6 +170,41 @@ class ContractRow(Base):
     ceiling_cents: Mapped[int | None] = mapped_column(BigInteger)
     ceiling_policy: Mapped[str] = mapped_column(String(20), default="signaleren")
     volume_clients: Mapped[int | None] = mapped_column(Integer)
+    ended_on: Mapped[date | None] = mapped_column(Date, doc="the day an early end was recorded")
+    end_reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class ProviderTariffRow(Base):
+    """A provider's own price for a product (its bid price), apart from the catalogue tariff:
+    TR418 holds its lines against it while a contract covers the product."""
+
+    __tablename__ = "provider_tariff"
+    __table_args__ = (
+        Index("ix_provider_tariff_provider_product", "provider_agb", "product_id", "valid_from"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    provider_agb: Mapped[str] = mapped_column(ForeignKey("provider.agb_code"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+
+class ExtensionDecisionRow(Base):
+    """The region's decision on one extension option of a framework agreement for one contract."""
+
+    __tablename__ = "extension_decision"
+    __table_args__ = (
+        UniqueConstraint("contract_number", "option_number", name="uq_extension_decision_option"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    framework_code: Mapped[str] = mapped_column(ForeignKey("framework_agreement.code"))
+    option_number: Mapped[int] = mapped_column(Integer)
+    contract_number: Mapped[str] = mapped_column(ForeignKey("contract.number"))
+    decision: Mapped[str] = mapped_column(String(20))
+    decided_on: Mapped[date] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(100))
 
 
 class CollectiveCeilingRow(Base):
@@ -304,7 +339,8 @@ class AllocationRow(Base):
         doc="tariff basis: NULL the contract tariff; 70 = 70% of the NZa tariff (no contract, seed 000)",
     )
     goals_reached: Mapped[str | None] = mapped_column(
-        String(7), doc="end evaluation: reached | partly | not (domain.monitoring.GoalsReached); NULL unrecorded"
+        String(7),
+        doc="end evaluation: reached | partly | not (domain.monitoring.GoalsReached); NULL unrecorded",
     )
 
 
