@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from zorginkoop.demo.tender_2022 import DemoTender, sas_tender_2022
 from zorginkoop.domain.care import Allocation, Client, Decision, EvaluationMoment, Gender, check_bsn
 from zorginkoop.domain.catalogue import (
     Product,
@@ -425,6 +426,9 @@ class DemoRegion:
     """The design of the 49 OZR providers (tier, 2020 targets); for tests and explanations."""
     reference_tariffs: tuple[Tariff, ...] = ()
     """NZa tariffs: the base of derived tariffs (85% free practitioners, 70% without a contract)."""
+    tender_2022: DemoTender | None = None
+    """The SAS tender the 2022 framework agreement comes out of (its files); the store's framework
+    agreement and contracts for 2022 are its final award's (:func:`zorginkoop.services.demo.build_demo`)."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -871,6 +875,11 @@ def build_lekstroom(seed: int = 2020, *, model_2022: ResultAreaMatrixModel) -> D
     # after the care history, so the seed's random draws (and the memo figures) are untouched
     products_2022, tariffs_2022 = _catalogue_2022(model_2022)
     framework_2022, contracts_2022 = _framework_2022(model_2022, plans)
+    tender_2022 = sas_tender_2022(
+        [(p.provider, p.clients_2020) for p in plans],
+        _awarded_2022(plans),
+        [(cell.product_code, cell.monthly_tariff) for cell in model_2022.cells],
+    )
 
     providers = tuple(p.provider for p in plans) + tuple(p for g in jeugd_groups for p in g.providers)
     return DemoRegion(
@@ -888,6 +897,7 @@ def build_lekstroom(seed: int = 2020, *, model_2022: ResultAreaMatrixModel) -> D
         line_outcomes=outcomes,
         wmo_provider_plans=tuple(plans),
         reference_tariffs=_reference_tariffs(),
+        tender_2022=tender_2022,
     )
 
 
@@ -1366,7 +1376,14 @@ def _framework_2022(
         (lot,),
     )
     contracts = tuple(
-        Contract(f"WMO22-{i:03d}", provider.agb_code, FRAMEWORK_2022, LOT_2022, TERM_2022.period)
-        for i, provider in enumerate(_awarded_2022(plans), start=1)
+        # numbered as the tender's final award numbers them (framework-lot-AGB)
+        Contract(
+            f"{FRAMEWORK_2022}-{LOT_2022}-{provider.agb_code}",
+            provider.agb_code,
+            FRAMEWORK_2022,
+            LOT_2022,
+            TERM_2022.period,
+        )
+        for provider in _awarded_2022(plans)
     )
     return framework, contracts

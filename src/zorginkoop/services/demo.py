@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import Engine, inspect, select
@@ -14,9 +14,11 @@ from zorginkoop.adapters.db import session as db
 from zorginkoop.adapters.db import tables as t
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.adapters.model_files import load_models
+from zorginkoop.demo import tender_2022 as tender_design
 from zorginkoop.demo.lekstroom import DemoRegion, build_lekstroom
 from zorginkoop.domain.declarations import LineOutcome
 from zorginkoop.domain.product_models import ResultAreaMatrixModel
+from zorginkoop.services import tenders
 
 MODEL_2022 = "lekstroom-2022"
 """The shipped product model whose cells are the 2022 agreement's products and tariffs."""
@@ -104,6 +106,33 @@ def _outcomes(demo: DemoRegion) -> dict[tuple[str, str], LineOutcome]:
     return {(provider_of[o.reference], o.reference): o for o in raw}
 
 
+def run_demo_tender(engine: Engine, tender: tender_design.DemoTender) -> int:
+    """Run the demo's SAS tender as a region and its providers would: create, bids, the scores of
+    both assessors, the intended award, the final award after the standstill (which makes the
+    framework agreement and its contracts). Returns the number of contracts awarded."""
+    actor = "zorginkoop demo"
+    with UnitOfWork(engine, actor=actor) as uow:
+        uow.providers.add_all(tender.newcomers)
+        uow.commit()
+    tenders.create_tender(UnitOfWork(engine, actor=actor), tender.definition, name="demo tender",
+                          now=datetime.combine(tender_design.PUBLISHED, time(9)))  # fmt: skip
+    for bid in tender.bids:
+        tenders.submit_bid(
+            UnitOfWork(engine, actor=actor), tender_design.CODE, bid.provider_agb, bid.text, on=bid.submitted
+        )
+    for scores in tender.scores:
+        tenders.record_scores(
+            UnitOfWork(engine, actor=actor),
+            tender_design.CODE,
+            scores.assessor,
+            scores.text,
+            now=scores.recorded_at,
+        )
+    tenders.award(UnitOfWork(engine, actor=actor), tender_design.CODE, tender_design.AWARD_ON)
+    final = tenders.finalize(UnitOfWork(engine, actor=actor), tender_design.CODE, tender_design.FINALIZE_ON)
+    return len(final.contracts)
+
+
 def build_demo(engine: Engine, seed: int = 2020, progress: Progress | None = None) -> DemoSummary:
     """Generate the demo region for ``seed`` and store it; returns what was written."""
     report = progress or (lambda _step, _n: None)
@@ -118,8 +147,14 @@ def build_demo(engine: Engine, seed: int = 2020, progress: Progress | None = Non
         by_code = {code: pid for (_law, code), pid in ids.items()}
         uow.catalogue.add_tariffs(demo.tariffs, by_code)
         uow.catalogue.add_reference_tariffs(demo.reference_tariffs, by_code)
-        uow.contracts.add_frameworks(demo.frameworks, by_code)
-        uow.contracts.add_contracts(demo.contracts)
+        tendered = demo.tender_2022 is not None
+        # the 2022 agreement is the final award of its tender (run below), not written here
+        uow.contracts.add_frameworks(
+            [f for f in demo.frameworks if not (tendered and f.code == tender_design.CODE)], by_code
+        )
+        uow.contracts.add_contracts(
+            [c for c in demo.contracts if not (tendered and c.framework_code == tender_design.CODE)]
+        )
         uow.contracts.add_collective_ceilings(demo.collective_ceilings)
         report("catalogue and contracts", len(demo.contracts))
         uow.clients.add_all(demo.clients)
@@ -136,6 +171,9 @@ def build_demo(engine: Engine, seed: int = 2020, progress: Progress | None = Non
         lines = sum(len(d.lines) for d in demo.declarations)
         report("declarations", lines)
         uow.commit()
+    if demo.tender_2022 is not None:
+        awarded = run_demo_tender(engine, demo.tender_2022)
+        report("2022 framework agreement from its SAS tender", awarded)
     db.refresh_statistics(engine)
     return DemoSummary(
         municipalities=len(demo.region.municipalities),

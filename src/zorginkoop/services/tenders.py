@@ -34,6 +34,7 @@ from zorginkoop.domain.procurement.award import (
     check_final_award,
     check_intended_award,
     contract_plans,
+    uniform_tariffs,
 )
 from zorginkoop.domain.procurement.coverage import additions, bids_coverage
 from zorginkoop.domain.procurement.evaluation import Bid, Outcome, check_bid, check_score, evaluate
@@ -293,10 +294,12 @@ _PROCEDURES = {
 
 def finalize(uow: UnitOfWork, code: str, on: date) -> FinalAward:
     """The final award on ``on``, after the standstill: the framework agreement (code = the
-    tender's code) with the tender's lots and term, and per admitted bid a contract with its
-    tariffs (the lot's fixed tariffs, or the provider's bid prices: its own tariffs, which TR418
-    holds declarations against) and the lot's ceiling, written through the contract services
-    (:mod:`zorginkoop.services.contracts`).
+    tender's code) with the tender's lots and term, and per admitted bid a contract with the
+    lot's ceiling, written through the contract services (:mod:`zorginkoop.services.contracts`).
+    Tariffs: under policy uniform the lot's fixed tariffs are put in force in the catalogue
+    from the term's start (one price for every admitted provider; a catalogue tariff already in
+    force from that day must be the same); under policy bid each provider's prices become its
+    own tariffs, which TR418 holds its declarations against.
 
     Those services commit step by step, so every rule they check is checked here first; a
     finalize cut off half way is run again and picks up what exists."""
@@ -318,9 +321,25 @@ def finalize(uow: UnitOfWork, code: str, on: date) -> FinalAward:
                     f"provider {plan.provider_agb} does not work under the {plan.lot.law.value}: "
                     "no contract can be made (record the law with the provider first)"
                 )
+        start = tender.term.start
+        catalogue = {(law, t.product_code): t for law in {lot.law for lot in tender.lots}
+                     for t in uow.catalogue.tariffs(law) if t.valid.contains(start)}  # fmt: skip
+        to_add = []
+        for lot, product, amount in uniform_tariffs(tender):
+            current = catalogue.get((lot.law, product))
+            if current is None or (current.amount != amount and current.valid.start < start):
+                to_add.append((lot, product, amount))
+            elif current.amount != amount:
+                problems.append(
+                    f"lot {lot.code}: product {product} has a catalogue tariff of {current.amount} from "
+                    f"{current.valid.start.isoformat()}, not the tender's {amount}"
+                )
         if problems:
             raise TenderRefused(problems)
         numbers = {c.number for c in uow.contracts.contracts()}
+    # policy uniform: the lot's fixed tariffs are the catalogue's from the term's start, for all alike
+    for lot, product, amount in to_add:
+        contracts.add_tariff(uow, lot.law, product, amount, start)
     if existing is None:
         contracts.create_framework(uow, _framework_spec(tender))
     made: dict[tuple[str, str], str] = {}

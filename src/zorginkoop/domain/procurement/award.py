@@ -63,8 +63,9 @@ class ContractPlan:
 
 
 def contract_plans(tender: Tender, outcomes: Iterable[Outcome], bids: Iterable[Bid]) -> list[ContractPlan]:
-    """One plan per admitted bid: the lot's fixed tariffs (policy uniform) or the provider's bid
-    prices (policy bid), and the lot's ceiling."""
+    """One plan per admitted bid: no tariffs of its own under policy uniform (the lot's fixed
+    tariffs are the catalogue's, the same price for the same care: :func:`uniform_tariffs`) or
+    the provider's bid prices (policy bid), and the lot's ceiling."""
     by_key = {(b.provider_agb, b.lot_code): b for b in bids}
     plans = []
     for o in outcomes:
@@ -73,8 +74,16 @@ def contract_plans(tender: Tender, outcomes: Iterable[Outcome], bids: Iterable[B
         lot = tender.lot(o.lot_code)
         bid = by_key[o.provider_agb, o.lot_code]
         if tender.tariff_policy is TariffPolicy.UNIFORM:
-            tariffs = {p.code: p.tariff for p in lot.products if p.tariff is not None}
+            tariffs: dict[str, Money] = {}  # the lot's tariffs hold in the catalogue, for every provider alike
         else:
             tariffs = {code: bid.prices[code] for code in lot.product_codes}
         plans.append(ContractPlan(o.provider_agb, lot, tariffs, lot.ceiling))
     return plans
+
+
+def uniform_tariffs(tender: Tender) -> list[tuple[TenderLot, str, Money]]:
+    """The catalogue tariffs a final award under policy uniform puts in force from the term's
+    start: every lot product's fixed tariff (none under policy bid)."""
+    if tender.tariff_policy is not TariffPolicy.UNIFORM:
+        return []
+    return [(lot, p.code, p.tariff) for lot in tender.lots for p in lot.products if p.tariff is not None]
