@@ -165,7 +165,7 @@ def test_a_tender_breaking_a_rule_is_refused(change: dict[str, object], words: s
     if change.get("award_method") is AwardMethod.EMVI:
         fields["criteria"] = (Criterion("Q", "Q", 100),)
     with pytest.raises(TenderError, match=words):
-        Tender(**fields)  # type: ignore[arg-type]
+        Tender(**fields)
 
 
 def test_the_example_bids_and_scores_read() -> None:

@@ -5,6 +5,7 @@ price criterion's full points and no bid more."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -117,7 +118,7 @@ def test_ranks_follow_the_scores_and_places_are_kept(
         (o for o in evaluate(tender, bids, scores) if o.rank is not None), key=lambda o: o.rank or 0
     )
     assert [o.rank for o in ranked] == list(range(1, len(ranked) + 1))
-    for better, worse in zip(ranked, ranked[1:], strict=False):
+    for better, worse in itertools.pairwise(ranked):
         assert better.score is not None and worse.score is not None and better.score >= worse.score
     places = tender.lots[0].places
     admitted = [o for o in ranked if o.admitted]
