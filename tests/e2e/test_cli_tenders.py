@@ -152,12 +152,16 @@ def test_a_tender_runs_from_its_definition_to_contracts_the_chain_uses(
     assert contracted_for(store, "02O11", date(2024, 2, 1)) == ADMITTED
     assert contracted_for(store, "02B33", date(2025, 12, 31), TENDER) == ADMITTED
     assert contracted_for(store, "02B33", date(2026, 1, 1), TENDER) == set()  # 2 years until an extension
-    assert scalar(store, select(func.count()).select_from(t.ProviderTariffRow)
-                  .where(t.ProviderTariffRow.note.like(f"contract {TENDER}-%"))) == 3 * 18  # fmt: skip
+    # policy uniform: one price for every admitted provider, the tender's: the catalogue's where
+    # it has that tariff on 2024-01-01, else each contract's own (the catalogue holds another)
+    assert _paid_tariffs(store, ADMITTED, date(2024, 2, 1)) == {agb: TARIFFS for agb in ADMITTED}
     shown = as_json(cli("tenders", "show", TENDER, "--format", "json"))
     assert (shown["status"], shown["framework"], shown["final_award_on"]) == ("final", TENDER, "2023-08-12")
     listed = as_json(cli("tenders", "list", "--format", "json"))
-    assert [(x["code"], x["status"], x["bids"]) for x in listed] == [(TENDER, "final", 5)]
+    assert [(x["code"], x["status"], x["bids"]) for x in listed if x["code"] == TENDER] == [
+        (TENDER, "final", 5)
+    ]
+    assert ("WMO2022", "final") in {(x["code"], x["status"]) for x in listed}  # the demo's own SAS tender
     unchanged(store, cli("tenders", "finalize", TENDER, "--on", "2023-08-13"), "already final")
 
     # the next day's work: a 2024 decision for a product of the lot goes to admitted providers only
@@ -179,3 +183,41 @@ def test_a_tender_runs_from_its_definition_to_contracts_the_chain_uses(
 def test_an_unknown_tender_is_one_line(cli: Cli) -> None:
     refused(cli("tenders", "show", "NOPE"), "no tender 'NOPE'")
     refused(cli("tenders", "evaluate", "NOPE"), "no tender 'NOPE'")
+
+
+TARIFFS = {
+    "02O11": 32517, "02O12": 51255, "02O13": 74402, "02O21": 48499, "02O22": 71646, "02O23": 99754,
+    "02O31": 66135, "02O32": 94793, "02O33": 149905, "02B11": 29210, "02B12": 46294, "02B13": 67237,
+    "02B21": 43539, "02B22": 64482, "02B23": 90384, "02B31": 59521, "02B32": 85425, "02B33": 135026,
+}  # fmt: skip
+"""The example tender's fixed tariffs in cents (examples/tenders/wmo-begeleiding-2024.toml)."""
+
+
+def _paid_tariffs(store: str, providers: set[str], day: date) -> dict[str, dict[str, int]]:
+    """Per provider, the tariff in cents each lot product is paid at on ``day``: its own price
+    where it has one, else the catalogue's (as TR418 judges)."""
+    from sqlalchemy import and_, or_
+
+    from zorginkoop.adapters.db.session import make_engine
+
+    in_force = and_(
+        t.TariffRow.valid_from <= day, or_(t.TariffRow.valid_to.is_(None), t.TariffRow.valid_to >= day)
+    )
+    own_in_force = and_(
+        t.ProviderTariffRow.valid_from <= day,
+        or_(t.ProviderTariffRow.valid_to.is_(None), t.ProviderTariffRow.valid_to >= day),
+    )
+    engine = make_engine(store)
+    with engine.connect() as c:
+        catalogue = dict(c.execute(select(t.ProductRow.code, t.TariffRow.amount_cents)
+                                   .join(t.TariffRow, t.TariffRow.product_id == t.ProductRow.id)
+                                   .where(t.ProductRow.law == "wmo", t.ProductRow.code.in_(TARIFFS), in_force)).all())  # fmt: skip
+        own = c.execute(select(t.ProviderTariffRow.provider_agb, t.ProductRow.code, t.ProviderTariffRow.amount_cents)
+                        .join(t.ProductRow, t.ProductRow.id == t.ProviderTariffRow.product_id)
+                        .where(t.ProviderTariffRow.provider_agb.in_(providers), own_in_force)).all()  # fmt: skip
+    engine.dispose()
+    paid = {agb: {code: catalogue.get(code) for code in TARIFFS} for agb in providers}
+    for agb, code, cents in own:
+        if code in TARIFFS:
+            paid[agb][code] = cents
+    return paid

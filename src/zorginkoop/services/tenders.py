@@ -39,7 +39,7 @@ from zorginkoop.domain.procurement.award import (
 from zorginkoop.domain.procurement.coverage import additions, bids_coverage
 from zorginkoop.domain.procurement.evaluation import Bid, Outcome, check_bid, check_score, evaluate
 from zorginkoop.domain.procurement.files import TenderFileError, read_bids, read_scores, read_tender
-from zorginkoop.domain.procurement.model import Procedure, RequirementKind, Tender, TenderError
+from zorginkoop.domain.procurement.model import Procedure, RequirementKind, Tender, TenderError, TenderLot
 from zorginkoop.services import contracts
 
 
@@ -296,10 +296,10 @@ def finalize(uow: UnitOfWork, code: str, on: date) -> FinalAward:
     """The final award on ``on``, after the standstill: the framework agreement (code = the
     tender's code) with the tender's lots and term, and per admitted bid a contract with the
     lot's ceiling, written through the contract services (:mod:`zorginkoop.services.contracts`).
-    Tariffs: under policy uniform the lot's fixed tariffs are put in force in the catalogue
-    from the term's start (one price for every admitted provider; a catalogue tariff already in
-    force from that day must be the same); under policy bid each provider's prices become its
-    own tariffs, which TR418 holds its declarations against.
+    Tariffs: under policy uniform one price for every admitted provider: the catalogue's when it
+    is the tariff in force on the term's start, put in the catalogue from that day when there is
+    none, and each contract's own when the catalogue holds another; under policy bid each
+    provider's prices become its own tariffs. TR418 holds declarations against own tariffs.
 
     Those services commit step by step, so every rule they check is checked here first; a
     finalize cut off half way is run again and picks up what exists."""
@@ -324,20 +324,21 @@ def finalize(uow: UnitOfWork, code: str, on: date) -> FinalAward:
         start = tender.term.start
         catalogue = {(law, t.product_code): t for law in {lot.law for lot in tender.lots}
                      for t in uow.catalogue.tariffs(law) if t.valid.contains(start)}  # fmt: skip
-        to_add = []
+        # policy uniform, the same price for the same care: a lot's fixed tariff is the catalogue's
+        # when that is the tariff in force on the term's start (its later indexation holds too);
+        # where the catalogue has none it becomes the catalogue's from that day; where the
+        # catalogue has another (another agreement's price), it is every admitted provider's own
+        to_add: list[tuple[TenderLot, str, Money]] = []
+        own: dict[str, dict[str, Money]] = {}
         for lot, product, amount in uniform_tariffs(tender):
             current = catalogue.get((lot.law, product))
-            if current is None or (current.amount != amount and current.valid.start < start):
+            if current is None:
                 to_add.append((lot, product, amount))
             elif current.amount != amount:
-                problems.append(
-                    f"lot {lot.code}: product {product} has a catalogue tariff of {current.amount} from "
-                    f"{current.valid.start.isoformat()}, not the tender's {amount}"
-                )
+                own.setdefault(lot.code, {})[product] = amount
         if problems:
             raise TenderRefused(problems)
         numbers = {c.number for c in uow.contracts.contracts()}
-    # policy uniform: the lot's fixed tariffs are the catalogue's from the term's start, for all alike
     for lot, product, amount in to_add:
         contracts.add_tariff(uow, lot.law, product, amount, start)
     if existing is None:
@@ -348,7 +349,7 @@ def finalize(uow: UnitOfWork, code: str, on: date) -> FinalAward:
             provider_agb=plan.provider_agb,
             framework_code=tender.code,
             lot_code=plan.lot.code,
-            tariffs=tuple(sorted(plan.tariffs.items())),
+            tariffs=tuple(sorted({**own.get(plan.lot.code, {}), **plan.tariffs}.items())),
             ceiling=plan.ceiling,
         )
         number = f"{tender.code}-{plan.lot.code}-{plan.provider_agb}"
