@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from zorginkoop.adapters.db.session import make_engine
 from zorginkoop.adapters.db.uow import UnitOfWork
-from zorginkoop.demo import tender_2022
+from zorginkoop.demo import tenders as tender_2022
 from zorginkoop.demo.lekstroom import build_lekstroom
 from zorginkoop.services import tenders
 from zorginkoop.services.demo import model_2022
@@ -85,3 +85,46 @@ def test_the_2022_declarations_find_the_tenders_tariffs_in_the_catalogue(engine:
     assert {p.code: p.tariff for p in lot.products} == {
         code: catalogue[code].amount for code in lot.product_codes
     }
+
+
+def test_the_classic_emvi_tender_waits_at_its_intended_award_and_can_be_finalised(
+    demo_store_url: str, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """Try it: the classic tender stands at its intended award (two places, best price-quality);
+    its final award after the 20-day standstill makes two contracts with the bid prices."""
+    import shutil
+
+    copy = tmp_path / "demo.sqlite"
+    shutil.copy(demo_store_url.removeprefix("sqlite:///"), copy)
+    engine = make_engine(f"sqlite:///{copy}")
+    try:
+        found = tenders.evaluation(UnitOfWork(engine), tender_2022.CLASSIC_CODE)
+        assert (found.tender.procedure.value, found.tender.award_method.value, found.status.value) == (
+            "classic", "emvi", "awarded",
+        )  # fmt: skip
+        admitted = [line.outcome for line in found.lines if line.outcome.admitted]
+        assert [o.rank for o in admitted] == [1, 2]
+        refused = {line.outcome.reason.split(" ")[0] for line in found.lines if not line.outcome.admitted}
+        assert refused == {"knock-out", "ranked"}  # one fails E1, one is ranked outside the places
+        with pytest.raises(tenders.TenderRefused):  # inside the standstill
+            tenders.finalize(UnitOfWork(engine), tender_2022.CLASSIC_CODE, date(2022, 10, 10))
+        final = tenders.finalize(UnitOfWork(engine), tender_2022.CLASSIC_CODE, date(2022, 11, 30))
+        assert len(final.contracts) == 2
+        with UnitOfWork(engine) as uow:
+            made = {
+                c.provider_agb
+                for c in uow.contracts.contracts()
+                if c.framework_code == tender_2022.CLASSIC_CODE
+            }
+        assert made == {o.provider_agb for o in admitted}
+    finally:
+        engine.dispose()
+
+
+def test_the_open_house_admits_every_bid_that_meets_the_requirements_and_stays_open(engine: Engine) -> None:
+    found = tenders.evaluation(UnitOfWork(engine), tender_2022.OPEN_HOUSE_CODE)
+    assert found.status.value == "open" and found.tender.registration.closes is None
+    outcomes = [line.outcome for line in found.lines]
+    assert sum(o.admitted for o in outcomes) == 4 and all(o.score is None for o in outcomes)
+    (refused,) = [o for o in outcomes if not o.admitted]
+    assert refused.reason.startswith("knock-out E1")

@@ -38,7 +38,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from zorginkoop.demo.tender_2022 import DemoTender, sas_tender_2022
+from zorginkoop.demo.tenders import (
+    CLASSIC_PRODUCTS,
+    OPEN_HOUSE_PRODUCT,
+    DemoProcedure,
+    DemoTender,
+    classic_tender_2023,
+    open_house_2023,
+    sas_tender_2022,
+)
 from zorginkoop.domain.care import Allocation, Client, Decision, EvaluationMoment, Gender, check_bsn
 from zorginkoop.domain.catalogue import (
     Product,
@@ -427,6 +435,8 @@ class DemoRegion:
     reference_tariffs: tuple[Tariff, ...] = ()
     """NZa tariffs: the base of derived tariffs (85% free practitioners, 70% without a contract)."""
     tender_2022: DemoTender | None = None
+    other_tenders: tuple[DemoProcedure, ...] = ()
+    """A classic best price-quality tender (at its intended award) and an open house (open), to try."""
     """The SAS tender the 2022 framework agreement comes out of (its files); the store's framework
     agreement and contracts for 2022 are its final award's (:func:`zorginkoop.services.demo.build_demo`)."""
 
@@ -898,6 +908,7 @@ def build_lekstroom(seed: int = 2020, *, model_2022: ResultAreaMatrixModel) -> D
         wmo_provider_plans=tuple(plans),
         reference_tariffs=_reference_tariffs(),
         tender_2022=tender_2022,
+        other_tenders=_other_tenders(providers, tariffs),
     )
 
 
@@ -1293,6 +1304,30 @@ def _contracts(
         for year in TARIFF_YEARS
     )
     return tuple(frameworks), tuple(contracts), ceilings
+
+
+def _other_tenders(providers: Sequence[Provider], tariffs: Sequence[Tariff]) -> tuple[DemoProcedure, ...]:
+    """The classic EMVI tender's bidders are the youth care institutions for children with a
+    disability or in care (not free practitioners), the open house's the free practitioners in
+    jeugd-ggz without a client stop; prices start from each product's latest tariff."""
+    latest: dict[str, Tariff] = {}
+    for tariff in tariffs:
+        if tariff.product_code not in latest or tariff.valid.start > latest[tariff.product_code].valid.start:
+            latest[tariff.product_code] = tariff
+    institutions = sorted(
+        (p for p in providers if Law.JEUGD in p.laws and not p.free_practitioner
+         and TargetGroup.YOUTH_DISABILITY in p.target_groups),
+        key=lambda p: p.agb_code,
+    )  # fmt: skip
+    practitioners = sorted(
+        (p for p in providers if p.free_practitioner and not p.client_stop
+         and TargetGroup.YOUTH_MENTAL_HEALTH in p.target_groups),
+        key=lambda p: p.agb_code,
+    )  # fmt: skip
+    return (
+        classic_tender_2023(institutions, {code: latest[code].amount for code in CLASSIC_PRODUCTS}),
+        open_house_2023(practitioners, latest[OPEN_HOUSE_PRODUCT].amount),
+    )
 
 
 # --------------------------------------------------------------------------------------------

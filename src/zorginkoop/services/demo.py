@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -14,7 +14,7 @@ from zorginkoop.adapters.db import session as db
 from zorginkoop.adapters.db import tables as t
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.adapters.model_files import load_models
-from zorginkoop.demo import tender_2022 as tender_design
+from zorginkoop.demo import tenders as tender_design
 from zorginkoop.demo.lekstroom import DemoRegion, build_lekstroom
 from zorginkoop.domain.declarations import LineOutcome
 from zorginkoop.domain.product_models import ResultAreaMatrixModel
@@ -133,6 +133,28 @@ def run_demo_tender(engine: Engine, tender: tender_design.DemoTender) -> int:
     return len(final.contracts)
 
 
+def run_tenders_to_try(engine: Engine, procedures: Sequence[tender_design.DemoProcedure]) -> int:
+    """Create the demo's other tenders and take each as far as it is meant to go (bids, scores,
+    the intended award), so a user can take the next step. Returns the number of bids."""
+    actor = "zorginkoop demo"
+    count = 0
+    for procedure in procedures:
+        published = tender_design.published_of(procedure)
+        tenders.create_tender(UnitOfWork(engine, actor=actor), procedure.definition, name="demo tender",
+                              now=datetime.combine(published, time(9)))  # fmt: skip
+        for bid in procedure.bids:
+            tenders.submit_bid(
+                UnitOfWork(engine, actor=actor), procedure.code, bid.provider_agb, bid.text, on=bid.submitted
+            )
+            count += 1
+        for scores in procedure.scores:
+            tenders.record_scores(UnitOfWork(engine, actor=actor), procedure.code, scores.assessor, scores.text,
+                                  now=scores.recorded_at)  # fmt: skip
+        if procedure.award_on is not None:
+            tenders.award(UnitOfWork(engine, actor=actor), procedure.code, procedure.award_on)
+    return count
+
+
 def build_demo(engine: Engine, seed: int = 2020, progress: Progress | None = None) -> DemoSummary:
     """Generate the demo region for ``seed`` and store it; returns what was written."""
     report = progress or (lambda _step, _n: None)
@@ -174,6 +196,7 @@ def build_demo(engine: Engine, seed: int = 2020, progress: Progress | None = Non
     if demo.tender_2022 is not None:
         awarded = run_demo_tender(engine, demo.tender_2022)
         report("2022 framework agreement from its SAS tender", awarded)
+        report("tenders to try (classic EMVI, open house)", run_tenders_to_try(engine, demo.other_tenders))
     db.refresh_statistics(engine)
     return DemoSummary(
         municipalities=len(demo.region.municipalities),

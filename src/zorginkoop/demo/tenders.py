@@ -23,7 +23,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import Enum
 
 from zorginkoop.domain.codes import Law, TargetGroup
@@ -306,3 +306,215 @@ def sas_tender_2022(
             )
         )
     return DemoTender(definition(cells), tuple(bids), tuple(scores), newcomers)
+
+
+# -- the other procedures, to try: a classic EMVI tender and an open house -----------------------
+
+CLASSIC_CODE = "JW-VB-2023"
+"""Youth care with accommodation (Alkmaar's classic tender with requirements, seed 003): best
+price-quality, bid prices, two places; left at the intended award so its final award can be tried
+(``zorginkoop tenders finalize JW-VB-2023 --on 2022-11-30``)."""
+CLASSIC_PUBLISHED = date(2022, 6, 1)
+CLASSIC_CLOSES = date(2022, 9, 1)
+CLASSIC_SCORED_AT = datetime(2022, 9, 20, 14, 0)
+CLASSIC_AWARD_ON = date(2022, 10, 3)
+CLASSIC_PRODUCTS = ("43A01", "44A01")
+CLASSIC_MARKUP_PERCENT = (96, 104, 99, 101)
+"""Each bidder's price as a percentage of the reference tariff, in the bidders' order."""
+
+OPEN_HOUSE_CODE = "JGGZ-OH-2023"
+"""Jeugd-ggz by free practitioners admitted through an open house: continuous registration, no
+ranking, every bid that meets the requirements admitted; left open (more bids can come)."""
+OPEN_HOUSE_OPENS = date(2022, 9, 1)
+OPEN_HOUSE_PRODUCT = "54002"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoProcedure:
+    """A tender to try, left at a stage a user can take further."""
+
+    code: str
+    definition: str
+    bids: tuple[DemoBid, ...]
+    scores: tuple[DemoScores, ...]
+    award_on: date | None
+
+
+def _money_text(cents: int) -> str:
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def classic_tender_2023(bidders: Sequence[Provider], reference: dict[str, Money]) -> DemoProcedure:
+    """Four youth care providers bid on a lot of two accommodation products with their own prices;
+    one lacks the quality mark (knock-out), two places go to the best price-quality."""
+    chosen = list(bidders[:4])
+    products = ",\n".join(
+        f'  {{ code = "{code}", volume = {volume} }}'
+        for code, volume in zip(CLASSIC_PRODUCTS, (365, 180), strict=True)
+    )
+    definition_text = f"""# A classic tender with best price-quality (EMVI) for youth care with accommodation, as the demo runs it.
+[tender]
+code = {_q(CLASSIC_CODE)}
+name = "Jeugdhulp met verblijf Lekstroom 2023"
+procedure = "classic"
+award_method = "emvi"
+tariff_policy = "bid"
+published = {CLASSIC_PUBLISHED.isoformat()}
+standstill_days = 20
+
+[tender.registration]
+opens = {CLASSIC_PUBLISHED.isoformat()}
+closes = {CLASSIC_CLOSES.isoformat()}
+
+[tender.term]
+start = 2023-01-01
+years = 3
+extensions = [1]
+notice_months = 6
+
+[tender.scoring]
+low = 0
+high = 10
+minimum_total = 55
+
+[[lot]]
+code = "VB"
+name = "Verblijf met en zonder behandeling"
+law = "jeugd"
+places = 2
+product = [
+{products},
+]
+
+[[requirement]]
+code = "E1"
+kind = "quality-mark"
+accepted = ["HKZ", "ISO 9001", "Kwaliteitskader Jeugd"]
+text = "Een erkend kwaliteitskeurmerk voor jeugdhulp met verblijf."
+
+[[requirement]]
+code = "E2"
+kind = "membership"
+accepted = ["SKJ of BIG-register"]
+text = "Jeugdprofessionals zijn geregistreerd (norm van de verantwoorde werktoedeling)."
+
+[[criterion]]
+code = "K1"
+name = "Plan van aanpak: thuisnabij en zo kort als mogelijk"
+weight = 35
+minimum = 5
+
+[[criterion]]
+code = "K2"
+name = "Samenwerking met het lokale team en het onderwijs"
+weight = 25
+minimum = 5
+
+[[criterion]]
+code = "P"
+name = "Prijs"
+kind = "price"
+weight = 40
+"""
+    bids = []
+    for index, provider in enumerate(chosen):
+        refusal = Refusal.QUALITY_MARK if index == len(chosen) - 1 else None
+        mark = "geen" if refusal else "Kwaliteitskader Jeugd"
+        markup = CLASSIC_MARKUP_PERCENT[index % len(CLASSIC_MARKUP_PERCENT)]
+        prices = "\n".join(
+            f'{code} = "{_money_text(reference[code].cents * markup // 100)}"' for code in CLASSIC_PRODUCTS
+        )
+        text = f"""# The bid of {provider.name} (AGB {provider.agb_code}) on {CLASSIC_CODE}.
+[[bid]]
+lot = "VB"
+products = {_list(CLASSIC_PRODUCTS)}
+
+[bid.prices]
+{prices}
+
+[bid.answers]
+E1 = {_q(mark)}
+E2 = true
+"""
+        bids.append(DemoBid(provider.agb_code, date(2022, 8, 10 + index), text, refusal))
+    scores = []
+    for index, assessor in enumerate(ASSESSORS):
+        rows = [
+            f'  {{ provider = {_q(b.provider_agb)}, lot = "VB", criterion = {_q(code)}, '
+            f"score = {_pick(b.provider_agb, f'{code}:{index}:classic', 5, 9)} }},"
+            for b in bids
+            for code in ("K1", "K2")
+        ]
+        scores.append(
+            DemoScores(
+                assessor,
+                CLASSIC_SCORED_AT.replace(hour=14 + index),
+                "score = [\n" + "\n".join(rows) + "\n]\n",
+            )
+        )
+    return DemoProcedure(CLASSIC_CODE, definition_text, tuple(bids), tuple(scores), CLASSIC_AWARD_ON)
+
+
+def open_house_2023(practitioners: Sequence[Provider], tariff: Money) -> DemoProcedure:
+    """Free practitioners in youth mental health register for an open house at the fixed tariff;
+    one is not in the BIG register (knock-out). No scores: admission without ranking."""
+    definition_text = f"""# An open house (toelatingsprocedure) for jeugd-ggz by free practitioners, as the demo runs it.
+[tender]
+code = {_q(OPEN_HOUSE_CODE)}
+name = "Open house jeugd-ggz vrijgevestigden Lekstroom"
+procedure = "open-house"
+award_method = "quality"
+tariff_policy = "uniform"
+published = {OPEN_HOUSE_OPENS.isoformat()}
+standstill_days = 0
+
+[tender.registration]
+opens = {OPEN_HOUSE_OPENS.isoformat()}
+
+[tender.term]
+start = 2023-01-01
+notice_months = 3
+
+[tender.scoring]
+low = 0
+high = 10
+
+[[lot]]
+code = "GGZ"
+name = "Jeugd-ggz behandeling door vrijgevestigden"
+law = "jeugd"
+product = [{{ code = "{OPEN_HOUSE_PRODUCT}", tariff_eur = "{_money_text(tariff.cents)}" }}]
+
+[[requirement]]
+code = "E1"
+kind = "membership"
+accepted = ["BIG-register"]
+text = "De behandelaar is als GZ-psycholoog of psychotherapeut in het BIG-register ingeschreven."
+
+[[requirement]]
+code = "E2"
+kind = "min-clients"
+minimum = 5
+text = "Ten minste 5 jeugdigen behandeld in het afgelopen jaar (waar dan ook)."
+"""
+    bids = []
+    for index, provider in enumerate(practitioners[:5]):
+        refusal = Refusal.REGISTER if index == 2 else None
+        text = f"""# The registration of {provider.name} (AGB {provider.agb_code}) for {OPEN_HOUSE_CODE}.
+[[bid]]
+lot = "GGZ"
+products = ["{OPEN_HOUSE_PRODUCT}"]
+municipalities = {_list(sorted(provider.municipalities_served))}
+target_groups = ["jeugd-ggz"]
+
+[bid.answers]
+E1 = {"false" if refusal else "true"}
+E2 = {_pick(provider.agb_code, "oh", 6, 40)}
+"""
+        bids.append(DemoBid(provider.agb_code, OPEN_HOUSE_OPENS + timedelta(days=4 + 9 * index), text, refusal))
+    return DemoProcedure(OPEN_HOUSE_CODE, definition_text, tuple(bids), (), None)
+
+
+def published_of(procedure: DemoProcedure) -> date:
+    """The day a demo tender was published (its bids and scores come after)."""
+    return {CLASSIC_CODE: CLASSIC_PUBLISHED, OPEN_HOUSE_CODE: OPEN_HOUSE_OPENS}[procedure.code]
