@@ -8,6 +8,7 @@ import typer
 from zorginkoop.cli import (
     access,
     calc,
+    consultation,  # noqa: F401 - adds the bestuurlijk commands to `tenders`
     db,
     declarations,
     demo,
@@ -44,7 +45,7 @@ app.add_typer(region.catalogue_app, name="catalogue")
 app.add_typer(region.contracts_app, name="contracts")
 app.add_typer(users.app, name="users")
 app.add_typer(monitor.app, name="monitor")
-app.add_typer(tenders.app, name="tenders")
+app.add_typer(tenders.app, name="tenders")  # with consultation's commands for bestuurlijk aanbesteden
 app.command("serve")(serve.serve)
 
 

@@ -864,3 +864,59 @@ class TenderOutcomeRow(Base):
     rank: Mapped[int | None] = mapped_column(Integer)
     price_cents: Mapped[int | None] = mapped_column(BigInteger)
     contract_number: Mapped[str | None] = mapped_column(String(40))
+
+
+class ConsultationSeatRow(Base):
+    """A seat at a consultation table of a bestuurlijk tender (3 large, 3 medium, 3 small)."""
+
+    __tablename__ = "consultation_seat"
+    tender_code: Mapped[str] = mapped_column(ForeignKey("tender.code"), primary_key=True)
+    provider_agb: Mapped[str] = mapped_column(ForeignKey("provider.agb_code"), primary_key=True)
+    table_size: Mapped[str] = mapped_column(String(20), doc="groot | middelgroot | klein")
+    clients: Mapped[int] = mapped_column(Integer, doc="the provider's clients in the reference year")
+    reference_year: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    chosen_by_user: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ConsultationMeetingRow(Base):
+    """A meeting of one consultation table, with its agenda and minutes."""
+
+    __tablename__ = "consultation_meeting"
+    __table_args__ = (Index("ix_consultation_meeting_tender", "tender_code", "day"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tender_code: Mapped[str] = mapped_column(ForeignKey("tender.code"))
+    table_size: Mapped[str] = mapped_column(String(20))
+    day: Mapped[date] = mapped_column(Date)
+    agenda: Mapped[str] = mapped_column(Text)
+    minutes: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ConsultationInputRow(Base):
+    """A provider's online input on one topic of a bestuurlijk tender's consultation."""
+
+    __tablename__ = "consultation_input"
+    __table_args__ = (Index("ix_consultation_input_tender", "tender_code", "topic"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tender_code: Mapped[str] = mapped_column(ForeignKey("tender.code"))
+    provider_agb: Mapped[str] = mapped_column(ForeignKey("provider.agb_code"))
+    topic: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    submitted_at: Mapped[datetime] = mapped_column(DateTime)
+    submitted_by: Mapped[str] = mapped_column(String(100))
+
+
+class CovenantAgreementRow(Base):
+    """One article of one version of a bestuurlijk tender's covenant."""
+
+    __tablename__ = "covenant_agreement"
+    tender_code: Mapped[str] = mapped_column(ForeignKey("tender.code"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article: Mapped[str] = mapped_column(String(40), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    valid_from: Mapped[date] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)

@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from zorginkoop.adapters.db.accounts import AccountRepository
+from zorginkoop.adapters.db.consultation import ConsultationRepository
 from zorginkoop.adapters.db.exchange import (
     DeliveryRepository,
     MessageRepository,
@@ -70,6 +71,7 @@ class UnitOfWork:
     workflow: WorkflowRepository
     accounts: AccountRepository
     tenders: TenderRepository
+    consultation: ConsultationRepository
 
     def __init__(
         self,
@@ -104,6 +106,7 @@ class UnitOfWork:
         self.workflow = WorkflowRepository(self.session, self.scope, self.log)
         self.accounts = AccountRepository(self.session)
         self.tenders = TenderRepository(self.session)
+        self.consultation = ConsultationRepository(self.session)
         self._serialiser = Serialiser(self.session)
         return self
 
