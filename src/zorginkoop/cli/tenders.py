@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -34,6 +35,12 @@ app = typer.Typer(
 TENDER = Annotated[str, typer.Argument(help="the tender's code", show_default=False)]
 FILE = Annotated[Path, typer.Argument(help="the TOML definition file", show_default=False)]
 ON_OPTION = typer.Option(None, "--on", help="the day, YYYY-MM-DD (default: today)", show_default=False)
+
+
+def _plain(value: Decimal) -> str:
+    """A score on the scale or price points, at most two decimals, no trailing zeros."""
+    shown = value.quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return str(shown.quantize(Decimal(1)) if shown == shown.to_integral_value() else shown.normalize())
 
 
 def _refused(exc: TenderRefused) -> NoReturn:
@@ -201,7 +208,18 @@ def score(
     note_line(f"{count} score(s) of {assessor} on tender {code} stored")
 
 
-EVALUATION_COLUMNS = ["lot", "agb", "provider", "admitted", "rank", "score", "price_eur", "reason"]
+EVALUATION_COLUMNS = [
+    "lot",
+    "agb",
+    "provider",
+    "admitted",
+    "rank",
+    "score",
+    "price_eur",
+    "reason",
+    "criteria",
+    "contract",
+]
 
 
 def _outcome_rows(lines: tuple[service.OutcomeLine, ...], fmt: OutputFormat) -> list[dict[str, Any]]:
@@ -218,7 +236,7 @@ def _outcome_rows(lines: tuple[service.OutcomeLine, ...], fmt: OutputFormat) -> 
                 "score": str(line.score) if line.score is not None else None,
                 "price_eur": str(o.price) if o.price is not None else None,
                 "reason": o.reason,
-                "criteria": {k: str(v) for k, v in o.criterion_scores.items()},
+                "criteria": [f"{k} {_plain(v)}" for k, v in o.criterion_scores.items()],
                 "contract": line.contract_number,
             }
         )
@@ -235,7 +253,7 @@ def evaluate(code: TENDER, fmt: OutputFormat = FORMAT_OPTION, db: str | None = D
         except TenderRefused as exc:
             _refused(exc)
     rows = _outcome_rows(result.lines, fmt)
-    columns = EVALUATION_COLUMNS + (["criteria", "contract"] if fmt is OutputFormat.json else [])
+    columns = EVALUATION_COLUMNS
     admitted = sum(1 for line in result.lines if line.outcome.admitted)
     title = f"Evaluation of {code} ({result.status.value}): {admitted} of {len(rows)} bids admitted"
     render(rows, columns, fmt, title=title)
