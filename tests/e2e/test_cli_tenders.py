@@ -242,3 +242,12 @@ def test_after_the_award_the_evaluation_keeps_its_scores_and_names_the_contracts
     assert {a: r["contract"] for a, r in rows.items() if r["contract"]} == {
         a: f"{TENDER}-IB-{a}" for a in ADMITTED
     }
+
+
+def test_the_contract_conditions_are_checked_per_contract_and_year(finalized: str) -> None:
+    rows = as_json(runner.invoke(app, ["tenders", "conditions", TENDER, "--year", "2024", "--format", "json",
+                                       "--db", finalized]))  # fmt: skip
+    assert {r["agb"] for r in rows} == ADMITTED
+    assert all(r["condition"] == "min-active-clients" and r["minimum"] == 3 for r in rows)
+    # the demo declares no 2024 care under the new contracts yet: every contract is under the minimum
+    assert all(r["active_clients"] == 0 and r["breached"] for r in rows)

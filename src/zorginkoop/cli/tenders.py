@@ -14,7 +14,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from zorginkoop.cli.common import DB_OPTION, platform_for, store_errors, unit_of_work
+from zorginkoop.cli.common import DB_OPTION, checked_year, platform_for, store_errors, unit_of_work
 from zorginkoop.cli.output import (
     FORMAT_OPTION,
     OutputFormat,
@@ -24,6 +24,7 @@ from zorginkoop.cli.output import (
     render,
     render_object,
 )
+from zorginkoop.domain.disclosure import suppressed
 from zorginkoop.services import tenders as service
 from zorginkoop.services.tenders import TenderRefused
 
@@ -289,6 +290,50 @@ def finalize(code: TENDER, on: str | None = ON_OPTION, db: str | None = DB_OPTIO
         f"final award of {code} on {day}: framework agreement {result.framework_code}, "
         f"{len(result.contracts)} contract(s): {', '.join(result.contracts)}"
     )
+
+
+CONDITION_COLUMNS = [
+    "contract",
+    "agb",
+    "provider",
+    "lot",
+    "condition",
+    "minimum",
+    "active_clients",
+    "breached",
+]
+
+
+@app.command("conditions")
+def conditions(
+    code: TENDER,
+    year: int = typer.Option(..., "--year", "-y", help="the contract year to check", callback=checked_year),
+    fmt: OutputFormat = FORMAT_OPTION,
+    db: str | None = DB_OPTION,
+) -> None:
+    """The tender's contract conditions checked for a year of the term, per contract (e.g. a
+    minimum of active clients in the region: no contract for one client). Counts under 10 show
+    as "< 10"."""
+    uow = _uow(db)
+    with store_errors():
+        try:
+            checks = service.check_conditions(uow, code, year)
+        except TenderRefused as exc:
+            _refused(exc)
+    rows = [
+        {
+            "contract": c.contract_number,
+            "agb": c.provider_agb,
+            "provider": c.provider_name,
+            "lot": c.lot_code,
+            "condition": c.condition.kind.value,
+            "minimum": c.condition.minimum,
+            "active_clients": "< 10" if suppressed(c.active_clients) else c.active_clients,
+            "breached": c.breached if fmt is OutputFormat.json else ("yes" if c.breached else "no"),
+        }
+        for c in checks
+    ]
+    render(rows, CONDITION_COLUMNS, fmt, title=f"Contract conditions of {code} in {year}")
 
 
 COVERAGE_COLUMNS = ["municipality", "cbs", "target_group", "providers", "gap"]
