@@ -224,7 +224,7 @@ def test_the_extension_calendar_shows_deadlines_as_they_stand_on_a_day(browser_f
         [td.get_text(" ", strip=True) for td in tr.find_all("td")]
         for tr in first.find("table").select("tbody tr")
     ]
-    assert steps[0] == ["1", "1-7-2023", "31-12-2023", "31-12-2024", "open , nog 181 dagen"]
+    assert steps[0] == ["1", "1-7-2023", "31-12-2023", "31-12-2024", "open , nog 181 dagen", "geen"]
     assert steps[1][4].startswith("open")
     ends = first.find_all("table")[1]
     assert [td.get_text(strip=True) for td in ends.select("tbody tr td")][1:] == ["31-12-2023", "32"]
