@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 
 from tests.integration.test_contract_chain import ALFA, BETA, GAMMA, allocated, declare, seed
@@ -130,3 +131,15 @@ def test_a_declaration_is_paid_at_the_bid_price_of_the_admitted_provider(
         ALFA: (0, True),
         BETA: (1, True),
     }
+
+
+def test_a_tender_without_admitted_bids_contracts_nothing(engine: Engine) -> None:
+    seed(engine)
+    tenders.create_tender(UnitOfWork(engine), TENDER)
+    tenders.submit_bid(UnitOfWork(engine), "LEK-EMVI", ALFA, bid("50.00", "200.00").replace("E1 = 20", "E1 = 2"),
+                       on=date(2020, 9, 15))  # fmt: skip
+    tenders.award(UnitOfWork(engine), "LEK-EMVI", date(2020, 10, 15))
+    with pytest.raises(tenders.TenderRefused, match="no bid was admitted"):
+        tenders.finalize(UnitOfWork(engine), "LEK-EMVI", date(2020, 11, 5))
+    with UnitOfWork(engine) as uow:
+        assert uow.contracts.frameworks() == [] and uow.contracts.contracts() == []

@@ -14,6 +14,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
+from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.cli.common import DB_OPTION, checked_year, platform_for, store_errors, unit_of_work
 from zorginkoop.cli.output import (
     FORMAT_OPTION,
@@ -67,7 +68,7 @@ def _day(text: str | None) -> date:
         fail(f"--on {text!r}: not a date in the form YYYY-MM-DD")
 
 
-def _uow(db: str | None):  # type: ignore[no-untyped-def]  # the platform's unit of work
+def _uow(db: str | None) -> UnitOfWork:
     with store_errors():
         return unit_of_work(platform_for(db))
 

@@ -315,6 +315,8 @@ def finalize(uow: UnitOfWork, code: str, on: date) -> FinalAward:
         plans = contract_plans(tender, outcomes, uow.tenders.bids(code))
         existing = uow.contracts.framework(tender.code)
         problems = []
+        if not plans:
+            problems.append(f"tender {code}: no bid was admitted, so there is nothing to contract")
         if existing is not None and not _same_framework(existing, tender):
             problems.append(f"a framework agreement {tender.code} exists already and is not this tender's")
         for plan in plans:
