@@ -18,6 +18,7 @@ from zorginkoop.cli import (
     region,
     report,
     serve,
+    tenders,
     users,
 )
 from zorginkoop.cli.output import error_line
@@ -43,6 +44,7 @@ app.add_typer(region.catalogue_app, name="catalogue")
 app.add_typer(region.contracts_app, name="contracts")
 app.add_typer(users.app, name="users")
 app.add_typer(monitor.app, name="monitor")
+app.add_typer(tenders.app, name="tenders")
 app.command("serve")(serve.serve)
 
 

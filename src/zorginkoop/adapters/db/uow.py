@@ -37,6 +37,7 @@ from zorginkoop.adapters.db.repositories import (
     RegionRepository,
 )
 from zorginkoop.adapters.db.session import Serialiser
+from zorginkoop.adapters.db.tenders import TenderRepository
 from zorginkoop.adapters.db.tenancy import apply_scope
 from zorginkoop.domain.access import Scope
 from zorginkoop.settings import Settings
@@ -68,6 +69,7 @@ class UnitOfWork:
     requests: RequestRepository
     workflow: WorkflowRepository
     accounts: AccountRepository
+    tenders: TenderRepository
 
     def __init__(
         self,
@@ -101,6 +103,7 @@ class UnitOfWork:
         self.requests = RequestRepository(self.session)
         self.workflow = WorkflowRepository(self.session, self.scope, self.log)
         self.accounts = AccountRepository(self.session)
+        self.tenders = TenderRepository(self.session)
         self._serialiser = Serialiser(self.session)
         return self
 
