@@ -19,17 +19,27 @@ from decimal import Decimal
 from zorginkoop.adapters.db.tenders import StoredTender
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.domain.codes import TargetGroup
-from zorginkoop.domain.contracts import contracted_for_law
+from zorginkoop.domain.contracts import (
+    ContractSpec,
+    FrameworkAgreement,
+    FrameworkSpec,
+    LotSpec,
+    ProcurementProcedure,
+    contracted_for_law,
+)
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.monitoring import CoverageCell
 from zorginkoop.domain.procurement.award import (
     TenderStatus,
+    check_final_award,
     check_intended_award,
+    contract_plans,
 )
 from zorginkoop.domain.procurement.coverage import additions, bids_coverage
 from zorginkoop.domain.procurement.evaluation import Bid, Outcome, check_bid, check_score, evaluate
 from zorginkoop.domain.procurement.files import TenderFileError, read_bids, read_scores, read_tender
-from zorginkoop.domain.procurement.model import RequirementKind, Tender, TenderError
+from zorginkoop.domain.procurement.model import Procedure, RequirementKind, Tender, TenderError
+from zorginkoop.services import contracts
 
 
 class TenderRefused(ValueError):
@@ -262,6 +272,93 @@ def award(uow: UnitOfWork, code: str, on: date) -> IntendedAward:
         uow.commit()
     lines = tuple(OutcomeLine(o, names.get(o.provider_agb, "")) for o in outcomes)
     return IntendedAward(tender, on, tender.standstill_until(on), lines)
+
+
+@dataclass(frozen=True, slots=True)
+class FinalAward:
+    tender: Tender
+    on: date
+    framework_code: str
+    contracts: tuple[str, ...]
+
+
+_PROCEDURES = {
+    Procedure.SAS: ProcurementProcedure.SAS,
+    Procedure.CLASSIC: ProcurementProcedure.TENDER,
+    Procedure.BESTUURLIJK: ProcurementProcedure.BESTUURLIJK,
+    # the contract register has no admission procedure of its own (yet): an open house is a tender
+    Procedure.OPEN_HOUSE: ProcurementProcedure.TENDER,
+}
+
+
+def finalize(uow: UnitOfWork, code: str, on: date) -> FinalAward:
+    """The final award on ``on``, after the standstill: the framework agreement (code = the
+    tender's code) with the tender's lots and term, and per admitted bid a contract with its
+    tariffs (the lot's fixed tariffs, or the provider's bid prices: its own tariffs, which TR418
+    holds declarations against) and the lot's ceiling, written through the contract services
+    (:mod:`zorginkoop.services.contracts`).
+
+    Those services commit step by step, so every rule they check is checked here first; a
+    finalize cut off half way is run again and picks up what exists."""
+    with uow:
+        stored = _stored(uow, code)
+        tender = stored.tender
+        with _refusals():
+            check_final_award(tender, stored.status, stored.intended_award_on, on)
+        outcomes = [s.outcome for s in uow.tenders.outcomes(code)]
+        plans = contract_plans(tender, outcomes, uow.tenders.bids(code))
+        existing = uow.contracts.framework(tender.code)
+        problems = []
+        if existing is not None and not _same_framework(existing, tender):
+            problems.append(f"a framework agreement {tender.code} exists already and is not this tender's")
+        for plan in plans:
+            provider = uow.providers.get(plan.provider_agb)
+            if provider is None or plan.lot.law not in provider.laws:
+                problems.append(
+                    f"provider {plan.provider_agb} does not work under the {plan.lot.law.value}: "
+                    "no contract can be made (record the law with the provider first)"
+                )
+        if problems:
+            raise TenderRefused(problems)
+        numbers = {c.number for c in uow.contracts.contracts()}
+    if existing is None:
+        contracts.create_framework(uow, _framework_spec(tender))
+    made: dict[tuple[str, str], str] = {}
+    for plan in plans:
+        spec = ContractSpec(
+            provider_agb=plan.provider_agb,
+            framework_code=tender.code,
+            lot_code=plan.lot.code,
+            tariffs=tuple(sorted(plan.tariffs.items())),
+            ceiling=plan.ceiling,
+        )
+        number = f"{tender.code}-{plan.lot.code}-{plan.provider_agb}"
+        made[plan.lot.code, plan.provider_agb] = (
+            number if number in numbers else contracts.create_contract(uow, replace(spec, number=number))
+        )
+    with uow:
+        uow.tenders.record_final_award(code, on, tender.code, made)
+        uow.commit()
+    return FinalAward(tender, on, tender.code, tuple(made.values()))
+
+
+def _framework_spec(tender: Tender) -> FrameworkSpec:
+    return FrameworkSpec(
+        code=tender.code,
+        name=tender.name,
+        procedure=_PROCEDURES[tender.procedure],
+        start=tender.term.start,
+        initial_years=tender.term.years,
+        lots=tuple(LotSpec(lot.code, lot.name, lot.law, lot.product_codes) for lot in tender.lots),
+        extensions=tender.term.extensions,
+        notice_months=tender.term.notice_months,
+    )
+
+
+def _same_framework(framework: FrameworkAgreement, tender: Tender) -> bool:
+    return framework.term.start == tender.term.start and {lot.code for lot in framework.lots} == {
+        lot.code for lot in tender.lots
+    }
 
 
 # -- coverage --------------------------------------------------------------------------------------

@@ -250,6 +250,10 @@ CLASSIC_STANDSTILL_DAYS = 20
 """Aanbestedingswet art. 2.127: at least 20 calendar days between the intended and final award."""
 
 
+MAX_TENDER_CODE, MAX_LOT_CODE = 20, 10
+"""So a contract number ``<tender>-<lot>-<AGB>`` fits the register's 40 characters."""
+
+
 @dataclass(frozen=True, slots=True)
 class Tender:
     code: str
@@ -271,8 +275,13 @@ class Tender:
     published: date | None = None
 
     def __post_init__(self) -> None:
+        if not 1 <= len(self.code) <= MAX_TENDER_CODE or not self.code.strip():
+            raise TenderError(f"a tender code has 1 to {MAX_TENDER_CODE} characters, got {self.code!r}")
         if not self.lots:
             raise TenderError(f"tender {self.code}: at least one lot")
+        for lot in self.lots:
+            if not 1 <= len(lot.code) <= MAX_LOT_CODE or not lot.code.strip():
+                raise TenderError(f"a lot code has 1 to {MAX_LOT_CODE} characters, got {lot.code!r}")
         codes = [lot.code for lot in self.lots]
         if len(set(codes)) != len(codes):
             raise TenderError(f"tender {self.code}: a lot code is used twice")

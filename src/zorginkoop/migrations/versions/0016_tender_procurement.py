@@ -4,7 +4,7 @@ conditions and award criteria; bids with prices and answers; assessors' scores; 
 the intended award fixed, with the contract the final award made
 
 Revision ID: 0016_tender_procurement
-Revises: 0013_history_goals_reached
+Revises: 0014_contracting_contracts (written against 0013_history_goals_reached; re-chained on the merge of contracting)
 Create Date: 2026-12-02 10:50:00.000000
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016_tender_procurement"
-down_revision = "0013_history_goals_reached"
+down_revision = "0014_contracting_contracts"
 branch_labels = None
 depends_on = None
 
