@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -141,3 +142,113 @@ def test_an_unknown_tender_or_a_bad_base_url_is_one_line(cli: Cli, tmp_path: Pat
     assert len(result.stderr.strip().splitlines()) == 1 and not list(tmp_path.iterdir())
     result = cli("tenders", "ocds", TENDER, "--out", str(tmp_path), "--base-url", "ftp://x")
     assert result.exit_code == 2 and "--base-url" in result.stderr and "Traceback" not in result.output
+
+
+CLASSIC = """
+[tender]
+code = "WMO-HH-EMVI"
+name = "Huishoudelijke hulp, beste prijs-kwaliteit"
+procedure = "classic"
+award_method = "emvi"
+tariff_policy = "bid"
+published = 2023-09-01
+standstill_days = 20
+
+[tender.registration]
+opens = 2023-09-01
+closes = 2023-09-30
+
+[tender.term]
+start = 2024-01-01
+years = 3
+
+[tender.scoring]
+low = 0
+high = 10
+
+[[lot]]
+code = "1"
+name = "Begeleiding in twee cellen"
+law = "wmo"
+ceiling_eur = "120000.00"
+product = [{ code = "02O11", volume = 100 }, { code = "02O12", volume = 50 }]
+
+[[criterion]]
+code = "Q"
+name = "Plan van aanpak"
+weight = 60
+
+[[criterion]]
+code = "P"
+name = "Prijs"
+kind = "price"
+weight = 40
+"""
+
+BID = """
+[[bid]]
+lot = "1"
+products = ["02O11", "02O12"]
+municipalities = ["0321"]
+target_groups = ["lvb"]
+[bid.prices]
+02O11 = "{first}"
+02O12 = "{second}"
+"""
+
+
+def test_a_classic_emvi_tender_publishes_weighted_price_and_each_providers_bid_prices(
+    cli: Cli, tmp_path: Path
+) -> None:
+    (tmp_path / "tender.toml").write_text(CLASSIC, encoding="utf-8")
+    assert cli("tenders", "create", str(tmp_path / "tender.toml")).exit_code == 0
+    prices = {"98150798": ("310.00", "499.99"), "98335328": ("300.50", "520.00")}
+    for agb, (first, second) in prices.items():
+        (tmp_path / f"{agb}.toml").write_text(BID.format(first=first, second=second), encoding="utf-8")
+        result = cli(
+            "tenders",
+            "bid",
+            "WMO-HH-EMVI",
+            "--provider",
+            agb,
+            "--on",
+            "2023-09-10",
+            str(tmp_path / f"{agb}.toml"),
+        )
+        assert result.exit_code == 0, result.output
+    scores = (
+        "score = [\n"
+        + "".join(f'  {{ provider = "{a}", lot = "1", criterion = "Q", score = 8 }},\n' for a in prices)
+        + "]\n"
+    )
+    (tmp_path / "scores.toml").write_text(scores, encoding="utf-8")
+    assert (
+        cli(
+            "tenders", "score", "WMO-HH-EMVI", "--assessor", "A. Jansen", str(tmp_path / "scores.toml")
+        ).exit_code
+        == 0
+    )
+    assert cli("tenders", "award", "WMO-HH-EMVI", "--on", "2023-10-02").exit_code == 0
+    assert cli("tenders", "finalize", "WMO-HH-EMVI", "--on", "2023-10-23").exit_code == 0
+    result = cli("tenders", "ocds", "WMO-HH-EMVI", "--out", str(tmp_path / "out"), "--on", "2024-02-01")
+    assert result.exit_code == 0, result.output
+    path = next(Path(p) for p in result.stdout.split() if p.endswith("-contract.json"))
+    text = path.read_text(encoding="utf-8")
+    package = read_package(text)
+    assert_valid_package(package)
+    release = package["releases"][0]
+    tender = release["tender"]
+    assert tender["procurementMethod"] == "open" and tender["awardCriteria"] == "ratedCriteria"
+    criteria = tender["lots"][0]["awardCriteria"]["criteria"]
+    assert [(c["type"], c["numbers"][0]["number"]) for c in criteria] == [("quality", 60), ("price", 40)]
+    assert "scale of 0 to 10" in criteria[0]["description"]
+    assert {i["quantity"] for i in tender["items"]} == {100, 50}
+    assert "value" not in tender["items"][0].get("unit", {})
+    by_supplier = {c["awardID"].split("-")[-1]: c for c in release["contracts"]}
+    assert set(by_supplier) == set(prices)
+    for agb, (first, second) in prices.items():
+        items = {i["id"]: str(i["unit"]["value"]["amount"]) for i in by_supplier[agb]["items"]}
+        assert items == {"1-02O11": first, "1-02O12": second}
+        assert by_supplier[agb]["value"] == {"amount": Decimal("360000.00"), "currency": "EUR"}
+        assert by_supplier[agb]["status"] == "active"
+    assert '"amount": 499.99' in text and '"amount": 360000.00' in text and "Jansen" not in text

@@ -353,6 +353,11 @@ def amount(cents: int) -> Decimal:
     return (Decimal(cents) * _CENT).quantize(_CENT)
 
 
+def _plain(number: Decimal) -> str:
+    """A Decimal as people write it: 10, not 1E+1."""
+    return format(number, "f")
+
+
 def value(cents: int) -> dict[str, Any]:
     return {"amount": amount(cents), "currency": CURRENCY}
 
@@ -443,7 +448,7 @@ def _award_criteria(publication: Publication, lot: Lot) -> dict[str, Any] | None
             numbers.append({"number": criterion.minimum, "threshold": "minimumScore"})
         entry: dict[str, Any] = {"type": criterion.kind, "name": criterion.name, "numbers": numbers}
         if criterion.kind == "quality":
-            entry["description"] = f"{criterion.code}: scored on a scale of {low} to {high}"
+            entry["description"] = f"{criterion.code}: scored on a scale of {_plain(low)} to {_plain(high)}"
         else:
             entry["description"] = f"{criterion.code}: computed from the bid price"
         criteria.append(entry)
@@ -479,7 +484,7 @@ def _award_criteria_details(publication: Publication) -> str:
             + ", ".join(f"{c.name} {c.weight}" for c in publication.criteria)
         )
     if publication.minimum_total is not None:
-        parts.append(f"minimaal totaal / minimum total: {publication.minimum_total} van 100")
+        parts.append(f"minimaal totaal / minimum total: {_plain(publication.minimum_total)} van 100")
     if publication.award_method == "quality":
         parts.append("vaste tarieven / fixed tariffs")
     return "; ".join(parts) or AWARD_METHODS[publication.award_method]
@@ -544,7 +549,7 @@ def _tender(publication: Publication, stage: Stage) -> dict[str, Any]:
     tender["lots"] = [_lot(publication, lot, lot_status) for lot in publication.lots]
     if publication.minimum_total is not None:
         tender["lotDetails"] = {
-            "awardCriteriaDetails": f"Minimaal totaal / minimum total score: {publication.minimum_total} van 100"
+            "awardCriteriaDetails": f"Minimaal totaal / minimum total score: {_plain(publication.minimum_total)} van 100"
         }
     if publication.tenderers:
         tender["numberOfTenderers"] = len(publication.tenderers)
