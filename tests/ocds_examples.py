@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
-from zorginkoop.domain.procurement_ocds import (
+from zorginkoop.domain.procurement.ocds import (
     AWARD_METHODS,
     PROCEDURES,
     Award,

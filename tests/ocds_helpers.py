@@ -30,7 +30,7 @@ from referencing.jsonschema import DRAFT4
 OCDS_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "ocds-1.1.5"
 EXTENSION_DIRS = ("lots", "awardCriteria")
 OWN_CODES = {"itemClassificationScheme.csv": {"x_iStandaarden"}}
-"""Codes the product adds to an open code list, each documented in domain/procurement_ocds.py."""
+"""Codes the product adds to an open code list, each documented in domain/procurement/ocds.py."""
 
 
 def ocds_dir() -> Path:

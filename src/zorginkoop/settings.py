@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from zorginkoop.domain.procurement_ocds import DEFAULT_OCID_PREFIX, PublicationError, ocid
+from zorginkoop.domain.procurement.ocds import DEFAULT_OCID_PREFIX, PublicationError, ocid
 
 DEFAULT_DATABASE_URL = "sqlite:///zorginkoop.sqlite"
 DEFAULT_MAX_MESSAGE_BYTES = 128 * 1024 * 1024

@@ -19,7 +19,7 @@ from tests.ocds_helpers import (
     schema_errors,
 )
 
-from zorginkoop.domain.procurement_ocds import (
+from zorginkoop.domain.procurement.ocds import (
     EXTENSIONS,
     Publication,
     Stage,

@@ -198,7 +198,7 @@ target_groups = ["lvb"]
 
 
 def test_a_classic_emvi_tender_publishes_weighted_price_and_each_providers_bid_prices(
-    cli: Cli, tmp_path: Path
+    cli: Cli, store: str, tmp_path: Path
 ) -> None:
     (tmp_path / "tender.toml").write_text(CLASSIC, encoding="utf-8")
     assert cli("tenders", "create", str(tmp_path / "tender.toml")).exit_code == 0
@@ -252,3 +252,10 @@ def test_a_classic_emvi_tender_publishes_weighted_price_and_each_providers_bid_p
         assert by_supplier[agb]["value"] == {"amount": Decimal("360000.00"), "currency": "EUR"}
         assert by_supplier[agb]["status"] == "active"
     assert '"amount": 499.99' in text and '"amount": 360000.00' in text and "Jansen" not in text
+    with_prefix = runner.invoke(
+        app,
+        ["tenders", "ocds", "WMO-HH-EMVI", "--out", str(tmp_path / "prefixed"), "--db", store],
+        env={"ZORGINKOOP_OCID_PREFIX": "ocds-a1b2c3"},
+    )
+    assert with_prefix.exit_code == 0, with_prefix.output
+    assert Path(with_prefix.stdout.split()[0]).name == "ocds-a1b2c3-WMO-HH-EMVI-tender.json"

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.ocds_examples import lekstroom_sas
-from zorginkoop.domain.procurement_ocds import (
+from zorginkoop.domain.procurement.ocds import (
     PROCEDURES,
     Award,
     AwardStatus,

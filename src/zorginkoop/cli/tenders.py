@@ -351,7 +351,7 @@ def ocds(
     (tender; award; contract), with the lots and awardCriteria extensions. The ocid is
     $ZORGINKOOP_OCID_PREFIX-TENDER. Organisations only: a free practitioner by AGB code."""
     from zorginkoop.cli.common import settings, writable_folder
-    from zorginkoop.domain.procurement_ocds import dumps
+    from zorginkoop.domain.procurement.ocds import dumps
     from zorginkoop.services.open_contracting import ocds_packages
 
     if not base_url.startswith(("https://", "http://")):

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: EUPL-1.2
 """A stored tender as open contracting data (OCDS 1.1.5): the store's facts gathered into a
-:class:`~zorginkoop.domain.procurement_ocds.Publication`, written by the pure writer in
-:mod:`zorginkoop.domain.procurement_ocds`.
+:class:`~zorginkoop.domain.procurement.ocds.Publication`, written by the pure writer in
+:mod:`zorginkoop.domain.procurement.ocds`.
 
 What the store gives, and what each stage publishes:
 
@@ -27,7 +27,7 @@ from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.domain.contracts import Contract as StoredContract
 from zorginkoop.domain.procurement.award import TenderStatus
 from zorginkoop.domain.procurement.model import ContractTerm, TariffPolicy, Tender
-from zorginkoop.domain.procurement_ocds import (
+from zorginkoop.domain.procurement.ocds import (
     Award,
     AwardStatus,
     Buyer,

@@ -37,8 +37,8 @@ from zorginkoop.adapters.db.repositories import (
     RegionRepository,
 )
 from zorginkoop.adapters.db.session import Serialiser
-from zorginkoop.adapters.db.tenders import TenderRepository
 from zorginkoop.adapters.db.tenancy import apply_scope
+from zorginkoop.adapters.db.tenders import TenderRepository
 from zorginkoop.domain.access import Scope
 from zorginkoop.settings import Settings
 
