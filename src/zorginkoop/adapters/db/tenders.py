@@ -272,7 +272,7 @@ class TenderRepository:
             remarks=remarks,
             conditions=conditions,
             criteria=criteria,
-            scale=Scale(Decimal(row.scale_low).normalize(), Decimal(row.scale_high).normalize()),
+            scale=Scale(_plain(Decimal(row.scale_low)), _plain(Decimal(row.scale_high))),
             minimum_total=_dec(row.minimum_total),
             standstill_days=row.standstill_days,
             published=row.published,
@@ -394,7 +394,7 @@ class TenderRepository:
                 r.lot_code,
                 r.criterion_code,
                 r.assessor,
-                Decimal(r.value).normalize(),
+                _plain(Decimal(r.value)),
                 r.recorded_at,
                 r.consensus,
             )
@@ -478,4 +478,9 @@ class TenderRepository:
 
 
 def _dec(value: Decimal | None) -> Decimal | None:
-    return None if value is None else Decimal(value).normalize()
+    return None if value is None else _plain(Decimal(value))
+
+
+def _plain(value: Decimal) -> Decimal:
+    """``value`` without trailing zeros and without an exponent (10, not 1E+1)."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()

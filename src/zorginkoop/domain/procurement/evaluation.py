@@ -290,4 +290,5 @@ def price_points(weight: int, lowest: Money, price: Money) -> Decimal:
 
 
 def _show(value: Decimal) -> str:
-    return str(value.quantize(Decimal("0.01"), ROUND_HALF_UP).normalize())
+    shown = value.quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return str(shown.quantize(Decimal(1)) if shown == shown.to_integral_value() else shown.normalize())
