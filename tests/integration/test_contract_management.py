@@ -157,7 +157,7 @@ def test_an_extension_is_recorded_and_the_calendar_shows_it(store: Engine) -> No
         contract = uow.contracts.contract(number)
         decisions = uow.contracts.extension_decisions()
     assert contract is not None and contract.valid.end == date(2024, 12, 31)
-    assert [s.status for s in entry.steps] == ["gebruikt", "open"]
+    assert [(s.status, s.extended, s.declined) for s in entry.steps] == [("gebruikt", 1, 0), ("open", 0, 0)]
     assert entry.term_end == date(2024, 12, 31)
     assert [(d.contract_number, d.option, d.decision, d.decided_on) for d in decisions] == [
         (number, 1, "verlengen", date(2023, 5, 1))

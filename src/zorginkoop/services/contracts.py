@@ -21,7 +21,14 @@ from decimal import Decimal
 
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.domain.catalogue import CatalogueError as DomainCatalogueError
-from zorginkoop.domain.catalogue import Product, Tariff, TariffSchedule, indexed_tariff
+from zorginkoop.domain.catalogue import (
+    Product,
+    Tariff,
+    TariffSchedule,
+    indexed_tariff,
+    missing_tariff_years,
+    with_own_prices,
+)
 from zorginkoop.domain.codes import Law
 from zorginkoop.domain.contracts import (
     CollectiveCeiling,
@@ -165,6 +172,10 @@ class ExtensionStep:
     earlier option was not taken, so the term ended before this one)."""
     days_left: int | None
     """Days until the deadline for an open option."""
+    extended: int = 0
+    """Contracts recorded as extended under this option (:func:`extend_contract`)."""
+    declined: int = 0
+    """Contracts recorded as not extended under this option."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,19 +211,27 @@ def extension_calendar(uow: UnitOfWork, on: date) -> list[CalendarEntry]:
     first, the nearest deadline first, then the others by start."""
     frameworks = uow.contracts.frameworks()
     contracts = uow.contracts.contracts()
+    recorded: dict[tuple[str, int, str], int] = {}
+    for d in uow.contracts.extension_decisions():
+        key = (d.framework_code, d.option, d.decision)
+        recorded[key] = recorded.get(key, 0) + 1
     entries = []
     for fw in frameworks:
         term = fw.term
         steps: list[ExtensionStep] = []
         for decision in term.extension_calendar():
+            tally = (
+                recorded.get((fw.code, decision.number, ExtensionChoice.EXTEND.value), 0),
+                recorded.get((fw.code, decision.number, ExtensionChoice.DECLINE.value), 0),
+            )
             if decision.number <= term.extensions_used:
-                steps.append(ExtensionStep(decision, "gebruikt", None))
+                steps.append(ExtensionStep(decision, "gebruikt", None, *tally))
             elif steps and steps[-1].status in {"verlopen", "vervallen"}:
-                steps.append(ExtensionStep(decision, "vervallen", None))
+                steps.append(ExtensionStep(decision, "vervallen", None, *tally))
             elif on <= decision.decide_by:
-                steps.append(ExtensionStep(decision, "open", (decision.decide_by - on).days))
+                steps.append(ExtensionStep(decision, "open", (decision.decide_by - on).days, *tally))
             else:
-                steps.append(ExtensionStep(decision, "verlopen", None))
+                steps.append(ExtensionStep(decision, "verlopen", None, *tally))
         counted: dict[tuple[str, date], int] = {}
         for c in contracts:
             if c.framework_code == fw.code and c.valid.end is not None:
@@ -545,3 +564,21 @@ def index_tariffs(uow: UnitOfWork, law: Law, percentage: Decimal, from_date: dat
             )
         uow.commit()
     return added
+
+
+def tariff_gaps(uow: UnitOfWork, number: str) -> list[tuple[str, int]]:
+    """(product, year) pairs of a contract's lot without a tariff (its provider's own or the
+    catalogue's) on every day of a year of the contract's term, its extension options included:
+    lines there would come back 0611. Opens ``uow`` itself; read only."""
+    with uow:
+        contract, framework = _contract_and_framework(uow, number)
+        lot = framework.lot(contract.lot_code)
+        schedule = with_own_prices(
+            TariffSchedule.of(uow.catalogue.tariffs(lot.law)),
+            uow.catalogue.provider_tariffs(lot.law, contract.provider_agb),
+        )
+    last = contract.valid.end or framework.term.latest_end or contract.valid.start
+    if contract.valid.end is not None and framework.term.latest_end is not None:
+        last = max(last, framework.term.latest_end)
+    years = list(range(contract.valid.start.year, last.year + 1))
+    return missing_tariff_years(schedule, lot.product_codes, years)

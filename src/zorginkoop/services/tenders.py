@@ -38,7 +38,13 @@ from zorginkoop.domain.procurement.award import (
 from zorginkoop.domain.procurement.coverage import additions, bids_coverage
 from zorginkoop.domain.procurement.evaluation import Bid, Outcome, check_bid, check_score, evaluate
 from zorginkoop.domain.procurement.files import TenderFileError, read_bids, read_scores, read_tender
-from zorginkoop.domain.procurement.model import Procedure, RequirementKind, Tender, TenderError
+from zorginkoop.domain.procurement.model import (
+    ContractCondition,
+    Procedure,
+    RequirementKind,
+    Tender,
+    TenderError,
+)
 from zorginkoop.services import contracts
 
 
@@ -309,6 +315,8 @@ def finalize(uow: UnitOfWork, code: str, on: date) -> FinalAward:
         plans = contract_plans(tender, outcomes, uow.tenders.bids(code))
         existing = uow.contracts.framework(tender.code)
         problems = []
+        if not plans:
+            problems.append(f"tender {code}: no bid was admitted, so there is nothing to contract")
         if existing is not None and not _same_framework(existing, tender):
             problems.append(f"a framework agreement {tender.code} exists already and is not this tender's")
         for plan in plans:
@@ -359,6 +367,60 @@ def _same_framework(framework: FrameworkAgreement, tender: Tender) -> bool:
     return framework.term.start == tender.term.start and {lot.code for lot in framework.lots} == {
         lot.code for lot in tender.lots
     }
+
+
+# -- contract conditions during the term -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionCheck:
+    """One contract of the tender against one of its conditions in a year."""
+
+    contract_number: str
+    provider_agb: str
+    provider_name: str
+    lot_code: str
+    condition: ContractCondition
+    active_clients: int
+    breached: bool
+
+
+def check_conditions(uow: UnitOfWork, code: str, year: int) -> list[ConditionCheck]:
+    """The tender's contract conditions against ``year``, per contract the final award made.
+    Active clients are the distinct clients with approved declaration lines of the provider
+    under the lot's law in the year (as ``report providers`` counts them)."""
+    with uow:
+        stored = _stored(uow, code)
+        if stored.status is not TenderStatus.FINAL:
+            raise TenderRefused([f"tender {code} has no contracts yet ({stored.status.value})"])
+        tender = stored.tender
+        laws = {lot.law for lot in tender.lots}
+        clients = {
+            law: {
+                r.key: r.clients
+                for r in uow.reports.cost_by_provider(date(year, 1, 1), date(year, 12, 31), law)
+            }
+            for law in laws
+        }
+        names = uow.providers.names()
+        outcomes = [s for s in uow.tenders.outcomes(code) if s.contract_number is not None]
+    checks = []
+    for s in outcomes:
+        law = tender.lot(s.outcome.lot_code).law
+        active = clients[law].get(s.outcome.provider_agb, 0)
+        for condition in tender.conditions:
+            checks.append(
+                ConditionCheck(
+                    s.contract_number or "",
+                    s.outcome.provider_agb,
+                    names.get(s.outcome.provider_agb, ""),
+                    s.outcome.lot_code,
+                    condition,
+                    active,
+                    condition.breached(active),
+                )
+            )
+    return checks
 
 
 # -- coverage --------------------------------------------------------------------------------------
