@@ -391,3 +391,50 @@ def coverage(
             )
         else:
             note_line("no admitted bid from a provider new to the region")
+
+
+# -- open contracting data (OCDS) ---------------------------------------------------------------
+
+
+@app.command("ocds")
+def ocds(
+    code: TENDER,
+    out: Annotated[
+        Path, typer.Option("--out", help="the folder the packages are written to (made when missing)")
+    ],
+    base_url: str = typer.Option(
+        "https://example.invalid/ocds",
+        "--base-url",
+        help="where the region publishes the files: each package's uri is BASE-URL/FILE "
+        "(the default's .invalid says: not published yet)",
+    ),
+    on: str | None = ON_OPTION,
+    db: str | None = DB_OPTION,
+) -> None:
+    """Open contracting data: an OCDS 1.1.5 release package per stage the tender has reached
+    (tender; award; contract), with the lots and awardCriteria extensions. The ocid is
+    $ZORGINKOOP_OCID_PREFIX-TENDER. Organisations only: a free practitioner by AGB code."""
+    from zorginkoop.cli.common import settings, writable_folder
+    from zorginkoop.domain.procurement.ocds import dumps
+    from zorginkoop.services.open_contracting import ocds_packages
+
+    if not base_url.startswith(("https://", "http://")):
+        fail(f"--base-url {base_url!r}: give an http(s) URL, e.g. https://opendata.lekstroom.nl/ocds")
+    prefix = settings(db).ocid_prefix
+    day = _day(on)
+    uow = _uow(db)
+    with store_errors():
+        try:
+            packages = ocds_packages(uow, code, today=day, prefix=prefix, base_url=base_url)
+        except TenderRefused as exc:
+            _refused(exc)
+    folder = writable_folder(out)
+    for package in packages:
+        path = folder / package.file_name
+        try:
+            path.write_text(dumps(package.content), encoding="utf-8")
+        except OSError as exc:
+            fail(f"--out {folder}: cannot write {package.file_name} ({exc.strerror or exc})")
+        sys.stdout.write(f"{path}\n")
+    stages = ", ".join(p.stage.value for p in packages)
+    note_line(f"{len(packages)} OCDS release package(s) of {code} ({stages}) written to {folder}")
