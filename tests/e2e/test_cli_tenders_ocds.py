@@ -259,3 +259,60 @@ def test_a_classic_emvi_tender_publishes_weighted_price_and_each_providers_bid_p
     )
     assert with_prefix.exit_code == 0, with_prefix.output
     assert Path(with_prefix.stdout.split()[0]).name == "ocds-a1b2c3-WMO-HH-EMVI-tender.json"
+
+
+def test_a_second_own_price_for_a_provider_over_the_same_days_is_one_line_and_stores_nothing(
+    demo_store_url: str, tmp_path: Path
+) -> None:
+    """A provider has one own price per product at a time: finalising a tender whose admitted bid
+    would give 98150798 a second price for 02O11 over 2024 is refused before anything is written."""
+    import shutil
+
+    from sqlalchemy import func, select
+
+    from tests.e2e.test_cli_access import scalar
+    from zorginkoop.adapters.db import tables as t
+
+    copy = tmp_path / "demo.sqlite"
+    shutil.copy(demo_store_url.removeprefix("sqlite:///"), copy)
+    store = f"sqlite:///{copy}"
+
+    def run(*args: str):  # type: ignore[no-untyped-def]
+        return runner.invoke(app, [*args, "--db", store])
+
+    def make(code: str, first: str) -> None:
+        (tmp_path / f"{code}.toml").write_text(CLASSIC.replace("WMO-HH-EMVI", code), encoding="utf-8")
+        assert run("tenders", "create", str(tmp_path / f"{code}.toml")).exit_code == 0
+        (tmp_path / f"{code}-bid.toml").write_text(BID.format(first=first, second="500.00"), encoding="utf-8")
+        bid = run(
+            "tenders",
+            "bid",
+            code,
+            "--provider",
+            "98150798",
+            "--on",
+            "2023-09-10",
+            str(tmp_path / f"{code}-bid.toml"),
+        )
+        assert bid.exit_code == 0, bid.output
+        (tmp_path / f"{code}-scores.toml").write_text(
+            'score = [{ provider = "98150798", lot = "1", criterion = "Q", score = 8 }]\n', encoding="utf-8"
+        )
+        assert (
+            run(
+                "tenders", "score", code, "--assessor", "A. Jansen", str(tmp_path / f"{code}-scores.toml")
+            ).exit_code
+            == 0
+        )
+        assert run("tenders", "award", code, "--on", "2023-10-02").exit_code == 0
+
+    make("EMVI-A", "310.00")
+    assert run("tenders", "finalize", "EMVI-A", "--on", "2023-10-23").exit_code == 0
+    make("EMVI-B", "305.00")
+    before = scalar(store, select(func.count()).select_from(t.ProviderTariffRow))
+    contracts = scalar(store, select(func.count()).select_from(t.ContractRow))
+    refused = run("tenders", "finalize", "EMVI-B", "--on", "2023-10-23")
+    assert refused.exit_code == 1 and "Traceback" not in refused.output
+    assert "one own price per product at a time" in refused.stderr and "02O11" in refused.stderr
+    assert scalar(store, select(func.count()).select_from(t.ProviderTariffRow)) == before
+    assert scalar(store, select(func.count()).select_from(t.ContractRow)) == contracts

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from zorginkoop.adapters.db.tenders import StoredTender
@@ -29,6 +29,7 @@ from zorginkoop.domain.contracts import (
 )
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.monitoring import CoverageCell
+from zorginkoop.domain.periods import Period, add_months
 from zorginkoop.domain.procurement.award import (
     TenderStatus,
     check_final_award,
@@ -345,9 +346,25 @@ def finalize(uow: UnitOfWork, code: str, on: date) -> FinalAward:
                 to_add.append((lot, product, amount))
             elif current.amount != amount:
                 own.setdefault(lot.code, {})[product] = amount
-        if problems:
-            raise TenderRefused(problems)
+        # a provider has one own price per product at a time: an earlier contract's own price over
+        # the same days (another tender's bid price) is refused here, before anything is written
         numbers = {c.number for c in uow.contracts.contracts()}
+        term = _first_term(tender)
+        for plan in plans:
+            if f"{tender.code}-{plan.lot.code}-{plan.provider_agb}" in numbers:
+                continue
+            for product in sorted({**own.get(plan.lot.code, {}), **plan.tariffs}):
+                pid = uow.catalogue.product_id(plan.lot.law, product)
+                for _row, other in uow.catalogue.tariff_rows(pid, plan.provider_agb) if pid is not None else []:
+                    replaced = other.valid.end is None and other.valid.start < term.start
+                    if other.valid.overlaps(term) and not replaced:
+                        problems.append(
+                            f"provider {plan.provider_agb} has its own price for {product} from "
+                            f"{other.valid.start.isoformat()} ({other.note or 'an earlier contract'}): one own "
+                            "price per product at a time; end that contract's price first"
+                        )
+        if problems:
+            raise TenderRefused(list(dict.fromkeys(problems)))
     for lot, product, amount in to_add:
         contracts.add_tariff(uow, lot.law, product, amount, start)
     if existing is None:
@@ -369,6 +386,14 @@ def finalize(uow: UnitOfWork, code: str, on: date) -> FinalAward:
         uow.tenders.record_final_award(code, on, tender.code, made)
         uow.commit()
     return FinalAward(tender, on, tender.code, tuple(made.values()))
+
+
+def _first_term(tender: Tender) -> Period:
+    """The days of the contracts' first term (open when the term is indefinite)."""
+    start = tender.term.start
+    if tender.term.years is None:
+        return Period(start, None)
+    return Period(start, add_months(start, 12 * tender.term.years) - timedelta(days=1))
 
 
 def _framework_spec(tender: Tender) -> FrameworkSpec:
