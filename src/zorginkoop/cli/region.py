@@ -534,8 +534,8 @@ def contract_end(
     reason: str = typer.Option(..., "--reason", help="why it ends"),
     db: str | None = DB_OPTION,
 ) -> None:
-    """End a contract early (once). Allocations running past it are ended with
-    `zorginkoop` allocations' contract-end step, not here."""
+    """End a contract early (once): --on is its last day. Allocations running past it are
+    ended (reason 03) by `zorginkoop access contract-ends`, not here."""
     from zorginkoop.services.contracts import end_contract
 
     day = _date(on)

@@ -13,7 +13,7 @@ store nothing. CLI, API, web and the tender award call these same functions.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -300,27 +300,43 @@ def create_contract(uow: UnitOfWork, spec: ContractSpec) -> str:
     work under the lot's law, the contract must lie within the agreement's term as it stands.
     With ``spec.tariffs`` (bid prices) each price is stored as the provider's own tariff over
     the contract's period; without, the lot's (catalogue) tariff holds."""
+    return create_contracts(uow, [spec])[0]
+
+
+def create_contracts(uow: UnitOfWork, specs: Sequence[ContractSpec]) -> list[str]:
+    """Store several contracts at once (an award: every admitted bid), all or none: the first
+    refused one (:func:`create_contract`'s rules, or a number twice) stores nothing."""
+    numbers: list[str] = []
     with uow:
-        framework = uow.contracts.framework(spec.framework_code)
-        if framework is None:
-            raise ContractError(f"no framework agreement {spec.framework_code!r}")
-        contract = spec.contract(framework)
-        lot = framework.lot(contract.lot_code)
-        provider = _provider(uow, contract.provider_agb)
-        if lot.law not in provider.laws:
-            raise ContractError(f"provider {provider.agb_code} does not work under the {lot.law.value}")
-        if uow.contracts.contract(contract.number) is not None:
-            raise ContractError(f"contract {contract.number} exists already")
-        uow.contracts.add_contracts([contract])
-        for code, amount in spec.tariffs:
-            _store_tariff(
-                uow,
-                lot.law,
-                Tariff(code, amount, contract.valid, note=f"contract {contract.number}"),
-                provider.agb_code,
-                close_open=True,
-            )
+        for spec in specs:
+            number = _add_contract(uow, spec)
+            if number in numbers:
+                raise ContractError(f"contract {number} is named twice")
+            numbers.append(number)
         uow.commit()
+    return numbers
+
+
+def _add_contract(uow: UnitOfWork, spec: ContractSpec) -> str:
+    framework = uow.contracts.framework(spec.framework_code)
+    if framework is None:
+        raise ContractError(f"no framework agreement {spec.framework_code!r}")
+    contract = spec.contract(framework)
+    lot = framework.lot(contract.lot_code)
+    provider = _provider(uow, contract.provider_agb)
+    if lot.law not in provider.laws:
+        raise ContractError(f"provider {provider.agb_code} does not work under the {lot.law.value}")
+    if uow.contracts.contract(contract.number) is not None:
+        raise ContractError(f"contract {contract.number} exists already")
+    uow.contracts.add_contracts([contract])
+    for code, amount in spec.tariffs:
+        _store_tariff(
+            uow,
+            lot.law,
+            Tariff(code, amount, contract.valid, note=f"contract {contract.number}"),
+            provider.agb_code,
+            close_open=True,
+        )
     return contract.number
 
 
