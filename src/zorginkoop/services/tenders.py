@@ -309,8 +309,9 @@ def finalize(uow: UnitOfWork, code: str, on: date) -> FinalAward:
     none, and each contract's own when the catalogue holds another; under policy bid each
     provider's prices become its own tariffs. TR418 holds declarations against own tariffs.
 
-    Those services commit step by step, so every rule they check is checked here first; a
-    finalize cut off half way is run again and picks up what exists."""
+    Every rule is checked here before anything is written; the framework (and any catalogue
+    tariff) is written first, then every contract of the award in one transaction (all or
+    none); a finalize cut off in between is run again and picks up what exists."""
     with uow:
         stored = _stored(uow, code)
         tender = stored.tender
@@ -370,18 +371,17 @@ def finalize(uow: UnitOfWork, code: str, on: date) -> FinalAward:
     if existing is None:
         contracts.create_framework(uow, _framework_spec(tender))
     made: dict[tuple[str, str], str] = {}
+    to_make = []
     for plan in plans:
-        spec = ContractSpec(
-            provider_agb=plan.provider_agb,
-            framework_code=tender.code,
-            lot_code=plan.lot.code,
-            tariffs=tuple(sorted({**own.get(plan.lot.code, {}), **plan.tariffs}.items())),
-            ceiling=plan.ceiling,
-        )
         number = f"{tender.code}-{plan.lot.code}-{plan.provider_agb}"
-        made[plan.lot.code, plan.provider_agb] = (
-            number if number in numbers else contracts.create_contract(uow, replace(spec, number=number))
-        )
+        made[plan.lot.code, plan.provider_agb] = number
+        if number not in numbers:
+            to_make.append(ContractSpec(
+                provider_agb=plan.provider_agb, framework_code=tender.code, lot_code=plan.lot.code,
+                tariffs=tuple(sorted({**own.get(plan.lot.code, {}), **plan.tariffs}.items())),
+                ceiling=plan.ceiling, number=number,
+            ))  # fmt: skip
+    contracts.create_contracts(uow, to_make)  # every contract of the award, or none
     with uow:
         uow.tenders.record_final_award(code, on, tender.code, made)
         uow.commit()
