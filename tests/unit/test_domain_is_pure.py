@@ -33,14 +33,14 @@ def is_allowed(module: str) -> bool:
     return any(module == p or module.startswith(p + ".") for p in ALLOWED_PACKAGES)
 
 
-DOMAIN_FILES = sorted(DOMAIN.glob("*.py"))
+DOMAIN_FILES = sorted(DOMAIN.rglob("*.py"))
 
 
 def test_the_domain_has_modules_to_check() -> None:
     assert any(p.name == "money.py" for p in DOMAIN_FILES)
 
 
-@pytest.mark.parametrize("path", DOMAIN_FILES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", DOMAIN_FILES, ids=lambda p: str(p.relative_to(DOMAIN)))
 def test_domain_module_imports_only_the_standard_library_and_the_domain(path: Path) -> None:
     offending = [
         f"{path.name}:{line} imports {module}"

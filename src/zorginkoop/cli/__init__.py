@@ -9,6 +9,7 @@ from zorginkoop.cli import (
     access,
     analytics,
     calc,
+    consultation,  # noqa: F401 - adds the bestuurlijk commands to `tenders`
     db,
     declarations,
     demo,
@@ -21,6 +22,7 @@ from zorginkoop.cli import (
     serve,
     signals,
     survey,
+    tenders,
     users,
 )
 from zorginkoop.cli.output import error_line
@@ -49,6 +51,7 @@ app.add_typer(monitor.app, name="monitor")
 app.add_typer(signals.app, name="signals")
 app.add_typer(survey.app, name="survey")
 app.add_typer(analytics.app, name="analytics")
+app.add_typer(tenders.app, name="tenders")  # with consultation's commands for bestuurlijk aanbesteden
 app.command("serve")(serve.serve)
 
 

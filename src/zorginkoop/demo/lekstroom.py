@@ -39,6 +39,15 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from zorginkoop.demo.history import DeliveryFact, EndedStop, History, add_history, scale_downs
+from zorginkoop.demo.tenders import (
+    CLASSIC_PRODUCTS,
+    OPEN_HOUSE_PRODUCT,
+    DemoProcedure,
+    DemoTender,
+    classic_tender_2023,
+    open_house_2023,
+    sas_tender_2022,
+)
 from zorginkoop.domain.care import Allocation, Client, Decision, EvaluationMoment, Gender, check_bsn
 from zorginkoop.domain.catalogue import (
     Product,
@@ -430,6 +439,11 @@ class DemoRegion:
     """The design of the 49 OZR providers (tier, 2020 targets); for tests and explanations."""
     reference_tariffs: tuple[Tariff, ...] = ()
     """NZa tariffs: the base of derived tariffs (85% free practitioners, 70% without a contract)."""
+    tender_2022: DemoTender | None = None
+    other_tenders: tuple[DemoProcedure, ...] = ()
+    """A classic best price-quality tender (at its intended award) and an open house (open), to try."""
+    """The SAS tender the 2022 framework agreement comes out of (its files); the store's framework
+    agreement and contracts for 2022 are its final award's (:func:`zorginkoop.services.demo.build_demo`)."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -903,6 +917,11 @@ def build_lekstroom(
     # after the care history, so the seed's random draws (and the memo figures) are untouched
     products_2022, tariffs_2022 = _catalogue_2022(model_2022)
     framework_2022, contracts_2022 = _framework_2022(model_2022, plans)
+    tender_2022 = sas_tender_2022(
+        [(p.provider, p.clients_2020) for p in plans],
+        _awarded_2022(plans),
+        [(cell.product_code, cell.monthly_tariff) for cell in model_2022.cells],
+    )
 
     providers = tuple(p.provider for p in plans) + tuple(p for g in jeugd_groups for p in g.providers)
     return DemoRegion(
@@ -922,6 +941,8 @@ def build_lekstroom(
         ended_stops=history.ended_stops,
         wmo_provider_plans=tuple(plans),
         reference_tariffs=_reference_tariffs(),
+        tender_2022=tender_2022,
+        other_tenders=_other_tenders(providers, tariffs),
     )
 
 
@@ -1374,6 +1395,30 @@ def _contracts(
     return tuple(frameworks), tuple(contracts), ceilings
 
 
+def _other_tenders(providers: Sequence[Provider], tariffs: Sequence[Tariff]) -> tuple[DemoProcedure, ...]:
+    """The classic EMVI tender's bidders are the youth care institutions for children with a
+    disability or in care (not free practitioners), the open house's the free practitioners in
+    jeugd-ggz without a client stop; prices start from each product's latest tariff."""
+    latest: dict[str, Tariff] = {}
+    for tariff in tariffs:
+        if tariff.product_code not in latest or tariff.valid.start > latest[tariff.product_code].valid.start:
+            latest[tariff.product_code] = tariff
+    institutions = sorted(
+        (p for p in providers if Law.JEUGD in p.laws and not p.free_practitioner
+         and TargetGroup.YOUTH_DISABILITY in p.target_groups),
+        key=lambda p: p.agb_code,
+    )  # fmt: skip
+    practitioners = sorted(
+        (p for p in providers if p.free_practitioner and not p.client_stop
+         and TargetGroup.YOUTH_MENTAL_HEALTH in p.target_groups),
+        key=lambda p: p.agb_code,
+    )  # fmt: skip
+    return (
+        classic_tender_2023(institutions, {code: latest[code].amount for code in CLASSIC_PRODUCTS}),
+        open_house_2023(practitioners, latest[OPEN_HOUSE_PRODUCT].amount),
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # The 2022 framework agreement (seed 001: result areas, one lot, SAS procedure)
 # --------------------------------------------------------------------------------------------
@@ -1455,7 +1500,14 @@ def _framework_2022(
         (lot,),
     )
     contracts = tuple(
-        Contract(f"WMO22-{i:03d}", provider.agb_code, FRAMEWORK_2022, LOT_2022, TERM_2022.period)
-        for i, provider in enumerate(_awarded_2022(plans), start=1)
+        # numbered as the tender's final award numbers them (framework-lot-AGB)
+        Contract(
+            f"{FRAMEWORK_2022}-{LOT_2022}-{provider.agb_code}",
+            provider.agb_code,
+            FRAMEWORK_2022,
+            LOT_2022,
+            TERM_2022.period,
+        )
+        for provider in _awarded_2022(plans)
     )
     return framework, contracts

@@ -121,6 +121,39 @@ class TariffSchedule:
         return list(self.tariffs.get(product_code, ()))
 
 
+def with_own_prices(catalogue: TariffSchedule, own: Iterable[Tariff]) -> TariffSchedule:
+    """A provider's tariff basis: its own prices (bid prices, a contract's tariffs) where it has
+    one for a product on a day, the catalogue's tariff on every other day. The catalogue's
+    tariffs are cut around the own prices' periods (each part keeps its amount)."""
+    own = list(own)
+    if not own:
+        return catalogue
+    merged = TariffSchedule.of(own)
+    for code, tariffs in catalogue.tariffs.items():
+        mine = merged.history(code)
+        for tariff in tariffs:
+            for part in _outside(tariff.valid, [t.valid for t in mine]):
+                merged.add(Tariff(code, tariff.amount, part, tariff.note))
+    return merged
+
+
+def _outside(period: Period, taken: Sequence[Period]) -> list[Period]:
+    """The parts of ``period`` outside every period of ``taken`` (which do not overlap)."""
+    parts = [period]
+    for other in sorted(taken, key=lambda p: p.start):
+        kept: list[Period] = []
+        for part in parts:
+            if not part.overlaps(other):
+                kept.append(part)
+                continue
+            if part.start < other.start:
+                kept.append(Period(part.start, other.start - timedelta(days=1)))
+            if other.end is not None and (part.end is None or part.end > other.end):
+                kept.append(Period(other.end + timedelta(days=1), part.end))
+        parts = kept
+    return parts
+
+
 def indexed_series(base: Tariff, indexation: Mapping[int, Decimal], through: date) -> list[Tariff]:
     """``base`` and one indexed tariff per calendar year after it, through the year of ``through``
     (a contract's latest end, extension years included): every year of a term has its tariff.

@@ -14,6 +14,7 @@ national contract standard's spending-room article asks for a notice at 70% and 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -378,3 +379,199 @@ class CeilingUse:
 
     def room_for(self, amount: Money) -> bool:
         return (self.used + amount).cents <= self.ceiling.cents
+
+
+# -- what the contract manager writes: specifications, checked here before anything is stored ------
+
+
+class ExtensionChoice(str, Enum):
+    """The region's decision on an extension option for a contract."""
+
+    EXTEND = "verlengen"
+    DECLINE = "niet-verlengen"
+
+
+_AMOUNT = re.compile(r"[0-9]+(\.[0-9]+)?")
+
+
+def parse_euros(text: str) -> Money:
+    """An amount typed by a person, ``12,34`` or ``12.34`` (or ``1.234,56``, ``2.500.000``), as
+    whole cents; refuses a negative amount, fractions of a cent and anything that is not a number.
+    Without a comma, dots before groups of three digits separate thousands (a third decimal
+    would be a fraction of a cent)."""
+    cleaned = text.strip().replace("€", "").replace(" ", "")
+    if "," in cleaned:
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    elif "." in cleaned and all(len(group) == 3 and group.isdigit() for group in cleaned.split(".")[1:]):
+        cleaned = cleaned.replace(".", "")
+    if not _AMOUNT.fullmatch(cleaned.removeprefix("-")):
+        raise ContractError(f"not an amount in euros: {text!r} (write e.g. 12,34)")
+    try:
+        money = Money.euros(cleaned)
+    except ValueError:
+        raise ContractError(f"not an amount in euros: {text!r} (write e.g. 12,34)") from None
+    if money.cents < 0:
+        raise ContractError(f"an amount cannot be negative: {text}")
+    return money
+
+
+def parse_percentage(text: str) -> Decimal:
+    """A percentage typed by a person (``2,75`` or ``2.75``), exact, between -100 and 100."""
+    try:
+        value = Decimal(text.strip().rstrip("%").replace(",", "."))
+    except ArithmeticError:
+        raise ContractError(f"not a percentage: {text!r} (write e.g. 2,75)") from None
+    if not value.is_finite() or not Decimal(-100) < value <= Decimal(100):
+        raise ContractError(f"a percentage must lie between -100 and 100, got {text}")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class LotSpec:
+    """A lot as the contract manager defines it."""
+
+    code: str
+    name: str
+    law: Law
+    product_codes: tuple[str, ...]
+    kind: AgreementKind = AgreementKind.PRICE_ONLY
+    tariff_basis: TariffBasis = TariffBasis.REGIONAL
+    reference_percentage: Decimal | None = None
+
+    def lot(self) -> Lot:
+        if not self.code.strip() or len(self.code) > 40:
+            raise ContractError(f"a lot code has 1-40 characters, got {self.code!r}")
+        if not self.product_codes:
+            raise ContractError(f"lot {self.code} has no products")
+        if len(set(self.product_codes)) != len(self.product_codes):
+            raise ContractError(f"lot {self.code} names a product twice")
+        return Lot(
+            self.code,
+            self.name or self.code,
+            self.law,
+            frozenset(self.product_codes),
+            self.kind,
+            self.tariff_basis,
+            self.reference_percentage,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FrameworkSpec:
+    """A framework agreement to create: its procedure, term (``initial_years`` None: indefinite;
+    ``extensions`` e.g. (1, 1) for 2 + 1 + 1 years) and lots with their products."""
+
+    code: str
+    name: str
+    procedure: ProcurementProcedure
+    start: date
+    initial_years: int | None
+    lots: tuple[LotSpec, ...]
+    extensions: tuple[int, ...] = ()
+    notice_months: int = 6
+
+    def framework(self) -> FrameworkAgreement:
+        """The agreement, or :class:`ContractError` naming the first rule it breaks."""
+        if not self.code.strip() or len(self.code) > 40:
+            raise ContractError(f"a framework code has 1-40 characters, got {self.code!r}")
+        if not self.lots:
+            raise ContractError(f"framework agreement {self.code} has no lots")
+        if any(years < 1 for years in self.extensions):
+            raise ContractError("an extension option runs at least one year")
+        if not 0 <= self.notice_months <= 24:
+            raise ContractError(f"notice months must lie between 0 and 24, got {self.notice_months}")
+        codes = [lot.code for lot in self.lots]
+        if len(set(codes)) != len(codes):
+            raise ContractError(f"framework agreement {self.code} names a lot twice")
+        term = Term(self.start, self.initial_years, tuple(self.extensions), self.notice_months)
+        return FrameworkAgreement(
+            self.code, self.name or self.code, self.procedure, term, tuple(s.lot() for s in self.lots)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ContractSpec:
+    """A provider contract to create under a lot of a framework agreement.
+
+    ``start``/``end`` default to the agreement's term as it stands (``end`` None for an
+    indefinite term). ``tariffs``: the provider's own price per product (bid prices), valid over
+    the contract; empty when the lot's (catalogue) tariff holds for all. ``number`` defaults to
+    ``<framework>-<lot>-<agb>``."""
+
+    provider_agb: str
+    framework_code: str
+    lot_code: str
+    start: date | None = None
+    end: date | None = None
+    tariffs: tuple[tuple[str, Money], ...] = ()
+    ceiling: Money | None = None
+    ceiling_policy: CeilingPolicy = CeilingPolicy.SIGNAL
+    volume_clients: int | None = None
+    number: str | None = None
+
+    def contract(self, framework: FrameworkAgreement) -> Contract:
+        """The contract within ``framework``, or :class:`ContractError` naming the broken rule."""
+        lot = framework.lot(self.lot_code)
+        term = framework.term
+        start = self.start or term.start
+        end = self.end if self.end is not None else term.end
+        if start < term.start:
+            raise ContractError(
+                f"contract starts {start.isoformat()}, before framework agreement {framework.code} "
+                f"({term.start.isoformat()})"
+            )
+        if term.end is not None and (end is None or end > term.end):
+            shown = "without an end" if end is None else f"on {end.isoformat()}"
+            raise ContractError(
+                f"contract ends {shown}, after framework agreement {framework.code} "
+                f"({term.end.isoformat()}; extend the agreement first)"
+            )
+        if end is not None and end < start:
+            raise ContractError(f"contract ends {end.isoformat()}, before it starts {start.isoformat()}")
+        if self.ceiling is not None and self.ceiling.cents < 0:
+            raise ContractError("a ceiling cannot be negative")
+        if self.volume_clients is not None and self.volume_clients < 0:
+            raise ContractError("an agreed number of clients cannot be negative")
+        priced = [code for code, _amount in self.tariffs]
+        if len(set(priced)) != len(priced):
+            raise ContractError("a product is priced twice")
+        for code, amount in self.tariffs:
+            if code not in lot.product_codes:
+                raise ContractError(f"lot {lot.code} of {framework.code} has no product {code!r}")
+            if amount.cents < 0:
+                raise ContractError(f"the tariff for {code} cannot be negative")
+        number = self.number or f"{framework.code}-{lot.code}-{self.provider_agb}"
+        if not number.strip() or len(number) > 40:
+            raise ContractError(f"a contract number has 1-40 characters, got {number!r}")
+        return Contract(
+            number,
+            self.provider_agb,
+            framework.code,
+            lot.code,
+            Period(start, end),
+            self.ceiling,
+            self.ceiling_policy,
+            self.volume_clients,
+        )
+
+
+def extension_option(framework: FrameworkAgreement, contract: Contract) -> ExtensionDecision:
+    """The extension option a decision on ``contract`` is about: the one whose term ends on the
+    contract's last day. :class:`ContractError` when the contract runs indefinitely or no
+    option is left (the last one was used, or the contract ends apart from the term)."""
+    if contract.valid.end is None:
+        raise ContractError(f"contract {contract.number} runs indefinitely: nothing to extend")
+    if not framework.term.extensions:
+        raise ContractError(f"framework agreement {framework.code} has no extension options")
+    for option in framework.term.extension_calendar():
+        if option.term_ends == contract.valid.end:
+            return option
+    if framework.term.latest_end is not None and contract.valid.end >= framework.term.latest_end:
+        raise ContractError(
+            f"contract {contract.number} already runs to the end of the last extension option "
+            f"({framework.term.latest_end.isoformat()})"
+        )
+    raise ContractError(
+        f"contract {contract.number} ends {contract.valid.end.isoformat()}, not at the end of a "
+        f"term of {framework.code}: no extension option applies"
+    )

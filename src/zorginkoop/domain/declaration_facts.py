@@ -148,6 +148,8 @@ class DeclarationFacts:
     """The provider's contracts under the law, and the member contracts of the collective
     ceilings these take part in."""
     tariffs: TariffSchedule = field(default_factory=TariffSchedule)
+    """The provider's tariff basis under the law: its own prices where it has them, the
+    catalogue's elsewhere (:func:`~zorginkoop.domain.catalogue.with_own_prices`)."""
     collective_ceilings: Sequence[CollectiveCeiling] = ()
     prior: Mapping[str, PriorLine] = field(default_factory=dict)
     """Earlier lines of the provider within the law by reference: this file's references and
@@ -197,7 +199,8 @@ def tariff_for_allocation(
 
 def contract_tariff(facts: DeclarationFacts, product_code: str | None, day: date) -> Money | None:
     """TR418: the contract tariff of a product for the provider on ``day`` (the first day of the
-    ProductPeriode): the catalogue tariff in force when a contract covers the product then, else
+    ProductPeriode): the tariff in force in ``facts.tariffs`` (the provider's own price, a bid
+    price, where it has one, else the catalogue's) when a contract covers the product then, else
     None (not contracted: no contract tariff)."""
     if not contracts_covering(facts, product_code, day):
         return None

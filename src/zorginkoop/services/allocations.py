@@ -51,6 +51,7 @@ from zorginkoop.domain.catalogue import (
     TariffSchedule,
     decision_budget,
     derived_schedule,
+    with_own_prices,
 )
 from zorginkoop.domain.codes import ChangeReason, Law, TargetGroup
 from zorginkoop.domain.contact import check_address
@@ -138,9 +139,14 @@ def decide(
     return DecisionResult(decision, indication)
 
 
-def _schedule(uow: UnitOfWork, law: Law) -> TariffSchedule:
-    """The catalogue's tariffs of one law: the one tariff truth decisions and payment share."""
-    return TariffSchedule.of(uow.catalogue.tariffs(law))
+def _schedule(uow: UnitOfWork, law: Law, provider_agb: str | None = None) -> TariffSchedule:
+    """The catalogue's tariffs of one law: the one tariff truth decisions and payment share;
+    with ``provider_agb`` that provider's tariff basis (its own prices, bid prices, where it has
+    them: :func:`~zorginkoop.domain.catalogue.with_own_prices`), which TR418 holds it to."""
+    catalogue = TariffSchedule.of(uow.catalogue.tariffs(law))
+    if provider_agb is None:
+        return catalogue
+    return with_own_prices(catalogue, uow.catalogue.provider_tariffs(law, provider_agb))
 
 
 def _priced(indication: Indication, schedule: TariffSchedule, start: date) -> DecisionBudget:
@@ -472,7 +478,7 @@ def _coded(
 def _repriced(uow: UnitOfWork, allocation: Allocation) -> Allocation:
     """The changed allocation with its budget limit for its new period, priced with its tariff
     basis (the catalogue, or 70% of NZa), read inside the caller's unit of work."""
-    schedule = _schedule(uow, allocation.law)
+    schedule = _schedule(uow, allocation.law, allocation.provider_agb)
     if allocation.nza_percentage is not None:
         reference = TariffSchedule.of(uow.catalogue.reference_tariffs(allocation.law))
         schedule = derived_schedule(reference, allocation.nza_percentage)
@@ -504,7 +510,7 @@ def _on_terms(
         replace(decision, valid=allocation.valid),
         contracts=uow.contracts.contracts(),
         frameworks=uow.contracts.frameworks(),
-        schedule=_schedule(uow, decision.law),
+        schedule=_schedule(uow, decision.law, allocation.provider_agb),
         reference=TariffSchedule.of(uow.catalogue.reference_tariffs(decision.law))
         if non_contracted
         else None,
@@ -548,9 +554,12 @@ def end_with_contracts(
             if a.law is law and is_current(a, on)
         ]
         contracts, frameworks = uow.contracts.contracts(), uow.contracts.frameworks()
-        schedule = _schedule(uow, law)
+        catalogue = _schedule(uow, law)
+        own = {agb: with_own_prices(catalogue, uow.catalogue.provider_tariffs(law, agb))
+               for agb in sorted({a.provider_agb for a in running})}  # fmt: skip
         number = uow.workflow.max_number(municipality_code, law)
         for allocation in running:
+            schedule = own[allocation.provider_agb]
             decision = (
                 uow.workflow.decision(allocation.decision_id, purpose=ActivityKind.DECISION)
                 if allocation.decision_id is not None

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import Engine, inspect, select
@@ -16,6 +16,7 @@ from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.adapters.istandaarden import models as m
 from zorginkoop.adapters.istandaarden import write_message
 from zorginkoop.adapters.model_files import load_models
+from zorginkoop.demo import tenders as tender_design
 from zorginkoop.demo.history import DeliveryFact
 from zorginkoop.demo.lekstroom import DemoRegion, build_lekstroom
 from zorginkoop.domain.care import Client
@@ -23,6 +24,7 @@ from zorginkoop.domain.declarations import LineOutcome
 from zorginkoop.domain.exchange import file_name, identification
 from zorginkoop.domain.product_models import ResultAreaMatrixModel
 from zorginkoop.domain.stopping import StopStatus
+from zorginkoop.services import tenders
 
 MODEL_2022 = "lekstroom-2022"
 """The shipped product model whose cells are the 2022 agreement's products and tariffs."""
@@ -137,6 +139,55 @@ MAX_SCALE = 900
 """``demo --scale`` at most: the copies' BSN ranges stay apart (lekstroom.MAX_COPIES)."""
 
 
+def run_demo_tender(engine: Engine, tender: tender_design.DemoTender) -> int:
+    """Run the demo's SAS tender as a region and its providers would: create, bids, the scores of
+    both assessors, the intended award, the final award after the standstill (which makes the
+    framework agreement and its contracts). Returns the number of contracts awarded."""
+    actor = "zorginkoop demo"
+    with UnitOfWork(engine, actor=actor) as uow:
+        uow.providers.add_all(tender.newcomers)
+        uow.commit()
+    tenders.create_tender(UnitOfWork(engine, actor=actor), tender.definition, name="demo tender",
+                          now=datetime.combine(tender_design.PUBLISHED, time(9)))  # fmt: skip
+    for bid in tender.bids:
+        tenders.submit_bid(
+            UnitOfWork(engine, actor=actor), tender_design.CODE, bid.provider_agb, bid.text, on=bid.submitted
+        )
+    for scores in tender.scores:
+        tenders.record_scores(
+            UnitOfWork(engine, actor=actor),
+            tender_design.CODE,
+            scores.assessor,
+            scores.text,
+            now=scores.recorded_at,
+        )
+    tenders.award(UnitOfWork(engine, actor=actor), tender_design.CODE, tender_design.AWARD_ON)
+    final = tenders.finalize(UnitOfWork(engine, actor=actor), tender_design.CODE, tender_design.FINALIZE_ON)
+    return len(final.contracts)
+
+
+def run_tenders_to_try(engine: Engine, procedures: Sequence[tender_design.DemoProcedure]) -> int:
+    """Create the demo's other tenders and take each as far as it is meant to go (bids, scores,
+    the intended award), so a user can take the next step. Returns the number of bids."""
+    actor = "zorginkoop demo"
+    count = 0
+    for procedure in procedures:
+        published = tender_design.published_of(procedure)
+        tenders.create_tender(UnitOfWork(engine, actor=actor), procedure.definition, name="demo tender",
+                              now=datetime.combine(published, time(9)))  # fmt: skip
+        for bid in procedure.bids:
+            tenders.submit_bid(
+                UnitOfWork(engine, actor=actor), procedure.code, bid.provider_agb, bid.text, on=bid.submitted
+            )
+            count += 1
+        for scores in procedure.scores:
+            tenders.record_scores(UnitOfWork(engine, actor=actor), procedure.code, scores.assessor, scores.text,
+                                  now=scores.recorded_at)  # fmt: skip
+        if procedure.award_on is not None:
+            tenders.award(UnitOfWork(engine, actor=actor), procedure.code, procedure.award_on)
+    return count
+
+
 def build_demo(
     engine: Engine, seed: int = 2020, progress: Progress | None = None, scale: int = 1
 ) -> DemoSummary:
@@ -171,8 +222,14 @@ def build_demo(
         by_code = {code: pid for (_law, code), pid in ids.items()}
         uow.catalogue.add_tariffs(demo.tariffs, by_code)
         uow.catalogue.add_reference_tariffs(demo.reference_tariffs, by_code)
-        uow.contracts.add_frameworks(demo.frameworks, by_code)
-        uow.contracts.add_contracts(demo.contracts)
+        tendered = demo.tender_2022 is not None
+        # the 2022 agreement is the final award of its tender (run below), not written here
+        uow.contracts.add_frameworks(
+            [f for f in demo.frameworks if not (tendered and f.code == tender_design.CODE)], by_code
+        )
+        uow.contracts.add_contracts(
+            [c for c in demo.contracts if not (tendered and c.framework_code == tender_design.CODE)]
+        )
         uow.contracts.add_collective_ceilings(demo.collective_ceilings)
         report("catalogue and contracts", len(demo.contracts))
         sequences: dict[tuple[str, str, str], int] = {}
@@ -194,6 +251,10 @@ def build_demo(
     from zorginkoop.demo.survey import add_demo_survey
 
     report("client experience survey 2020 Wmo (respondents)", add_demo_survey(engine, seed))
+    if demo.tender_2022 is not None:
+        awarded = run_demo_tender(engine, demo.tender_2022)
+        report("2022 framework agreement from its SAS tender", awarded)
+        report("tenders to try (classic EMVI, open house)", run_tenders_to_try(engine, demo.other_tenders))
     db.refresh_statistics(engine)
     return totals
 

@@ -37,7 +37,7 @@ from zorginkoop.domain.allocation_integrity import (
 )
 from zorginkoop.domain.allocation_terms import own_budget_limit
 from zorginkoop.domain.care import Allocation, CareError
-from zorginkoop.domain.catalogue import TariffSchedule
+from zorginkoop.domain.catalogue import TariffSchedule, with_own_prices
 from zorginkoop.domain.codes import ChangeReason, Frequency, Law
 from zorginkoop.domain.delivery import DeliveryKind, DeliveryReport, apply_report, check_start, check_stop
 from zorginkoop.domain.exchange import (
@@ -399,7 +399,13 @@ def _new_allocation(  # noqa: PLR0917
     # every allocation keeps its budget limit (TR369), priced with the catalogue
     return replace(
         allocation,
-        budget_limit=own_budget_limit(allocation, TariffSchedule.of(ctx.uow.catalogue.tariffs(ctx.law))),
+        budget_limit=own_budget_limit(
+            allocation,
+            with_own_prices(
+                TariffSchedule.of(ctx.uow.catalogue.tariffs(ctx.law)),
+                ctx.uow.catalogue.provider_tariffs(ctx.law, allocation.provider_agb),
+            ),
+        ),
     )
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from zorginkoop.adapters.db.uow import UnitOfWork
-from zorginkoop.domain.catalogue import NoTariff, Product, TariffSchedule
+from zorginkoop.domain.catalogue import NoTariff, Product, TariffSchedule, with_own_prices
 from zorginkoop.domain.codes import Law, TargetGroup
 from zorginkoop.domain.contracts import Contract, FrameworkAgreement, Lot
 from zorginkoop.domain.money import Money
@@ -117,7 +117,12 @@ def provider_file(uow: UnitOfWork, agb_code: str, *, on: date, year: int) -> Pro
     channel = DeliveryChannel(uow.messages.delivery_channel(agb_code) or DeliveryChannel.FILES.value)
     frameworks = {fw.code: fw for fw in uow.contracts.frameworks()}
     products = {(p.law, p.code): p for p in uow.catalogue.products()}
-    schedules = {law: TariffSchedule.of(uow.catalogue.tariffs(law)) for law in Law}
+    schedules = {
+        law: with_own_prices(
+            TariffSchedule.of(uow.catalogue.tariffs(law)), uow.catalogue.provider_tariffs(law, agb_code)
+        )
+        for law in Law
+    }
     contracts = []
     for c in uow.contracts.contracts(agb_code):
         framework = frameworks[c.framework_code]

@@ -35,7 +35,7 @@ from zorginkoop.adapters.db.repositories import (
 )
 from zorginkoop.domain.adjudication import Notice
 from zorginkoop.domain.care import Allocation
-from zorginkoop.domain.catalogue import Tariff, TariffSchedule
+from zorginkoop.domain.catalogue import Tariff, TariffSchedule, with_own_prices
 from zorginkoop.domain.codes import Law, Unit
 from zorginkoop.domain.contracts import Contract
 from zorginkoop.domain.declaration_facts import (
@@ -285,6 +285,8 @@ class DeclarationStore:
             )
             if pid in product_ids
         )
+        # the provider's own prices (bid prices) where it has them: its contract tariff (TR418)
+        schedule = with_own_prices(schedule, CatalogueRepository(s).provider_tariffs(law, provider_agb))
 
         own = [c for c in self.contract_scopes(provider_agb) if c.law is law]
         years = sorted({line.period.start.year for line in lines})

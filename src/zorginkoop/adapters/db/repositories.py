@@ -311,6 +311,77 @@ class CatalogueRepository:
             for cents, start, end, note, code in self.session.execute(query)
         ]
 
+    # -- writing the catalogue (services.contracts) ----------------------------------------------
+
+    def product_id(self, law: Law, code: str) -> int | None:
+        return self.session.scalar(
+            select(t.ProductRow.id).where(t.ProductRow.law == law.value, t.ProductRow.code == code)
+        )
+
+    def tariff_rows(self, product_id: int, provider_agb: str | None = None) -> list[tuple[int, Tariff]]:
+        """(row id, tariff) of one product: the catalogue's, or ``provider_agb``'s own prices."""
+        code = self.session.scalar(select(t.ProductRow.code).where(t.ProductRow.id == product_id)) or ""
+        rows: Iterable[t.TariffRow | t.ProviderTariffRow]
+        if provider_agb is None:
+            rows = self.session.scalars(
+                select(t.TariffRow)
+                .where(t.TariffRow.product_id == product_id)
+                .order_by(t.TariffRow.valid_from)
+            )
+        else:
+            p = t.ProviderTariffRow
+            rows = self.session.scalars(
+                select(p)
+                .where(p.product_id == product_id, p.provider_agb == provider_agb)
+                .order_by(p.valid_from)
+            )
+        return [
+            (r.id, Tariff(code, Money(r.amount_cents), Period(r.valid_from, r.valid_to), r.note))
+            for r in rows
+        ]
+
+    def add_tariff(self, tariff: Tariff, product_id: int, provider_agb: str | None = None) -> int:
+        values = {
+            "product_id": product_id,
+            "amount_cents": tariff.amount.cents,
+            "valid_from": tariff.valid.start,
+            "valid_to": tariff.valid.end,
+            "note": tariff.note,
+        }
+        row: t.TariffRow | t.ProviderTariffRow = (
+            t.TariffRow(**values)
+            if provider_agb is None
+            else t.ProviderTariffRow(provider_agb=provider_agb, **values)
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def end_tariff(self, row_id: int, end: date, provider: bool = False) -> None:
+        """Close an open tariff on ``end`` (a new tariff follows it)."""
+        row: t.TariffRow | t.ProviderTariffRow | None = (
+            self.session.get(t.ProviderTariffRow, row_id)
+            if provider
+            else self.session.get(t.TariffRow, row_id)
+        )
+        assert row is not None
+        row.valid_to = end
+        self.session.flush()
+
+    def provider_tariffs(self, law: Law, provider_agb: str) -> list[Tariff]:
+        """A provider's own prices (bid prices) under ``law``, by product and start."""
+        p = t.ProviderTariffRow
+        query = (
+            select(p.amount_cents, p.valid_from, p.valid_to, p.note, t.ProductRow.code)
+            .join(t.ProductRow, t.ProductRow.id == p.product_id)
+            .where(t.ProductRow.law == law.value, p.provider_agb == provider_agb)
+            .order_by(t.ProductRow.code, p.valid_from)
+        )
+        return [
+            Tariff(code, Money(cents), Period(start, end), note)
+            for cents, start, end, note, code in self.session.execute(query)
+        ]
+
 
 class ContractRepository:
     def __init__(self, session: Session) -> None:
@@ -445,6 +516,9 @@ class ContractRepository:
         query = select(t.ContractRow).order_by(t.ContractRow.number)
         if provider_agb is not None:
             query = query.where(t.ContractRow.provider_agb == provider_agb)
+        return self._contracts(query)
+
+    def _contracts(self, query: Select[Any]) -> list[Contract]:
         return [
             Contract(
                 number=r.number,
@@ -458,6 +532,124 @@ class ContractRepository:
             )
             for r in self.session.scalars(query)
         ]
+
+    # -- writing contracts (services.contracts) ------------------------------------------------
+
+    def add_framework(self, fw: FrameworkAgreement, product_ids: dict[tuple[str, str], int]) -> None:
+        """One agreement with its lots; ``product_ids`` keyed by (law, code) as
+        :meth:`CatalogueRepository.product_ids` gives them (lots of different laws may share a code)."""
+        by_lot = {
+            lot.code: {code: product_ids[lot.law.value, code] for code in lot.product_codes}
+            for lot in fw.lots
+        }
+        self.session.add(
+            t.FrameworkAgreementRow(
+                code=fw.code,
+                name=fw.name,
+                procedure=fw.procedure.value,
+                term_start=fw.term.start,
+                initial_years=fw.term.initial_years,
+                extensions=",".join(str(y) for y in fw.term.extensions),
+                notice_months=fw.term.notice_months,
+                extensions_used=fw.term.extensions_used,
+            )
+        )
+        self.session.flush()
+        for lot in fw.lots:
+            self.session.add(
+                t.LotRow(
+                    framework_code=fw.code,
+                    code=lot.code,
+                    name=lot.name,
+                    law=lot.law.value,
+                    kind=lot.kind.value,
+                    tariff_basis=lot.tariff_basis.value,
+                    reference_percentage=lot.reference_percentage,
+                )
+            )
+        self.session.flush()
+        for lot in fw.lots:
+            for code in sorted(lot.product_codes):
+                self.session.add(
+                    t.LotProductRow(
+                        framework_code=fw.code, lot_code=lot.code, product_id=by_lot[lot.code][code]
+                    )
+                )
+        self.session.flush()
+
+    def framework(self, code: str) -> FrameworkAgreement | None:
+        return next((fw for fw in self.frameworks() if fw.code == code), None)
+
+    def contract(self, number: str) -> Contract | None:
+        return next(iter(self._contracts(select(t.ContractRow).where(t.ContractRow.number == number))), None)
+
+    def ended(self, number: str) -> tuple[date, str] | None:
+        """When and why a contract's early end was recorded, or None."""
+        row = self.session.get(t.ContractRow, number)
+        if row is None or row.ended_on is None:
+            return None
+        return row.ended_on, row.end_reason or ""
+
+    def set_contract_end(
+        self, number: str, end: date | None, *, ended_on: date | None = None, reason: str | None = None
+    ) -> None:
+        row = self.session.get(t.ContractRow, number)
+        assert row is not None
+        row.valid_to = end
+        if ended_on is not None:
+            row.ended_on, row.end_reason = ended_on, reason
+        self.session.flush()
+
+    def set_contract_ceiling(self, number: str, amount: Money | None) -> None:
+        row = self.session.get(t.ContractRow, number)
+        assert row is not None
+        row.ceiling_cents = amount.cents if amount is not None else None
+        self.session.flush()
+
+    def set_extensions_used(self, framework_code: str, used: int) -> None:
+        row = self.session.get(t.FrameworkAgreementRow, framework_code)
+        assert row is not None
+        row.extensions_used = used
+        self.session.flush()
+
+    def add_extension_decision(
+        self, framework_code: str, *, option: int, contract_number: str, decision: str, on: date, by: str
+    ) -> None:
+        self.session.add(
+            t.ExtensionDecisionRow(
+                framework_code=framework_code,
+                option_number=option,
+                contract_number=contract_number,
+                decision=decision,
+                decided_on=on,
+                recorded_by=by,
+            )
+        )
+        self.session.flush()
+
+    def extension_decisions(self, framework_code: str | None = None) -> list[RecordedExtension]:
+        """The recorded decisions on extension options, by agreement, option and contract."""
+        e = t.ExtensionDecisionRow
+        query = select(e).order_by(e.framework_code, e.option_number, e.contract_number)
+        if framework_code is not None:
+            query = query.where(e.framework_code == framework_code)
+        return [
+            RecordedExtension(
+                r.framework_code, r.option_number, r.contract_number, r.decision, r.decided_on, r.recorded_by
+            )
+            for r in self.session.scalars(query)
+        ]
+
+    def set_collective_ceiling(self, ceiling: CollectiveCeiling) -> None:
+        """Set the amount of a collective ceiling for its year, creating it with its members when
+        the year has none yet."""
+        row = self.session.get(t.CollectiveCeilingRow, (ceiling.code, ceiling.year))
+        if row is not None:
+            row.amount_cents = ceiling.amount.cents
+            self.session.flush()
+            return
+        self.add_collective_ceilings([ceiling])
+        self.session.flush()
 
     def collective_ceilings(self, year: int | None = None) -> list[CollectiveCeiling]:
         members: dict[tuple[str, int], set[str]] = {}
@@ -495,6 +687,18 @@ class ContractRepository:
             )
         )
         return {(code, int(y)) for code, y in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedExtension:
+    """A decision on an extension option of a framework agreement for one contract, as stored."""
+
+    framework_code: str
+    option: int
+    contract_number: str
+    decision: str
+    decided_on: date
+    recorded_by: str
 
 
 # -- personal data: scoped and logged ----------------------------------------------------------

@@ -170,6 +170,41 @@ class ContractRow(Base):
     ceiling_cents: Mapped[int | None] = mapped_column(BigInteger)
     ceiling_policy: Mapped[str] = mapped_column(String(20), default="signaleren")
     volume_clients: Mapped[int | None] = mapped_column(Integer)
+    ended_on: Mapped[date | None] = mapped_column(Date, doc="the day an early end was recorded")
+    end_reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class ProviderTariffRow(Base):
+    """A provider's own price for a product (its bid price), apart from the catalogue tariff:
+    TR418 holds its lines against it while a contract covers the product."""
+
+    __tablename__ = "provider_tariff"
+    __table_args__ = (
+        Index("ix_provider_tariff_provider_product", "provider_agb", "product_id", "valid_from"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    provider_agb: Mapped[str] = mapped_column(ForeignKey("provider.agb_code"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+
+class ExtensionDecisionRow(Base):
+    """The region's decision on one extension option of a framework agreement for one contract."""
+
+    __tablename__ = "extension_decision"
+    __table_args__ = (
+        UniqueConstraint("contract_number", "option_number", name="uq_extension_decision_option"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    framework_code: Mapped[str] = mapped_column(ForeignKey("framework_agreement.code"))
+    option_number: Mapped[int] = mapped_column(Integer)
+    contract_number: Mapped[str] = mapped_column(ForeignKey("contract.number"))
+    decision: Mapped[str] = mapped_column(String(20))
+    decided_on: Mapped[date] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(100))
 
 
 class CollectiveCeilingRow(Base):
@@ -307,7 +342,8 @@ class AllocationRow(Base):
         doc="tariff basis: NULL the contract tariff; 70 = 70% of the NZa tariff (no contract, seed 000)",
     )
     goals_reached: Mapped[str | None] = mapped_column(
-        String(7), doc="end evaluation: reached | partly | not (domain.monitoring.GoalsReached); NULL unrecorded"
+        String(7),
+        doc="end evaluation: reached | partly | not (domain.monitoring.GoalsReached); NULL unrecorded",
     )
 
 
@@ -726,3 +762,234 @@ class SurveyAnswerRow(Base):
     provider_agb: Mapped[str] = mapped_column(ForeignKey("provider.agb_code"))
     question: Mapped[str] = mapped_column(String(40))
     answer: Mapped[str] = mapped_column(String(1))
+# -- procurement: tenders, bids, scores, outcomes ---------------------------------------------
+# Kept so an OCDS release per stage can be built from them: the tender (planning/tender: ids,
+# registration dates, lots, criteria, status), the award (intended and final dates, outcomes
+# with values) and the contracts (numbers linked per outcome, term).
+
+
+class TenderRow(Base):
+    __tablename__ = "tender"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    procedure: Mapped[str] = mapped_column(String(20))
+    award_method: Mapped[str] = mapped_column(String(20))
+    tariff_policy: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), doc="open, awarded (intended award) or final")
+    published: Mapped[date | None] = mapped_column(Date)
+    registration_opens: Mapped[date] = mapped_column(Date)
+    registration_closes: Mapped[date | None] = mapped_column(Date)
+    term_start: Mapped[date] = mapped_column(Date)
+    term_years: Mapped[int | None] = mapped_column(Integer)
+    term_extensions: Mapped[str] = mapped_column(String(40), default="", doc="comma-separated years")
+    notice_months: Mapped[int] = mapped_column(Integer, default=6)
+    scale_low: Mapped[Decimal] = mapped_column(Numeric(9, 4, asdecimal=True))
+    scale_high: Mapped[Decimal] = mapped_column(Numeric(9, 4, asdecimal=True))
+    minimum_total: Mapped[Decimal | None] = mapped_column(Numeric(9, 4, asdecimal=True))
+    standstill_days: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    intended_award_on: Mapped[date | None] = mapped_column(Date)
+    final_award_on: Mapped[date | None] = mapped_column(Date)
+    framework_code: Mapped[str | None] = mapped_column(String(40), doc="the framework agreement it created")
+
+
+class TenderLotRow(Base):
+    __tablename__ = "tender_lot"
+    tender_code: Mapped[str] = mapped_column(ForeignKey("tender.code"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    law: Mapped[str] = mapped_column(String(10))
+    ceiling_cents: Mapped[int | None] = mapped_column(BigInteger)
+    places: Mapped[int | None] = mapped_column(Integer)
+
+
+class TenderLotProductRow(Base):
+    __tablename__ = "tender_lot_product"
+    __table_args__ = (
+        ForeignKeyConstraint(["tender_code", "lot_code"], ["tender_lot.tender_code", "tender_lot.code"]),
+    )
+    tender_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    lot_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    product_code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    tariff_cents: Mapped[int | None] = mapped_column(BigInteger, doc="fixed tariff; NULL when bid")
+    volume: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class TenderQuestionRow(Base):
+    """A knock-out requirement (kind one of RequirementKind) or a remark (kind ``remark``)."""
+
+    __tablename__ = "tender_question"
+    tender_code: Mapped[str] = mapped_column(ForeignKey("tender.code"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text, default="")
+    minimum: Mapped[int | None] = mapped_column(Integer)
+    accepted: Mapped[str] = mapped_column(Text, default="", doc="names separated by a newline")
+
+
+class TenderConditionRow(Base):
+    __tablename__ = "tender_condition"
+    tender_code: Mapped[str] = mapped_column(ForeignKey("tender.code"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    minimum: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text, default="")
+
+
+class TenderCriterionRow(Base):
+    __tablename__ = "tender_criterion"
+    tender_code: Mapped[str] = mapped_column(ForeignKey("tender.code"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    weight: Mapped[int] = mapped_column(Integer)
+    minimum: Mapped[Decimal | None] = mapped_column(Numeric(9, 4, asdecimal=True))
+
+
+class TenderBidRow(Base):
+    __tablename__ = "tender_bid"
+    __table_args__ = (
+        ForeignKeyConstraint(["tender_code", "lot_code"], ["tender_lot.tender_code", "tender_lot.code"]),
+    )
+    tender_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    lot_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    provider_agb: Mapped[str] = mapped_column(ForeignKey("provider.agb_code"), primary_key=True)
+    submitted_on: Mapped[date] = mapped_column(Date)
+    products: Mapped[str] = mapped_column(Text, default="", doc="comma-separated product codes")
+    municipalities: Mapped[str] = mapped_column(Text, default="", doc="comma-separated CBS codes")
+    target_groups: Mapped[str] = mapped_column(Text, default="", doc="comma-separated TargetGroup values")
+
+
+class TenderBidPriceRow(Base):
+    __tablename__ = "tender_bid_price"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tender_code", "lot_code", "provider_agb"],
+            ["tender_bid.tender_code", "tender_bid.lot_code", "tender_bid.provider_agb"],
+        ),
+    )
+    tender_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    lot_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    provider_agb: Mapped[str] = mapped_column(String(8), primary_key=True)
+    product_code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    price_cents: Mapped[int] = mapped_column(BigInteger)
+
+
+class TenderBidAnswerRow(Base):
+    __tablename__ = "tender_bid_answer"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tender_code", "lot_code", "provider_agb"],
+            ["tender_bid.tender_code", "tender_bid.lot_code", "tender_bid.provider_agb"],
+        ),
+    )
+    tender_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    lot_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    provider_agb: Mapped[str] = mapped_column(String(8), primary_key=True)
+    question_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value_type: Mapped[str] = mapped_column(String(4), doc="bool, int or str")
+    value: Mapped[str] = mapped_column(Text)
+
+
+class TenderScoreRow(Base):
+    __tablename__ = "tender_score"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tender_code", "lot_code", "provider_agb"],
+            ["tender_bid.tender_code", "tender_bid.lot_code", "tender_bid.provider_agb"],
+        ),
+        Index("ix_tender_score_bid", "tender_code", "lot_code", "provider_agb"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tender_code: Mapped[str] = mapped_column(String(40))
+    lot_code: Mapped[str] = mapped_column(String(40))
+    provider_agb: Mapped[str] = mapped_column(String(8))
+    criterion_code: Mapped[str] = mapped_column(String(40))
+    assessor: Mapped[str] = mapped_column(String(100))
+    value: Mapped[Decimal] = mapped_column(Numeric(9, 4, asdecimal=True))
+    consensus: Mapped[bool] = mapped_column(Boolean, default=False)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class TenderOutcomeRow(Base):
+    """The evaluation as the intended award fixed it, and the contract the final award made."""
+
+    __tablename__ = "tender_outcome"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tender_code", "lot_code", "provider_agb"],
+            ["tender_bid.tender_code", "tender_bid.lot_code", "tender_bid.provider_agb"],
+        ),
+    )
+    tender_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    lot_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    provider_agb: Mapped[str] = mapped_column(String(8), primary_key=True)
+    admitted: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(Text)
+    score: Mapped[Decimal | None] = mapped_column(Numeric(9, 4, asdecimal=True))
+    rank: Mapped[int | None] = mapped_column(Integer)
+    price_cents: Mapped[int | None] = mapped_column(BigInteger)
+    criteria: Mapped[str] = mapped_column(
+        Text, default="", doc="per criterion its score on the scale or its price points: code=value lines"
+    )
+    contract_number: Mapped[str | None] = mapped_column(String(40))
+
+
+class ConsultationSeatRow(Base):
+    """A seat at a consultation table of a bestuurlijk tender (3 large, 3 medium, 3 small)."""
+
+    __tablename__ = "consultation_seat"
+    tender_code: Mapped[str] = mapped_column(ForeignKey("tender.code"), primary_key=True)
+    provider_agb: Mapped[str] = mapped_column(ForeignKey("provider.agb_code"), primary_key=True)
+    table_size: Mapped[str] = mapped_column(String(20), doc="groot | middelgroot | klein")
+    clients: Mapped[int] = mapped_column(Integer, doc="the provider's clients in the reference year")
+    reference_year: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    chosen_by_user: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ConsultationMeetingRow(Base):
+    """A meeting of one consultation table, with its agenda and minutes."""
+
+    __tablename__ = "consultation_meeting"
+    __table_args__ = (Index("ix_consultation_meeting_tender", "tender_code", "day"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tender_code: Mapped[str] = mapped_column(ForeignKey("tender.code"))
+    table_size: Mapped[str] = mapped_column(String(20))
+    day: Mapped[date] = mapped_column(Date)
+    agenda: Mapped[str] = mapped_column(Text)
+    minutes: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ConsultationInputRow(Base):
+    """A provider's online input on one topic of a bestuurlijk tender's consultation."""
+
+    __tablename__ = "consultation_input"
+    __table_args__ = (Index("ix_consultation_input_tender", "tender_code", "topic"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tender_code: Mapped[str] = mapped_column(ForeignKey("tender.code"))
+    provider_agb: Mapped[str] = mapped_column(ForeignKey("provider.agb_code"))
+    topic: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    submitted_at: Mapped[datetime] = mapped_column(DateTime)
+    submitted_by: Mapped[str] = mapped_column(String(100))
+
+
+class CovenantAgreementRow(Base):
+    """One article of one version of a bestuurlijk tender's covenant."""
+
+    __tablename__ = "covenant_agreement"
+    tender_code: Mapped[str] = mapped_column(ForeignKey("tender.code"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article: Mapped[str] = mapped_column(String(40), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    valid_from: Mapped[date] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)

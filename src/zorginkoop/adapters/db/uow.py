@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from zorginkoop.adapters.db.accounts import AccountRepository
+from zorginkoop.adapters.db.consultation import ConsultationRepository
 from zorginkoop.adapters.db.exchange import (
     DeliveryRepository,
     MessageRepository,
@@ -40,6 +41,7 @@ from zorginkoop.adapters.db.repositories import (
 from zorginkoop.adapters.db.session import Serialiser
 from zorginkoop.adapters.db.survey import SurveyRepository
 from zorginkoop.adapters.db.tenancy import apply_scope
+from zorginkoop.adapters.db.tenders import TenderRepository
 from zorginkoop.domain.access import Scope
 from zorginkoop.settings import Settings
 
@@ -72,6 +74,8 @@ class UnitOfWork:
     accounts: AccountRepository
     provider_signals: ProviderSignalRepository
     surveys: SurveyRepository
+    tenders: TenderRepository
+    consultation: ConsultationRepository
 
     def __init__(
         self,
@@ -107,6 +111,8 @@ class UnitOfWork:
         self.accounts = AccountRepository(self.session)
         self.provider_signals = ProviderSignalRepository(self.session)
         self.surveys = SurveyRepository(self.session, self.scope, self.log)
+        self.tenders = TenderRepository(self.session)
+        self.consultation = ConsultationRepository(self.session)
         self._serialiser = Serialiser(self.session)
         return self
 

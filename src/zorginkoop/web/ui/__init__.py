@@ -23,6 +23,7 @@ from zorginkoop.web.ui import (
     backoffice,
     benchmark,
     consulent,
+    contract_forms,
     contracts,
     figures,
     monitoring,
@@ -45,6 +46,7 @@ CONTENT_SECURITY_POLICY = (
 SCREENS = (
     pages.router, consulent.router, contracts.router, figures.router, backoffice.router, provider.router,
     privacy.router, admin.router, monitoring.router, benchmark.router, survey_screens.router,
+    contract_forms.router,
 )
 """The routers of the web application's screens, one per module."""
 

@@ -36,6 +36,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     _item("Dekkend aanbod", "/monitoring/dekking", Role.CONTRACTMANAGER),
     _item("Benchmark", "/monitoring/benchmark", Role.CONTRACTMANAGER),
     _item("Signalen over aanbieders", "/aanbiedersignalen", Role.CONSULENT, Role.CONTRACTMANAGER),
+    _item("Contractbeheer", "/contractbeheer", Role.CONTRACTMANAGER),
     _item("Berichten", "/backoffice/berichten", Role.BACKOFFICE),
     _item("Declaraties", "/backoffice/declaraties", Role.BACKOFFICE),
     _item("Betalingen", "/backoffice/betalingen", Role.BACKOFFICE),

@@ -1,0 +1,440 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""``zorginkoop tenders``: prepare a tender, take bids and scores, evaluate, award, finalize into
+contracts, and show what the admitted bids cover. The definition files are TOML (README,
+section Procurement; examples in ``examples/tenders/``)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from zorginkoop.adapters.db.uow import UnitOfWork
+from zorginkoop.cli.common import DB_OPTION, checked_year, platform_for, store_errors, unit_of_work
+from zorginkoop.cli.output import (
+    FORMAT_OPTION,
+    OutputFormat,
+    error_line,
+    fail,
+    note_line,
+    render,
+    render_object,
+)
+from zorginkoop.domain.disclosure import suppressed
+from zorginkoop.services import tenders as service
+from zorginkoop.services.tenders import TenderRefused
+
+app = typer.Typer(
+    help="Procurement: tenders (SAS, open house, classic, bestuurlijk), bids, scores, award, contracts.",
+    no_args_is_help=True,
+)
+
+TENDER = Annotated[str, typer.Argument(help="the tender's code", show_default=False)]
+FILE = Annotated[Path, typer.Argument(help="the TOML definition file", show_default=False)]
+ON_OPTION = typer.Option(None, "--on", help="the day, YYYY-MM-DD (default: today)", show_default=False)
+
+
+def _plain(value: Decimal) -> str:
+    """A score on the scale or price points, at most two decimals, no trailing zeros."""
+    shown = value.quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return str(shown.quantize(Decimal(1)) if shown == shown.to_integral_value() else shown.normalize())
+
+
+def _refused(exc: TenderRefused) -> NoReturn:
+    """Each problem on its own line; exit 1 (nothing was stored)."""
+    for problem in exc.problems:
+        error_line(problem)
+    raise typer.Exit(1)
+
+
+def _text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"{path}: cannot read the file ({getattr(exc, 'strerror', None) or exc})")
+
+
+def _day(text: str | None) -> date:
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"--on {text!r}: not a date in the form YYYY-MM-DD")
+
+
+def _uow(db: str | None) -> UnitOfWork:
+    with store_errors():
+        return unit_of_work(platform_for(db))
+
+
+@app.command("create")
+def create(path: FILE, db: str | None = DB_OPTION) -> None:
+    """Create a tender from its TOML definition file."""
+    text = _text(path)
+    uow = _uow(db)
+    with store_errors():
+        try:
+            tender = service.create_tender(uow, text, path.name)
+        except TenderRefused as exc:
+            _refused(exc)
+    lots = ", ".join(f"{lot.code} ({len(lot.products)} products)" for lot in tender.lots)
+    note_line(
+        f"tender {tender.code} created: {tender.procedure.value}, award on {tender.award_method.value}, lots {lots}"
+    )
+
+
+LIST_COLUMNS = ["code", "name", "procedure", "award_method", "status", "registration", "lots", "bids"]
+
+
+@app.command("list")
+def list_(fmt: OutputFormat = FORMAT_OPTION, db: str | None = DB_OPTION) -> None:
+    """Every tender with its procedure, status and number of bids."""
+    uow = _uow(db)
+    with store_errors():
+        summaries = service.list_tenders(uow)
+    rows = [
+        {
+            "code": s.tender.code,
+            "name": s.tender.name,
+            "procedure": s.tender.procedure.value,
+            "award_method": s.tender.award_method.value,
+            "status": s.status.value,
+            "registration": _registration(s),
+            "lots": [lot.code for lot in s.tender.lots],
+            "bids": s.bids,
+        }
+        for s in summaries
+    ]
+    render(rows, LIST_COLUMNS, fmt, title="Tenders")
+
+
+def _registration(s: service.TenderSummary) -> str:
+    r = s.tender.registration
+    return f"{r.opens} to {r.closes}" if r.closes else f"from {r.opens} (continuous)"
+
+
+@app.command("show")
+def show(code: TENDER, fmt: OutputFormat = FORMAT_OPTION, db: str | None = DB_OPTION) -> None:
+    """One tender: procedure, award method, term, lots, requirements, criteria, where it stands."""
+    uow = _uow(db)
+    with store_errors():
+        try:
+            s = service.show_tender(uow, code)
+        except TenderRefused as exc:
+            _refused(exc)
+    t = s.tender
+    term = t.term
+    document: dict[str, Any] = {
+        "code": t.code,
+        "name": t.name,
+        "procedure": t.procedure.value,
+        "award_method": t.award_method.value,
+        "tariff_policy": t.tariff_policy.value,
+        "status": s.status.value,
+        "published": t.published,
+        "registration": _registration(s),
+        "term": f"{term.start}, "
+        + (f"{term.years} years" if term.years else "indefinite")
+        + "".join(f" + {y}" for y in term.extensions),
+        "standstill_days": t.standstill_days,
+        "intended_award_on": s.intended_award_on,
+        "final_award_on": s.final_award_on,
+        "framework": s.framework_code,
+        "bids": s.bids,
+        "lots": [
+            f"{lot.code} {lot.name} ({lot.law.value}): "
+            + ", ".join(p.code + (f" {p.tariff}" if p.tariff else "") for p in lot.products)
+            + (f"; ceiling {lot.ceiling}" if lot.ceiling else "")
+            + (f"; {lot.places} places" if lot.places else "")
+            for lot in t.lots
+        ],
+        "requirements": [f"{r.code}: {r.summary}" for r in t.requirements],
+        "remarks": [f"{r.code}: {r.text}" for r in t.remarks],
+        "conditions": [f"{c.kind.value} {c.minimum}" for c in t.conditions],
+        "criteria": [
+            f"{c.code} {c.name} ({c.kind.value}, weight {c.weight}"
+            + (f", minimum {c.minimum}" if c.minimum is not None else "")
+            + ")"
+            for c in t.criteria
+        ],
+        "scale": f"{t.scale.low} to {t.scale.high}",
+        "minimum_total": t.minimum_total,
+    }
+    if fmt is OutputFormat.json:
+        sys.stdout.write(json.dumps(document, indent=2, default=str, ensure_ascii=False) + "\n")
+    else:
+        render_object(document, fmt)
+
+
+@app.command("bid")
+def bid(
+    code: TENDER,
+    path: FILE,
+    provider: str = typer.Option(..., "--provider", help="the bidder's AGB code"),
+    on: str | None = ON_OPTION,
+    db: str | None = DB_OPTION,
+) -> None:
+    """Register a provider's bid (one [[bid]] per lot); a new bid on a lot replaces the earlier one."""
+    text, day = _text(path), _day(on)
+    uow = _uow(db)
+    with store_errors():
+        try:
+            bids = service.submit_bid(uow, code, provider, text, on=day, name=path.name)
+        except TenderRefused as exc:
+            _refused(exc)
+    note_line(f"bid of {provider} on tender {code} stored for lot(s) {', '.join(b.lot_code for b in bids)}")
+
+
+@app.command("score")
+def score(
+    code: TENDER,
+    path: FILE,
+    assessor: str = typer.Option(..., "--assessor", help="the assessor's name"),
+    db: str | None = DB_OPTION,
+) -> None:
+    """Record one assessor's scores ([[score]] per provider, lot and criterion; consensus = true
+    for a consensus score that overrides the mean)."""
+    text = _text(path)
+    uow = _uow(db)
+    with store_errors():
+        try:
+            count = service.record_scores(uow, code, assessor, text, name=path.name)
+        except TenderRefused as exc:
+            _refused(exc)
+    note_line(f"{count} score(s) of {assessor} on tender {code} stored")
+
+
+EVALUATION_COLUMNS = [
+    "lot",
+    "agb",
+    "provider",
+    "admitted",
+    "rank",
+    "score",
+    "price_eur",
+    "reason",
+    "criteria",
+    "contract",
+]
+
+
+def _outcome_rows(lines: tuple[service.OutcomeLine, ...], fmt: OutputFormat) -> list[dict[str, Any]]:
+    rows = []
+    for line in lines:
+        o = line.outcome
+        rows.append(
+            {
+                "lot": o.lot_code,
+                "agb": o.provider_agb,
+                "provider": line.provider_name,
+                "admitted": o.admitted if fmt is OutputFormat.json else ("true" if o.admitted else "false"),
+                "rank": o.rank,
+                "score": str(line.score) if line.score is not None else None,
+                "price_eur": str(o.price) if o.price is not None else None,
+                "reason": o.reason,
+                "criteria": [f"{k} {_plain(v)}" for k, v in o.criterion_scores.items()],
+                "contract": line.contract_number,
+            }
+        )
+    return rows
+
+
+@app.command("evaluate")
+def evaluate(code: TENDER, fmt: OutputFormat = FORMAT_OPTION, db: str | None = DB_OPTION) -> None:
+    """Every bid's outcome: admitted true/false, the reason, the score (out of 100) and rank."""
+    uow = _uow(db)
+    with store_errors():
+        try:
+            result = service.evaluation(uow, code)
+        except TenderRefused as exc:
+            _refused(exc)
+    rows = _outcome_rows(result.lines, fmt)
+    columns = EVALUATION_COLUMNS
+    admitted = sum(1 for line in result.lines if line.outcome.admitted)
+    title = f"Evaluation of {code} ({result.status.value}): {admitted} of {len(rows)} bids admitted"
+    render(rows, columns, fmt, title=title)
+
+
+@app.command("award")
+def award(code: TENDER, on: str | None = ON_OPTION, db: str | None = DB_OPTION) -> None:
+    """The intended award: fixes the evaluation and starts the standstill. Made once."""
+    day = _day(on)
+    uow = _uow(db)
+    with store_errors():
+        try:
+            result = service.award(uow, code, day)
+        except TenderRefused as exc:
+            _refused(exc)
+    admitted = sum(1 for line in result.lines if line.outcome.admitted)
+    until = f"; standstill until {result.standstill_until}" if result.standstill_until else "; no standstill"
+    note_line(f"intended award of {code} on {day}: {admitted} of {len(result.lines)} bids admitted{until}")
+
+
+@app.command("finalize")
+def finalize(code: TENDER, on: str | None = ON_OPTION, db: str | None = DB_OPTION) -> None:
+    """The final award after the standstill: creates the framework agreement, its lots and the
+    admitted providers' contracts with their tariffs, term and extension options."""
+    day = _day(on)
+    uow = _uow(db)
+    with store_errors():
+        try:
+            result = service.finalize(uow, code, day)
+        except TenderRefused as exc:
+            _refused(exc)
+    note_line(
+        f"final award of {code} on {day}: framework agreement {result.framework_code}, "
+        f"{len(result.contracts)} contract(s): {', '.join(result.contracts)}"
+    )
+
+
+CONDITION_COLUMNS = [
+    "contract",
+    "agb",
+    "provider",
+    "lot",
+    "condition",
+    "minimum",
+    "active_clients",
+    "breached",
+]
+
+
+@app.command("conditions")
+def conditions(
+    code: TENDER,
+    year: int = typer.Option(..., "--year", "-y", help="the contract year to check", callback=checked_year),
+    fmt: OutputFormat = FORMAT_OPTION,
+    db: str | None = DB_OPTION,
+) -> None:
+    """The tender's contract conditions checked for a year of the term, per contract (e.g. a
+    minimum of active clients in the region: no contract for one client). Counts under 10 show
+    as "< 10"."""
+    uow = _uow(db)
+    with store_errors():
+        try:
+            checks = service.check_conditions(uow, code, year)
+        except TenderRefused as exc:
+            _refused(exc)
+    rows = [
+        {
+            "contract": c.contract_number,
+            "agb": c.provider_agb,
+            "provider": c.provider_name,
+            "lot": c.lot_code,
+            "condition": c.condition.kind.value,
+            "minimum": c.condition.minimum,
+            "active_clients": "< 10" if suppressed(c.active_clients) else c.active_clients,
+            "breached": c.breached if fmt is OutputFormat.json else ("yes" if c.breached else "no"),
+        }
+        for c in checks
+    ]
+    render(rows, CONDITION_COLUMNS, fmt, title=f"Contract conditions of {code} in {year}")
+
+
+COVERAGE_COLUMNS = ["municipality", "cbs", "target_group", "providers", "gap"]
+
+
+@app.command("coverage")
+def coverage(
+    code: TENDER,
+    minimum: int = typer.Option(1, "--minimum", min=0, help="fewer admitted bids than this is a gap"),
+    fmt: OutputFormat = FORMAT_OPTION,
+    db: str | None = DB_OPTION,
+) -> None:
+    """Per municipality and target group whether the admitted bids cover it (gaps marked), and
+    what each bid from a provider new to the region adds."""
+    uow = _uow(db)
+    with store_errors():
+        try:
+            result = service.tender_coverage(uow, code, minimum)
+        except TenderRefused as exc:
+            _refused(exc)
+    rows = [
+        {
+            "municipality": r.municipality,
+            "cbs": r.municipality_code,
+            "target_group": r.target_group.value,
+            "providers": list(r.providers),
+            "gap": r.gap if fmt is OutputFormat.json else ("yes" if r.gap else "no"),
+        }
+        for r in result.rows
+    ]
+    added = [
+        {
+            "agb": a.provider_agb,
+            "provider": a.provider_name,
+            "lot": a.lot_code,
+            "adds": [f"{m} {g}" for m, g in a.cells] or "nothing",
+        }
+        for a in result.additions
+    ]
+    if fmt is OutputFormat.json:
+        document = {"tender": code, "gaps": len(result.gaps), "cells": rows, "newcomers": added}
+        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        return
+    render(
+        rows,
+        COVERAGE_COLUMNS,
+        fmt,
+        title=f"Coverage of the admitted bids of {code}: {len(result.gaps)} gap(s)",
+    )
+    if fmt is OutputFormat.table:
+        if added:
+            render(
+                added, ["agb", "provider", "lot", "adds"], fmt, title="New to the region: what each bid adds"
+            )
+        else:
+            note_line("no admitted bid from a provider new to the region")
+
+
+# -- open contracting data (OCDS) ---------------------------------------------------------------
+
+
+@app.command("ocds")
+def ocds(
+    code: TENDER,
+    out: Annotated[
+        Path, typer.Option("--out", help="the folder the packages are written to (made when missing)")
+    ],
+    base_url: str = typer.Option(
+        "https://example.invalid/ocds",
+        "--base-url",
+        help="where the region publishes the files: each package's uri is BASE-URL/FILE "
+        "(the default's .invalid says: not published yet)",
+    ),
+    on: str | None = ON_OPTION,
+    db: str | None = DB_OPTION,
+) -> None:
+    """Open contracting data: an OCDS 1.1.5 release package per stage the tender has reached
+    (tender; award; contract), with the lots and awardCriteria extensions. The ocid is
+    $ZORGINKOOP_OCID_PREFIX-TENDER. Organisations only: a free practitioner by AGB code."""
+    from zorginkoop.cli.common import settings, writable_folder
+    from zorginkoop.domain.procurement.ocds import dumps
+    from zorginkoop.services.open_contracting import ocds_packages
+
+    if not base_url.startswith(("https://", "http://")):
+        fail(f"--base-url {base_url!r}: give an http(s) URL, e.g. https://opendata.lekstroom.nl/ocds")
+    prefix = settings(db).ocid_prefix
+    day = _day(on)
+    uow = _uow(db)
+    with store_errors():
+        try:
+            packages = ocds_packages(uow, code, today=day, prefix=prefix, base_url=base_url)
+        except TenderRefused as exc:
+            _refused(exc)
+    folder = writable_folder(out)
+    for package in packages:
+        path = folder / package.file_name
+        try:
+            path.write_text(dumps(package.content), encoding="utf-8")
+        except OSError as exc:
+            fail(f"--out {folder}: cannot write {package.file_name} ({exc.strerror or exc})")
+        sys.stdout.write(f"{path}\n")
+    stages = ", ".join(p.stage.value for p in packages)
+    note_line(f"{len(packages)} OCDS release package(s) of {code} ({stages}) written to {folder}")

@@ -1,0 +1,7 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Procurement: from a tender to the contracts the chain uses.
+
+:mod:`.model` holds the tender (procedure, award method, lots, requirements, criteria),
+:mod:`.evaluation` bids, scores and the evaluation, :mod:`.award` the award steps,
+:mod:`.files` the TOML definition files, :mod:`.coverage` what the admitted bids cover.
+"""
