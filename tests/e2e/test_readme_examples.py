@@ -138,6 +138,8 @@ def _fill(args: list[str], store: str, work: Path) -> list[str]:
                 filled.append(str(work / "export.json"))
             else:  # messages import FILE: a provider's 305 from the standard's examples
                 filled.append(str(ISTANDAARDEN / "iwmo-3.2" / "examples" / "WMO305.xml"))
+        elif word.startswith("examples/"):  # a file shipped in the repository, read from there
+            filled.append(str(REPO_ROOT / word))
         else:
             filled.append(PLACEHOLDERS.get(word, token))
     return filled
