@@ -49,7 +49,9 @@ def test_the_contract_manager_lands_on_the_providers_with_its_menu(browser_for, 
     page = soup(answer)
     assert page.h1.get_text(strip=True) == "Aanbieders"
     menu = [a.get_text(strip=True) for a in page.select("nav[aria-label=Hoofdmenu] a")]
-    assert menu == ["Start", "Aanbieders", "Producten en tarieven", "Contracten", "Verlengkalender"]
+    assert menu == [
+        "Start", "Aanbieders", "Producten en tarieven", "Contracten", "Verlengkalender", "Aanbestedingen",
+    ]  # fmt: skip
     assert page.select_one("nav[aria-label=Hoofdmenu] a[aria-current=page]")["href"] == "/aanbieders"
     rows = _provider_rows(page)
     assert len(rows) == 85  # every provider of the demo region: 82 with care, 3 new ones that bid in 2021

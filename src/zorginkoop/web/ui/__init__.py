@@ -18,7 +18,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from zorginkoop.settings import Settings
 from zorginkoop.web import security
-from zorginkoop.web.ui import admin, backoffice, consulent, contracts, figures, pages, privacy, provider
+from zorginkoop.web.ui import admin, backoffice, consulent, contracts, figures, pages, privacy, provider, tenders
 from zorginkoop.web.ui.session import SESSION_COOKIE, LoginRequired
 from zorginkoop.web.ui.templating import TEMPLATE_DIR, render
 
@@ -32,7 +32,7 @@ CONTENT_SECURITY_POLICY = (
 
 SCREENS = (
     pages.router, consulent.router, contracts.router, figures.router, backoffice.router, provider.router,
-    privacy.router, admin.router,
+    privacy.router, admin.router, tenders.router,
 )
 """The routers of the web application's screens, one per module."""
 

@@ -32,6 +32,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     _item("Producten en tarieven", "/producten", Role.CONTRACTMANAGER),
     _item("Contracten", "/contracten", Role.CONTRACTMANAGER),
     _item("Verlengkalender", "/verlengkalender", Role.CONTRACTMANAGER),
+    _item("Aanbestedingen", "/aanbestedingen", Role.CONTRACTMANAGER),
     _item("Berichten", "/backoffice/berichten", Role.BACKOFFICE),
     _item("Declaraties", "/backoffice/declaraties", Role.BACKOFFICE),
     _item("Betalingen", "/backoffice/betalingen", Role.BACKOFFICE),
@@ -41,6 +42,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     _item("Toewijzingen", "/aanbieder/toewijzingen", Role.AANBIEDER),
     _item("Berichten", "/aanbieder/berichten", Role.AANBIEDER),
     _item("Declaraties", "/aanbieder/declaraties", Role.AANBIEDER),
+    _item("Aanbestedingen", "/aanbieder/aanbestedingen", Role.AANBIEDER),
     _item("Verwerkingslog", "/privacy/verwerkingslog", Role.PRIVACY),
     _item("Gebruikers", "/beheer/gebruikers", Role.BEHEERDER),
 )

@@ -25,7 +25,8 @@ from zorginkoop.bootstrap import Platform
 from zorginkoop.domain.accounts import Role, User
 from zorginkoop.domain.codes import TargetGroup
 from zorginkoop.domain.procurement.award import TenderStatus
-from zorginkoop.domain.procurement.model import Procedure, RequirementKind, TariffPolicy, Tender
+from zorginkoop.domain.procurement.evaluation import evaluate
+from zorginkoop.domain.procurement.model import Procedure, Requirement, RequirementKind, TariffPolicy, Tender
 from zorginkoop.services import consultation
 from zorginkoop.services import tenders as service
 from zorginkoop.services.tenders import TenderRefused
@@ -91,38 +92,54 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 )  # fmt: skip
 _KNOCK_OUT = re.compile(r"(\S+) \((.*?)\): (.*)")
 _DETAIL = (
-    (re.compile(r"declared (\d+)"), r"opgegeven: \1"),
-    (re.compile(r"answered True"), "antwoord: ja"),
-    (re.compile(r"answered False"), "antwoord: nee"),
-    (re.compile(r"answered '(.*)'"), r"antwoord: '\1'"),
+    (re.compile(r"declared (\d+)"), r"opgegeven \1"),
+    (re.compile(r"answered True"), "antwoord ja"),
+    (re.compile(r"answered False"), "antwoord nee"),
+    (re.compile(r"answered '(.*)'"), r"antwoord '\1'"),
+    (re.compile(r'answered "(.*)"'), r"antwoord '\1'"),
+    (re.compile(r"answered (.*)"), r"antwoord \1"),
     (re.compile(r"not answered with a number"), "niet met een getal beantwoord"),
     (re.compile(r"not answered"), "niet beantwoord"),
     (re.compile(r"lacks (.*)"), r"ontbreekt: \1"),
     (re.compile(r"does not serve (.*)"), r"bedient niet: \1"),
 )
+_DECIMAL_POINT = re.compile(r"(\d)\.(\d)")
+
+
+def _asked_nl(requirement: Requirement) -> str:
+    """What a requirement asks, in Dutch: its own text, else from its kind."""
+    if requirement.text:
+        return requirement.text.rstrip(".")
+    either = " of ".join(requirement.accepted)
+    return {
+        RequirementKind.MIN_CLIENTS: f"ten minste {requirement.minimum} cliënten",
+        RequirementKind.MEMBERSHIP: f"lid van {either}",
+        RequirementKind.QUALITY_MARK: f"keurmerk {either}",
+        RequirementKind.ALL_PRODUCTS: "elk product van het perceel",
+    }.get(requirement.kind, f"bedient {', '.join(requirement.accepted)}")
 
 
 def reason_nl(reason: str, tender: Tender) -> str:
     """An evaluation reason in Dutch: each part translated, a knock-out with the requirement's
-    own (Dutch) text from the tender; a part without a known form is shown as it is."""
-    texts = {r.code: r.text for r in tender.requirements}
+    own (Dutch) text from the tender, scores with a decimal comma; a part without a known form
+    is shown as it is."""
+    texts = {r.code: _asked_nl(r) for r in tender.requirements}
     parts = []
     body = reason.removeprefix("knock-out ")
     knocked_out = body != reason
     for part in body.split("; "):
         if knocked_out and (m := _KNOCK_OUT.fullmatch(part)):
-            code, _summary, detail = m.groups()
+            code, summary, detail = m.groups()
             for pattern, replacement in _DETAIL:
                 if pattern.fullmatch(detail):
                     detail = pattern.sub(replacement, detail)
                     break
-            asked = texts.get(code) or _summary
-            parts.append(f"voldoet niet aan eis {code} ({asked.rstrip('.')}); {detail}")
+            parts.append(f"voldoet niet aan eis {code} ({texts.get(code, summary)}): {detail}")
             continue
         shown = part
         for pattern, replacement in _PATTERNS:
             if pattern.fullmatch(part):
-                shown = pattern.sub(replacement, part)
+                shown = _DECIMAL_POINT.sub(r"\1,\2", pattern.sub(replacement, part))
                 break
         parts.append(shown)
     text = "; ".join(parts)
@@ -169,6 +186,14 @@ def _day(text: str) -> date | None:
         return date.fromisoformat(text.strip())
     except ValueError:
         return None
+
+
+def _criterion_scores(platform: Platform, user: User, tender: Tender) -> dict[tuple[str, str], Any]:
+    """Per bid (lot, AGB) its score per criterion: the store keeps the award's outcomes without
+    them, and the scores are fixed from the intended award on, so they are evaluated again."""
+    with _uow(platform, user) as uow:
+        outcomes = evaluate(tender, uow.tenders.bids(tender.code), uow.tenders.scores(tender.code))
+    return {(o.lot_code, o.provider_agb): o.criterion_scores for o in outcomes}
 
 
 def _flash(request: Request) -> str | None:
@@ -237,6 +262,7 @@ def _tender_page(
         "summary": summary, "tender": tender, "evaluation": evaluation, "coverage": coverage,
         "reasons": {(line.outcome.lot_code, line.outcome.provider_agb): reason_nl(line.outcome.reason, tender)
                     for line in evaluation.lines},
+        "criterion_scores": _criterion_scores(platform, user, tender) if tender.criteria else {},
         "flash": _flash(request), "problems": problems, "today": date.today().isoformat(), **_labels(),
     }  # fmt: skip
     if tender.procedure is Procedure.BESTUURLIJK:
@@ -351,6 +377,7 @@ def portal(request: Request, platform: PlatformDep, user: ProviderUser) -> HTMLR
                     "open": open_now,
                     "own": own,
                     "decided": summary.status is not TenderStatus.OPEN,
+                    "reasons": [reason_nl(line.outcome.reason, summary.tender) for line in own],
                 }
             )
     return render(request, "tenders/portal.html", {"rows": rows, "flash": _flash(request), **_labels()})
