@@ -41,8 +41,14 @@ def _codes(engine: Engine) -> list[str]:
 
 
 def _rows(page, caption: str) -> list[list[str]]:  # type: ignore[no-untyped-def]
-    table = next(t for t in page.select("table") if t.caption and t.caption.get_text(" ", strip=True).startswith(caption))
-    return [[c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])] for tr in table.select("tbody tr")]
+    table = next(
+        t
+        for t in page.select("table")
+        if t.caption and t.caption.get_text(" ", strip=True).startswith(caption)
+    )
+    return [
+        [c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])] for tr in table.select("tbody tr")
+    ]
 
 
 def _flash(page) -> str:  # type: ignore[no-untyped-def]
@@ -86,7 +92,9 @@ def test_the_list_shows_the_demo_tenders_with_procedure_and_status(manager: Test
     assert form["enctype"] == "multipart/form-data" and form.select_one("input[name=csrf_token]")
 
 
-def test_the_sas_tender_shows_32_admitted_and_every_refused_bid_s_reason_in_dutch(manager: TestClient) -> None:
+def test_the_sas_tender_shows_32_admitted_and_every_refused_bid_s_reason_in_dutch(
+    manager: TestClient,
+) -> None:
     page = soup(manager.get("/aanbestedingen/WMO2022"))
     assert page.h1.get_text(" ", strip=True) == "Raamovereenkomst Wmo begeleiding Lekstroom 2022 WMO2022"
     rows = _rows(page, "Beoordeling per inschrijving")
@@ -115,7 +123,10 @@ def test_the_sas_tender_shows_32_admitted_and_every_refused_bid_s_reason_in_dutc
     products = _rows(page, "Perceel IB")
     assert len(products) == 18 and products[0] == ["02B11", "€ 265,00", "1"]
     requirements = {r[0]: r for r in _rows(page, "Eisen")}
-    assert set(requirements) == {"E1", "E2", "E3", "E4"} and requirements["E2"][3] == "HKZ of ISO 9001 of Kiwa of PREZO"
+    assert (
+        set(requirements) == {"E1", "E2", "E3", "E4"}
+        and requirements["E2"][3] == "HKZ of ISO 9001 of Kiwa of PREZO"
+    )
     criteria = _rows(page, "Gunningscriteria")
     assert [c[0] for c in criteria] == ["G1", "G2", "G3", "G4"] and criteria[0][2:] == ["30", "5"]
     # final: no form, links to the contracts and the extension calendar
@@ -161,7 +172,10 @@ def test_a_tender_from_its_file_is_created_scored_and_awarded_and_a_broken_file_
                            on=date(2023, 6, 20))  # fmt: skip
     scores = (EXAMPLES / "scores-jansen.toml").read_text(encoding="utf-8")
     form = manager.get("/aanbestedingen/WMO-IB-2024")
-    assert soup(form).select_one("form[action='/aanbestedingen/WMO-IB-2024/scores']")["enctype"] == "multipart/form-data"
+    assert (
+        soup(form).select_one("form[action='/aanbestedingen/WMO-IB-2024/scores']")["enctype"]
+        == "multipart/form-data"
+    )
     outside = manager.post("/aanbestedingen/WMO-IB-2024/scores",
                            data={"csrf_token": csrf_of(form), "beoordelaar": "A. Jansen"},
                            files={"bestand": ("s.toml", scores.replace("score = 8 }", "score = 11 }", 1).encode())})  # fmt: skip
@@ -174,7 +188,10 @@ def test_a_tender_from_its_file_is_created_scored_and_awarded_and_a_broken_file_
                               data={"csrf_token": csrf_of(form), "beoordelaar": assessor},
                               files={"bestand": (name, (EXAMPLES / name).read_bytes())})  # fmt: skip
         assert stored.status_code == 200 and f"scores van {assessor} zijn vastgelegd" in _flash(soup(stored))
-    rows = {r[1]: r for r in _rows(soup(manager.get("/aanbestedingen/WMO-IB-2024")), "Beoordeling per inschrijving")}
+    rows = {
+        r[1]: r
+        for r in _rows(soup(manager.get("/aanbestedingen/WMO-IB-2024")), "Beoordeling per inschrijving")
+    }
     assert {agb for agb, r in rows.items() if r[2] == "ja"} == {"98214099", "98478174", "98416481"}
     assert rows["98306771"][-2].startswith("Voldoet niet aan eis E1 (")  # Kompas: too few clients
 
@@ -229,7 +246,10 @@ def test_the_final_award_waits_for_the_standstill_and_then_makes_the_contracts(m
 
 def test_the_provider_sees_the_open_house_and_its_own_outcome(provider: TestClient, own_agb: str) -> None:
     page = soup(provider.get("/aanbieder/aanbestedingen"))
-    assert page.select_one("nav[aria-label=Hoofdmenu] a[aria-current=page]")["href"] == "/aanbieder/aanbestedingen"
+    assert (
+        page.select_one("nav[aria-label=Hoofdmenu] a[aria-current=page]")["href"]
+        == "/aanbieder/aanbestedingen"
+    )
     open_rows = _rows(page, "Aanbestedingen open voor inschrijving")
     assert [r[0] for r in open_rows] == ["Open house jeugd-ggz vrijgevestigden Lekstroom JGGZ-OH-2023"]
     own = next(r for r in _rows(page, "Uw inschrijvingen") if r[0].endswith("WMO2022"))
@@ -264,8 +284,13 @@ def test_the_provider_registers_on_the_open_house_by_form(
     assert wrong.status_code == 400
     shown = soup(wrong)
     assert {a["href"] for a in shown.select(".utrecht-alert--error a")} == {"#veld-eis-E1", "#veld-eis-E2"}
-    assert shown.select_one("#fout-eis-E2").get_text(strip=True) == "Vul bij E2 een aantal cliënten in (een heel getal)."
-    assert own_agb not in [r[1] for r in _rows(soup(manager.get("/aanbestedingen/JGGZ-OH-2023")), "Beoordeling")]
+    assert (
+        shown.select_one("#fout-eis-E2").get_text(strip=True)
+        == "Vul bij E2 een aantal cliënten in (een heel getal)."
+    )
+    assert own_agb not in [
+        r[1] for r in _rows(soup(manager.get("/aanbestedingen/JGGZ-OH-2023")), "Beoordeling")
+    ]
     # complete: stored, in behandeling while the open house runs
     sent = provider.post(f"{path}/inschrijving", data={
         "csrf_token": csrf_of(page), "perceel": "GGZ", "producten": ["54002"], "gemeenten": ["0321", "0356"],
@@ -275,7 +300,13 @@ def test_the_provider_registers_on_the_open_house_by_form(
     assert _flash(shown) == "Uw inschrijving op JGGZ-OH-2023 is ontvangen."
     assert _rows(shown, "Uitkomst van uw inschrijving")[0][:2] == ["GGZ", "in behandeling"]
     listed = _rows(soup(provider.get("/aanbieder/aanbestedingen")), "Uw inschrijvingen")
-    assert ["Open house jeugd-ggz vrijgevestigden Lekstroom JGGZ-OH-2023", "GGZ", "in behandeling", "–", "–"] in listed
+    assert [
+        "Open house jeugd-ggz vrijgevestigden Lekstroom JGGZ-OH-2023",
+        "GGZ",
+        "in behandeling",
+        "–",
+        "–",
+    ] in listed
     # the contract manager sees it evaluated: it meets every requirement
     rows = {r[1]: r for r in _rows(soup(manager.get("/aanbestedingen/JGGZ-OH-2023")), "Beoordeling")}
     assert rows[own_agb][2] == "ja" and rows[own_agb][-2] == "Voldoet aan elke eis"
@@ -286,7 +317,10 @@ def test_a_bid_for_an_unknown_lot_is_one_form_error(provider: TestClient) -> Non
     page = provider.get(path)
     wrong = provider.post(f"{path}/inschrijving", data={"csrf_token": csrf_of(page), "perceel": "XX"})
     assert wrong.status_code == 400
-    assert soup(wrong).select_one("#fout-perceel").get_text(strip=True) == "Kies een perceel van deze aanbesteding."
+    assert (
+        soup(wrong).select_one("#fout-perceel").get_text(strip=True)
+        == "Kies een perceel van deze aanbesteding."
+    )
 
 
 def test_a_closed_tender_refuses_a_bid_with_the_service_s_line(provider: TestClient) -> None:
@@ -298,7 +332,9 @@ def test_a_closed_tender_refuses_a_bid_with_the_service_s_line(provider: TestCli
     assert any("takes no more bids" in p for p in _problems(soup(refused)))
 
 
-@pytest.mark.parametrize("login", ["consulent", "backoffice", "beleidsadviseur", "aanbieder", "privacy", "beheerder"])
+@pytest.mark.parametrize(
+    "login", ["consulent", "backoffice", "beleidsadviseur", "aanbieder", "privacy", "beheerder"]
+)
 def test_other_roles_get_403_on_the_contract_manager_s_tender_pages(browser_for, login: str) -> None:  # type: ignore[no-untyped-def]
     client = browser_for(login)
     for path in ("/aanbestedingen", "/aanbestedingen/WMO2022"):

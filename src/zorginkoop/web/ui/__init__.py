@@ -18,7 +18,17 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from zorginkoop.settings import Settings
 from zorginkoop.web import security
-from zorginkoop.web.ui import admin, backoffice, consulent, contracts, figures, pages, privacy, provider, tenders
+from zorginkoop.web.ui import (
+    admin,
+    backoffice,
+    consulent,
+    contracts,
+    figures,
+    pages,
+    privacy,
+    provider,
+    tenders,
+)
 from zorginkoop.web.ui.session import SESSION_COOKIE, LoginRequired
 from zorginkoop.web.ui.templating import TEMPLATE_DIR, render
 
