@@ -21,6 +21,7 @@ from tests.web_helpers import csrf_of, soup
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.domain.access import Scope
 from zorginkoop.domain.accounts import User
+from zorginkoop.services import consultation
 from zorginkoop.services import tenders as service
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "tenders"
@@ -364,3 +365,49 @@ def test_a_post_without_the_csrf_token_is_403_and_stores_nothing(
     assert provider.post("/aanbieder/aanbestedingen/JGGZ-OH-2023/inschrijving", data={"perceel": "GGZ"}
                          ).status_code == 403  # fmt: skip
     assert _codes(web_engine) == before
+
+
+def test_bestuurlijk_tables_covenant_and_online_input(
+    manager: TestClient, provider: TestClient, web_engine: Engine, own_agb: str
+) -> None:
+    def region() -> UnitOfWork:
+        return UnitOfWork(web_engine, Scope.region(), actor="tests")
+
+    service.create_tender(region(), (EXAMPLES / "bestuurlijk-wmo-2016.toml").read_text(encoding="utf-8"))
+    covenant = (EXAMPLES / "covenant-2016.toml").read_text(encoding="utf-8")
+    consultation.set_covenant(region(), "WMO-BA-2016", covenant, date(2016, 7, 1))
+    page = soup(manager.get("/aanbestedingen/WMO-BA-2016"))
+    seats = _rows(page, "Overlegtafels")
+    assert [s[0] for s in seats] == ["Grote aanbieders"] * 3 + ["Middelgrote aanbieders"] * 3 + [
+        "Kleine aanbieders"
+    ] * 3
+    assert "Voorstel (nog niet vastgelegd), naar het aantal cliënten in 2020" in page.get_text(
+        " ", strip=True
+    )
+    assert [r[1] for r in _rows(page, "Versie 1")] == ["toegevoegd"] * 3
+
+    path = "/aanbieder/aanbestedingen/WMO-BA-2016"
+    form = provider.get(path)
+    empty = provider.post(f"{path}/inbreng", data={"csrf_token": csrf_of(form), "onderwerp": " "})
+    assert empty.status_code == 400
+    assert {a["href"] for a in soup(empty).select(".utrecht-alert--error a")} == {
+        "#veld-onderwerp",
+        "#veld-tekst",
+    }
+    given = provider.post(f"{path}/inbreng", data={"csrf_token": csrf_of(form), "onderwerp": "Tarieven",
+                                                   "tekst": "Indexatie volgens OVA graag per 1 januari."})  # fmt: skip
+    assert _flash(soup(given)) == "Uw inbreng over 'Tarieven' is ontvangen."
+    assert _rows(soup(given), "Uw inbreng")[0][0] == "Tarieven"
+    assert _rows(soup(manager.get("/aanbestedingen/WMO-BA-2016")), "Inbreng van aanbieders")[0][:2] == [
+        "Tarieven", own_agb,
+    ]  # fmt: skip
+    # once the tables are chosen, a provider seated at one gives its input there, in person
+    chosen = consultation.tables(region(), "WMO-BA-2016", 2020, save=True)
+    assert own_agb in {seat.provider.agb for seat in chosen.seats}
+    refused = provider.post(f"{path}/inbreng", data={"csrf_token": csrf_of(form), "onderwerp": "Tarieven",
+                                                     "tekst": "Nog een punt."})  # fmt: skip
+    assert refused.status_code == 400
+    assert _problems(soup(refused)) == [
+        f"provider {own_agb} sits at the groot table: it gives its input there, in person"
+    ]
+    assert len(_rows(soup(provider.get(path)), "Uw inbreng")) == 1
