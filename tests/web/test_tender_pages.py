@@ -278,6 +278,10 @@ def test_the_provider_registers_on_the_open_house_by_form(
     assert all(box.has_attr("checked") for box in form.select("input[name=producten]"))
     served = {box["value"] for box in form.select("input[name=gemeenten][checked]")}
     assert served == {"0321", "0331", "0353", "0356", "1961"}  # the provider's own, checked
+    groups = form.select("input[name=doelgroepen]")  # the tender's law's groups; it serves none of them yet
+    assert [g["value"] for g in groups] == ["jeugd", "jeugd-ggz", "kmb"] and not any(
+        g.has_attr("checked") for g in groups
+    )
     assert {r["value"] for r in form.select("input[type=radio][name=eis-E1]")} == {"ja", "nee"}
     # incomplete: an error per field, nothing stored
     wrong = provider.post(f"{path}/inschrijving", data={"csrf_token": csrf_of(page), "perceel": "GGZ",

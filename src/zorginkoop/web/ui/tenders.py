@@ -24,6 +24,7 @@ from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.bootstrap import Platform
 from zorginkoop.domain.accounts import Role, User
 from zorginkoop.domain.codes import TargetGroup
+from zorginkoop.domain.monitoring import TARGET_GROUPS
 from zorginkoop.domain.procurement.award import TenderStatus
 from zorginkoop.domain.procurement.evaluation import evaluate
 from zorginkoop.domain.procurement.model import Procedure, Requirement, RequirementKind, TariffPolicy, Tender
@@ -403,7 +404,8 @@ def _portal_page(
         "open": summary.status is TenderStatus.OPEN and summary.tender.registration.accepts(date.today()),
         "reasons": {(line.outcome.lot_code, line.outcome.provider_agb): reason_nl(line.outcome.reason, summary.tender)
                     for line in own},
-        "municipalities": municipalities, "groups": [g for g in TargetGroup],
+        "municipalities": municipalities,
+        "groups": [g for law in dict.fromkeys(lot.law for lot in summary.tender.lots) for g in TARGET_GROUPS[law]],
         "errors": errors, "problems": problems, "form": form or {}, "flash": _flash(request),
         "kinds": RequirementKind, "bid_prices": summary.tender.tariff_policy is TariffPolicy.BID, **_labels(),
     }  # fmt: skip
