@@ -249,6 +249,7 @@ def _tender_page(
     code: str,
     problems: list[str],
     status_code: int = 200,
+    errors: dict[str, str] | None = None,
 ) -> HTMLResponse:
     summary = _summary_or_404(platform, user, code)
     tender = summary.tender
@@ -264,7 +265,8 @@ def _tender_page(
         "reasons": {(line.outcome.lot_code, line.outcome.provider_agb): reason_nl(line.outcome.reason, tender)
                     for line in evaluation.lines},
         "criterion_scores": _criterion_scores(platform, user, tender) if tender.criteria else {},
-        "flash": _flash(request), "problems": problems, "today": date.today().isoformat(), **_labels(),
+        "flash": _flash(request), "problems": problems, "errors": errors or {}, "today": date.today().isoformat(),
+        **_labels(),
     }  # fmt: skip
     if tender.procedure is Procedure.BESTUURLIJK:
         try:
@@ -296,10 +298,11 @@ async def scores(
     """One assessor's scores from a TOML file."""
     summary = _summary_or_404(platform, user, code)
     text, error = await _file_text(bestand)
-    problems = [error] if error else []
+    errors = {"bestand": error} if error else {}
     if not beoordelaar.strip():
-        problems.append("Vul de naam van de beoordelaar in.")
-    if not problems:
+        errors["beoordelaar"] = "Vul de naam van de beoordelaar in."
+    problems: list[str] = []
+    if not errors:
         try:
             stored = service.record_scores(_uow(platform, user), summary.tender.code, beoordelaar, text,
                                            name=bestand.filename or "scores")  # type: ignore[union-attr]  # fmt: skip
@@ -308,7 +311,7 @@ async def scores(
         else:
             request.session[FLASH_KEY] = f"{stored} scores van {beoordelaar.strip()} zijn vastgelegd."
             return RedirectResponse(f"/aanbestedingen/{summary.tender.code}", status_code=303)
-    return _tender_page(request, platform, user, code, problems, 400)
+    return _tender_page(request, platform, user, code, problems, 400, errors)
 
 
 @router.post("/aanbestedingen/{code}/gunning", dependencies=[CsrfChecked], response_model=None)
@@ -321,8 +324,9 @@ def award(
     summary = _summary_or_404(platform, user, code)
     day = _day(datum)
     problems: list[str] = []
+    errors: dict[str, str] = {}
     if day is None:
-        problems.append("Vul een datum in als jaar-maand-dag, bijvoorbeeld 2021-07-01.")
+        errors["datum"] = "Vul een datum in als jaar-maand-dag, bijvoorbeeld 2021-07-01."
     elif stap == "voorlopig":
         try:
             made = service.award(_uow(platform, user), summary.tender.code, day)
@@ -349,8 +353,8 @@ def award(
             )
     else:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "Kies voorlopige of definitieve gunning.")
-    if problems:
-        return _tender_page(request, platform, user, code, problems, 400)
+    if problems or errors:
+        return _tender_page(request, platform, user, code, problems, 400, errors)
     return RedirectResponse(f"/aanbestedingen/{summary.tender.code}", status_code=303)
 
 
