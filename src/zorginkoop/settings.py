@@ -11,6 +11,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from zorginkoop.domain.procurement.ocds import DEFAULT_OCID_PREFIX, PublicationError, ocid
+
 DEFAULT_DATABASE_URL = "sqlite:///zorginkoop.sqlite"
 DEFAULT_MAX_MESSAGE_BYTES = 128 * 1024 * 1024
 DEFAULT_MAX_MESSAGE_DEPTH = 32
@@ -146,6 +148,15 @@ SETTINGS: tuple[Setting, ...] = (
         "The client id this platform is registered with at the OpenID Connect issuer "
         "(with ZORGINKOOP_OIDC_ISSUER).",
     ),
+    # -- open contracting data -----------------------------------------------------------------
+    Setting(
+        "ocid_prefix",
+        "ZORGINKOOP_OCID_PREFIX",
+        DEFAULT_OCID_PREFIX,
+        "The region's ocid prefix for open contracting data (`tenders ocds`), registered with the "
+        "Open Contracting Partnership (ocds- and six letters or digits, e.g. ocds-a1b2c3); every "
+        f"tender's ocid is PREFIX-TENDERCODE. The default {DEFAULT_OCID_PREFIX} marks test data.",
+    ),
 )
 
 
@@ -171,6 +182,14 @@ def _database_url(name: str, raw: str) -> str:
     return raw
 
 
+def _ocid_prefix(name: str, raw: str) -> str:
+    try:
+        ocid(raw.strip(), "TENDER")
+    except PublicationError as exc:
+        raise SettingError(f"{name}={raw!r}: {exc}") from None
+    return raw.strip()
+
+
 def _one_of(name: str, raw: str, allowed: tuple[str, ...]) -> str:
     text = raw.strip().lower()
     if text not in allowed:
@@ -186,6 +205,7 @@ _PARSERS: dict[str, Callable[[str, str], object]] = {
     "login_max_failures": _whole_number(1, 1000, "the failed logins allowed in the window"),
     "login_window_minutes": _whole_number(1, 60 * 24 * 7, "the minutes of the throttling window"),
     "env": lambda env, raw: _one_of(env, raw, ENVIRONMENTS),
+    "ocid_prefix": _ocid_prefix,
     "models_dir": lambda _env, raw: Path(raw),
     "xsd_dir": lambda _env, raw: Path(raw),
 }
@@ -208,6 +228,7 @@ class Settings:
     login_window_minutes: int = DEFAULT_LOGIN_WINDOW_MINUTES
     oidc_issuer: str | None = None
     oidc_client_id: str | None = None
+    ocid_prefix: str = DEFAULT_OCID_PREFIX
 
     def __post_init__(self) -> None:
         # fail fast: a production platform never runs on a secret everybody can read here

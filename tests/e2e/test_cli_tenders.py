@@ -13,11 +13,14 @@ from typing import Any
 
 import pytest
 from click.testing import Result
+from rich.console import Console
 from sqlalchemy import func, select
 
 from tests.e2e.test_cli_access import HOUTEN, Cli, adult_of, as_json, contracted_for, runner, scalar
+from tests.e2e.test_cli_readable import _invoke, _json_rows, _words
 from zorginkoop.adapters.db import tables as t
 from zorginkoop.cli import app
+from zorginkoop.cli import output as cli_output
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "tenders"
 TENDER = "WMO-IB-2024"
@@ -125,7 +128,9 @@ def test_a_tender_runs_from_its_definition_to_contracts_the_chain_uses(
         "knock-out E1 (at least 10 clients served): declared 8"
     )
     csv = cli("tenders", "evaluate", TENDER, "--format", "csv").stdout.splitlines()
-    assert csv[0] == "lot,agb,provider,admitted,rank,score,price_eur,reason" and len(csv) == 6
+    assert (
+        csv[0] == "lot,agb,provider,admitted,rank,score,price_eur,reason,criteria,contract" and len(csv) == 6
+    )
 
     covered = as_json(cli("tenders", "coverage", TENDER, "--format", "json"))
     assert covered["gaps"] == 0 and len(covered["cells"]) == 25
@@ -221,3 +226,68 @@ def _paid_tariffs(store: str, providers: set[str], day: date) -> dict[str, dict[
         if code in TARIFFS:
             paid[agb][code] = cents
     return paid
+# -- readable at 80 columns, in a pipe and on a terminal ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def finalized(demo_store_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Another copy of the demo with the example tender run to its final award."""
+    copy = tmp_path_factory.mktemp("tenders-readable") / "demo.sqlite"
+    shutil.copy(demo_store_url.removeprefix("sqlite:///"), copy)
+    store = f"sqlite:///{copy}"
+    steps = [["tenders", "create", str(EXAMPLES / "wmo-begeleiding-2024.toml")]]
+    steps += [["tenders", "bid", TENDER, "--provider", agb, "--on", "2023-06-20", str(EXAMPLES / name)]
+              for agb, name in BIDS.items()]  # fmt: skip
+    steps += [["tenders", "score", TENDER, "--assessor", name, str(EXAMPLES / f"scores-{name}.toml")]
+              for name in ("jansen", "de-vries", "consensus")]  # fmt: skip
+    steps += [
+        ["tenders", "award", TENDER, "--on", "2023-08-01"],
+        ["tenders", "finalize", TENDER, "--on", "2023-08-12"],
+    ]
+    for step in steps:
+        result = runner.invoke(app, [*step, "--db", store])
+        assert result.exit_code == 0, result.output
+    return store
+
+
+@pytest.fixture(params=["pipe", "terminal"])
+def mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """As in test_cli_readable: a pipe, or an 80-column terminal without colour codes."""
+    if request.param == "terminal":
+        monkeypatch.setattr(cli_output, "console", Console(force_terminal=True, width=80, color_system=None))
+    return str(request.param)
+
+
+@pytest.mark.parametrize("command", [["tenders", "list"], ["tenders", "evaluate", TENDER]], ids=" ".join)
+def test_tender_tables_print_every_value_whole_at_80_columns(
+    finalized: str, command: list[str], mode: str
+) -> None:
+    args = [*command, "--db", finalized]
+    truth = _json_rows(_invoke([*args, "--format", "json"]))
+    assert truth
+    shown = _invoke(args)
+    assert shown.exit_code == 0, shown.output
+    missing = sorted(
+        {w for row in truth for value in row.values() for w in _words(value) if w not in shown.stdout}
+    )
+    assert missing == [], f"cut or missing in {mode} output: {missing[:10]}"
+    assert all(len(line) <= 80 for line in shown.stdout.splitlines()) or mode == "pipe"
+
+
+def test_after_the_award_the_evaluation_keeps_its_scores_and_names_the_contracts(finalized: str) -> None:
+    rows = {r["agb"]: r for r in as_json(runner.invoke(app, ["tenders", "evaluate", TENDER, "--format", "json",
+                                                             "--db", finalized]))}  # fmt: skip
+    assert rows["98478174"]["criteria"] == ["G1 7", "G2 6", "G3 7"]  # G1: the consensus
+    assert rows["98214099"]["criteria"] == ["G1 8.5", "G2 7", "G3 8"]
+    assert {a: r["contract"] for a, r in rows.items() if r["contract"]} == {
+        a: f"{TENDER}-IB-{a}" for a in ADMITTED
+    }
+
+
+def test_the_contract_conditions_are_checked_per_contract_and_year(finalized: str) -> None:
+    rows = as_json(runner.invoke(app, ["tenders", "conditions", TENDER, "--year", "2024", "--format", "json",
+                                       "--db", finalized]))  # fmt: skip
+    assert {r["agb"] for r in rows} == ADMITTED
+    assert all(r["condition"] == "min-active-clients" and r["minimum"] == 3 for r in rows)
+    # the demo declares no 2024 care under the new contracts yet: every contract is under the minimum
+    assert all(r["active_clients"] == 0 and r["breached"] for r in rows)

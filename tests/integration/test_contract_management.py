@@ -157,7 +157,7 @@ def test_an_extension_is_recorded_and_the_calendar_shows_it(store: Engine) -> No
         contract = uow.contracts.contract(number)
         decisions = uow.contracts.extension_decisions()
     assert contract is not None and contract.valid.end == date(2024, 12, 31)
-    assert [s.status for s in entry.steps] == ["gebruikt", "open"]
+    assert [(s.status, s.extended, s.declined) for s in entry.steps] == [("gebruikt", 1, 0), ("open", 0, 0)]
     assert entry.term_end == date(2024, 12, 31)
     assert [(d.contract_number, d.option, d.decision, d.decided_on) for d in decisions] == [
         (number, 1, "verlengen", date(2023, 5, 1))
@@ -316,3 +316,18 @@ def test_bad_input_is_refused_with_one_line_and_nothing_stored(store: Engine) ->
     ]  # fmt: skip
     for error, match, call in cases:
         refused(store, error, match, call)
+
+
+def test_an_award_stores_all_its_contracts_or_none(store: Engine) -> None:
+    good = ContractSpec(ALFA, "LEK-2022", "OZR", tariffs=(("OZR1", Money(4900)),))
+    before = state(store)
+    with pytest.raises(ContractError, match="no provider with AGB code '99999999'"):
+        service.create_contracts(UnitOfWork(store), [good, ContractSpec("99999999", "LEK-2022", "OZR")])
+    assert state(store) == before
+    assert service.create_contracts(UnitOfWork(store), [good, ContractSpec(BETA, "LEK-2022", "OZR")]) == [
+        "LEK-2022-OZR-11111111",
+        "LEK-2022-OZR-22222222",
+    ]
+    with UnitOfWork(store) as uow:
+        assert len(uow.contracts.contracts()) == 2
+        assert [t.amount for t in uow.catalogue.provider_tariffs(Law.WMO, ALFA)] == [Money(4900)]

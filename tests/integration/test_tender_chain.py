@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: EUPL-1.2
 """From a classic best price-quality (EMVI) tender to a paid declaration line: the bids' prices
 become each admitted provider's contract tariffs, allocation offers only the admitted providers,
-and a 303 line is paid at the provider's bid price (TR418) and refused at another (0611)."""
+a 303 line is paid at the provider's bid price (TR418) and refused at another (0611), and the
+tender's contract condition (a minimum of active clients a year) is checked during the term."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 
 from tests.integration.test_contract_chain import ALFA, BETA, GAMMA, allocated, declare, seed
@@ -43,6 +45,10 @@ law = "wmo"
 places = 2
 ceiling_eur = "100000.00"
 product = [{ code = "OZR1", volume = 100 }, { code = "SPOED", volume = 5 }]
+
+[[condition]]
+kind = "min-active-clients"
+minimum = 2
 
 [[requirement]]
 code = "E1"
@@ -119,3 +125,21 @@ def test_a_declaration_is_paid_at_the_bid_price_of_the_admitted_provider(
     )
     assert (approved, rejected, granted) == (1, 1, Money.euros("48.75") * 4)
     assert b"0611" in answer
+    # during the term: one active client is under the tender's minimum of two (no contract for one client)
+    checks = {c.provider_agb: c for c in tenders.check_conditions(UnitOfWork(engine), "LEK-EMVI", 2021)}
+    assert {a: (c.active_clients, c.breached) for a, c in checks.items()} == {
+        ALFA: (0, True),
+        BETA: (1, True),
+    }
+
+
+def test_a_tender_without_admitted_bids_contracts_nothing(engine: Engine) -> None:
+    seed(engine)
+    tenders.create_tender(UnitOfWork(engine), TENDER)
+    tenders.submit_bid(UnitOfWork(engine), "LEK-EMVI", ALFA, bid("50.00", "200.00").replace("E1 = 20", "E1 = 2"),
+                       on=date(2020, 9, 15))  # fmt: skip
+    tenders.award(UnitOfWork(engine), "LEK-EMVI", date(2020, 10, 15))
+    with pytest.raises(tenders.TenderRefused, match="no bid was admitted"):
+        tenders.finalize(UnitOfWork(engine), "LEK-EMVI", date(2020, 11, 5))
+    with UnitOfWork(engine) as uow:
+        assert uow.contracts.frameworks() == [] and uow.contracts.contracts() == []

@@ -50,8 +50,14 @@ def test_the_contract_manager_lands_on_the_providers_with_its_menu(browser_for, 
     assert page.h1.get_text(strip=True) == "Aanbieders"
     menu = [a.get_text(strip=True) for a in page.select("nav[aria-label=Hoofdmenu] a")]
     assert menu == [
-        "Start", "Aanbieders", "Producten en tarieven", "Contracten", "Verlengkalender", "Aanbestedingen",
-    ]  # fmt: skip
+        "Start",
+        "Aanbieders",
+        "Producten en tarieven",
+        "Contracten",
+        "Verlengkalender",
+        "Contractbeheer",
+        "Aanbestedingen",
+    ]
     assert page.select_one("nav[aria-label=Hoofdmenu] a[aria-current=page]")["href"] == "/aanbieders"
     rows = _provider_rows(page)
     assert len(rows) == 85  # every provider of the demo region: 82 with care, 3 new ones that bid in 2021
@@ -226,7 +232,7 @@ def test_the_extension_calendar_shows_deadlines_as_they_stand_on_a_day(browser_f
         [td.get_text(" ", strip=True) for td in tr.find_all("td")]
         for tr in first.find("table").select("tbody tr")
     ]
-    assert steps[0] == ["1", "1-7-2023", "31-12-2023", "31-12-2024", "open , nog 181 dagen"]
+    assert steps[0] == ["1", "1-7-2023", "31-12-2023", "31-12-2024", "open , nog 181 dagen", "geen"]
     assert steps[1][4].startswith("open")
     ends = first.find_all("table")[1]
     assert [td.get_text(strip=True) for td in ends.select("tbody tr td")][1:] == ["31-12-2023", "32"]

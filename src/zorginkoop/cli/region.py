@@ -1,11 +1,13 @@
 # SPDX-License-Identifier: EUPL-1.2
+# ruff: noqa: PLR0917 - Typer commands take their options as parameters
 """What a contract manager looks at: providers, the catalogue with tariffs, contracts and their calendar."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from datetime import date, timedelta
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 
@@ -18,8 +20,25 @@ from zorginkoop.cli.common import (
     store_errors,
     unit_of_work,
 )
-from zorginkoop.cli.output import FORMAT_OPTION, OutputFormat, console, fail, plain, render
+from zorginkoop.cli.output import FORMAT_OPTION, OutputFormat, console, fail, note_line, plain, render
+from zorginkoop.domain.catalogue import CatalogueError as DomainCatalogueError
+from zorginkoop.domain.codes import Law
+from zorginkoop.domain.contracts import (
+    CeilingPolicy,
+    ContractError,
+    ContractSpec,
+    ExtensionChoice,
+    FrameworkSpec,
+    LotSpec,
+    ProcurementProcedure,
+    parse_euros,
+    parse_percentage,
+)
+from zorginkoop.domain.money import Money
+from zorginkoop.domain.periods import Period
 from zorginkoop.domain.provider_channel import DeliveryChannel
+
+T = TypeVar("T")
 
 
 class StopSwitch(str, Enum):
@@ -89,20 +108,27 @@ def channel(
 @providers_app.command("client-stop")
 def client_stop(
     agb: Annotated[str, typer.Argument(help="the provider's AGB code", show_default=False)],
-    state: Annotated[StopSwitch, typer.Argument(help="on or off", show_default=False)],
+    state: Annotated[
+        StopSwitch | None, typer.Argument(help="on or off (or --on / --off)", show_default=False)
+    ] = None,
+    switch: Annotated[bool | None, typer.Option("--on/--off", help="switch the stop on or off")] = None,
     db: str | None = DB_OPTION,
 ) -> None:
     """Switch a provider's client stop on (no new clients: consultants no longer see it among
     the eligible providers) or off. Care already allocated runs on."""
     from zorginkoop.services.providers import ProviderError, set_client_stop
 
+    if (state is None) == (switch is None):
+        fail("say on or off once: `client-stop AGB on`, or `client-stop AGB --on`")
+    stop = state is StopSwitch.on if state is not None else bool(switch)
     with store_errors(), unit_of_work(platform_for(db)) as uow:
         try:
-            before = set_client_stop(uow, agb, state is StopSwitch.on)
+            before = set_client_stop(uow, agb, stop)
         except ProviderError as exc:
             fail(str(exc))
     was = "on" if before else "off"
-    console.print(plain(f"provider {agb}: client stop {state.value} (was {was})"), highlight=False)
+    now = "on" if stop else "off"
+    console.print(plain(f"provider {agb}: client stop {now} (was {was})"), highlight=False)
 
 
 @catalogue_app.command("products")
@@ -199,9 +225,11 @@ def list_contracts(
 
 @contracts_app.command("calendar")
 def calendar(fmt: OutputFormat = FORMAT_OPTION, db: str | None = DB_OPTION) -> None:
-    """Framework agreements with their term and the dates by which each extension must be decided."""
+    """Framework agreements with their term and the dates by which each extension must be decided;
+    ``decided``: the contracts recorded as extended (ja) and not extended (nee) per option."""
     with unit_of_work(platform_for(db)) as uow:
         frameworks = uow.contracts.frameworks()
+        recorded = uow.contracts.extension_decisions()
     rows = []
     for fw in frameworks:
         term = fw.term
@@ -220,9 +248,13 @@ def calendar(fmt: OutputFormat = FORMAT_OPTION, db: str | None = DB_OPTION) -> N
                     "decide_by": "",
                     "extends_to": "",
                     "used": "",
+                    "decided": "",
                 }
             )
         for d in decisions:
+            mine = [r.decision for r in recorded if r.framework_code == fw.code and r.option == d.number]
+            extended = mine.count(ExtensionChoice.EXTEND.value)
+            declined = mine.count(ExtensionChoice.DECLINE.value)
             rows.append(
                 {
                     **base,
@@ -230,11 +262,22 @@ def calendar(fmt: OutputFormat = FORMAT_OPTION, db: str | None = DB_OPTION) -> N
                     "decide_by": d.decide_by.isoformat(),
                     "extends_to": d.extended_until.isoformat(),
                     "used": "ja" if d.number <= term.extensions_used else "nee",
+                    "decided": f"{extended} ja, {declined} nee" if mine else "",
                 }
             )
     render(
         rows,
-        ["framework", "name", "procedure", "start", "term_ends", "decide_by", "extends_to", "used"],
+        [
+            "framework",
+            "name",
+            "procedure",
+            "start",
+            "term_ends",
+            "decide_by",
+            "extends_to",
+            "used",
+            "decided",
+        ],
         fmt,
         title="Extension calendar",
     )
@@ -273,3 +316,256 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         fail(f"not a date in the form YYYY-MM-DD: {text!r}")
+
+
+# -- the contract manager's writing commands (services.contracts) ---------------------------------
+
+tariff_app = typer.Typer(help="Add and index tariffs.", no_args_is_help=True)
+catalogue_app.add_typer(tariff_app, name="tariff")
+ceiling_app = typer.Typer(help="Set a contract's or a collective ceiling.", no_args_is_help=True)
+contracts_app.add_typer(ceiling_app, name="ceiling")
+
+LAW_OPTION = typer.Option("wmo", "--law", help="wmo or jeugd")
+_NEGATIVE_ARGUMENTS = {"ignore_unknown_options": True}
+"""``-5`` is an amount (refused as negative) or a percentage (a lowered index), not an option."""
+
+
+def _law(text: str) -> Law:
+    try:
+        return Law(text.lower())
+    except ValueError:
+        fail(f"--law {text!r}: choose wmo or jeugd")
+
+
+def _euros(text: str, what: str) -> Money:
+    try:
+        return parse_euros(text)
+    except ContractError as exc:
+        fail(f"{what}: {exc}")
+
+
+def _optional_date(text: str | None) -> date | None:
+    return _date(text) if text is not None else None
+
+
+def _term(text: str) -> tuple[int | None, tuple[int, ...]]:
+    """``2+1+1`` (two years, two options of one year), ``5`` or ``indefinite``/``onbepaald``."""
+    if text.strip().lower() in {"indefinite", "onbepaald"}:
+        return None, ()
+    try:
+        years = [int(part) for part in text.split("+")]
+    except ValueError:
+        fail(f"--term {text!r}: write years like 2+1+1, or indefinite")
+    return years[0], tuple(years[1:])
+
+
+def _lot(text: str) -> LotSpec:
+    """``CODE:LAW:PRODUCT,PRODUCT[:NAME]``, e.g. ``OZR:wmo:OZR1,OZR2:Ondersteuning``."""
+    parts = text.split(":", 3)
+    if len(parts) < 3 or not parts[0] or not parts[2]:
+        fail(f"--lot {text!r}: write CODE:LAW:PRODUCT,PRODUCT[:NAME], e.g. OZR:wmo:OZR1,OZR2")
+    products = tuple(code.strip() for code in parts[2].split(",") if code.strip())
+    return LotSpec(parts[0], parts[3] if len(parts) > 3 else parts[0], _law(parts[1]), products)
+
+
+def _priced(text: str) -> tuple[str, Money]:
+    code, sep, amount = text.partition("=")
+    if not sep or not code.strip():
+        fail(f"--tariff {text!r}: write PRODUCT=AMOUNT, e.g. OZR1=48,75")
+    return code.strip(), _euros(amount, f"--tariff {code.strip()}")
+
+
+def _written(call: Callable[[], T]) -> T:
+    """A writing use case: its refusal (ContractError, CatalogueError) as one line, exit 1."""
+    from zorginkoop.services.contracts import CatalogueError
+
+    with store_errors():
+        try:
+            return call()
+        except (ContractError, CatalogueError, DomainCatalogueError) as exc:
+            fail(str(exc), code=1)
+
+
+@tariff_app.command("add", context_settings=_NEGATIVE_ARGUMENTS)
+def tariff_add(
+    product: Annotated[str, typer.Argument(help="product code", show_default=False)],
+    amount: Annotated[str, typer.Argument(help="euros per unit, e.g. 52,10", show_default=False)],
+    valid_from: str = typer.Option(..., "--from", help="first day (YYYY-MM-DD)"),
+    valid_to: str | None = typer.Option(None, "--to", help="last day (YYYY-MM-DD); open without"),
+    provider: str | None = typer.Option(None, "--provider", help="a provider's own price (AGB code)"),
+    law: str = LAW_OPTION,
+    db: str | None = DB_OPTION,
+) -> None:
+    """Add a product's tariff from a day: the catalogue's, or with --provider that provider's own
+    price (its bid price). An open tariff starting earlier is closed the day before."""
+    from zorginkoop.services.contracts import add_tariff
+
+    chosen = _law(law)
+    money = _euros(amount, "amount")
+    start, end = _date(valid_from), _optional_date(valid_to)
+    platform = platform_for(db)
+    added = _written(
+        lambda: add_tariff(
+            unit_of_work(platform), chosen, product, money, start, valid_to=end, provider_agb=provider
+        )
+    )
+    whose = f" for provider {provider}" if provider else ""
+    console.print(plain(f"tariff {product}{whose}: EUR {added.tariff.amount} {_span(added.tariff.valid)}"))
+    if added.closed is not None:
+        console.print(
+            plain(f"closed: EUR {added.closed.amount} from {added.closed.valid.start} to {start - _DAY}")
+        )
+
+
+@tariff_app.command("index", context_settings=_NEGATIVE_ARGUMENTS)
+def tariff_index(
+    percentage: Annotated[str, typer.Argument(help="e.g. 2,75", show_default=False)],
+    valid_from: str = typer.Option(..., "--from", help="first day of the indexed tariffs (YYYY-MM-DD)"),
+    law: str = LAW_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
+    db: str | None = DB_OPTION,
+) -> None:
+    """Index every catalogue tariff in force the day before --from by a percentage, rounded once
+    to cents per tariff."""
+    from zorginkoop.services.contracts import index_tariffs
+
+    chosen = _law(law)
+    try:
+        value = parse_percentage(percentage)
+    except ContractError as exc:
+        fail(str(exc))
+    start = _date(valid_from)
+    platform = platform_for(db)
+    added = _written(lambda: index_tariffs(unit_of_work(platform), chosen, value, start))
+    rows = [
+        {
+            "product": a.tariff.product_code,
+            "tariff_eur": str(a.tariff.amount),
+            "valid_from": a.tariff.valid.start.isoformat(),
+            "valid_to": a.tariff.valid.end.isoformat() if a.tariff.valid.end else "",
+        }
+        for a in added
+    ]
+    render(rows, ["product", "tariff_eur", "valid_from", "valid_to"], fmt, title=f"Indexed by {value}%")
+
+
+@contracts_app.command("framework")
+def framework_create(
+    code: Annotated[str, typer.Argument(help="the agreement's code", show_default=False)],
+    procedure: Annotated[ProcurementProcedure, typer.Option("--procedure", help="how it was procured")],
+    lots: Annotated[list[str], typer.Option("--lot", help="CODE:LAW:PRODUCT,PRODUCT[:NAME], repeatable")],
+    name: str = typer.Option(..., "--name", help="the agreement's name"),
+    start: str = typer.Option(..., "--start", help="first day of the term (YYYY-MM-DD)"),
+    term: str = typer.Option(..., "--term", help="years and extension options: 2+1+1, 5 or indefinite"),
+    notice_months: int = typer.Option(6, "--notice-months", help="months before a term end to decide"),
+    db: str | None = DB_OPTION,
+) -> None:
+    """Create a framework agreement with its term, extension options and lots."""
+    from zorginkoop.services.contracts import create_framework
+
+    initial, extensions = _term(term)
+    spec = FrameworkSpec(
+        code, name, procedure, _date(start), initial, tuple(_lot(x) for x in lots), extensions, notice_months
+    )
+    platform = platform_for(db)
+    created = _written(lambda: create_framework(unit_of_work(platform), spec))
+    console.print(plain(f"framework agreement {created}: {len(lots)} lot(s), term {term} from {start}"))
+
+
+@contracts_app.command("create")
+def contract_create(
+    agb: Annotated[str, typer.Argument(help="the provider's AGB code", show_default=False)],
+    framework: str = typer.Option(..., "--framework", help="the framework agreement's code"),
+    lot: str = typer.Option(..., "--lot", help="the lot's code"),
+    valid_from: str | None = typer.Option(None, "--from", help="first day; default the term's start"),
+    valid_to: str | None = typer.Option(None, "--to", help="last day; default the term's end"),
+    tariffs: Annotated[
+        list[str] | None, typer.Option("--tariff", help="own price PRODUCT=AMOUNT (bid price), repeatable")
+    ] = None,
+    ceiling: str | None = typer.Option(None, "--ceiling", help="yearly ceiling in euros"),
+    policy: Annotated[
+        CeilingPolicy, typer.Option("--beyond-ceiling", help="signaleren or weigeren")
+    ] = CeilingPolicy.SIGNAL,
+    number: str | None = typer.Option(None, "--number", help="contract number; default FRAMEWORK-LOT-AGB"),
+    db: str | None = DB_OPTION,
+) -> None:
+    """Contract a provider for a lot: the lot's tariff for all its products, or with --tariff the
+    provider's own prices. Warns about products and years without a tariff."""
+    from zorginkoop.services.contracts import create_contract, tariff_gaps
+
+    spec = ContractSpec(
+        agb, framework, lot, _optional_date(valid_from), _optional_date(valid_to),
+        tuple(_priced(x) for x in tariffs or ()), _euros(ceiling, "--ceiling") if ceiling is not None else None,
+        policy, None, number,
+    )  # fmt: skip
+    platform = platform_for(db)
+    created = _written(lambda: create_contract(unit_of_work(platform), spec))
+    console.print(plain(f"contract {created}: provider {agb}, {framework} lot {lot}"))
+    gaps = tariff_gaps(unit_of_work(platform), created)
+    if gaps:
+        shown = ", ".join(f"{code} {year}" for code, year in gaps[:6]) + (" ..." if len(gaps) > 6 else "")
+        note_line(f"note: no tariff for {shown}: declared lines there come back 0611")
+
+
+@contracts_app.command("extend")
+def contract_extend(
+    number: Annotated[str, typer.Argument(help="the contract's number", show_default=False)],
+    decline: bool = typer.Option(False, "--decline", help="record that the option is not used"),
+    on: str | None = typer.Option(None, "--on", help="day of the decision (YYYY-MM-DD); default today"),
+    db: str | None = DB_OPTION,
+) -> None:
+    """Record the decision on the contract's next extension option: extend (to the option's end;
+    the extension calendar shows it used) or, with --decline, let the contract end as it stands."""
+    from zorginkoop.services.contracts import extend_contract
+
+    day = _date(on) if on else date.today()
+    choice = ExtensionChoice.DECLINE if decline else ExtensionChoice.EXTEND
+    platform = platform_for(db)
+    done = _written(lambda: extend_contract(unit_of_work(platform), number, choice, day))
+    until = done.valid_until.isoformat() if done.valid_until else "indefinite"
+    verb = "extended" if choice is ExtensionChoice.EXTEND else "not extended"
+    console.print(plain(f"contract {number}: option {done.option.number} {verb}, runs to {until}"))
+
+
+@contracts_app.command("end")
+def contract_end(
+    number: Annotated[str, typer.Argument(help="the contract's number", show_default=False)],
+    on: str = typer.Option(..., "--on", help="the contract's last day (YYYY-MM-DD)"),
+    reason: str = typer.Option(..., "--reason", help="why it ends"),
+    db: str | None = DB_OPTION,
+) -> None:
+    """End a contract early (once): --on is its last day. Allocations running past it are
+    ended (reason 03) by `zorginkoop access contract-ends`, not here."""
+    from zorginkoop.services.contracts import end_contract
+
+    day = _date(on)
+    platform = platform_for(db)
+    _written(lambda: end_contract(unit_of_work(platform), number, day, reason))
+    console.print(plain(f"contract {number}: ends {day.isoformat()} ({' '.join(reason.split())})"))
+
+
+@ceiling_app.command("set", context_settings=_NEGATIVE_ARGUMENTS)
+def ceiling_set(
+    target: Annotated[
+        str, typer.Argument(help="a contract number or a collective ceiling's code", show_default=False)
+    ],
+    amount: Annotated[str, typer.Argument(help="euros, e.g. 250000 or 250.000,00", show_default=False)],
+    year: int = typer.Option(..., "--year", help="the year", callback=checked_year),
+    db: str | None = DB_OPTION,
+) -> None:
+    """Set a contract's yearly ceiling (it holds for every year of the contract) or a collective
+    ceiling's amount for a year (a new year takes the members still running)."""
+    from zorginkoop.services.contracts import set_ceiling
+
+    money = _euros(amount, "amount")
+    platform = platform_for(db)
+    kind = _written(lambda: set_ceiling(unit_of_work(platform), target, year, money))
+    console.print(plain(f"{kind} ceiling {target} {year}: EUR {money}"))
+
+
+_DAY = timedelta(days=1)
+
+
+def _span(period: Period) -> str:
+    end = period.end.isoformat() if period.end else "open"
+    return f"from {period.start.isoformat()} to {end}"

@@ -8,12 +8,14 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
 
-from zorginkoop.cli.common import DB_OPTION, platform_for, store_errors, unit_of_work
+from zorginkoop.adapters.db.uow import UnitOfWork
+from zorginkoop.cli.common import DB_OPTION, checked_year, platform_for, store_errors, unit_of_work
 from zorginkoop.cli.output import (
     FORMAT_OPTION,
     OutputFormat,
@@ -23,6 +25,7 @@ from zorginkoop.cli.output import (
     render,
     render_object,
 )
+from zorginkoop.domain.disclosure import suppressed
 from zorginkoop.services import tenders as service
 from zorginkoop.services.tenders import TenderRefused
 
@@ -34,6 +37,12 @@ app = typer.Typer(
 TENDER = Annotated[str, typer.Argument(help="the tender's code", show_default=False)]
 FILE = Annotated[Path, typer.Argument(help="the TOML definition file", show_default=False)]
 ON_OPTION = typer.Option(None, "--on", help="the day, YYYY-MM-DD (default: today)", show_default=False)
+
+
+def _plain(value: Decimal) -> str:
+    """A score on the scale or price points, at most two decimals, no trailing zeros."""
+    shown = value.quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return str(shown.quantize(Decimal(1)) if shown == shown.to_integral_value() else shown.normalize())
 
 
 def _refused(exc: TenderRefused) -> NoReturn:
@@ -59,7 +68,7 @@ def _day(text: str | None) -> date:
         fail(f"--on {text!r}: not a date in the form YYYY-MM-DD")
 
 
-def _uow(db: str | None):  # type: ignore[no-untyped-def]  # the platform's unit of work
+def _uow(db: str | None) -> UnitOfWork:
     with store_errors():
         return unit_of_work(platform_for(db))
 
@@ -201,7 +210,18 @@ def score(
     note_line(f"{count} score(s) of {assessor} on tender {code} stored")
 
 
-EVALUATION_COLUMNS = ["lot", "agb", "provider", "admitted", "rank", "score", "price_eur", "reason"]
+EVALUATION_COLUMNS = [
+    "lot",
+    "agb",
+    "provider",
+    "admitted",
+    "rank",
+    "score",
+    "price_eur",
+    "reason",
+    "criteria",
+    "contract",
+]
 
 
 def _outcome_rows(lines: tuple[service.OutcomeLine, ...], fmt: OutputFormat) -> list[dict[str, Any]]:
@@ -218,7 +238,7 @@ def _outcome_rows(lines: tuple[service.OutcomeLine, ...], fmt: OutputFormat) -> 
                 "score": str(line.score) if line.score is not None else None,
                 "price_eur": str(o.price) if o.price is not None else None,
                 "reason": o.reason,
-                "criteria": {k: str(v) for k, v in o.criterion_scores.items()},
+                "criteria": [f"{k} {_plain(v)}" for k, v in o.criterion_scores.items()],
                 "contract": line.contract_number,
             }
         )
@@ -235,7 +255,7 @@ def evaluate(code: TENDER, fmt: OutputFormat = FORMAT_OPTION, db: str | None = D
         except TenderRefused as exc:
             _refused(exc)
     rows = _outcome_rows(result.lines, fmt)
-    columns = EVALUATION_COLUMNS + (["criteria", "contract"] if fmt is OutputFormat.json else [])
+    columns = EVALUATION_COLUMNS
     admitted = sum(1 for line in result.lines if line.outcome.admitted)
     title = f"Evaluation of {code} ({result.status.value}): {admitted} of {len(rows)} bids admitted"
     render(rows, columns, fmt, title=title)
@@ -271,6 +291,50 @@ def finalize(code: TENDER, on: str | None = ON_OPTION, db: str | None = DB_OPTIO
         f"final award of {code} on {day}: framework agreement {result.framework_code}, "
         f"{len(result.contracts)} contract(s): {', '.join(result.contracts)}"
     )
+
+
+CONDITION_COLUMNS = [
+    "contract",
+    "agb",
+    "provider",
+    "lot",
+    "condition",
+    "minimum",
+    "active_clients",
+    "breached",
+]
+
+
+@app.command("conditions")
+def conditions(
+    code: TENDER,
+    year: int = typer.Option(..., "--year", "-y", help="the contract year to check", callback=checked_year),
+    fmt: OutputFormat = FORMAT_OPTION,
+    db: str | None = DB_OPTION,
+) -> None:
+    """The tender's contract conditions checked for a year of the term, per contract (e.g. a
+    minimum of active clients in the region: no contract for one client). Counts under 10 show
+    as "< 10"."""
+    uow = _uow(db)
+    with store_errors():
+        try:
+            checks = service.check_conditions(uow, code, year)
+        except TenderRefused as exc:
+            _refused(exc)
+    rows = [
+        {
+            "contract": c.contract_number,
+            "agb": c.provider_agb,
+            "provider": c.provider_name,
+            "lot": c.lot_code,
+            "condition": c.condition.kind.value,
+            "minimum": c.condition.minimum,
+            "active_clients": "< 10" if suppressed(c.active_clients) else c.active_clients,
+            "breached": c.breached if fmt is OutputFormat.json else ("yes" if c.breached else "no"),
+        }
+        for c in checks
+    ]
+    render(rows, CONDITION_COLUMNS, fmt, title=f"Contract conditions of {code} in {year}")
 
 
 COVERAGE_COLUMNS = ["municipality", "cbs", "target_group", "providers", "gap"]
@@ -327,3 +391,50 @@ def coverage(
             )
         else:
             note_line("no admitted bid from a provider new to the region")
+
+
+# -- open contracting data (OCDS) ---------------------------------------------------------------
+
+
+@app.command("ocds")
+def ocds(
+    code: TENDER,
+    out: Annotated[
+        Path, typer.Option("--out", help="the folder the packages are written to (made when missing)")
+    ],
+    base_url: str = typer.Option(
+        "https://example.invalid/ocds",
+        "--base-url",
+        help="where the region publishes the files: each package's uri is BASE-URL/FILE "
+        "(the default's .invalid says: not published yet)",
+    ),
+    on: str | None = ON_OPTION,
+    db: str | None = DB_OPTION,
+) -> None:
+    """Open contracting data: an OCDS 1.1.5 release package per stage the tender has reached
+    (tender; award; contract), with the lots and awardCriteria extensions. The ocid is
+    $ZORGINKOOP_OCID_PREFIX-TENDER. Organisations only: a free practitioner by AGB code."""
+    from zorginkoop.cli.common import settings, writable_folder
+    from zorginkoop.domain.procurement.ocds import dumps
+    from zorginkoop.services.open_contracting import ocds_packages
+
+    if not base_url.startswith(("https://", "http://")):
+        fail(f"--base-url {base_url!r}: give an http(s) URL, e.g. https://opendata.lekstroom.nl/ocds")
+    prefix = settings(db).ocid_prefix
+    day = _day(on)
+    uow = _uow(db)
+    with store_errors():
+        try:
+            packages = ocds_packages(uow, code, today=day, prefix=prefix, base_url=base_url)
+        except TenderRefused as exc:
+            _refused(exc)
+    folder = writable_folder(out)
+    for package in packages:
+        path = folder / package.file_name
+        try:
+            path.write_text(dumps(package.content), encoding="utf-8")
+        except OSError as exc:
+            fail(f"--out {folder}: cannot write {package.file_name} ({exc.strerror or exc})")
+        sys.stdout.write(f"{path}\n")
+    stages = ", ".join(p.stage.value for p in packages)
+    note_line(f"{len(packages)} OCDS release package(s) of {code} ({stages}) written to {folder}")

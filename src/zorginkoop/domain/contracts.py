@@ -14,6 +14,7 @@ national contract standard's spending-room article asks for a notice at 70% and 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -390,12 +391,21 @@ class ExtensionChoice(str, Enum):
     DECLINE = "niet-verlengen"
 
 
+_AMOUNT = re.compile(r"[0-9]+(\.[0-9]+)?")
+
+
 def parse_euros(text: str) -> Money:
-    """An amount typed by a person, ``12,34`` or ``12.34`` (or ``1.234,56``), as whole cents;
-    refuses a negative amount, fractions of a cent and anything that is not a number."""
+    """An amount typed by a person, ``12,34`` or ``12.34`` (or ``1.234,56``, ``2.500.000``), as
+    whole cents; refuses a negative amount, fractions of a cent and anything that is not a number.
+    Without a comma, dots before groups of three digits separate thousands (a third decimal
+    would be a fraction of a cent)."""
     cleaned = text.strip().replace("€", "").replace(" ", "")
     if "," in cleaned:
         cleaned = cleaned.replace(".", "").replace(",", ".")
+    elif "." in cleaned and all(len(group) == 3 and group.isdigit() for group in cleaned.split(".")[1:]):
+        cleaned = cleaned.replace(".", "")
+    if not _AMOUNT.fullmatch(cleaned.removeprefix("-")):
+        raise ContractError(f"not an amount in euros: {text!r} (write e.g. 12,34)")
     try:
         money = Money.euros(cleaned)
     except ValueError:

@@ -13,7 +13,7 @@ store nothing. CLI, API, web and the tender award call these same functions.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -21,7 +21,14 @@ from decimal import Decimal
 
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.domain.catalogue import CatalogueError as DomainCatalogueError
-from zorginkoop.domain.catalogue import Product, Tariff, TariffSchedule, indexed_tariff
+from zorginkoop.domain.catalogue import (
+    Product,
+    Tariff,
+    TariffSchedule,
+    indexed_tariff,
+    missing_tariff_years,
+    with_own_prices,
+)
 from zorginkoop.domain.codes import Law
 from zorginkoop.domain.contracts import (
     CollectiveCeiling,
@@ -165,6 +172,10 @@ class ExtensionStep:
     earlier option was not taken, so the term ended before this one)."""
     days_left: int | None
     """Days until the deadline for an open option."""
+    extended: int = 0
+    """Contracts recorded as extended under this option (:func:`extend_contract`)."""
+    declined: int = 0
+    """Contracts recorded as not extended under this option."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,19 +211,27 @@ def extension_calendar(uow: UnitOfWork, on: date) -> list[CalendarEntry]:
     first, the nearest deadline first, then the others by start."""
     frameworks = uow.contracts.frameworks()
     contracts = uow.contracts.contracts()
+    recorded: dict[tuple[str, int, str], int] = {}
+    for d in uow.contracts.extension_decisions():
+        key = (d.framework_code, d.option, d.decision)
+        recorded[key] = recorded.get(key, 0) + 1
     entries = []
     for fw in frameworks:
         term = fw.term
         steps: list[ExtensionStep] = []
         for decision in term.extension_calendar():
+            tally = (
+                recorded.get((fw.code, decision.number, ExtensionChoice.EXTEND.value), 0),
+                recorded.get((fw.code, decision.number, ExtensionChoice.DECLINE.value), 0),
+            )
             if decision.number <= term.extensions_used:
-                steps.append(ExtensionStep(decision, "gebruikt", None))
+                steps.append(ExtensionStep(decision, "gebruikt", None, *tally))
             elif steps and steps[-1].status in {"verlopen", "vervallen"}:
-                steps.append(ExtensionStep(decision, "vervallen", None))
+                steps.append(ExtensionStep(decision, "vervallen", None, *tally))
             elif on <= decision.decide_by:
-                steps.append(ExtensionStep(decision, "open", (decision.decide_by - on).days))
+                steps.append(ExtensionStep(decision, "open", (decision.decide_by - on).days, *tally))
             else:
-                steps.append(ExtensionStep(decision, "verlopen", None))
+                steps.append(ExtensionStep(decision, "verlopen", None, *tally))
         counted: dict[tuple[str, date], int] = {}
         for c in contracts:
             if c.framework_code == fw.code and c.valid.end is not None:
@@ -281,27 +300,43 @@ def create_contract(uow: UnitOfWork, spec: ContractSpec) -> str:
     work under the lot's law, the contract must lie within the agreement's term as it stands.
     With ``spec.tariffs`` (bid prices) each price is stored as the provider's own tariff over
     the contract's period; without, the lot's (catalogue) tariff holds."""
+    return create_contracts(uow, [spec])[0]
+
+
+def create_contracts(uow: UnitOfWork, specs: Sequence[ContractSpec]) -> list[str]:
+    """Store several contracts at once (an award: every admitted bid), all or none: the first
+    refused one (:func:`create_contract`'s rules, or a number twice) stores nothing."""
+    numbers: list[str] = []
     with uow:
-        framework = uow.contracts.framework(spec.framework_code)
-        if framework is None:
-            raise ContractError(f"no framework agreement {spec.framework_code!r}")
-        contract = spec.contract(framework)
-        lot = framework.lot(contract.lot_code)
-        provider = _provider(uow, contract.provider_agb)
-        if lot.law not in provider.laws:
-            raise ContractError(f"provider {provider.agb_code} does not work under the {lot.law.value}")
-        if uow.contracts.contract(contract.number) is not None:
-            raise ContractError(f"contract {contract.number} exists already")
-        uow.contracts.add_contracts([contract])
-        for code, amount in spec.tariffs:
-            _store_tariff(
-                uow,
-                lot.law,
-                Tariff(code, amount, contract.valid, note=f"contract {contract.number}"),
-                provider.agb_code,
-                close_open=True,
-            )
+        for spec in specs:
+            number = _add_contract(uow, spec)
+            if number in numbers:
+                raise ContractError(f"contract {number} is named twice")
+            numbers.append(number)
         uow.commit()
+    return numbers
+
+
+def _add_contract(uow: UnitOfWork, spec: ContractSpec) -> str:
+    framework = uow.contracts.framework(spec.framework_code)
+    if framework is None:
+        raise ContractError(f"no framework agreement {spec.framework_code!r}")
+    contract = spec.contract(framework)
+    lot = framework.lot(contract.lot_code)
+    provider = _provider(uow, contract.provider_agb)
+    if lot.law not in provider.laws:
+        raise ContractError(f"provider {provider.agb_code} does not work under the {lot.law.value}")
+    if uow.contracts.contract(contract.number) is not None:
+        raise ContractError(f"contract {contract.number} exists already")
+    uow.contracts.add_contracts([contract])
+    for code, amount in spec.tariffs:
+        _store_tariff(
+            uow,
+            lot.law,
+            Tariff(code, amount, contract.valid, note=f"contract {contract.number}"),
+            provider.agb_code,
+            close_open=True,
+        )
     return contract.number
 
 
@@ -545,3 +580,21 @@ def index_tariffs(uow: UnitOfWork, law: Law, percentage: Decimal, from_date: dat
             )
         uow.commit()
     return added
+
+
+def tariff_gaps(uow: UnitOfWork, number: str) -> list[tuple[str, int]]:
+    """(product, year) pairs of a contract's lot without a tariff (its provider's own or the
+    catalogue's) on every day of a year of the contract's term, its extension options included:
+    lines there would come back 0611. Opens ``uow`` itself; read only."""
+    with uow:
+        contract, framework = _contract_and_framework(uow, number)
+        lot = framework.lot(contract.lot_code)
+        schedule = with_own_prices(
+            TariffSchedule.of(uow.catalogue.tariffs(lot.law)),
+            uow.catalogue.provider_tariffs(lot.law, contract.provider_agb),
+        )
+    last = contract.valid.end or framework.term.latest_end or contract.valid.start
+    if contract.valid.end is not None and framework.term.latest_end is not None:
+        last = max(last, framework.term.latest_end)
+    years = list(range(contract.valid.start.year, last.year + 1))
+    return missing_tariff_years(schedule, lot.product_codes, years)

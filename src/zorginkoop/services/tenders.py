@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from zorginkoop.adapters.db.tenders import StoredTender
@@ -29,6 +29,7 @@ from zorginkoop.domain.contracts import (
 )
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.monitoring import CoverageCell
+from zorginkoop.domain.periods import Period, add_months
 from zorginkoop.domain.procurement.award import (
     TenderStatus,
     check_final_award,
@@ -39,7 +40,14 @@ from zorginkoop.domain.procurement.award import (
 from zorginkoop.domain.procurement.coverage import additions, bids_coverage
 from zorginkoop.domain.procurement.evaluation import Bid, Outcome, check_bid, check_score, evaluate
 from zorginkoop.domain.procurement.files import TenderFileError, read_bids, read_scores, read_tender
-from zorginkoop.domain.procurement.model import Procedure, RequirementKind, Tender, TenderError, TenderLot
+from zorginkoop.domain.procurement.model import (
+    ContractCondition,
+    Procedure,
+    RequirementKind,
+    Tender,
+    TenderError,
+    TenderLot,
+)
 from zorginkoop.services import contracts
 
 
@@ -301,8 +309,9 @@ def finalize(uow: UnitOfWork, code: str, on: date) -> FinalAward:
     none, and each contract's own when the catalogue holds another; under policy bid each
     provider's prices become its own tariffs. TR418 holds declarations against own tariffs.
 
-    Those services commit step by step, so every rule they check is checked here first; a
-    finalize cut off half way is run again and picks up what exists."""
+    Every rule is checked here before anything is written; the framework (and any catalogue
+    tariff) is written first, then every contract of the award in one transaction (all or
+    none); a finalize cut off in between is run again and picks up what exists."""
     with uow:
         stored = _stored(uow, code)
         tender = stored.tender
@@ -312,6 +321,8 @@ def finalize(uow: UnitOfWork, code: str, on: date) -> FinalAward:
         plans = contract_plans(tender, outcomes, uow.tenders.bids(code))
         existing = uow.contracts.framework(tender.code)
         problems = []
+        if not plans:
+            problems.append(f"tender {code}: no bid was admitted, so there is nothing to contract")
         if existing is not None and not _same_framework(existing, tender):
             problems.append(f"a framework agreement {tender.code} exists already and is not this tender's")
         for plan in plans:
@@ -336,30 +347,53 @@ def finalize(uow: UnitOfWork, code: str, on: date) -> FinalAward:
                 to_add.append((lot, product, amount))
             elif current.amount != amount:
                 own.setdefault(lot.code, {})[product] = amount
-        if problems:
-            raise TenderRefused(problems)
+        # a provider has one own price per product at a time: an earlier contract's own price over
+        # the same days (another tender's bid price) is refused here, before anything is written
         numbers = {c.number for c in uow.contracts.contracts()}
+        term = _first_term(tender)
+        for plan in plans:
+            if f"{tender.code}-{plan.lot.code}-{plan.provider_agb}" in numbers:
+                continue
+            for product in sorted({**own.get(plan.lot.code, {}), **plan.tariffs}):
+                pid = uow.catalogue.product_id(plan.lot.law, product)
+                for _row, other in uow.catalogue.tariff_rows(pid, plan.provider_agb) if pid is not None else []:
+                    replaced = other.valid.end is None and other.valid.start < term.start
+                    if other.valid.overlaps(term) and not replaced:
+                        problems.append(
+                            f"provider {plan.provider_agb} has its own price for {product} from "
+                            f"{other.valid.start.isoformat()} ({other.note or 'an earlier contract'}): one own "
+                            "price per product at a time; end that contract's price first"
+                        )
+        if problems:
+            raise TenderRefused(list(dict.fromkeys(problems)))
     for lot, product, amount in to_add:
         contracts.add_tariff(uow, lot.law, product, amount, start)
     if existing is None:
         contracts.create_framework(uow, _framework_spec(tender))
     made: dict[tuple[str, str], str] = {}
+    to_make = []
     for plan in plans:
-        spec = ContractSpec(
-            provider_agb=plan.provider_agb,
-            framework_code=tender.code,
-            lot_code=plan.lot.code,
-            tariffs=tuple(sorted({**own.get(plan.lot.code, {}), **plan.tariffs}.items())),
-            ceiling=plan.ceiling,
-        )
         number = f"{tender.code}-{plan.lot.code}-{plan.provider_agb}"
-        made[plan.lot.code, plan.provider_agb] = (
-            number if number in numbers else contracts.create_contract(uow, replace(spec, number=number))
-        )
+        made[plan.lot.code, plan.provider_agb] = number
+        if number not in numbers:
+            to_make.append(ContractSpec(
+                provider_agb=plan.provider_agb, framework_code=tender.code, lot_code=plan.lot.code,
+                tariffs=tuple(sorted({**own.get(plan.lot.code, {}), **plan.tariffs}.items())),
+                ceiling=plan.ceiling, number=number,
+            ))  # fmt: skip
+    contracts.create_contracts(uow, to_make)  # every contract of the award, or none
     with uow:
         uow.tenders.record_final_award(code, on, tender.code, made)
         uow.commit()
     return FinalAward(tender, on, tender.code, tuple(made.values()))
+
+
+def _first_term(tender: Tender) -> Period:
+    """The days of the contracts' first term (open when the term is indefinite)."""
+    start = tender.term.start
+    if tender.term.years is None:
+        return Period(start, None)
+    return Period(start, add_months(start, 12 * tender.term.years) - timedelta(days=1))
 
 
 def _framework_spec(tender: Tender) -> FrameworkSpec:
@@ -379,6 +413,60 @@ def _same_framework(framework: FrameworkAgreement, tender: Tender) -> bool:
     return framework.term.start == tender.term.start and {lot.code for lot in framework.lots} == {
         lot.code for lot in tender.lots
     }
+
+
+# -- contract conditions during the term -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionCheck:
+    """One contract of the tender against one of its conditions in a year."""
+
+    contract_number: str
+    provider_agb: str
+    provider_name: str
+    lot_code: str
+    condition: ContractCondition
+    active_clients: int
+    breached: bool
+
+
+def check_conditions(uow: UnitOfWork, code: str, year: int) -> list[ConditionCheck]:
+    """The tender's contract conditions against ``year``, per contract the final award made.
+    Active clients are the distinct clients with approved declaration lines of the provider
+    under the lot's law in the year (as ``report providers`` counts them)."""
+    with uow:
+        stored = _stored(uow, code)
+        if stored.status is not TenderStatus.FINAL:
+            raise TenderRefused([f"tender {code} has no contracts yet ({stored.status.value})"])
+        tender = stored.tender
+        laws = {lot.law for lot in tender.lots}
+        clients = {
+            law: {
+                r.key: r.clients
+                for r in uow.reports.cost_by_provider(date(year, 1, 1), date(year, 12, 31), law)
+            }
+            for law in laws
+        }
+        names = uow.providers.names()
+        outcomes = [s for s in uow.tenders.outcomes(code) if s.contract_number is not None]
+    checks = []
+    for s in outcomes:
+        law = tender.lot(s.outcome.lot_code).law
+        active = clients[law].get(s.outcome.provider_agb, 0)
+        for condition in tender.conditions:
+            checks.append(
+                ConditionCheck(
+                    s.contract_number or "",
+                    s.outcome.provider_agb,
+                    names.get(s.outcome.provider_agb, ""),
+                    s.outcome.lot_code,
+                    condition,
+                    active,
+                    condition.breached(active),
+                )
+            )
+    return checks
 
 
 # -- coverage --------------------------------------------------------------------------------------

@@ -863,6 +863,9 @@ class TenderOutcomeRow(Base):
     score: Mapped[Decimal | None] = mapped_column(Numeric(9, 4, asdecimal=True))
     rank: Mapped[int | None] = mapped_column(Integer)
     price_cents: Mapped[int | None] = mapped_column(BigInteger)
+    criteria: Mapped[str] = mapped_column(
+        Text, default="", doc="per criterion its score on the scale or its price points: code=value lines"
+    )
     contract_number: Mapped[str | None] = mapped_column(String(40))
 
 

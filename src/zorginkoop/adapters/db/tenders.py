@@ -418,6 +418,7 @@ class TenderRepository:
                     score=o.score,
                     rank=o.rank,
                     price_cents=o.price.cents if o.price else None,
+                    criteria="\n".join(f"{k}={v}" for k, v in o.criterion_scores.items()),
                 )
             )
         self.session.execute(
@@ -437,7 +438,10 @@ class TenderRepository:
                     r.admitted,
                     r.reason,
                     _dec(r.score),
-                    {},
+                    {
+                        k: _plain(Decimal(v))
+                        for k, _, v in (line.partition("=") for line in r.criteria.splitlines())
+                    },
                     Money(r.price_cents) if r.price_cents is not None else None,
                     r.rank,
                 ),

@@ -71,10 +71,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("contract") as batch:
-        batch.drop_column("end_reason")
-        batch.drop_column("ended_on")
     op.drop_table("extension_decision")
     with op.batch_alter_table("provider_tariff", schema=None) as batch_op:
         batch_op.drop_index("ix_provider_tariff_provider_product")
     op.drop_table("provider_tariff")
+    # in place (SQLite 3.35+ drops a column itself): recreating ``contract`` would drop a table
+    # other tables' rows refer to (collective_ceiling_contract), which foreign keys refuse
+    with op.batch_alter_table("contract", recreate="never") as batch:
+        batch.drop_column("end_reason")
+        batch.drop_column("ended_on")

@@ -178,6 +178,7 @@ def upgrade() -> None:
         sa.Column("score", sa.Numeric(precision=9, scale=4), nullable=True),
         sa.Column("rank", sa.Integer(), nullable=True),
         sa.Column("price_cents", sa.BigInteger(), nullable=True),
+        sa.Column("criteria", sa.Text(), nullable=False),
         sa.Column("contract_number", sa.String(length=40), nullable=True),
         sa.ForeignKeyConstraint(
             ["tender_code", "lot_code", "provider_agb"],

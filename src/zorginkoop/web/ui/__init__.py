@@ -22,6 +22,7 @@ from zorginkoop.web.ui import (
     admin,
     backoffice,
     consulent,
+    contract_forms,
     contracts,
     figures,
     pages,
@@ -42,7 +43,7 @@ CONTENT_SECURITY_POLICY = (
 
 SCREENS = (
     pages.router, consulent.router, contracts.router, figures.router, backoffice.router, provider.router,
-    privacy.router, admin.router, tenders.router,
+    privacy.router, admin.router, contract_forms.router, tenders.router,
 )
 """The routers of the web application's screens, one per module."""
 

@@ -32,6 +32,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     _item("Producten en tarieven", "/producten", Role.CONTRACTMANAGER),
     _item("Contracten", "/contracten", Role.CONTRACTMANAGER),
     _item("Verlengkalender", "/verlengkalender", Role.CONTRACTMANAGER),
+    _item("Contractbeheer", "/contractbeheer", Role.CONTRACTMANAGER),
     _item("Aanbestedingen", "/aanbestedingen", Role.CONTRACTMANAGER),
     _item("Berichten", "/backoffice/berichten", Role.BACKOFFICE),
     _item("Declaraties", "/backoffice/declaraties", Role.BACKOFFICE),
