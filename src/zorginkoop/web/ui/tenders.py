@@ -26,7 +26,6 @@ from zorginkoop.domain.accounts import Role, User
 from zorginkoop.domain.codes import TargetGroup
 from zorginkoop.domain.monitoring import TARGET_GROUPS
 from zorginkoop.domain.procurement.award import TenderStatus
-from zorginkoop.domain.procurement.evaluation import evaluate
 from zorginkoop.domain.procurement.model import Procedure, Requirement, RequirementKind, TariffPolicy, Tender
 from zorginkoop.services import consultation
 from zorginkoop.services import tenders as service
@@ -189,14 +188,6 @@ def _day(text: str) -> date | None:
         return None
 
 
-def _criterion_scores(platform: Platform, user: User, tender: Tender) -> dict[tuple[str, str], Any]:
-    """Per bid (lot, AGB) its score per criterion: the store keeps the award's outcomes without
-    them, and the scores are fixed from the intended award on, so they are evaluated again."""
-    with _uow(platform, user) as uow:
-        outcomes = evaluate(tender, uow.tenders.bids(tender.code), uow.tenders.scores(tender.code))
-    return {(o.lot_code, o.provider_agb): o.criterion_scores for o in outcomes}
-
-
 def _flash(request: Request) -> str | None:
     message = request.session.pop(FLASH_KEY, None)
     return message if isinstance(message, str) else None
@@ -264,7 +255,6 @@ def _tender_page(
         "summary": summary, "tender": tender, "evaluation": evaluation, "coverage": coverage,
         "reasons": {(line.outcome.lot_code, line.outcome.provider_agb): reason_nl(line.outcome.reason, tender)
                     for line in evaluation.lines},
-        "criterion_scores": _criterion_scores(platform, user, tender) if tender.criteria else {},
         "flash": _flash(request), "problems": problems, "errors": errors or {}, "today": date.today().isoformat(),
         **_labels(),
     }  # fmt: skip
