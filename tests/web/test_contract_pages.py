@@ -51,7 +51,7 @@ def test_the_contract_manager_lands_on_the_providers_with_its_menu(browser_for, 
     menu = [a.get_text(strip=True) for a in page.select("nav[aria-label=Hoofdmenu] a")]
     assert menu == [
         "Start", "Aanbieders", "Producten en tarieven", "Contracten", "Verlengkalender",
-        "Concentratie", "Dekkend aanbod", "Benchmark", "Signalen over aanbieders", "Contractbeheer",
+        "Concentratie", "Dekkend aanbod", "Benchmark", "Signalen over aanbieders", "Contractbeheer", "Aanbestedingen",
     ]  # fmt: skip
     assert page.select_one("nav[aria-label=Hoofdmenu] a[aria-current=page]")["href"] == "/aanbieders"
     rows = _provider_rows(page)

@@ -80,6 +80,7 @@ def test_the_provider_lands_on_its_allocations_and_has_its_own_menu(provider: Te
         "Berichten",
         "Declaraties",
         "Uw positie",
+        "Aanbestedingen",
     ]
     assert page.h1.get_text() == "Toewijzingen"
 

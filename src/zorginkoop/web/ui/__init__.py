@@ -30,6 +30,7 @@ from zorginkoop.web.ui import (
     pages,
     privacy,
     provider,
+    tenders,
 )
 from zorginkoop.web.ui import survey as survey_screens
 from zorginkoop.web.ui.session import SESSION_COOKIE, LoginRequired
@@ -46,7 +47,7 @@ CONTENT_SECURITY_POLICY = (
 SCREENS = (
     pages.router, consulent.router, contracts.router, figures.router, backoffice.router, provider.router,
     privacy.router, admin.router, monitoring.router, benchmark.router, survey_screens.router,
-    contract_forms.router,
+    contract_forms.router, tenders.router,
 )
 """The routers of the web application's screens, one per module."""
 

@@ -37,6 +37,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     _item("Benchmark", "/monitoring/benchmark", Role.CONTRACTMANAGER),
     _item("Signalen over aanbieders", "/aanbiedersignalen", Role.CONSULENT, Role.CONTRACTMANAGER),
     _item("Contractbeheer", "/contractbeheer", Role.CONTRACTMANAGER),
+    _item("Aanbestedingen", "/aanbestedingen", Role.CONTRACTMANAGER),
     _item("Berichten", "/backoffice/berichten", Role.BACKOFFICE),
     _item("Declaraties", "/backoffice/declaraties", Role.BACKOFFICE),
     _item("Betalingen", "/backoffice/betalingen", Role.BACKOFFICE),
@@ -47,6 +48,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     _item("Berichten", "/aanbieder/berichten", Role.AANBIEDER),
     _item("Declaraties", "/aanbieder/declaraties", Role.AANBIEDER),
     _item("Uw positie", "/aanbieder/benchmark", Role.AANBIEDER),
+    _item("Aanbestedingen", "/aanbieder/aanbestedingen", Role.AANBIEDER),
     _item("Verwerkingslog", "/privacy/verwerkingslog", Role.PRIVACY),
     _item("Gebruikers", "/beheer/gebruikers", Role.BEHEERDER),
 )

@@ -24,8 +24,9 @@ from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.bootstrap import Platform
 from zorginkoop.domain.accounts import Role, User
 from zorginkoop.domain.codes import TargetGroup
+from zorginkoop.domain.monitoring import TARGET_GROUPS
 from zorginkoop.domain.procurement.award import TenderStatus
-from zorginkoop.domain.procurement.model import Procedure, RequirementKind, TariffPolicy, Tender
+from zorginkoop.domain.procurement.model import Procedure, Requirement, RequirementKind, TariffPolicy, Tender
 from zorginkoop.services import consultation
 from zorginkoop.services import tenders as service
 from zorginkoop.services.tenders import TenderRefused
@@ -91,38 +92,54 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 )  # fmt: skip
 _KNOCK_OUT = re.compile(r"(\S+) \((.*?)\): (.*)")
 _DETAIL = (
-    (re.compile(r"declared (\d+)"), r"opgegeven: \1"),
-    (re.compile(r"answered True"), "antwoord: ja"),
-    (re.compile(r"answered False"), "antwoord: nee"),
-    (re.compile(r"answered '(.*)'"), r"antwoord: '\1'"),
+    (re.compile(r"declared (\d+)"), r"opgegeven \1"),
+    (re.compile(r"answered True"), "antwoord ja"),
+    (re.compile(r"answered False"), "antwoord nee"),
+    (re.compile(r"answered '(.*)'"), r"antwoord '\1'"),
+    (re.compile(r'answered "(.*)"'), r"antwoord '\1'"),
+    (re.compile(r"answered (.*)"), r"antwoord \1"),
     (re.compile(r"not answered with a number"), "niet met een getal beantwoord"),
     (re.compile(r"not answered"), "niet beantwoord"),
     (re.compile(r"lacks (.*)"), r"ontbreekt: \1"),
     (re.compile(r"does not serve (.*)"), r"bedient niet: \1"),
 )
+_DECIMAL_POINT = re.compile(r"(\d)\.(\d)")
+
+
+def _asked_nl(requirement: Requirement) -> str:
+    """What a requirement asks, in Dutch: its own text, else from its kind."""
+    if requirement.text:
+        return requirement.text.rstrip(".")
+    either = " of ".join(requirement.accepted)
+    return {
+        RequirementKind.MIN_CLIENTS: f"ten minste {requirement.minimum} cliënten",
+        RequirementKind.MEMBERSHIP: f"lid van {either}",
+        RequirementKind.QUALITY_MARK: f"keurmerk {either}",
+        RequirementKind.ALL_PRODUCTS: "elk product van het perceel",
+    }.get(requirement.kind, f"bedient {', '.join(requirement.accepted)}")
 
 
 def reason_nl(reason: str, tender: Tender) -> str:
     """An evaluation reason in Dutch: each part translated, a knock-out with the requirement's
-    own (Dutch) text from the tender; a part without a known form is shown as it is."""
-    texts = {r.code: r.text for r in tender.requirements}
+    own (Dutch) text from the tender, scores with a decimal comma; a part without a known form
+    is shown as it is."""
+    texts = {r.code: _asked_nl(r) for r in tender.requirements}
     parts = []
     body = reason.removeprefix("knock-out ")
     knocked_out = body != reason
     for part in body.split("; "):
         if knocked_out and (m := _KNOCK_OUT.fullmatch(part)):
-            code, _summary, detail = m.groups()
+            code, summary, detail = m.groups()
             for pattern, replacement in _DETAIL:
                 if pattern.fullmatch(detail):
                     detail = pattern.sub(replacement, detail)
                     break
-            asked = texts.get(code) or _summary
-            parts.append(f"voldoet niet aan eis {code} ({asked.rstrip('.')}); {detail}")
+            parts.append(f"voldoet niet aan eis {code} ({texts.get(code, summary)}): {detail}")
             continue
         shown = part
         for pattern, replacement in _PATTERNS:
             if pattern.fullmatch(part):
-                shown = pattern.sub(replacement, part)
+                shown = _DECIMAL_POINT.sub(r"\1,\2", pattern.sub(replacement, part))
                 break
         parts.append(shown)
     text = "; ".join(parts)
@@ -223,6 +240,7 @@ def _tender_page(
     code: str,
     problems: list[str],
     status_code: int = 200,
+    errors: dict[str, str] | None = None,
 ) -> HTMLResponse:
     summary = _summary_or_404(platform, user, code)
     tender = summary.tender
@@ -237,7 +255,8 @@ def _tender_page(
         "summary": summary, "tender": tender, "evaluation": evaluation, "coverage": coverage,
         "reasons": {(line.outcome.lot_code, line.outcome.provider_agb): reason_nl(line.outcome.reason, tender)
                     for line in evaluation.lines},
-        "flash": _flash(request), "problems": problems, "today": date.today().isoformat(), **_labels(),
+        "flash": _flash(request), "problems": problems, "errors": errors or {}, "today": date.today().isoformat(),
+        **_labels(),
     }  # fmt: skip
     if tender.procedure is Procedure.BESTUURLIJK:
         try:
@@ -269,10 +288,11 @@ async def scores(
     """One assessor's scores from a TOML file."""
     summary = _summary_or_404(platform, user, code)
     text, error = await _file_text(bestand)
-    problems = [error] if error else []
+    errors = {"bestand": error} if error else {}
     if not beoordelaar.strip():
-        problems.append("Vul de naam van de beoordelaar in.")
-    if not problems:
+        errors["beoordelaar"] = "Vul de naam van de beoordelaar in."
+    problems: list[str] = []
+    if not errors:
         try:
             stored = service.record_scores(_uow(platform, user), summary.tender.code, beoordelaar, text,
                                            name=bestand.filename or "scores")  # type: ignore[union-attr]  # fmt: skip
@@ -281,7 +301,7 @@ async def scores(
         else:
             request.session[FLASH_KEY] = f"{stored} scores van {beoordelaar.strip()} zijn vastgelegd."
             return RedirectResponse(f"/aanbestedingen/{summary.tender.code}", status_code=303)
-    return _tender_page(request, platform, user, code, problems, 400)
+    return _tender_page(request, platform, user, code, problems, 400, errors)
 
 
 @router.post("/aanbestedingen/{code}/gunning", dependencies=[CsrfChecked], response_model=None)
@@ -294,8 +314,9 @@ def award(
     summary = _summary_or_404(platform, user, code)
     day = _day(datum)
     problems: list[str] = []
+    errors: dict[str, str] = {}
     if day is None:
-        problems.append("Vul een datum in als jaar-maand-dag, bijvoorbeeld 2021-07-01.")
+        errors["datum"] = "Vul een datum in als jaar-maand-dag, bijvoorbeeld 2021-07-01."
     elif stap == "voorlopig":
         try:
             made = service.award(_uow(platform, user), summary.tender.code, day)
@@ -322,8 +343,8 @@ def award(
             )
     else:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "Kies voorlopige of definitieve gunning.")
-    if problems:
-        return _tender_page(request, platform, user, code, problems, 400)
+    if problems or errors:
+        return _tender_page(request, platform, user, code, problems, 400, errors)
     return RedirectResponse(f"/aanbestedingen/{summary.tender.code}", status_code=303)
 
 
@@ -351,6 +372,7 @@ def portal(request: Request, platform: PlatformDep, user: ProviderUser) -> HTMLR
                     "open": open_now,
                     "own": own,
                     "decided": summary.status is not TenderStatus.OPEN,
+                    "reasons": [reason_nl(line.outcome.reason, summary.tender) for line in own],
                 }
             )
     return render(request, "tenders/portal.html", {"rows": rows, "flash": _flash(request), **_labels()})
@@ -376,7 +398,8 @@ def _portal_page(
         "open": summary.status is TenderStatus.OPEN and summary.tender.registration.accepts(date.today()),
         "reasons": {(line.outcome.lot_code, line.outcome.provider_agb): reason_nl(line.outcome.reason, summary.tender)
                     for line in own},
-        "municipalities": municipalities, "groups": [g for g in TargetGroup],
+        "municipalities": municipalities,
+        "groups": [g for law in dict.fromkeys(lot.law for lot in summary.tender.lots) for g in TARGET_GROUPS[law]],
         "errors": errors, "problems": problems, "form": form or {}, "flash": _flash(request),
         "kinds": RequirementKind, "bid_prices": summary.tender.tariff_policy is TariffPolicy.BID, **_labels(),
     }  # fmt: skip
