@@ -34,7 +34,7 @@ def test_the_adviser_reads_the_key_figures_and_switches_law_and_year(journey) ->
     page.wait_for_load_state("load")
     tab.check()
     row = page.locator("table").first.locator("tbody tr", has_text="Houten")
-    assert [row.locator("td").nth(i).inner_text() for i in range(3)] == ["294", "323", "363"]
+    assert [row.locator("td").nth(i).inner_text() for i in range(3)] == ["289", "305", "363"]
 
 
 def test_the_adviser_opens_the_dashboard_and_reads_youth_care_with_ggz_apart(journey) -> None:  # type: ignore[no-untyped-def]

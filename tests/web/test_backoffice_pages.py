@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from lxml import etree
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from tests.web.screen_helpers import declarations_for, log_entries, start_message, stop_message, stored
 from tests.web_helpers import csrf_of, log_in, soup
+from zorginkoop.adapters.db import tables as t
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.domain.access import Scope
 from zorginkoop.domain.care import Allocation
@@ -236,10 +237,18 @@ def stops_app(web_store, web_engine: Engine) -> Iterator[TestClient]:  # type: i
 
 
 def _running_allocation(engine: Engine) -> Allocation:
-    """A demo allocation with an Omvang running from before 2021 well into 2021."""
+    """A demo allocation with an Omvang running from before 2021 well into 2021, without a start or
+    stop reported yet (the demo's history reports most)."""
     with UnitOfWork(engine, Scope.region(), actor="tests") as uow:
         found = uow.allocations.active_on(date(2021, 3, 1), ActivityKind.EXCHANGE)
-    return next(a for a in found if a.valid.end is not None and a.valid.end > date(2021, 4, 1) and a.volume)
+        reported = set(uow.session.execute(select(
+            t.DeliveryEventRow.municipality_code, t.DeliveryEventRow.law, t.DeliveryEventRow.allocation_number
+        )).tuples())  # fmt: skip
+    return next(
+        a for a in found
+        if a.valid.end is not None and a.valid.end > date(2021, 4, 1) and a.volume
+        and (a.municipality_code, a.law.value, a.number) not in reported
+    )  # fmt: skip
 
 
 def test_a_stop_uploaded_waits_on_the_worklist_and_ending_it_queues_a_301(
