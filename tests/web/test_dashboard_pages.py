@@ -5,6 +5,8 @@ roles 403, and counts and sums leave no processing-log entry."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -48,6 +50,11 @@ def test_the_adviser_opens_houtens_dashboard_from_the_menu(browser_for, web_engi
     found = monitoring.dashboard(UnitOfWork(web_engine), "0321", 2020, Law.WMO)
     assert summary["new"] == str(found.new_clients) and summary["ended"] == str(found.ended_clients)
     assert summary["heaviest"] == "32,9%"
+    # the trajectories that ended in 2020: their number, average days and share ended to plan
+    assert found.trajectories_ended > 10 and summary["trajectories-ended"] == str(found.trajectories_ended)
+    assert found.average_days is not None and summary["average-days"] == str(found.average_days).replace(".", ",")
+    assert found.ended_to_plan is not None and 0 < found.ended_to_plan < 1
+    assert summary["ended-to-plan"] == f"{(found.ended_to_plan * 100).quantize(Decimal('0.1'))}%".replace(".", ",")
     products = _rows(page, ".zk-dashboard-products")
     assert [name.split()[0] for name in products] == ["OZR2", "OZR3", "OZR1"]
     trend = _rows(page, ".zk-dashboard-trend")

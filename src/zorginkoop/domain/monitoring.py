@@ -802,6 +802,26 @@ class BenchmarkLine:
         return Decimal(value)
 
 
+@dataclass(frozen=True, slots=True)
+class EndedInYear:
+    """The trajectories that ended (definitively) in a year: their number, average days and the
+    share ended according to plan (None over fewer than :data:`MIN_PEOPLE` people)."""
+
+    ended: int
+    average_days: Decimal | None
+    ended_to_plan: Decimal | None
+
+
+def ended_in_year(trajectories: Iterable[Trajectory], year: int, minimum: int = MIN_PEOPLE) -> EndedInYear:
+    """:class:`EndedInYear` over ``trajectories`` (after :func:`join_continuations`: a
+    re-allocation is not an end), as the dashboard shows it for a municipality."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    ended = [
+        t for t in join_continuations(trajectories) if t.ended and t.end is not None and first <= t.end <= last
+    ]
+    return EndedInYear(len(ended), average_duration(ended, minimum), ended_to_plan_share(ended, minimum))
+
+
 def benchmark_lines(  # noqa: PLR0917 - the facts a benchmark is decided on
     providers: Iterable[ProviderYear],
     trajectories: Iterable[Trajectory],

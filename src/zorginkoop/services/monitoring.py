@@ -41,6 +41,7 @@ from zorginkoop.domain.monitoring import (
     benchmark_lines,
     coverage,
     disclosed_share,
+    ended_in_year,
     heaviest_products,
     peer_medians,
     peer_spread,
@@ -221,6 +222,12 @@ class Dashboard:
     """Jeugd only: every other category."""
     source: str = "store"
     """Where the counts were read: ``analytics`` (the extract's named queries) or ``store``."""
+    trajectories_ended: int = 0
+    """Trajectories (a provider's care with one product) that ended definitively in the year."""
+    average_days: Decimal | None = None
+    """Average duration of those trajectories, in days (None over fewer than 10 people)."""
+    ended_to_plan: Decimal | None = None
+    """Share of those that ended according to plan (WMO588 19 / JZ588 31; None under 10 people)."""
 
     @property
     def cost_per_client(self) -> Money | None:
@@ -258,6 +265,9 @@ def dashboard(uow: UnitOfWork, municipality: str, year: int, law: Law = Law.WMO)
                 counts = _counts_from_store(
                     DashboardQueries(uow.session, uow.scope), code, year, law, heaviest
                 )
+        others = frozenset(uow.region.municipality_names()) - {code}
+        facts = MonitoringQueries(uow.session).trajectory_facts(law, others)
+        ended = ended_in_year(facts.trajectories, year)
     clients, cost = counts.clients, counts.cost
     products = tuple(
         ProductFigure(
@@ -289,6 +299,9 @@ def dashboard(uow: UnitOfWork, municipality: str, year: int, law: Law = Law.WMO)
         ggz=None if counts.ggz is None else _group(*counts.ggz, clients, cost),
         other_youth_care=None if counts.other is None else _group(*counts.other, clients, cost),
         source=counts.source,
+        trajectories_ended=ended.ended,
+        average_days=ended.average_days,
+        ended_to_plan=ended.ended_to_plan,
     )
 
 

@@ -181,6 +181,11 @@ class DashboardOut(ApiModel):
     cost_per_client_eur: Annotated[str | None, AMOUNT]
     new_clients: int = Field(description="clients without an approved line in the year before")
     ended_clients: int = Field(description="clients whose allocations all ended by 31 December")
+    trajectories_ended: int = Field(description="trajectories (a provider's care with one product) ended in the year")
+    average_days: str | None = Field(description="their average duration in days; null under 10 people")
+    ended_to_plan_pct: str | None = Field(
+        description="percent of them ended according to plan (WMO588 19 / JZ588 31); null under 10 people"
+    )
     heaviest_products: list[str]
     heaviest: DashboardGroupOut
     ggz: DashboardGroupOut | None = Field(description="Jeugd only: JZ020 51, 52 and 54")
@@ -238,7 +243,9 @@ def dashboard_out(d: Dashboard) -> DashboardOut:
     return DashboardOut(
         municipality=d.municipality, cbs_code=d.municipality_code, year=d.year, law=LawName(d.law.value),
         clients=d.clients, cost_eur=str(d.cost), cost_per_client_eur=amount(d.cost_per_client),
-        new_clients=d.new_clients, ended_clients=d.ended_clients,
+        new_clients=d.new_clients, ended_clients=d.ended_clients, trajectories_ended=d.trajectories_ended,
+        average_days=None if d.average_days is None else str(d.average_days),
+        ended_to_plan_pct=None if d.ended_to_plan is None else str((d.ended_to_plan * 100).quantize(Decimal("0.1"))),
         heaviest_products=list(d.heaviest_products), heaviest=heaviest,
         ggz=_group_out(d.ggz), other_youth_care=_group_out(d.other_youth_care),
         by_product=[

@@ -85,7 +85,8 @@ def propose_tables(
                 return count
         return len(ranked)
 
-    large_end = max(per_table, reaching(LARGE_SHARE))
+    # each tier keeps at least a table's seats: there are at least three tables' worth of providers
+    large_end = min(max(per_table, reaching(LARGE_SHARE)), len(ranked) - 2 * per_table)
     medium_end = min(max(large_end + per_table, reaching(MEDIUM_SHARE)), len(ranked) - per_table)
     tiers = (ranked[:large_end], ranked[large_end:medium_end], ranked[medium_end:])
     rank = {p.agb: i for i, p in enumerate(ranked, start=1)}
