@@ -18,14 +18,16 @@ from tests.e2e.test_api_messages_served import ZORGINKOOP, _free_port
 
 
 @pytest.fixture
-def served_by_two_workers(engine_url: str) -> Iterator[int]:
+def served_by_two_workers(engine_url: str, tmp_path) -> Iterator[int]:  # type: ignore[no-untyped-def]
     """`zorginkoop serve --workers 2` (as the benchmark runs it) on a migrated store; its port."""
     if not engine_url.startswith("sqlite"):
         pytest.skip("the served process is the same on PostgreSQL")
     port = _free_port()
+    # the server's output goes to a file: a pipe nobody reads fills up and blocks the server
+    log = (tmp_path / "serve.log").open("w+b")
     process = subprocess.Popen(
         [ZORGINKOOP, "serve", "--db", engine_url, "--port", str(port), "--workers", "2"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ},
+        stdout=log, stderr=subprocess.STDOUT, env={**os.environ},
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 180  # two workers importing the app on a loaded 2-core machine
@@ -34,13 +36,15 @@ def served_by_two_workers(engine_url: str) -> Iterator[int]:
                 httpx.get(f"http://127.0.0.1:{port}/login", timeout=1)
                 break
             except httpx.TransportError:
-                assert process.poll() is None, process.stderr.read() if process.stderr else ""
-                assert time.monotonic() < deadline, "zorginkoop serve did not answer within 180 s"
+                said = (tmp_path / "serve.log").read_text(errors="replace")[-2000:]
+                assert process.poll() is None, said
+                assert time.monotonic() < deadline, f"zorginkoop serve did not answer within 180 s: {said}"
                 time.sleep(0.1)
         yield port
     finally:
         process.terminate()
         process.wait(timeout=30)
+        log.close()
 
 
 def test_an_idle_connection_outlives_a_clients_own_keep_alive(served_by_two_workers: int) -> None:
