@@ -388,41 +388,11 @@ class ContractRepository:
         self.session = session
 
     def add_frameworks(self, frameworks: Iterable[FrameworkAgreement], product_ids: dict[str, int]) -> None:
+        """Agreements with their lots; ``product_ids`` maps product code -> id (the demo's codes are
+        unique over the laws)."""
         for fw in frameworks:
-            self.session.add(
-                t.FrameworkAgreementRow(
-                    code=fw.code,
-                    name=fw.name,
-                    procedure=fw.procedure.value,
-                    term_start=fw.term.start,
-                    initial_years=fw.term.initial_years,
-                    extensions=",".join(str(y) for y in fw.term.extensions),
-                    notice_months=fw.term.notice_months,
-                    extensions_used=fw.term.extensions_used,
-                )
-            )
-            self.session.flush()
-            for lot in fw.lots:
-                self.session.add(
-                    t.LotRow(
-                        framework_code=fw.code,
-                        code=lot.code,
-                        name=lot.name,
-                        law=lot.law.value,
-                        kind=lot.kind.value,
-                        tariff_basis=lot.tariff_basis.value,
-                        reference_percentage=lot.reference_percentage,
-                    )
-                )
-            self.session.flush()
-            bulk_insert(
-                self.session,
-                t.LotProductRow,
-                [
-                    {"framework_code": fw.code, "lot_code": lot.code, "product_id": product_ids[code]}
-                    for lot in fw.lots
-                    for code in sorted(lot.product_codes)
-                ],
+            self._add_framework(
+                fw, {lot.code: {code: product_ids[code] for code in lot.product_codes} for lot in fw.lots}
             )
 
     def add_contracts(self, contracts: Iterable[Contract]) -> None:
@@ -538,10 +508,13 @@ class ContractRepository:
     def add_framework(self, fw: FrameworkAgreement, product_ids: dict[tuple[str, str], int]) -> None:
         """One agreement with its lots; ``product_ids`` keyed by (law, code) as
         :meth:`CatalogueRepository.product_ids` gives them (lots of different laws may share a code)."""
-        by_lot = {
-            lot.code: {code: product_ids[lot.law.value, code] for code in lot.product_codes}
-            for lot in fw.lots
-        }
+        self._add_framework(
+            fw,
+            {lot.code: {code: product_ids[lot.law.value, code] for code in lot.product_codes} for lot in fw.lots},
+        )
+
+    def _add_framework(self, fw: FrameworkAgreement, by_lot: dict[str, dict[str, int]]) -> None:
+        """The agreement, its lots and their products (``by_lot``: lot code -> product code -> id)."""
         self.session.add(
             t.FrameworkAgreementRow(
                 code=fw.code,
@@ -568,14 +541,15 @@ class ContractRepository:
                 )
             )
         self.session.flush()
-        for lot in fw.lots:
-            for code in sorted(lot.product_codes):
-                self.session.add(
-                    t.LotProductRow(
-                        framework_code=fw.code, lot_code=lot.code, product_id=by_lot[lot.code][code]
-                    )
-                )
-        self.session.flush()
+        bulk_insert(
+            self.session,
+            t.LotProductRow,
+            [
+                {"framework_code": fw.code, "lot_code": lot.code, "product_id": by_lot[lot.code][code]}
+                for lot in fw.lots
+                for code in sorted(lot.product_codes)
+            ],
+        )
 
     def framework(self, code: str) -> FrameworkAgreement | None:
         return next((fw for fw in self.frameworks() if fw.code == code), None)
