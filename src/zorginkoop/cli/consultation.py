@@ -13,11 +13,10 @@ from typing import Annotated
 
 import typer
 
-from zorginkoop.cli.common import DB_OPTION, store_errors
+from zorginkoop.cli.common import DB_OPTION
 from zorginkoop.cli.output import FORMAT_OPTION, OutputFormat, fail, note_line, render
-from zorginkoop.cli.tenders import TENDER, _refused, _text, _uow, app
+from zorginkoop.cli.tenders import TENDER, _run, _text, app
 from zorginkoop.services import consultation as service
-from zorginkoop.services.tenders import TenderRefused
 
 
 def _date(text: str, option: str) -> date:
@@ -50,12 +49,7 @@ def tables(
     """Consultation tables for bestuurlijk aanbesteden: 3 large, 3 medium and 3 small providers
     by their clients in a reference year (proposed; the saved choice once saved)."""
     swaps = [_swap(s) for s in swap or []]
-    uow = _uow(db)
-    with store_errors():
-        try:
-            found = service.tables(uow, code, year, swaps, save=save)
-        except TenderRefused as exc:
-            _refused(exc)
+    found = _run(db, service.tables, code, year, swaps, save=save)
     rows = [
         {"table": s.table.value, "agb": s.provider.agb, "provider": s.provider.name, "clients": s.provider.clients,
          "reason": s.reason}
@@ -80,24 +74,14 @@ def meeting(
     """Record a meeting of one consultation table with its agenda (and minutes)."""
     day = _date(on, "--on")
     text = _text(minutes) if minutes is not None else ""
-    uow = _uow(db)
-    with store_errors():
-        try:
-            service.record_meeting(uow, code, table, day=day, agenda=agenda, minutes=text)
-        except TenderRefused as exc:
-            _refused(exc)
+    _run(db, service.record_meeting, code, table, day=day, agenda=agenda, minutes=text)
     note_line(f"meeting of the {table} table of {code} on {day} recorded")
 
 
 @app.command("meetings")
 def meetings(code: TENDER, fmt: OutputFormat = FORMAT_OPTION, db: str | None = DB_OPTION) -> None:
     """The meetings of the consultation tables, by day."""
-    uow = _uow(db)
-    with store_errors():
-        try:
-            found = service.meetings(uow, code)
-        except TenderRefused as exc:
-            _refused(exc)
+    found = _run(db, service.meetings, code)
     rows = [{"day": m.day, "table": m.table.value, "agenda": m.agenda, "minutes": m.minutes} for m in found]
     render(rows, ["day", "table", "agenda", "minutes"], fmt, f"Meetings of {code}")
 
@@ -111,12 +95,7 @@ def give_input(
     db: str | None = DB_OPTION,
 ) -> None:
     """A provider's online input on a topic (providers at a table give theirs in person)."""
-    uow = _uow(db)
-    with store_errors():
-        try:
-            service.give_input(uow, code, provider, topic=topic, text=text)
-        except TenderRefused as exc:
-            _refused(exc)
+    _run(db, service.give_input, code, provider, topic=topic, text=text)
     note_line(f"input of {provider} on {topic!r} recorded for {code}")
 
 
@@ -128,12 +107,7 @@ def inputs(
     db: str | None = DB_OPTION,
 ) -> None:
     """The providers' online input, per topic."""
-    uow = _uow(db)
-    with store_errors():
-        try:
-            found = service.inputs(uow, code, topic)
-        except TenderRefused as exc:
-            _refused(exc)
+    found = _run(db, service.inputs, code, topic)
     rows = [{"topic": i.topic, "agb": i.provider_agb, "submitted": i.submitted_at.replace(microsecond=0),
              "text": i.text} for i in found]  # fmt: skip
     render(rows, ["topic", "agb", "submitted", "text"], fmt, f"Online input on {code}")
@@ -154,12 +128,7 @@ def covenant(
     """Record a version of the covenant holding from a day; shows what it changed."""
     day = _date(valid_from, "--from")
     text = _text(path)
-    uow = _uow(db)
-    with store_errors():
-        try:
-            step = service.set_covenant(uow, code, text, day, name=str(path))
-        except TenderRefused as exc:
-            _refused(exc)
+    step = _run(db, service.set_covenant, code, text, day, name=str(path))
     _changes([step], fmt, f"Covenant of {code}, version {step.version.number} from {day}")
     note_line(f"version {step.version.number} of the covenant of {code} holds from {day}")
 
@@ -167,12 +136,7 @@ def covenant(
 @app.command("covenant-history")
 def covenant_history(code: TENDER, fmt: OutputFormat = FORMAT_OPTION, db: str | None = DB_OPTION) -> None:
     """Every version of the covenant: what changed and from when."""
-    uow = _uow(db)
-    with store_errors():
-        try:
-            steps = service.covenant_history(uow, code)
-        except TenderRefused as exc:
-            _refused(exc)
+    steps = _run(db, service.covenant_history, code)
     _changes(steps, fmt, f"Covenant of {code}: what changed, from when")
 
 

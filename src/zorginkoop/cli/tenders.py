@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 
@@ -28,6 +29,8 @@ from zorginkoop.cli.output import (
 from zorginkoop.domain.disclosure import suppressed
 from zorginkoop.services import tenders as service
 from zorginkoop.services.tenders import TenderRefused
+
+T = TypeVar("T")
 
 app = typer.Typer(
     help="Procurement: tenders (SAS, open house, classic, bestuurlijk), bids, scores, award, contracts.",
@@ -73,16 +76,22 @@ def _uow(db: str | None) -> UnitOfWork:
         return unit_of_work(platform_for(db))
 
 
+def _run(db: str | None, use_case: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``use_case`` on a unit of work of the store: a refusal is its lines and exit 1, a store that
+    cannot be used one line and exit 2."""
+    uow = _uow(db)
+    with store_errors():
+        try:
+            return use_case(uow, *args, **kwargs)
+        except TenderRefused as exc:
+            _refused(exc)
+
+
 @app.command("create")
 def create(path: FILE, db: str | None = DB_OPTION) -> None:
     """Create a tender from its TOML definition file."""
     text = _text(path)
-    uow = _uow(db)
-    with store_errors():
-        try:
-            tender = service.create_tender(uow, text, path.name)
-        except TenderRefused as exc:
-            _refused(exc)
+    tender = _run(db, service.create_tender, text, path.name)
     lots = ", ".join(f"{lot.code} ({len(lot.products)} products)" for lot in tender.lots)
     note_line(
         f"tender {tender.code} created: {tender.procedure.value}, award on {tender.award_method.value}, lots {lots}"
@@ -122,12 +131,7 @@ def _registration(s: service.TenderSummary) -> str:
 @app.command("show")
 def show(code: TENDER, fmt: OutputFormat = FORMAT_OPTION, db: str | None = DB_OPTION) -> None:
     """One tender: procedure, award method, term, lots, requirements, criteria, where it stands."""
-    uow = _uow(db)
-    with store_errors():
-        try:
-            s = service.show_tender(uow, code)
-        except TenderRefused as exc:
-            _refused(exc)
+    s = _run(db, service.show_tender, code)
     t = s.tender
     term = t.term
     document: dict[str, Any] = {
@@ -182,12 +186,7 @@ def bid(
 ) -> None:
     """Register a provider's bid (one [[bid]] per lot); a new bid on a lot replaces the earlier one."""
     text, day = _text(path), _day(on)
-    uow = _uow(db)
-    with store_errors():
-        try:
-            bids = service.submit_bid(uow, code, provider, text, on=day, name=path.name)
-        except TenderRefused as exc:
-            _refused(exc)
+    bids = _run(db, service.submit_bid, code, provider, text, on=day, name=path.name)
     note_line(f"bid of {provider} on tender {code} stored for lot(s) {', '.join(b.lot_code for b in bids)}")
 
 
@@ -201,12 +200,7 @@ def score(
     """Record one assessor's scores ([[score]] per provider, lot and criterion; consensus = true
     for a consensus score that overrides the mean)."""
     text = _text(path)
-    uow = _uow(db)
-    with store_errors():
-        try:
-            count = service.record_scores(uow, code, assessor, text, name=path.name)
-        except TenderRefused as exc:
-            _refused(exc)
+    count = _run(db, service.record_scores, code, assessor, text, name=path.name)
     note_line(f"{count} score(s) of {assessor} on tender {code} stored")
 
 
@@ -248,12 +242,7 @@ def _outcome_rows(lines: tuple[service.OutcomeLine, ...], fmt: OutputFormat) -> 
 @app.command("evaluate")
 def evaluate(code: TENDER, fmt: OutputFormat = FORMAT_OPTION, db: str | None = DB_OPTION) -> None:
     """Every bid's outcome: admitted true/false, the reason, the score (out of 100) and rank."""
-    uow = _uow(db)
-    with store_errors():
-        try:
-            result = service.evaluation(uow, code)
-        except TenderRefused as exc:
-            _refused(exc)
+    result = _run(db, service.evaluation, code)
     rows = _outcome_rows(result.lines, fmt)
     columns = EVALUATION_COLUMNS
     admitted = sum(1 for line in result.lines if line.outcome.admitted)
@@ -265,12 +254,7 @@ def evaluate(code: TENDER, fmt: OutputFormat = FORMAT_OPTION, db: str | None = D
 def award(code: TENDER, on: str | None = ON_OPTION, db: str | None = DB_OPTION) -> None:
     """The intended award: fixes the evaluation and starts the standstill. Made once."""
     day = _day(on)
-    uow = _uow(db)
-    with store_errors():
-        try:
-            result = service.award(uow, code, day)
-        except TenderRefused as exc:
-            _refused(exc)
+    result = _run(db, service.award, code, day)
     admitted = sum(1 for line in result.lines if line.outcome.admitted)
     until = f"; standstill until {result.standstill_until}" if result.standstill_until else "; no standstill"
     note_line(f"intended award of {code} on {day}: {admitted} of {len(result.lines)} bids admitted{until}")
@@ -281,12 +265,7 @@ def finalize(code: TENDER, on: str | None = ON_OPTION, db: str | None = DB_OPTIO
     """The final award after the standstill: creates the framework agreement, its lots and the
     admitted providers' contracts with their tariffs, term and extension options."""
     day = _day(on)
-    uow = _uow(db)
-    with store_errors():
-        try:
-            result = service.finalize(uow, code, day)
-        except TenderRefused as exc:
-            _refused(exc)
+    result = _run(db, service.finalize, code, day)
     note_line(
         f"final award of {code} on {day}: framework agreement {result.framework_code}, "
         f"{len(result.contracts)} contract(s): {', '.join(result.contracts)}"
@@ -315,12 +294,7 @@ def conditions(
     """The tender's contract conditions checked for a year of the term, per contract (e.g. a
     minimum of active clients in the region: no contract for one client). Counts under 10 show
     as "< 10"."""
-    uow = _uow(db)
-    with store_errors():
-        try:
-            checks = service.check_conditions(uow, code, year)
-        except TenderRefused as exc:
-            _refused(exc)
+    checks = _run(db, service.check_conditions, code, year)
     rows = [
         {
             "contract": c.contract_number,
@@ -349,12 +323,7 @@ def coverage(
 ) -> None:
     """Per municipality and target group whether the admitted bids cover it (gaps marked), and
     what each bid from a provider new to the region adds."""
-    uow = _uow(db)
-    with store_errors():
-        try:
-            result = service.tender_coverage(uow, code, minimum)
-        except TenderRefused as exc:
-            _refused(exc)
+    result = _run(db, service.tender_coverage, code, minimum)
     rows = [
         {
             "municipality": r.municipality,
@@ -422,12 +391,7 @@ def ocds(
         fail(f"--base-url {base_url!r}: give an http(s) URL, e.g. https://opendata.lekstroom.nl/ocds")
     prefix = settings(db).ocid_prefix
     day = _day(on)
-    uow = _uow(db)
-    with store_errors():
-        try:
-            packages = ocds_packages(uow, code, today=day, prefix=prefix, base_url=base_url)
-        except TenderRefused as exc:
-            _refused(exc)
+    packages = _run(db, ocds_packages, code, today=day, prefix=prefix, base_url=base_url)
     folder = writable_folder(out)
     for package in packages:
         path = folder / package.file_name
