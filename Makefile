@@ -18,7 +18,7 @@ PORT    ?= 8000
 
 ## Install, build the demo region when there is none, make one demo account per role (passwords
 ## printed once) and serve the web application and the API at http://$(HOST):$(PORT).
-run: $(STAMP)
+run: $(STAMP) pdf-libs
 	@test -f $(DB_FILE) || $(BIN)/zorginkoop demo --db sqlite:///$(DB_FILE)
 	@$(BIN)/zorginkoop users demo --db sqlite:///$(DB_FILE)
 	$(BIN)/zorginkoop serve --db sqlite:///$(DB_FILE) --host $(HOST) --port $(PORT)
