@@ -15,14 +15,17 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import Engine
 
 from tests.web_helpers import csrf_of, soup
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.domain.access import Scope
+from zorginkoop.domain.procurement.consultation import Agreement, ProviderSize, Seat, TableSize, swap_seat
 from zorginkoop.services import consultation
 from zorginkoop.services import tenders as service
-from zorginkoop.web.ui.consultation import agreements_from_form, word_diff
+from zorginkoop.web.ui.consultation import agreements_from_form, seat_swaps, word_diff
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "tenders"
 CODE = "WMO-BA-2016"
@@ -117,6 +120,15 @@ def test_the_tables_are_proposed_changed_and_saved_with_the_cli_s_service(
     bad_year = manager.post(f"{BASE}/overlegtafels", data=form | {"jaar": "1999"})
     assert (
         bad_year.status_code == 400 and "Kies een jaar met cijfers" in _field_errors(soup(bad_year))["jaar"]
+    )
+    large, medium = proposal.seats[0].provider, proposal.seats[3].provider
+    exchange = manager.post(
+        f"{BASE}/overlegtafels", data=form | {"zetel-1": medium.agb, "zetel-4": large.agb}
+    )
+    assert exchange.status_code == 400
+    assert _field_errors(soup(exchange))["zetel-1"] == (
+        f"{medium.name} zit in het voorstel al aan een andere tafel en ruilen tussen tafels kan niet: "
+        "kies voor zetel 1 een aanbieder zonder zetel in het voorstel."
     )
     assert not consultation.tables(_region(web_engine), CODE).stored
 
@@ -255,8 +267,6 @@ def test_word_diff_marks_only_the_changed_words() -> None:
 
 
 def test_a_covenant_form_that_strikes_every_article_is_refused() -> None:
-    from zorginkoop.domain.procurement.consultation import Agreement
-
     found, errors = agreements_from_form((Agreement("1", "x"),), {"schrappen-1": "1"})
     assert found == [] and errors == {
         "nieuw-artikel": "Een convenant houdt ten minste één afspraak: schrap niet elk artikel."
@@ -298,3 +308,28 @@ def test_a_post_without_the_csrf_token_is_403_and_stores_nothing(
 def test_another_procedure_has_no_consultation_pages(manager: TestClient) -> None:
     assert manager.get("/aanbestedingen/WMO2022/overlegtafels").status_code == 404
     assert manager.get("/aanbestedingen/GEEN/convenant").status_code == 404
+
+
+_PROPOSED = tuple(
+    Seat(table, ProviderSize(f"9800000{i}", f"P{i}", 100 - i), "proposed")
+    for i, table in enumerate([TableSize.LARGE] * 3 + [TableSize.MEDIUM] * 3 + [TableSize.SMALL] * 3)
+)
+_POOL = [s.provider.agb for s in _PROPOSED] + [f"9810000{i}" for i in range(6)]
+
+
+@given(st.permutations(_POOL))
+def test_the_seat_swaps_give_every_table_the_chosen_providers_or_name_the_exchange(order: list[str]) -> None:
+    chosen = {agb: number for number, agb in enumerate(order[:9], start=1)}
+    swaps, stuck = seat_swaps(_PROPOSED, chosen)
+    if stuck:  # only providers proposed at one table and chosen at another can block each other
+        proposed_at = {s.provider.agb: s.table for s in _PROPOSED}
+        assert all(
+            agb in proposed_at and proposed_at[agb] is not _PROPOSED[chosen[agb] - 1].table for agb in stuck
+        )
+        return
+    seats = _PROPOSED
+    for out, new in swaps:  # as the service applies them
+        seats = swap_seat(seats, out, ProviderSize(new, new, 0), "tests")
+    for table in TableSize:
+        wanted = {agb for agb, n in chosen.items() if _PROPOSED[n - 1].table is table}
+        assert {s.provider.agb for s in seats if s.table is table} == wanted

@@ -140,7 +140,14 @@ async def save_tables(request: Request, platform: PlatformDep, user: ContractMan
             chosen[agb] = number
     if errors:
         return _tables_page(request, platform, user, code, year, errors=errors, form=form, status_code=400)
-    swaps = _swaps(proposal.seats, chosen)
+    swaps, stuck = seat_swaps(proposal.seats, chosen)
+    for agb in stuck:
+        errors[f"zetel-{chosen[agb]}"] = (
+            f"{names[agb]} zit in het voorstel al aan een andere tafel en ruilen tussen tafels kan niet: "
+            f"kies voor zetel {chosen[agb]} een aanbieder zonder zetel in het voorstel."
+        )
+    if errors:
+        return _tables_page(request, platform, user, code, year, errors=errors, form=form, status_code=400)
     try:
         saved = consultation.tables(_uow(platform, user), tender.code, year, swaps, save=True)
     except TenderRefused as exc:
@@ -154,22 +161,35 @@ async def save_tables(request: Request, platform: PlatformDep, user: ContractMan
     return RedirectResponse(f"/aanbestedingen/{tender.code}/overlegtafels", status_code=303)
 
 
-def _swaps(proposed: Sequence[Seat], chosen: dict[str, int]) -> list[tuple[str, str]]:
-    """The (seated, replacement) swaps that turn the proposal into the chosen seats. A seat's
-    number gives its table only (the saved seats are shown most clients first per table), so
-    per table the proposed providers not chosen make way for the chosen ones not proposed."""
+def seat_swaps(proposed: Sequence[Seat], chosen: dict[str, int]) -> tuple[list[tuple[str, str]], list[str]]:
+    """The (seated, replacement) swaps that turn the proposal into the chosen seats (AGB code ->
+    seat number), in an order :func:`~zorginkoop.services.consultation.tables` can apply them
+    one by one; and the providers that cannot move, as they would swap seats between tables
+    with each other (a swap gives a seat only to a provider without one).
+
+    A seat's number gives its table only (the saved seats are shown most clients first per
+    table), so per table the proposed providers not chosen make way for the chosen ones not
+    proposed."""
     at = {number: agb for agb, number in chosen.items()}
-    swaps: list[tuple[str, str]] = []
+    pending: list[tuple[str, str]] = []
     for table in TableSize:
         numbers = [n for n, seat in enumerate(proposed, start=1) if seat.table is table]
         proposed_here = [proposed[n - 1].provider.agb for n in numbers]
         chosen_here = [at[n] for n in numbers if n in at]
         outs = [agb for agb in proposed_here if agb not in chosen_here]
         ins = [agb for agb in chosen_here if agb not in proposed_here]
-        swaps.extend(zip(outs, ins, strict=True))
-    # a provider moved to another table frees its own seat first
-    moving = {agb for _out, agb in swaps}
-    return sorted(swaps, key=lambda swap: swap[0] not in moving)
+        pending.extend(zip(outs, ins, strict=True))
+    seated = {seat.provider.agb for seat in proposed}
+    ordered: list[tuple[str, str]] = []
+    while pending:  # a provider moved to another table frees its own seat first
+        ready = next((swap for swap in pending if swap[1] not in seated), None)
+        if ready is None:
+            return ordered, [new for _out, new in pending]
+        pending.remove(ready)
+        seated.discard(ready[0])
+        seated.add(ready[1])
+        ordered.append(ready)
+    return ordered, []
 
 
 # -- meetings -------------------------------------------------------------------------------------
