@@ -100,6 +100,11 @@ def test_the_tables_are_proposed_changed_and_saved_with_the_cli_s_service(
     # the proposal of another year: the year's choice in the filter
     other = soup(manager.get(f"{BASE}/overlegtafels?jaar=2019"))
     assert other.select_one("#veld-jaar option[selected]")["value"] == "2019"
+    beyond = manager.get(f"{BASE}/overlegtafels?jaar=99999999")  # a year without figures: the latest one
+    assert (
+        beyond.status_code == 200
+        and soup(beyond).select_one("#veld-jaar option[selected]")["value"] == "2020"
+    )
 
     seated = {s.provider.agb for s in proposal.seats}
     options = [o["value"] for o in page.select("#veld-zetel-9 option")]

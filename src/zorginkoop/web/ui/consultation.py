@@ -76,6 +76,8 @@ def _tables_page(
     summary = _bestuurlijk_or_404(platform, user, code)
     tender = summary.tender
     years = consultation.reference_years(_uow(platform, user), tender.code)
+    if year not in years:  # only the years the filter offers; else the saved choice or the latest year
+        year = None
     found = None
     problem = None
     try:
