@@ -89,6 +89,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"total ([\d.]+) under the minimum ([\d.]+)"), r"totaal \1 punten, onder het minimum van \2"),
     (re.compile(r"not scored on (\S+)"), r"niet beoordeeld op \1"),
     (re.compile(r"no price for (.+)"), r"geen prijs voor \1"),
+    (re.compile(r"admitted on (\d{4})-(\d\d)-(\d\d)"), r"toegelaten op \3-\2-\1"),
 )  # fmt: skip
 _KNOCK_OUT = re.compile(r"(\S+) \((.*?)\): (.*)")
 _DETAIL = (
@@ -345,6 +346,61 @@ def award(
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "Kies voorlopige of definitieve gunning.")
     if problems or errors:
         return _tender_page(request, platform, user, code, problems, 400, errors)
+    return RedirectResponse(f"/aanbestedingen/{summary.tender.code}", status_code=303)
+
+
+@router.post("/aanbestedingen/{code}/aanvullende-ronde", dependencies=[CsrfChecked], response_model=None)
+def additional_round(
+    request: Request, platform: PlatformDep, user: ContractManager, code: str,
+    opent: Annotated[str, Form(max_length=20)] = "", sluit: Annotated[str, Form(max_length=20)] = "",
+    minimum: Annotated[str, Form(max_length=4)] = "1",
+) -> Response:  # fmt: skip
+    """An additional round for the coverage gap of the tender, that gap only (``zorginkoop
+    tenders additional-round``): its own registration period; refused without a gap."""
+    summary = _summary_or_404(platform, user, code)
+    opens, closes = _day(opent), _day(sluit)
+    errors: dict[str, str] = {}
+    if opens is None:
+        errors["opent"] = "Vul de eerste dag van de inschrijving in als jaar-maand-dag, bijvoorbeeld 2022-03-01."
+    if closes is None:
+        errors["sluit"] = "Vul de laatste dag van de inschrijving in als jaar-maand-dag, bijvoorbeeld 2022-03-31."
+    if not minimum.strip().isdigit() or int(minimum) < 1:
+        errors["minimum"] = "Vul een heel getal van 1 of meer in."
+    problems: list[str] = []
+    if not errors and opens is not None and closes is not None:
+        try:
+            opened = service.open_additional_round(
+                _uow(platform, user), summary.tender.code, opens=opens, closes=closes, minimum=int(minimum)
+            )
+        except TenderRefused as exc:
+            problems = exc.problems
+        else:
+            request.session[FLASH_KEY] = (
+                f"Aanvullende ronde {opened.tender.code} geopend voor {len(opened.gap)} gat(en) in de dekking, "
+                f"inschrijven van {opens:%d-%m-%Y} tot en met {closes:%d-%m-%Y}."
+            )
+            return RedirectResponse(f"/aanbestedingen/{opened.tender.code}", status_code=303)
+    return _tender_page(request, platform, user, code, problems, 400, errors)
+
+
+@router.post("/aanbestedingen/{code}/toelating", dependencies=[CsrfChecked], response_model=None)
+def admission(
+    request: Request, platform: PlatformDep, user: ContractManager, code: str,
+    agb: Annotated[str, Form(max_length=8)] = "", datum: Annotated[str, Form(max_length=20)] = "",
+) -> Response:  # fmt: skip
+    """Open house: admit one provider's late bid on its own, with its contract under the existing
+    framework agreement from the day (``zorginkoop tenders admit``)."""
+    summary = _summary_or_404(platform, user, code)
+    day = _day(datum)
+    if day is None:
+        errors = {"datum": "Vul een datum in als jaar-maand-dag, bijvoorbeeld 2023-03-06."}
+        return _tender_page(request, platform, user, code, [], 400, errors)
+    try:
+        admitted = service.admit(_uow(platform, user), summary.tender.code, agb.strip(), day)
+    except TenderRefused as exc:
+        return _tender_page(request, platform, user, code, exc.problems, 400)
+    made = ", ".join(line.contract_number or "" for line in admitted.lines)
+    request.session[FLASH_KEY] = f"Aanbieder {agb.strip()} toegelaten op {day:%d-%m-%Y}: contract {made}."
     return RedirectResponse(f"/aanbestedingen/{summary.tender.code}", status_code=303)
 
 
