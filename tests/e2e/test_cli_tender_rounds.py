@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.test_cli_access import Cli, runner
-from tests.e2e.test_cli_tenders import refused, unchanged
+from tests.e2e.test_cli_tenders import unchanged
 from zorginkoop.cli import app
 
 NEWCOMER = "98990011"
@@ -51,7 +51,9 @@ def test_an_additional_round_for_the_gap_from_the_command_line(cli: Cli, store: 
     ]
     opened = cli(*args, "--minimum", "13")
     assert opened.exit_code == 0, opened.output
-    assert "additional round WMO2022-R1 of WMO2022 opened" in opened.output and "5 gap cell(s)" in opened.output
+    assert (
+        "additional round WMO2022-R1 of WMO2022 opened" in opened.output and "5 gap cell(s)" in opened.output
+    )
     listed = {row["code"]: row for row in json.loads(cli("tenders", "list", "--format", "json").stdout)}
     assert listed["WMO2022-R1"]["round_of"] == "WMO2022" and listed["WMO2022"]["round_of"] is None
     shown = json.loads(cli("tenders", "show", "WMO2022", "--format", "json").stdout)
@@ -90,14 +92,18 @@ def test_the_open_house_admits_a_late_bid_once(cli: Cli, store: str, tmp_path: P
     late = "75990826"  # a Jeugd provider of the demo that did not register before the award
     placed = cli("tenders", "bid", code, str(late_file), "--provider", late, "--on", "2023-03-01")
     assert placed.exit_code == 0, placed.output
-    pending = [r for r in json.loads(cli("tenders", "evaluate", code, "--format", "json").stdout) if r["agb"] == late]
+    pending = [
+        r for r in json.loads(cli("tenders", "evaluate", code, "--format", "json").stdout) if r["agb"] == late
+    ]
     assert [(r["admitted"], r["contract"]) for r in pending] == [(True, None)]
     admitted = cli("tenders", "admit", code, "--provider", late, "--on", "2023-03-06")
     assert admitted.exit_code == 0, admitted.output
     assert f"contract(s) {code}-GGZ-{late}" in admitted.output
     unchanged(store, cli("tenders", "admit", code, "--provider", late, "--on", "2023-03-07"),
               "a bid is admitted once")  # fmt: skip
-    shown = [r for r in json.loads(cli("tenders", "evaluate", code, "--format", "json").stdout) if r["agb"] == late]
+    shown = [
+        r for r in json.loads(cli("tenders", "evaluate", code, "--format", "json").stdout) if r["agb"] == late
+    ]
     assert [(r["admitted"], r["contract"], r["reason"]) for r in shown] == [
         (True, f"{code}-GGZ-{late}", "admitted on 2023-03-06")
     ]

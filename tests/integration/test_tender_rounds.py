@@ -97,7 +97,9 @@ def test_an_additional_round_for_the_gap_contracts_under_the_same_framework_and_
     # a provider new to the region: what its bid adds (the gap cells it serves, nothing else)
     (added,) = tenders.bid_additions(UnitOfWork(engine), code, NEWCOMER)
     assert added.cells == (("Vijfheerenlanden", "lvb"), ("Vijfheerenlanden", "psychiatrisch-psychosociaal"))
-    tenders.record_scores(UnitOfWork(engine), code, "M. de Graaf", scores(NEWCOMER), now=datetime(2022, 4, 1, 9))
+    tenders.record_scores(
+        UnitOfWork(engine), code, "M. de Graaf", scores(NEWCOMER), now=datetime(2022, 4, 1, 9)
+    )
     (line,) = tenders.evaluation(UnitOfWork(engine), code).lines
     assert line.outcome.admitted and line.score == Decimal("80.00")
     tenders.award(UnitOfWork(engine), code, AWARD_ON)
@@ -113,7 +115,10 @@ def test_an_additional_round_for_the_gap_contracts_under_the_same_framework_and_
     assert [(c.framework_code, c.lot_code, c.valid.start) for c in made] == [(demo.CODE, demo.LOT, FINAL_ON)]
     assert frameworks.count(demo.CODE) == 1 and code not in frameworks
     # the parent's coverage now counts the round's bid in the gap cells it fills, and only there
-    rows = {(r.municipality_code, r.target_group): r for r in tenders.tender_coverage(UnitOfWork(engine), demo.CODE, 13).rows}
+    rows = {
+        (r.municipality_code, r.target_group): r
+        for r in tenders.tender_coverage(UnitOfWork(engine), demo.CODE, 13).rows
+    }
     assert NEWCOMER in rows[VIJFHEERENLANDEN, TargetGroup.MILD_INTELLECTUAL_DISABILITY].providers
     assert NEWCOMER not in rows["0356", TargetGroup.MILD_INTELLECTUAL_DISABILITY].providers
     assert not rows[VIJFHEERENLANDEN, TargetGroup.MILD_INTELLECTUAL_DISABILITY].gap
@@ -213,7 +218,9 @@ def test_the_open_house_admits_a_late_registration_on_its_own(engine: Engine) ->
     for package in packages:
         assert_valid_package(read_package(dumps(package.content)))
     last = packages[-1].content["releases"][0]
-    assert last["id"].endswith("2023-03-06") and late in {a["suppliers"][0]["id"].split("-")[-1] for a in last["awards"]}
+    assert last["id"].endswith("2023-03-06") and late in {
+        a["suppliers"][0]["id"].split("-")[-1] for a in last["awards"]
+    }
     earlier = packages[-2].content["releases"][0]
     assert len(earlier["contracts"]) == len(first) and len(last["contracts"]) == len(first) + 1
 

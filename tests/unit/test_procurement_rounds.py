@@ -13,6 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.ocds_examples import lekstroom_sas
+from tests.ocds_helpers import assert_valid_package, read_package
 from tests.unit.test_procurement import ALL_GROUPS, emvi, example
 from zorginkoop.domain.codes import Law, TargetGroup
 from zorginkoop.domain.monitoring import CoverageCell
@@ -24,6 +26,16 @@ from zorginkoop.domain.procurement.model import (
     Requirement,
     RequirementKind,
     TenderError,
+)
+from zorginkoop.domain.procurement.ocds import (
+    Award,
+    AwardStatus,
+    Contract,
+    ContractStatus,
+    Stage,
+    dumps,
+    release,
+    release_packages,
 )
 from zorginkoop.domain.procurement.rounds import (
     additional_round,
@@ -101,7 +113,9 @@ def test_gap_cells_and_round_bids_in_the_coverage() -> None:
                           [HOUTEN, VIJFHEERENLANDEN])  # fmt: skip
     gap = gap_cells(cells)
     assert (HOUTEN, TargetGroup.COMPLEX_PROBLEMS) not in gap and (VIJFHEERENLANDEN, LVB) in gap
-    after = with_round_bids(cells, [(bid("22222222", {HOUTEN, VIJFHEERENLANDEN}, {LVB}), frozenset({(VIJFHEERENLANDEN, LVB)}))])
+    after = with_round_bids(
+        cells, [(bid("22222222", {HOUTEN, VIJFHEERENLANDEN}, {LVB}), frozenset({(VIJFHEERENLANDEN, LVB)}))]
+    )
     by_cell = {(c.municipality_code, c.target_group): c for c in after}
     assert by_cell[VIJFHEERENLANDEN, LVB].providers == ("22222222",)
     assert by_cell[HOUTEN, LVB].providers == ()  # served by the bid, but not the round's gap
@@ -139,3 +153,35 @@ def test_an_open_house_admits_on_its_own_once_after_its_final_award() -> None:
         check_admission(house, date(2023, 8, 1), final=True, admitted_before=None)
     with pytest.raises(TenderError, match="admission one by one is for an open house"):
         check_admission(emvi(), date(2025, 6, 1), final=True, admitted_before=None)
+
+
+def test_an_open_house_admission_is_a_release_of_its_own_and_a_round_names_its_framework() -> None:
+    base = lekstroom_sas()
+    later = Contract(
+        "1", "34567890", ContractStatus.ACTIVE, date(2022, 3, 6), date(2023, 12, 31), date(2022, 3, 6)
+    )
+    house = replace(
+        base, procedure="open-house", criteria=(), minimum_total=None, registration_closes=None,
+        awards=(*base.awards, Award("1", "34567890", AwardStatus.ACTIVE, date(2022, 3, 6))),
+        contracts=(*base.contracts, later),
+    )  # fmt: skip
+    assert house.admission_days == (date(2022, 3, 6),)
+    packages = release_packages(house, prefix="ocds-test")
+    assert [p.stage for p in packages] == [Stage.TENDER, Stage.AWARD, Stage.CONTRACT, Stage.ADMISSION]
+    contract, admission = (p.content["releases"][0] for p in packages[2:])
+    assert (len(contract["awards"]), len(contract["contracts"])) == (2, 2)  # the first award as it stood
+    assert admission["tag"] == ["award", "contract"] and admission["id"].endswith("-admission-2022-03-06")
+    assert (len(admission["awards"]), len(admission["contracts"])) == (3, 3)
+    assert packages[3].file_name == "ocds-test-LEK-2022-WMO-admission-2022-03-06.json"
+    for package in packages:
+        assert_valid_package(read_package(dumps(package.content)))
+    # an additional round is its own process, related to the one that set up the framework
+    round_release = release(replace(base, code="LEK-R1", framework=("LEK-2022-WMO", base.title)), Stage.TENDER,
+                            prefix="ocds-test")  # fmt: skip
+    assert round_release["relatedProcesses"] == [{
+        "id": "framework", "relationship": ["framework"], "title": base.title, "scheme": "ocid",
+        "identifier": "ocds-test-LEK-2022-WMO",
+    }]  # fmt: skip
+    assert "relatedProcesses" not in release(base, Stage.TENDER, prefix="ocds-test")
+    # a SAS tender signs its contracts together: no admission releases, whatever the days
+    assert replace(house, procedure="sas", registration_closes=date(2021, 10, 1)).admission_days == ()

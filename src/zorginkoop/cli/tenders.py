@@ -98,7 +98,17 @@ def create(path: FILE, db: str | None = DB_OPTION) -> None:
     )
 
 
-LIST_COLUMNS = ["code", "name", "procedure", "award_method", "status", "registration", "lots", "bids", "round_of"]
+LIST_COLUMNS = [
+    "code",
+    "name",
+    "procedure",
+    "award_method",
+    "status",
+    "registration",
+    "lots",
+    "bids",
+    "round_of",
+]
 
 
 @app.command("list")
@@ -193,7 +203,9 @@ def bid(
     bids = _run(db, service.submit_bid, code, provider, text, on=day, name=path.name)
     note_line(f"bid of {provider} on tender {code} stored for lot(s) {', '.join(b.lot_code for b in bids)}")
     for addition in _run(db, service.bid_additions, code, provider):
-        cells = "; ".join(f"{m} {g}" for m, g in addition.cells) or "nothing the other admitted bids leave open"
+        cells = (
+            "; ".join(f"{m} {g}" for m, g in addition.cells) or "nothing the other admitted bids leave open"
+        )
         note_line(f"new to the region: on lot {addition.lot_code} it adds {cells}")
 
 
@@ -283,11 +295,15 @@ def finalize(code: TENDER, on: str | None = ON_OPTION, db: str | None = DB_OPTIO
 def additional_round(  # noqa: PLR0917 - typer options
     code: TENDER,
     closes: str = typer.Option(..., "--closes", help="the last day of the round's registration, YYYY-MM-DD"),
-    opens: str | None = typer.Option(None, "--opens", help="its first day (default: today)", show_default=False),
+    opens: str | None = typer.Option(
+        None, "--opens", help="its first day (default: today)", show_default=False
+    ),
     round_code: str | None = typer.Option(
         None, "--code", help="the round's code (default: TENDER-R1, -R2, ...)", show_default=False
     ),
-    minimum: int = typer.Option(1, "--minimum", min=1, help="fewer admitted bids than this in a cell is a gap"),
+    minimum: int = typer.Option(
+        1, "--minimum", min=1, help="fewer admitted bids than this in a cell is a gap"
+    ),
     db: str | None = DB_OPTION,
 ) -> None:
     """An additional round for the coverage gap of an evaluated tender, that gap only: same lots,

@@ -213,7 +213,7 @@ def submit_bid(
                 check_gap_bid(tender, bid)
             except TenderError as exc:
                 problems.append(str(exc))
-            if (bid.lot_code, provider_agb) in decided:
+            if continuous and (bid.lot_code, provider_agb) in decided:
                 found = decided[bid.lot_code, provider_agb]
                 problems.append(
                     f"tender {code}: the bid of {provider_agb} on lot {bid.lot_code} was decided already "

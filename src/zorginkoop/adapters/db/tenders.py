@@ -291,7 +291,8 @@ class TenderRepository:
             published=row.published,
             round_of=row.round_of,
             gap=frozenset(
-                (m, TargetGroup(g)) for m, _, g in (line.partition(":") for line in row.gap_cells.splitlines())
+                (m, TargetGroup(g))
+                for m, _, g in (line.partition(":") for line in row.gap_cells.splitlines())
             ),
         )
         return StoredTender(

@@ -355,9 +355,9 @@ class Publication:
 
     @property
     def admission_days(self) -> tuple[date, ...]:
-        """The days of contracts signed after the first (an open house's later admissions), each
-        published in a release of its own."""
-        if not self.contracts:
+        """An open house's later admissions: the days of contracts signed after the first, each
+        published in a release of its own (other procedures sign their contracts together)."""
+        if not self.contracts or self.procedure != "open-house":
             return ()
         first = min(c.signed for c in self.contracts)
         return tuple(sorted({c.signed for c in self.contracts if c.signed > first}))
@@ -644,7 +644,7 @@ def _as_of_stage(publication: Publication, stage: Stage, day: date | None) -> Pu
         if day is None or day not in publication.admission_days:
             raise PublicationError(f"tender {publication.code} admitted nobody on {day}")
         return publication.as_of(day)
-    if stage is Stage.TENDER or not publication.contracts:
+    if stage is Stage.TENDER or not publication.admission_days:
         return publication
     return publication.as_of(min(c.signed for c in publication.contracts))
 

@@ -61,9 +61,7 @@ def round_code(parent: str, existing: Iterable[str]) -> str:
     return code
 
 
-def additional_round(
-    parent: Tender, code: str, gap: Iterable[Cell], opens: date, closes: date
-) -> Tender:
+def additional_round(parent: Tender, code: str, gap: Iterable[Cell], opens: date, closes: date) -> Tender:
     """The additional round of ``parent`` for ``gap``: registration ``opens`` .. ``closes``
     (both included). Refused without a gap, for a round of a round, or for an open house (which
     admits during its whole term: a gap there is filled by the next admission)."""
@@ -84,7 +82,9 @@ def additional_round(
             "there is no gap for an additional round"
         )
     if closes < opens:
-        raise TenderError(f"the additional round's registration closes on {closes}, before it opens on {opens}")
+        raise TenderError(
+            f"the additional round's registration closes on {closes}, before it opens on {opens}"
+        )
     return replace(
         parent,
         code=code,
@@ -137,7 +137,9 @@ def with_round_bids(
     return [
         replace(
             c,
-            providers=tuple(sorted(set(c.providers) | extra.get((c.municipality_code, c.target_group), set()))),
+            providers=tuple(
+                sorted(set(c.providers) | extra.get((c.municipality_code, c.target_group), set()))
+            ),
         )
         for c in cells
     ]
@@ -165,5 +167,7 @@ def check_admission(tender: Tender, on: date, *, final: bool, admitted_before: d
     if admitted_before is not None:
         raise TenderError(f"this bid was decided on {admitted_before} already; a bid is admitted once")
     if not tender.registration.accepts(on):
-        raise TenderError(f"tender {tender.code}: admission runs {tender.registration.opens} to "
-                          f"{tender.registration.closes}, not on {on}")
+        raise TenderError(
+            f"tender {tender.code}: admission runs {tender.registration.opens} to "
+            f"{tender.registration.closes}, not on {on}"
+        )

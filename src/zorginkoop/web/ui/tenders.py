@@ -361,9 +361,13 @@ def additional_round(
     opens, closes = _day(opent), _day(sluit)
     errors: dict[str, str] = {}
     if opens is None:
-        errors["opent"] = "Vul de eerste dag van de inschrijving in als jaar-maand-dag, bijvoorbeeld 2022-03-01."
+        errors["opent"] = (
+            "Vul de eerste dag van de inschrijving in als jaar-maand-dag, bijvoorbeeld 2022-03-01."
+        )
     if closes is None:
-        errors["sluit"] = "Vul de laatste dag van de inschrijving in als jaar-maand-dag, bijvoorbeeld 2022-03-31."
+        errors["sluit"] = (
+            "Vul de laatste dag van de inschrijving in als jaar-maand-dag, bijvoorbeeld 2022-03-31."
+        )
     if not minimum.strip().isdigit() or int(minimum) < 1:
         errors["minimum"] = "Vul een heel getal van 1 of meer in."
     problems: list[str] = []
