@@ -70,8 +70,13 @@ E2 = 12
 """
 
 
+@pytest.fixture
+def provider(browser_for) -> TestClient:  # type: ignore[no-untyped-def]
+    return browser_for("aanbieder")
+
+
 def test_the_open_house_admits_a_late_registration_from_its_page_once(
-    manager: TestClient, web_engine: Engine
+    manager: TestClient, provider: TestClient, web_engine: Engine
 ) -> None:
     code = "JGGZ-OH-2023"
     uow = lambda: UnitOfWork(web_engine, Scope.region(), actor="tests")  # noqa: E731
@@ -80,6 +85,13 @@ def test_the_open_house_admits_a_late_registration_from_its_page_once(
     with uow() as u:
         taken = {c.provider_agb for c in u.contracts.contracts() if c.framework_code == code}
         late = next(p.agb_code for p in u.providers.all() if Law.JEUGD in p.laws and p.agb_code not in taken)
+    # after its final award the open house is still open for registration in the portal
+    portal = soup(provider.get("/aanbieder/aanbestedingen"))
+    caption = next(
+        t for t in portal.select("table") if t.caption and "open voor inschrijving" in t.caption.get_text()
+    )
+    assert code in caption.get_text()
+    assert soup(provider.get(f"/aanbieder/aanbestedingen/{code}")).select("form[action$=inschrijving]")
     service.submit_bid(uow(), code, late, LATE, on=date(2023, 3, 1))
     page = manager.get(f"/aanbestedingen/{code}")
     section = soup(page).select_one("section[aria-labelledby=toelating]")

@@ -415,6 +415,21 @@ def _own(evaluation: service.Evaluation, agb: str) -> list[service.OutcomeLine]:
     return [line for line in evaluation.lines if line.outcome.provider_agb == agb]
 
 
+def _takes_bid(summary: service.TenderSummary, own: list[service.OutcomeLine], today: date) -> bool:
+    """The tender takes the provider's bid today: registration open, and the tender open, or an
+    open house (continuous admission) that has not decided this provider's bid yet."""
+    if not summary.tender.registration.accepts(today):
+        return False
+    if summary.status is TenderStatus.OPEN:
+        return True
+    return summary.tender.procedure is Procedure.OPEN_HOUSE and all(line.pending for line in own)
+
+
+def _decided(summary: service.TenderSummary, own: list[service.OutcomeLine]) -> bool:
+    """The provider's outcome is known: fixed by the intended award, or an open house's admission."""
+    return summary.status is not TenderStatus.OPEN and not (own and all(line.pending for line in own))
+
+
 @router.get("/aanbieder/aanbestedingen", response_class=HTMLResponse)
 def portal(request: Request, platform: PlatformDep, user: ProviderUser) -> HTMLResponse:
     """The tenders open for registration today and those the provider bid on, with its outcome."""
@@ -424,14 +439,14 @@ def portal(request: Request, platform: PlatformDep, user: ProviderUser) -> HTMLR
     rows = []
     for summary in service.list_tenders(_uow(platform, user)):
         own = _own(service.evaluation(_uow(platform, user), summary.tender.code), agb)
-        open_now = summary.status is TenderStatus.OPEN and summary.tender.registration.accepts(today)
+        open_now = _takes_bid(summary, own, today)
         if open_now or own:
             rows.append(
                 {
                     "summary": summary,
                     "open": open_now,
                     "own": own,
-                    "decided": summary.status is not TenderStatus.OPEN,
+                    "decided": _decided(summary, own),
                     "reasons": [reason_nl(line.outcome.reason, summary.tender) for line in own],
                 }
             )
@@ -454,8 +469,8 @@ def _portal_page(
     assert me is not None
     context: dict[str, Any] = {
         "summary": summary, "tender": summary.tender, "own": own, "me": me,
-        "decided": summary.status is not TenderStatus.OPEN,
-        "open": summary.status is TenderStatus.OPEN and summary.tender.registration.accepts(date.today()),
+        "decided": _decided(summary, own),
+        "open": _takes_bid(summary, own, date.today()),
         "reasons": {(line.outcome.lot_code, line.outcome.provider_agb): reason_nl(line.outcome.reason, summary.tender)
                     for line in own},
         "municipalities": municipalities,
