@@ -165,7 +165,9 @@ def check_admission(tender: Tender, on: date, *, final: bool, admitted_before: d
             "then admit later bids one by one"
         )
     if admitted_before is not None:
-        raise TenderError(f"this bid was decided on {admitted_before} already; a bid is admitted once")
+        raise TenderError(
+            f"tender {tender.code}: this bid was decided on {admitted_before} already; a bid is admitted once"
+        )
     if not tender.registration.accepts(on):
         raise TenderError(
             f"tender {tender.code}: admission runs {tender.registration.opens} to "
