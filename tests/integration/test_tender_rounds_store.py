@@ -17,7 +17,7 @@ from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.adapters.model_files import load_models
 from zorginkoop.domain.access import Scope
 from zorginkoop.domain.codes import Law, TargetGroup
-from zorginkoop.domain.contracts import parse_euros
+from zorginkoop.domain.contracts import ContractSpec, parse_euros
 from zorginkoop.domain.product_models import Intake
 from zorginkoop.services import allocations as workflow
 from zorginkoop.services import contracts, tenders
@@ -133,3 +133,62 @@ def test_a_round_s_contract_joins_the_framework_and_allocation_offers_it(engine:
         now=datetime(2021, 3, 2, 9),
     ).allocation  # fmt: skip
     assert allocated.provider_agb == GAMMA
+
+
+OPEN_HOUSE = """
+[tender]
+code = "LEK-OH"
+name = "Open house ondersteuning"
+procedure = "open-house"
+award_method = "quality"
+tariff_policy = "uniform"
+[tender.registration]
+opens = 2020-09-01
+[tender.term]
+start = 2021-01-01
+[[lot]]
+code = "OZR"
+name = "Ondersteuning"
+law = "wmo"
+product = [{ code = "OZR1", tariff_eur = "50.00" }, { code = "SPOED", tariff_eur = "200.00" }]
+[[requirement]]
+code = "E1"
+kind = "min-clients"
+minimum = 5
+"""
+
+
+def test_an_open_house_admission_cut_off_after_its_contract_is_picked_up_and_never_made_twice(
+    engine: Engine,
+) -> None:
+    seed(engine)
+    tenders.create_tender(UnitOfWork(engine), OPEN_HOUSE)
+    tenders.submit_bid(UnitOfWork(engine), "LEK-OH", ALFA, bid("lvb"), on=date(2020, 9, 10))
+    tenders.award(UnitOfWork(engine), "LEK-OH", date(2020, 10, 1))
+    tenders.finalize(UnitOfWork(engine), "LEK-OH", date(2020, 10, 1))
+    with pytest.raises(tenders.TenderRefused, match="not admitted: knock-out E1"):
+        late = bid("lvb").replace("E1 = 20", "E1 = 2")
+        tenders.submit_bid(UnitOfWork(engine), "LEK-OH", GAMMA, late, on=date(2021, 5, 1))
+        tenders.admit(UnitOfWork(engine), "LEK-OH", GAMMA, date(2021, 5, 3))
+    # a corrected registration replaces the refused one (nothing was decided)
+    tenders.submit_bid(UnitOfWork(engine), "LEK-OH", GAMMA, bid("lvb"), on=date(2021, 5, 4))
+    # an admission cut off after its contract was written: the next run records it, makes no second
+    contracts.create_contracts(
+        UnitOfWork(engine),
+        [ContractSpec(GAMMA, "LEK-OH", "OZR", start=date(2021, 5, 5), number=f"LEK-OH-OZR-{GAMMA}")],
+    )
+    admitted = tenders.admit(UnitOfWork(engine), "LEK-OH", GAMMA, date(2021, 5, 5))
+    assert [line.contract_number for line in admitted.lines] == [f"LEK-OH-OZR-{GAMMA}"]
+    with pytest.raises(tenders.TenderRefused, match="a bid is admitted once"):
+        tenders.admit(UnitOfWork(engine), "LEK-OH", GAMMA, date(2021, 5, 6))
+    with UnitOfWork(engine) as uow:
+        made = sorted((c.provider_agb, c.valid.start) for c in uow.contracts.contracts())
+    assert made == [(ALFA, date(2021, 1, 1)), (GAMMA, date(2021, 5, 5))]
+    lines = {
+        line.outcome.provider_agb: line for line in tenders.evaluation(UnitOfWork(engine), "LEK-OH").lines
+    }
+    assert (lines[GAMMA].decided_on, lines[GAMMA].pending, lines[ALFA].decided_on) == (
+        date(2021, 5, 5),
+        False,
+        None,
+    )
