@@ -250,7 +250,7 @@ def _outcome_rows(lines: tuple[service.OutcomeLine, ...], fmt: OutputFormat) -> 
                 "rank": o.rank,
                 "score": str(line.score) if line.score is not None else None,
                 "price_eur": str(o.price) if o.price is not None else None,
-                "reason": o.reason,
+                "reason": o.reason + ("; awaiting admission (tenders admit)" if line.pending else ""),
                 "criteria": [f"{k} {_plain(v)}" for k, v in o.criterion_scores.items()],
                 "contract": line.contract_number,
             }
