@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: EUPL-1.2
 """Use cases of a tender: create it from its definition file, take bids and scores, evaluate,
-make the intended award, finalize it into contracts, and show what the admitted bids cover.
+make the intended award, finalize it into contracts, and show what the admitted bids cover;
+after the award, an additional round for a coverage gap and an open house's admission of a late
+bid on its own.
 
 Each function opens the unit of work itself and commits once; a refused step raises
 :class:`TenderRefused` with one line per problem and stores nothing. The rules live in
@@ -190,8 +192,10 @@ def submit_bid(
     uow: UnitOfWork, code: str, provider_agb: str, text: str, *, on: date, name: str = "bid"
 ) -> list[Bid]:
     """Store a provider's bids (one per lot in the file), replacing its earlier bid on a lot.
-    Refused outside the registration period, for a lot the tender lacks, after the award, for a
-    provider or municipality the region does not know."""
+    Refused outside the registration period, for a lot the tender lacks, after the award (an
+    open house takes bids during its whole registration period, but never replaces a bid it
+    decided), for a provider or municipality the region does not know; in an additional round
+    also for a bid that serves no gap cell, or of a provider admitted to the lot already."""
     with _refusals():
         bids = read_bids(text, provider_agb, on, name)
     with uow:
