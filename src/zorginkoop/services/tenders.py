@@ -54,6 +54,7 @@ from zorginkoop.domain.procurement.model import (
 from zorginkoop.domain.procurement.rounds import (
     additional_round,
     admission_start,
+    admitted_reason,
     check_admission,
     check_gap_bid,
     gap_cells,
@@ -592,10 +593,10 @@ def admit(uow: UnitOfWork, code: str, provider_agb: str, on: date) -> Admission:
         raise TenderRefused([str(exc)]) from None
     with uow:
         for o, spec in zip(outcomes, specs, strict=True):
-            uow.tenders.record_admission(code, replace(o, reason=f"admitted on {on}"), on, spec.number)
+            uow.tenders.record_admission(code, replace(o, reason=admitted_reason(on)), on, spec.number)
         uow.commit()
     lines = tuple(
-        OutcomeLine(replace(o, reason=f"admitted on {on}"), names.get(provider_agb, ""), spec.number, on)
+        OutcomeLine(replace(o, reason=admitted_reason(on)), names.get(provider_agb, ""), spec.number, on)
         for o, spec in zip(outcomes, specs, strict=True)
     )
     return Admission(tender, on, lines)

@@ -151,6 +151,11 @@ def admission_start(tender: Tender, on: date) -> date:
     return max(on, tender.term.start)
 
 
+def admitted_reason(on: date) -> str:
+    """The reason an open house's admission records for a bid admitted on its own."""
+    return f"admitted on {on.isoformat()}"
+
+
 def check_admission(tender: Tender, on: date, *, final: bool, admitted_before: date | None) -> None:
     """An open house admits a bid on its own once the framework agreement exists, within the
     registration period, once per provider and lot."""
