@@ -29,6 +29,7 @@ from zorginkoop.domain.procurement.model import (
     Tender,
     TenderLot,
 )
+from zorginkoop.domain.procurement.rounds import admitted_reason
 from zorginkoop.services import tenders as service
 from zorginkoop.web.ui import tenders as screens
 from zorginkoop.web.ui.tenders import reason_nl
@@ -126,6 +127,7 @@ def _reasons() -> tuple[Tender, dict[str, str], list[str]]:
     reasons += [o.reason for o in evaluate(unlimited, [_bid("5", prices=expensive), _bid("7")], low_scores)]
     open_house = _tender(Procedure.OPEN_HOUSE)
     reasons += [o.reason for o in evaluate(open_house, [_bid("9")], [])]
+    reasons.append(admitted_reason(date(2023, 3, 6)))  # an open house's admission after its award
     return tender, by_agb, reasons
 
 

@@ -98,7 +98,17 @@ def create(path: FILE, db: str | None = DB_OPTION) -> None:
     )
 
 
-LIST_COLUMNS = ["code", "name", "procedure", "award_method", "status", "registration", "lots", "bids"]
+LIST_COLUMNS = [
+    "code",
+    "name",
+    "procedure",
+    "award_method",
+    "status",
+    "registration",
+    "lots",
+    "bids",
+    "round_of",
+]
 
 
 @app.command("list")
@@ -117,6 +127,7 @@ def list_(fmt: OutputFormat = FORMAT_OPTION, db: str | None = DB_OPTION) -> None
             "registration": _registration(s),
             "lots": [lot.code for lot in s.tender.lots],
             "bids": s.bids,
+            "round_of": s.tender.round_of,
         }
         for s in summaries
     ]
@@ -151,6 +162,9 @@ def show(code: TENDER, fmt: OutputFormat = FORMAT_OPTION, db: str | None = DB_OP
         "final_award_on": s.final_award_on,
         "framework": s.framework_code,
         "bids": s.bids,
+        "round_of": t.round_of,
+        "gap": [f"{m} {g.value}" for m, g in sorted(t.gap, key=lambda c: (c[0], c[1].value))],
+        "additional_rounds": list(s.rounds),
         "lots": [
             f"{lot.code} {lot.name} ({lot.law.value}): "
             + ", ".join(p.code + (f" {p.tariff}" if p.tariff else "") for p in lot.products)
@@ -188,6 +202,11 @@ def bid(
     text, day = _text(path), _day(on)
     bids = _run(db, service.submit_bid, code, provider, text, on=day, name=path.name)
     note_line(f"bid of {provider} on tender {code} stored for lot(s) {', '.join(b.lot_code for b in bids)}")
+    for addition in _run(db, service.bid_additions, code, provider):
+        cells = (
+            "; ".join(f"{m} {g}" for m, g in addition.cells) or "nothing the other admitted bids leave open"
+        )
+        note_line(f"new to the region: on lot {addition.lot_code} it adds {cells}")
 
 
 @app.command("score")
@@ -231,7 +250,7 @@ def _outcome_rows(lines: tuple[service.OutcomeLine, ...], fmt: OutputFormat) -> 
                 "rank": o.rank,
                 "score": str(line.score) if line.score is not None else None,
                 "price_eur": str(o.price) if o.price is not None else None,
-                "reason": o.reason,
+                "reason": o.reason + ("; awaiting admission (tenders admit)" if line.pending else ""),
                 "criteria": [f"{k} {_plain(v)}" for k, v in o.criterion_scores.items()],
                 "contract": line.contract_number,
             }
@@ -270,6 +289,57 @@ def finalize(code: TENDER, on: str | None = ON_OPTION, db: str | None = DB_OPTIO
         f"final award of {code} on {day}: framework agreement {result.framework_code}, "
         f"{len(result.contracts)} contract(s): {', '.join(result.contracts)}"
     )
+
+
+@app.command("additional-round")
+def additional_round(  # noqa: PLR0917 - typer options
+    code: TENDER,
+    closes: str = typer.Option(..., "--closes", help="the last day of the round's registration, YYYY-MM-DD"),
+    opens: str | None = typer.Option(
+        None, "--opens", help="its first day (default: today)", show_default=False
+    ),
+    round_code: str | None = typer.Option(
+        None, "--code", help="the round's code (default: TENDER-R1, -R2, ...)", show_default=False
+    ),
+    minimum: int = typer.Option(
+        1, "--minimum", min=1, help="fewer admitted bids than this in a cell is a gap"
+    ),
+    db: str | None = DB_OPTION,
+) -> None:
+    """An additional round for the coverage gap of an evaluated tender, that gap only: same lots,
+    products, tariffs and criteria; its own registration period; bids must serve a gap cell; its
+    final award adds contracts under the tender's framework agreement."""
+    first, last = _day(opens), _date_option("--closes", closes)
+    result = _run(
+        db, service.open_additional_round, code, opens=first, closes=last, code=round_code, minimum=minimum
+    )
+    note_line(
+        f"additional round {result.tender.code} of {code} opened, registration {first} to {last}, "
+        f"for {len(result.gap)} gap cell(s): "
+        + "; ".join(f"{r.municipality} {r.target_group.value}" for r in result.gap)
+    )
+
+
+@app.command("admit")
+def admit(
+    code: TENDER,
+    provider: str = typer.Option(..., "--provider", help="the bidder's AGB code"),
+    on: str | None = ON_OPTION,
+    db: str | None = DB_OPTION,
+) -> None:
+    """Open house: admit one provider's bid on its own after the final award, with its contract
+    under the existing framework agreement from the admission day. A bid is decided once."""
+    day = _day(on)
+    result = _run(db, service.admit, code, provider, day)
+    made = ", ".join(line.contract_number or "" for line in result.lines)
+    note_line(f"{provider} admitted to {code} on {day}: contract(s) {made}")
+
+
+def _date_option(name: str, text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        fail(f"{name} {text!r}: not a date in the form YYYY-MM-DD")
 
 
 CONDITION_COLUMNS = [

@@ -15,6 +15,11 @@ What the store gives, and what each stage publishes:
   tariffs, or its bid prices), a value where the contract has a yearly ceiling (the ceiling times
   the years of the initial term), and its status on the day of publication.
 
+An additional round is a contracting process of its own that names its parent's (relatedProcesses,
+relationship ``framework``): its contracts join the parent's framework agreement. An open house's
+later admission is published as a release of its own (tags award and contract, dated the
+admission day) holding every award and contract so far.
+
 Never published: assessors, scores, the reasons a bid was refused, answers, and the name of a
 provider that is a natural person (a free practitioner: AGB code only).
 """
@@ -80,6 +85,7 @@ def publication(uow: UnitOfWork, code: str, today: date) -> Publication:
             (law, p.code): p for law in {lot.law for lot in tender.lots} for p in uow.catalogue.products(law)
         }
         contracts: dict[str, StoredContract] = {c.number: c for c in uow.contracts.contracts()}
+        parent = uow.tenders.get(stored.tender.round_of) if stored.tender.round_of else None
     term_end, latest_end = _term_ends(tender.term)
 
     lots = tuple(
@@ -109,7 +115,7 @@ def publication(uow: UnitOfWork, code: str, today: date) -> Publication:
     final = stored.status is TenderStatus.FINAL and stored.final_award_on is not None
     awards: list[Award] = []
     for s in admitted:
-        day = stored.final_award_on if final else stored.intended_award_on
+        day = s.decided_on or (stored.final_award_on if final else stored.intended_award_on)
         if day is None:
             continue
         status = AwardStatus.ACTIVE if final else AwardStatus.PENDING
@@ -119,7 +125,8 @@ def publication(uow: UnitOfWork, code: str, today: date) -> Publication:
     for s in admitted if final else []:
         number = s.contract_number
         found = contracts.get(number) if number else None
-        if found is None or stored.final_award_on is None:
+        signed = s.decided_on or stored.final_award_on
+        if found is None or signed is None:
             continue
         lot_code, agb = s.outcome.lot_code, s.outcome.provider_agb
         if tender.tariff_policy is TariffPolicy.UNIFORM:
@@ -136,7 +143,7 @@ def publication(uow: UnitOfWork, code: str, today: date) -> Publication:
                 ContractStatus.on(today, start, end),
                 start,
                 end,
-                stored.final_award_on,
+                signed,
                 tuple(
                     Product(p.code, p.name, p.unit, tariffs.get(p.code))
                     for p in next(x for x in lots if x.code == lot_code).products
@@ -169,6 +176,7 @@ def publication(uow: UnitOfWork, code: str, today: date) -> Publication:
             tenderers=tenderers,
             awards=tuple(awards),
             contracts=tuple(published_contracts),
+            framework=(parent.tender.code, parent.tender.name) if parent is not None else None,
         )
     except PublicationError as exc:
         raise TenderRefused([str(exc)]) from None

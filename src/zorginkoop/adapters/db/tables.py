@@ -793,6 +793,12 @@ class TenderRow(Base):
     intended_award_on: Mapped[date | None] = mapped_column(Date)
     final_award_on: Mapped[date | None] = mapped_column(Date)
     framework_code: Mapped[str | None] = mapped_column(String(40), doc="the framework agreement it created")
+    round_of: Mapped[str | None] = mapped_column(
+        String(40), doc="an additional round: the tender whose coverage gap it contracts for"
+    )
+    gap_cells: Mapped[str] = mapped_column(
+        Text, default="", server_default="", doc="an additional round's cells: municipality:target group lines"
+    )
 
 
 class TenderLotRow(Base):
@@ -939,6 +945,9 @@ class TenderOutcomeRow(Base):
         Text, default="", doc="per criterion its score on the scale or its price points: code=value lines"
     )
     contract_number: Mapped[str | None] = mapped_column(String(40))
+    decided_on: Mapped[date | None] = mapped_column(
+        Date, doc="an open house's admission of this bid on its own, after the final award; NULL otherwise"
+    )
 
 
 class ConsultationSeatRow(Base):

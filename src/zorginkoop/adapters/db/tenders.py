@@ -60,6 +60,9 @@ class StoredTender:
 class StoredOutcome:
     outcome: Outcome
     contract_number: str | None
+    decided_on: date | None = None
+    """An open house's admission of this bid on its own (after the final award); None for the
+    outcomes the intended award fixed."""
 
 
 def _csv(values: Iterable[str]) -> str:
@@ -116,6 +119,8 @@ class TenderRepository:
                 minimum_total=tender.minimum_total,
                 standstill_days=tender.standstill_days,
                 created_at=created_at,
+                round_of=tender.round_of,
+                gap_cells="\n".join(sorted(f"{m}:{g.value}" for m, g in tender.gap)),
             )
         )
         s.flush()
@@ -190,6 +195,14 @@ class TenderRepository:
 
     def codes(self) -> list[str]:
         return list(self.session.scalars(select(t.TenderRow.code).order_by(t.TenderRow.code)))
+
+    def rounds_of(self, code: str) -> list[str]:
+        """The additional rounds of tender ``code``, by code."""
+        return list(
+            self.session.scalars(
+                select(t.TenderRow.code).where(t.TenderRow.round_of == code).order_by(t.TenderRow.code)
+            )
+        )
 
     def get(self, code: str) -> StoredTender | None:
         row = self.session.get(t.TenderRow, code)
@@ -276,6 +289,11 @@ class TenderRepository:
             minimum_total=_dec(row.minimum_total),
             standstill_days=row.standstill_days,
             published=row.published,
+            round_of=row.round_of,
+            gap=frozenset(
+                (m, TargetGroup(g))
+                for m, _, g in (line.partition(":") for line in row.gap_cells.splitlines())
+            ),
         )
         return StoredTender(
             tender,
@@ -446,6 +464,7 @@ class TenderRepository:
                     r.rank,
                 ),
                 r.contract_number,
+                r.decided_on,
             )
             for r in rows
         ]
@@ -458,6 +477,25 @@ class TenderRepository:
                 x.outcome.provider_agb,
             ),
         )
+
+    def record_admission(self, code: str, outcome: Outcome, on: date, contract_number: str | None) -> None:
+        """An open house's decision on one bid after its final award (admitted: its contract)."""
+        self.session.add(
+            t.TenderOutcomeRow(
+                tender_code=code,
+                lot_code=outcome.lot_code,
+                provider_agb=outcome.provider_agb,
+                admitted=outcome.admitted,
+                reason=outcome.reason,
+                score=outcome.score,
+                rank=outcome.rank,
+                price_cents=outcome.price.cents if outcome.price else None,
+                criteria="",
+                contract_number=contract_number,
+                decided_on=on,
+            )
+        )
+        self.session.flush()
 
     def record_final_award(
         self, code: str, on: date, framework_code: str, contracts: dict[tuple[str, str], str]

@@ -273,8 +273,17 @@ class Tender:
     """The lowest acceptable total score, out of 100."""
     standstill_days: int = 0
     published: date | None = None
+    round_of: str | None = None
+    """An additional round (scope 3): the code of the tender whose coverage gap it contracts for;
+    its contracts go under that tender's framework agreement and lots."""
+    gap: frozenset[tuple[str, TargetGroup]] = frozenset()
+    """An additional round's cells, (municipality code, target group): what its bids may add."""
 
     def __post_init__(self) -> None:
+        if (self.round_of is None) != (not self.gap):
+            raise TenderError(
+                f"tender {self.code}: an additional round names its parent tender and its gap cells, together"
+            )
         if not 1 <= len(self.code) <= MAX_TENDER_CODE or not self.code.strip():
             raise TenderError(f"a tender code has 1 to {MAX_TENDER_CODE} characters, got {self.code!r}")
         if not self.lots:

@@ -34,7 +34,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -71,6 +71,12 @@ class Stage(str, Enum):
     TENDER = "tender"
     AWARD = "award"
     CONTRACT = "contract"
+    ADMISSION = "admission"
+    """An open house's later admission: its award and contract together (tags award, contract)."""
+
+    @property
+    def tags(self) -> list[str]:
+        return ["award", "contract"] if self is Stage.ADMISSION else [self.value]
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,6 +295,9 @@ class Publication:
     awards: tuple[Award, ...] = ()
     contracts: tuple[Contract, ...] = ()
     cancelled: bool = False
+    framework: tuple[str, str] | None = None
+    """An additional round: the code and title of the tender whose framework agreement its
+    contracts join (published as a related process, relationship ``framework``)."""
 
     def __post_init__(self) -> None:
         if self.procedure not in PROCEDURES:
@@ -343,6 +352,23 @@ class Publication:
         if self.contracts:
             reached.append(Stage.CONTRACT)
         return tuple(reached)
+
+    @property
+    def admission_days(self) -> tuple[date, ...]:
+        """An open house's later admissions: the days of contracts signed after the first, each
+        published in a release of its own (other procedures sign their contracts together)."""
+        if not self.contracts or self.procedure != "open-house":
+            return ()
+        first = min(c.signed for c in self.contracts)
+        return tuple(sorted({c.signed for c in self.contracts if c.signed > first}))
+
+    def as_of(self, day: date) -> Publication:
+        """The publication as it stood on ``day``: the awards and contracts dated on or before it."""
+        return replace(
+            self,
+            awards=tuple(a for a in self.awards if a.date <= day),
+            contracts=tuple(c for c in self.contracts if c.signed <= day),
+        )
 
 
 # -- amounts and dates ---------------------------------------------------------------------------
@@ -611,20 +637,36 @@ def _stage_date(publication: Publication, stage: Stage) -> date:
     return max(c.signed for c in publication.contracts)
 
 
-def release(publication: Publication, stage: Stage, *, prefix: str = DEFAULT_OCID_PREFIX) -> dict[str, Any]:
-    """The release of one stage. Each release repeats the parties and the tender as they stand
-    at that stage, so a reader of one file sees the whole process so far."""
-    if stage not in publication.stages:
+def _as_of_stage(publication: Publication, stage: Stage, day: date | None) -> Publication:
+    """The award and contract stages show the first award (an open house's later admissions
+    get releases of their own); an admission release shows everything up to its ``day``."""
+    if stage is Stage.ADMISSION:
+        if day is None or day not in publication.admission_days:
+            raise PublicationError(f"tender {publication.code} admitted nobody on {day}")
+        return publication.as_of(day)
+    if stage is Stage.TENDER or not publication.admission_days:
+        return publication
+    return publication.as_of(min(c.signed for c in publication.contracts))
+
+
+def release(
+    publication: Publication, stage: Stage, *, prefix: str = DEFAULT_OCID_PREFIX, day: date | None = None
+) -> dict[str, Any]:
+    """The release of one stage (``day``: the admission day of a :attr:`Stage.ADMISSION`
+    release). Each release repeats the parties and the tender as they stand at that stage, so a
+    reader of one file sees the whole process so far."""
+    if stage is not Stage.ADMISSION and stage not in publication.stages:
         raise PublicationError(f"tender {publication.code} has not reached the {stage.value} stage")
+    publication = _as_of_stage(publication, stage, day)
     the_ocid = ocid(prefix, publication.code)
-    day = _stage_date(publication, stage)
+    day = _stage_date(publication, Stage.CONTRACT if stage is Stage.ADMISSION else stage)
     awards = publication.awards if stage is not Stage.TENDER else ()
     suppliers = {a.supplier for a in awards if a.status is not AwardStatus.CANCELLED}
     result: dict[str, Any] = {
         "ocid": the_ocid,
         "id": f"{the_ocid}-{stage.value}-{day.isoformat()}",
         "date": date_time(day),
-        "tag": [stage.value],
+        "tag": stage.tags,
         "initiationType": "tender",
         "language": "nl",
         "parties": [
@@ -634,9 +676,15 @@ def release(publication: Publication, stage: Stage, *, prefix: str = DEFAULT_OCI
         "buyer": {"id": _buyer_id(publication.buyer), "name": publication.buyer.name},
         "tender": _tender(publication, stage),
     }
+    if publication.framework is not None:
+        parent, title = publication.framework
+        result["relatedProcesses"] = [
+            {"id": "framework", "relationship": ["framework"], "title": title, "scheme": "ocid",
+             "identifier": ocid(prefix, parent)}
+        ]  # fmt: skip
     if awards:
         result["awards"] = [_award(publication, a) for a in awards]
-    if stage is Stage.CONTRACT:
+    if stage in {Stage.CONTRACT, Stage.ADMISSION}:
         result["contracts"] = [_contract(publication, c) for c in publication.contracts]
     return result
 
@@ -656,12 +704,14 @@ def release_package(
     *,
     prefix: str = DEFAULT_OCID_PREFIX,
     base_url: str = "https://example.invalid/ocds",
+    day: date | None = None,
 ) -> Package:
     """The release package of one stage: the release, the publisher (the region), the two
     extensions, and ``uri`` where it will be published (``base_url`` + file name; the default's
-    ``.invalid`` says the region has not said where yet)."""
-    the_release = release(publication, stage, prefix=prefix)
-    file_name = f"{the_release['ocid']}-{stage.value}.json"
+    ``.invalid`` says the region has not said where yet). An admission's file name carries its day."""
+    the_release = release(publication, stage, prefix=prefix, day=day)
+    suffix = f"{stage.value}-{day.isoformat()}" if stage is Stage.ADMISSION and day else stage.value
+    file_name = f"{the_release['ocid']}-{suffix}.json"
     content = {
         "uri": f"{base_url.rstrip('/')}/{file_name}",
         "version": OCDS_VERSION,
@@ -679,9 +729,13 @@ def release_packages(
     prefix: str = DEFAULT_OCID_PREFIX,
     base_url: str = "https://example.invalid/ocds",
 ) -> tuple[Package, ...]:
-    """A package for every stage the tender has reached (tender; award; contract)."""
+    """A package for every stage the tender has reached (tender; award; contract), and one
+    per later admission day of an open house."""
     return tuple(
         release_package(publication, s, prefix=prefix, base_url=base_url) for s in publication.stages
+    ) + tuple(
+        release_package(publication, Stage.ADMISSION, prefix=prefix, base_url=base_url, day=day)
+        for day in publication.admission_days
     )
 
 

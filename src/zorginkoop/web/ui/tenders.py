@@ -97,6 +97,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"total ([\d.]+) under the minimum ([\d.]+)"), r"totaal \1 punten, onder het minimum van \2"),
     (re.compile(r"not scored on (\S+)"), r"niet beoordeeld op \1"),
     (re.compile(r"no price for (.+)"), r"geen prijs voor \1"),
+    (re.compile(r"admitted on (\d{4})-(\d\d)-(\d\d)"), r"toegelaten op \3-\2-\1"),
 )  # fmt: skip
 _KNOCK_OUT = re.compile(r"(\S+) \((.*?)\): (.*)")
 _DETAIL = (
@@ -357,11 +358,85 @@ def award(
     return RedirectResponse(f"/aanbestedingen/{summary.tender.code}", status_code=303)
 
 
+@router.post("/aanbestedingen/{code}/aanvullende-ronde", dependencies=[CsrfChecked], response_model=None)
+def additional_round(
+    request: Request, platform: PlatformDep, user: ContractManager, code: str,
+    opent: Annotated[str, Form(max_length=20)] = "", sluit: Annotated[str, Form(max_length=20)] = "",
+    minimum: Annotated[str, Form(max_length=4)] = "1",
+) -> Response:  # fmt: skip
+    """An additional round for the coverage gap of the tender, that gap only (``zorginkoop
+    tenders additional-round``): its own registration period; refused without a gap."""
+    summary = _summary_or_404(platform, user, code)
+    opens, closes = _day(opent), _day(sluit)
+    errors: dict[str, str] = {}
+    if opens is None:
+        errors["opent"] = (
+            "Vul de eerste dag van de inschrijving in als jaar-maand-dag, bijvoorbeeld 2022-03-01."
+        )
+    if closes is None:
+        errors["sluit"] = (
+            "Vul de laatste dag van de inschrijving in als jaar-maand-dag, bijvoorbeeld 2022-03-31."
+        )
+    if not minimum.strip().isdigit() or int(minimum) < 1:
+        errors["minimum"] = "Vul een heel getal van 1 of meer in."
+    problems: list[str] = []
+    if not errors and opens is not None and closes is not None:
+        try:
+            opened = service.open_additional_round(
+                _uow(platform, user), summary.tender.code, opens=opens, closes=closes, minimum=int(minimum)
+            )
+        except TenderRefused as exc:
+            problems = exc.problems
+        else:
+            request.session[FLASH_KEY] = (
+                f"Aanvullende ronde {opened.tender.code} geopend voor {len(opened.gap)} gat(en) in de dekking, "
+                f"inschrijven van {opens:%d-%m-%Y} tot en met {closes:%d-%m-%Y}."
+            )
+            return RedirectResponse(f"/aanbestedingen/{opened.tender.code}", status_code=303)
+    return _tender_page(request, platform, user, code, problems, 400, errors)
+
+
+@router.post("/aanbestedingen/{code}/toelating", dependencies=[CsrfChecked], response_model=None)
+def admission(
+    request: Request, platform: PlatformDep, user: ContractManager, code: str,
+    agb: Annotated[str, Form(max_length=8)] = "", datum: Annotated[str, Form(max_length=20)] = "",
+) -> Response:  # fmt: skip
+    """Open house: admit one provider's late bid on its own, with its contract under the existing
+    framework agreement from the day (``zorginkoop tenders admit``)."""
+    summary = _summary_or_404(platform, user, code)
+    day = _day(datum)
+    if day is None:
+        errors = {"datum": "Vul een datum in als jaar-maand-dag, bijvoorbeeld 2023-03-06."}
+        return _tender_page(request, platform, user, code, [], 400, errors)
+    try:
+        admitted = service.admit(_uow(platform, user), summary.tender.code, agb.strip(), day)
+    except TenderRefused as exc:
+        return _tender_page(request, platform, user, code, exc.problems, 400)
+    made = ", ".join(line.contract_number or "" for line in admitted.lines)
+    request.session[FLASH_KEY] = f"Aanbieder {agb.strip()} toegelaten op {day:%d-%m-%Y}: contract {made}."
+    return RedirectResponse(f"/aanbestedingen/{summary.tender.code}", status_code=303)
+
+
 # -- the provider portal -------------------------------------------------------------------------
 
 
 def _own(evaluation: service.Evaluation, agb: str) -> list[service.OutcomeLine]:
     return [line for line in evaluation.lines if line.outcome.provider_agb == agb]
+
+
+def _takes_bid(summary: service.TenderSummary, own: list[service.OutcomeLine], today: date) -> bool:
+    """The tender takes the provider's bid today: registration open, and the tender open, or an
+    open house (continuous admission) that has not decided this provider's bid yet."""
+    if not summary.tender.registration.accepts(today):
+        return False
+    if summary.status is TenderStatus.OPEN:
+        return True
+    return summary.tender.procedure is Procedure.OPEN_HOUSE and all(line.pending for line in own)
+
+
+def _decided(summary: service.TenderSummary, own: list[service.OutcomeLine]) -> bool:
+    """The provider's outcome is known: fixed by the intended award, or an open house's admission."""
+    return summary.status is not TenderStatus.OPEN and not (own and all(line.pending for line in own))
 
 
 @router.get("/aanbieder/aanbestedingen", response_class=HTMLResponse)
@@ -373,14 +448,14 @@ def portal(request: Request, platform: PlatformDep, user: ProviderUser) -> HTMLR
     rows = []
     for summary in service.list_tenders(_uow(platform, user)):
         own = _own(service.evaluation(_uow(platform, user), summary.tender.code), agb)
-        open_now = summary.status is TenderStatus.OPEN and summary.tender.registration.accepts(today)
+        open_now = _takes_bid(summary, own, today)
         if open_now or own:
             rows.append(
                 {
                     "summary": summary,
                     "open": open_now,
                     "own": own,
-                    "decided": summary.status is not TenderStatus.OPEN,
+                    "decided": _decided(summary, own),
                     "reasons": [reason_nl(line.outcome.reason, summary.tender) for line in own],
                 }
             )
@@ -403,8 +478,8 @@ def _portal_page(
     assert me is not None
     context: dict[str, Any] = {
         "summary": summary, "tender": summary.tender, "own": own, "me": me,
-        "decided": summary.status is not TenderStatus.OPEN,
-        "open": summary.status is TenderStatus.OPEN and summary.tender.registration.accepts(date.today()),
+        "decided": _decided(summary, own),
+        "open": _takes_bid(summary, own, date.today()),
         "reasons": {(line.outcome.lot_code, line.outcome.provider_agb): reason_nl(line.outcome.reason, summary.tender)
                     for line in own},
         "municipalities": municipalities,
