@@ -2,8 +2,8 @@
 """contracting after the award: an additional round names its parent tender and its gap cells;
 an outcome records the day it was decided when an open house admits a bid on its own
 
-Revision ID: 0019_rounds_additional_rounds
-Revises: 0018_tender_consultation
+Revision ID: 0020_additional_rounds
+Revises: 0019_grouplog_group_subject
 Create Date: 2026-12-02 14:05:00.000000
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0019_rounds_additional_rounds"
-down_revision = "0018_tender_consultation"
+revision = "0020_additional_rounds"
+down_revision = "0019_grouplog_group_subject"
 branch_labels = None
 depends_on = None
 
