@@ -144,3 +144,25 @@ def test_the_stored_referrer_reads_back(engine: Engine, kind: ReferrerType) -> N
         (allocation,) = uow.workflow.client_allocations(YOUTH, purpose=_purpose())
     expected = Referrer(kind, "JGZ Houten") if kind is ReferrerType.JEUGDARTS else Referrer(kind)
     assert allocation.referrer == expected
+
+
+def test_the_consultants_wmo_allocation_has_no_referrer_and_naming_one_is_refused(engine: Engine) -> None:
+    from decimal import Decimal
+
+    from zorginkoop.adapters.model_files import load_models
+    from zorginkoop.domain.product_models import Intake
+    from zorginkoop.services import allocations as wf
+
+    _setup(engine)
+    model = load_models()["lekstroom-ozr"]
+    scope = Scope.municipality(HOUTEN)
+    decided = wf.decide(UnitOfWork(engine, scope), model, Intake(months=6, hours_per_week=Decimal(3), product_code="OZR1"),
+                        client_bsn=BSN_A, start=date(2021, 7, 1), decided_on=date(2021, 1, 4))  # fmt: skip
+    gp = Referrer(ReferrerType.HUISARTS, agb_code=GP_AGB)
+    with pytest.raises(wf.WorkflowError, match="Wmo knows no referrer"):
+        wf.allocate(UnitOfWork(engine, scope), model, decision_id=decided.decision.id, provider_agb=ALFA, now=NOW,
+                    referrer=gp)  # fmt: skip
+    result = wf.allocate(
+        UnitOfWork(engine, scope), model, decision_id=decided.decision.id, provider_agb=ALFA, now=NOW
+    )
+    assert result.allocation.referrer is None
