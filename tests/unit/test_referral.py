@@ -137,4 +137,4 @@ def test_by_referrer_keeps_every_cent_and_every_count(rows: list[tuple[str | Non
     assert len({f.referrer_type for f in found}) == len(found)
     for f in found:
         # a share over 1-9 people (the group or the whole) is never shown
-        assert f.cost_share is None or (f.clients == 0 or f.clients >= 10) and people >= 10
+        assert f.cost_share is None or ((f.clients == 0 or f.clients >= 10) and people >= 10)
