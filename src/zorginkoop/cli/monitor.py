@@ -316,8 +316,8 @@ def dashboard(
     if fmt is OutputFormat.csv:
         if section is DashboardSection.referrer:
             if document["by_referrer"] is None:
-                fail("--section referrer: the Wmo knows no referrer; ask it with --law jeugd")
-            render(document["by_referrer"], REFERRER_COLUMNS, fmt)
+                note_line("the Wmo knows no referrer (Verwijzer): ask --section referrer with --law jeugd")
+            render(document["by_referrer"] or [], REFERRER_COLUMNS, fmt)
             return
         render(products, PRODUCT_COLUMNS, fmt)
         return
