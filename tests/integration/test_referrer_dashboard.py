@@ -87,3 +87,33 @@ def test_the_demo_region_mix_is_mostly_the_social_team_and_the_gp(demo) -> None:
     assert 0.38 <= share["Gemeente"] <= 0.48
     assert 0.33 <= share["Huisarts"] <= 0.42
     assert {"Jeugdarts", "Medisch specialist", "Gecertificeerde instelling"} <= set(share)
+
+
+def test_a_changed_referrer_is_read_again_and_the_increment_equals_a_full_rebuild(
+    demo_store_url: str, tmp_path: Path
+) -> None:
+    import shutil
+
+    from sqlalchemy import update
+
+    from zorginkoop.adapters.analytics import extract
+
+    store = tmp_path / "store.sqlite"
+    shutil.copy(Path(demo_store_url.removeprefix("sqlite:///")), store)
+    engine = make_engine(f"sqlite:///{store}")
+    path = tmp_path / "store.analytics.duckdb"
+    analytics.refresh(engine, Settings(analytics_path=path))
+    A = t.AllocationRow
+    with engine.begin() as connection:
+        first = connection.scalar(select(A.id).where(A.law == "jeugd", A.referrer_type == "01").order_by(A.id))
+        connection.execute(update(A).where(A.id == first).values(referrer_type="03", referrer_name="JGZ Houten"))
+    done = analytics.refresh(engine, Settings(analytics_path=path))
+    assert not done.full and dict(done.added)["trajectory"] == 1
+    rebuilt = tmp_path / "rebuilt.duckdb"
+    analytics.refresh(engine, Settings(analytics_path=rebuilt), full=True)
+    with extract.read_only(path) as con:
+        increment = sorted(con.execute("SELECT * FROM trajectory").fetchall(), key=repr)
+    with extract.read_only(rebuilt) as con:
+        full = sorted(con.execute("SELECT * FROM trajectory").fetchall(), key=repr)
+    assert increment == full
+    engine.dispose()
