@@ -19,7 +19,13 @@ from zorginkoop.domain.money import Money
 from zorginkoop.services import analytics, monitoring
 from zorginkoop.settings import Settings
 
-MUNICIPALITIES = ("0321", "0353", "0331", "0356", "1961")  # Houten, IJsselstein, Lopik, Nieuwegein, Vijfheerenlanden
+MUNICIPALITIES = (
+    "0321",
+    "0353",
+    "0331",
+    "0356",
+    "1961",
+)  # Houten, IJsselstein, Lopik, Nieuwegein, Vijfheerenlanden
 NOWHERE = Path("/nonexistent/analytics.duckdb")
 
 
@@ -105,8 +111,12 @@ def test_a_changed_referrer_is_read_again_and_the_increment_equals_a_full_rebuil
     analytics.refresh(engine, Settings(analytics_path=path))
     A = t.AllocationRow
     with engine.begin() as connection:
-        first = connection.scalar(select(A.id).where(A.law == "jeugd", A.referrer_type == "01").order_by(A.id))
-        connection.execute(update(A).where(A.id == first).values(referrer_type="03", referrer_name="JGZ Houten"))
+        first = connection.scalar(
+            select(A.id).where(A.law == "jeugd", A.referrer_type == "01").order_by(A.id)
+        )
+        connection.execute(
+            update(A).where(A.id == first).values(referrer_type="03", referrer_name="JGZ Houten")
+        )
     done = analytics.refresh(engine, Settings(analytics_path=path))
     assert not done.full and dict(done.added)["trajectory"] == 1
     rebuilt = tmp_path / "rebuilt.duckdb"

@@ -32,7 +32,9 @@ from zorginkoop.services import incoming
 GAMMA = "33333333"
 YOUTH = bsn(7101)
 GP_AGB = "01234567"
-JGGZ = Product("54001", Law.JEUGD, "54", "Jeugd-ggz behandeling", Unit.UUR, Frequency.PER_WEEK, FinancingVariant.EFFORT)
+JGGZ = Product(
+    "54001", Law.JEUGD, "54", "Jeugd-ggz behandeling", Unit.UUR, Frequency.PER_WEEK, FinancingVariant.EFFORT
+)
 
 
 def _youth_care(engine: Engine) -> None:
@@ -46,7 +48,9 @@ def _youth_care(engine: Engine) -> None:
         ])  # fmt: skip
         ids = uow.catalogue.add_products([JGGZ])
         pid = ids[Law.JEUGD.value, JGGZ.code]
-        uow.catalogue.add_tariffs([Tariff(JGGZ.code, Money.euros("110.00"), Period(date(2020, 1, 1)))], {JGGZ.code: pid})
+        uow.catalogue.add_tariffs(
+            [Tariff(JGGZ.code, Money.euros("110.00"), Period(date(2020, 1, 1)))], {JGGZ.code: pid}
+        )
         lot = Lot("LJ", "Jeugd-ggz", Law.JEUGD, frozenset({JGGZ.code}))
         uow.contracts.add_frameworks(
             [FrameworkAgreement("FWJ", "Jeugd", ProcurementProcedure.SAS, Term(date(2020, 1, 1), 4), (lot,))],

@@ -22,7 +22,9 @@ def _decision(engine: Engine, law: str) -> tuple[str, str]:
     return str(bsn), str(decision)
 
 
-def test_a_jeugd_allocation_form_asks_for_the_referrer_with_the_municipality_first(browser_for, web_engine: Engine) -> None:  # type: ignore[no-untyped-def]
+def test_a_jeugd_allocation_form_asks_for_the_referrer_with_the_municipality_first(
+    browser_for, web_engine: Engine
+) -> None:  # type: ignore[no-untyped-def]
     bsn, decision = _decision(web_engine, "jeugd")
     consultant = browser_for("consulent")
     path = open_file(consultant, bsn)
