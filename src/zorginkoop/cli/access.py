@@ -309,12 +309,12 @@ def allocate(
     refused, unless --switch-from names the running one (a switch to another provider). The
     allocation ends with the provider's contract; the next contract's allocation follows.
     A Jeugd allocation records who referred the client (--referrer; default 01 gemeente)."""
+    chosen = _referrer(referrer, referrer_name, referrer_agb)
     platform = platform_for(db)
     municipality = known_municipality(platform, municipality)
     if provider is not None:
         provider = known_provider(platform, provider)
     now = datetime.now(UTC)
-    chosen = _referrer(referrer, referrer_name, referrer_agb)
     if provider is None:
         # the providers for the decision's own law: a Jeugd decision needs a Jeugd provider
         try:
