@@ -124,6 +124,16 @@ class Journey:
         self.page.wait_for_load_state("load")
         self.check()
 
+    def follow_menu(self, label: str) -> None:
+        """Follow the header's entry ``label``; in a grouped menu, open its group's button first."""
+        menu = self.page.get_by_role("navigation", name="Hoofdmenu")
+        link = menu.get_by_role("link", name=label, exact=True)
+        if not link.is_visible():
+            hidden = self.page.get_by_role("link", name=label, exact=True, include_hidden=True)
+            menu.locator("li[data-nav-group]", has=hidden).get_by_role("button").click()
+        link.click()
+        self.page.wait_for_load_state("load")
+
     def assert_accessible(self) -> None:
         assert not self.violations, "axe-core found WCAG 2.1 A/AA violations:\n" + "\n".join(self.violations)
 

@@ -11,7 +11,7 @@ def test_the_contract_manager_adds_a_tariff_and_sets_a_ceiling(journey) -> None:
     tab: Journey = journey()
     tab.log_in("contractmanager")
     page = tab.page
-    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Contractbeheer").click()
+    tab.follow_menu("Contractbeheer")
     page.wait_for_load_state("load")
     tab.check()
     page.get_by_role("link", name="Tarief toevoegen").click()

@@ -12,9 +12,8 @@ def test_the_contract_manager_reads_concentration_coverage_and_an_account_report
     tab: Journey = journey()
     tab.log_in("contractmanager")
     page = tab.page
-    menu = page.get_by_role("navigation", name="Hoofdmenu")
 
-    menu.get_by_role("link", name="Concentratie").click()
+    tab.follow_menu("Concentratie")
     page.wait_for_load_state("load")
     page.get_by_label("Jaar").select_option("2020")
     page.get_by_label("Wet").select_option(label="Wmo")
@@ -26,7 +25,7 @@ def test_the_contract_manager_reads_concentration_coverage_and_an_account_report
     chart = page.get_by_role("img", name="Concentratie 2020 Wmo")
     assert chart.count() == 1
 
-    menu.get_by_role("link", name="Dekkend aanbod").click()
+    tab.follow_menu("Dekkend aanbod")
     page.wait_for_load_state("load")
     tab.check()
     assert page.locator("table.zk-coverage tbody tr").count() > 0

@@ -20,12 +20,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
-from typing import Any, Literal
-
-import altair as alt
-import vl_convert as vlc
+from typing import TYPE_CHECKING, Any, Literal
 
 from zorginkoop.domain.monitoring import Measure, ProviderPareto
+
+if TYPE_CHECKING:
+    import altair as alt
+
+# Altair and vl-convert are imported where a chart is made, not with this module: together they
+# cost ~4 s of import, and the CLI's help, the API and most pages never draw a chart.
 
 LOCALE: Literal["nl-NL"] = "nl-NL"
 """Numbers on the axes as the Dutch write them (1.234,5)."""
@@ -71,6 +74,8 @@ class Bar:
 
 
 def _data(rows: list[dict[str, Any]]) -> Any:
+    import altair as alt  # lazy: see the imports
+
     return alt.Data(values=rows)  # type: ignore[no-untyped-call]
 
 
@@ -89,6 +94,8 @@ def _config(chart: alt.TopLevelMixin) -> dict[str, Any]:
 
 def render_svg(chart: alt.TopLevelMixin, label: str) -> str:
     """``chart`` as an accessible SVG string labelled ``label`` (the chart's one-line summary)."""
+    import vl_convert as vlc  # lazy: see the imports
+
     try:
         svg = vlc.vegalite_to_svg(_config(chart), format_locale=LOCALE)
     except Exception as exc:  # vl-convert raises plain ValueErrors from its engine
@@ -114,6 +121,8 @@ def accessible(svg: str, label: str) -> str:
 def pareto(points: Sequence[ParetoPoint], title: str, measure: str = "kosten") -> str:
     """Cumulative share by provider rank, with the 80% and 90% lines and the small tail marked
     (a triangle instead of a circle, named in the legend)."""
+    import altair as alt  # lazy: see the imports
+
     rows = [
         {
             "rank": p.rank,
@@ -163,6 +172,8 @@ def pareto(points: Sequence[ParetoPoint], title: str, measure: str = "kosten") -
 
 def trend(points: Sequence[TrendPoint], title: str) -> str:
     """Clients and cost over periods: two panels one above the other, sharing the periods."""
+    import altair as alt  # lazy: see the imports
+
     rows = [{"period": p.period, "clients": p.clients, "cost": float(p.cost_eur)} for p in points]
     order = [p.period for p in points]
     base = alt.Chart(_data(rows)).encode(
@@ -185,6 +196,8 @@ def trend(points: Sequence[TrendPoint], title: str) -> str:
 
 def bars(items: Sequence[Bar], title: str, value_title: str) -> str:
     """Horizontal bars, one per label, in the order given."""
+    import altair as alt  # lazy: see the imports
+
     rows = [{"label": b.label, "value": float(b.value)} for b in items]
     chart = (
         alt.Chart(_data(rows))

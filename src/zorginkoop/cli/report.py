@@ -11,7 +11,7 @@ from typing import TypeVar
 import typer
 
 from zorginkoop.adapters.db.uow import UnitOfWork
-from zorginkoop.cli.common import DB_OPTION, checked_year, platform_for, unit_of_work
+from zorginkoop.cli.common import DB_OPTION, checked_year, platform_for, store_errors, unit_of_work
 from zorginkoop.cli.output import FORMAT_OPTION, TOTALS_OPTION, OutputFormat, fail, render
 from zorginkoop.domain.codes import Law
 from zorginkoop.domain.monitoring import ConcentrationLine
@@ -39,8 +39,9 @@ def _law(choice: LawChoice | None) -> Law | None:
 
 
 def _query(db: str | None, question: Callable[[UnitOfWork], T]) -> T:
-    """Ask the store one question; a report error becomes one clear line."""
-    with unit_of_work(platform_for(db)) as uow:
+    """Ask the store one question; a report error or a store that refuses (the read's log entry
+    cannot be written) becomes one clear line."""
+    with store_errors(), unit_of_work(platform_for(db)) as uow:
         try:
             return question(uow)
         except reports.ReportError as exc:
@@ -57,7 +58,7 @@ def costs(
 ) -> None:
     """Clients and approved cost per municipality; the table ends with the total row (csv and
     json give it with --totals; clients are counted once across the region)."""
-    lines, total = _query(db, lambda uow: reports.costs_by_municipality(uow, year, _law(law)))
+    lines, total = _query(db, lambda uow: reports.read_costs(uow, year, _law(law)))
     rows = [
         {"municipality": line.municipality, "clients": line.clients, "cost_eur": str(line.cost)}
         for line in lines
@@ -76,7 +77,7 @@ def providers(
     db: str | None = DB_OPTION,
 ) -> None:
     """Clients and approved cost per provider, largest first, with shares."""
-    lines = _query(db, lambda uow: reports.costs_by_provider(uow, year, _law(law), exclude))
+    lines = _query(db, lambda uow: reports.read_providers(uow, year, _law(law), exclude))
     rows = [
         {
             "rank": p.rank,
@@ -104,7 +105,7 @@ def concentration(
 ) -> None:
     """How spending is spread over providers: the largest holding 90% and 80%, the small tail;
     the table ends with all providers together (csv and json give that row with --totals)."""
-    result = _query(db, lambda uow: reports.provider_concentration(uow, year, _law(law), exclude))
+    result = _query(db, lambda uow: reports.read_concentration(uow, year, _law(law), exclude))
 
     def row(line: ConcentrationLine) -> dict[str, object]:
         return {"group": line.label, "providers": line.providers, "cost_eur": str(line.cost),
@@ -124,6 +125,6 @@ def years(
     """Clients and approved cost per year: the trend."""
     rows = [
         {"year": year, "clients": clients, "cost_eur": str(cost)}
-        for year, clients, cost in _query(db, lambda uow: reports.costs_by_year(uow, _law(law)))
+        for year, clients, cost in _query(db, lambda uow: reports.read_years(uow, _law(law)))
     ]
     render(rows, ["year", "clients", "cost_eur"], fmt, title="Approved cost per year")

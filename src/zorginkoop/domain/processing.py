@@ -11,6 +11,13 @@ activity by its *kind* (``decision``, ``exchange``, ``declarations`` ...); where
 differs per law the register holds one activity per law (``decision.wmo``: Wmo 2015 art. 2.3.5;
 ``decision.jeugd``: Jeugdwet art. 2.3) and :meth:`ActivityRegister.resolve` picks the one for
 the data subject's law.
+
+A figure about a group of people (the dashboard, the benchmark, a report's counts and sums) names
+no one, yet it is computed from their data: each read of one leaves one entry whose subject is the
+group (:class:`Group`, type ``GROUP``). The standard allows this: a log line refers to zero or one
+data subjects, and ``data_subject_id_type`` says what kind of identifier ``data_subject_id`` holds
+(``BSN``, a staff number, or a type the register defines). A BSN search never finds a group entry;
+the privacy officer finds them by activity (``monitoring``) and actor.
 """
 
 from __future__ import annotations
@@ -23,6 +30,11 @@ from enum import Enum
 from typing import Any
 
 SUBJECT_TYPE_BSN = "BSN"
+SUBJECT_TYPE_GROUP = "GROUP"
+"""The subject of a group figure: ``subject_id`` describes the group (:class:`Group`)."""
+
+GROUP_ID_LENGTH = 200
+"""The longest group description stored; a longer one keeps its start and a hash of the whole."""
 
 
 class Status(str, Enum):
@@ -51,6 +63,8 @@ class ActivityKind(str, Enum):
     """The privacy officer's search in, and a citizen's export of, the processing log."""
     SURVEY = "survey"
     """The client experience survey: drawing clients, inviting them, their answers and results."""
+    MONITORING = "monitoring"
+    """Figures about groups of clients (counts, sums, shares) to steer policy and purchase."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +140,48 @@ def pseudonymise(bsn: str, key: bytes) -> str:
     holding one; without the key a pseudonym cannot be turned back into a BSN by trying all
     10^9 BSNs."""
     return hmac.new(key, bsn.strip().encode("ascii"), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """The people a group figure is about, as the processing log names them: ``key=value`` parts
+    joined by ``;`` in key order (``law=wmo;municipality=0321;year=2020``). The scope the figure
+    was read under is logged beside it, so the group says only what the reader chose."""
+
+    parts: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, **parts: object) -> Group:
+        """A group from its parts; None and an empty list are left out, a list or set becomes
+        its sorted items joined by ``,``, an enum its value, anything else its text."""
+        found = []
+        for key, value in sorted(parts.items()):
+            if value is None or (isinstance(value, (list, tuple, set, frozenset)) and not value):
+                continue
+            if isinstance(value, (list, tuple, set, frozenset)):
+                text = ",".join(sorted(_text(v) for v in value))
+            else:
+                text = _text(value)
+            found.append((key, text.replace(";", ",")))
+        return cls(tuple(found))
+
+    @property
+    def law(self) -> str | None:
+        return dict(self.parts).get("law")
+
+    @property
+    def subject_id(self) -> str:
+        """The description as ``subject_id`` stores it: at most :data:`GROUP_ID_LENGTH`
+        characters (a longer one is cut and ends in ``~`` and 16 hex digits of its SHA-256)."""
+        text = ";".join(f"{key}={value}" for key, value in self.parts) or "all"
+        if len(text) <= GROUP_ID_LENGTH:
+            return text
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+        return text[: GROUP_ID_LENGTH - 17] + "~" + digest
+
+
+def _text(value: object) -> str:
+    return str(value.value) if isinstance(value, Enum) else str(value)
 
 
 def distinct_subjects(subjects: Iterable[tuple[str, str | None]]) -> list[tuple[str, str | None]]:

@@ -37,8 +37,10 @@ from zorginkoop.domain.account_report import (
     end_reasons,
 )
 from zorginkoop.domain.money import Money
+from zorginkoop.domain.processing import Group
 from zorginkoop.domain.provider_signals import ProviderSignal
 from zorginkoop.services import reports
+from zorginkoop.services.processing_log import record_group_read
 from zorginkoop.services.spending import CeilingUseLine, ceiling_uses
 
 __all__ = ["SECTIONS", "AccountReport", "AccountReportError", "Quarter", "QuarterError", "account_report"]
@@ -381,6 +383,9 @@ def gather(uow: UnitOfWork, provider_agb: str, quarter: Quarter, now: datetime |
         )
         for key, reader in READERS.items():
             data.extra[key] = reader(uow, data)
+        record_group_read(
+            uow, "monitor.account_report", Group.of(provider=provider_agb, quarter=quarter.label)
+        )
     return data
 
 

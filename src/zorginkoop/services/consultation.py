@@ -78,8 +78,7 @@ def tables(
             if not years:
                 raise TenderRefused(["no year with declared care to rank providers by; give --year"])
             year = years[-1]
-        lines = reports.costs_by_provider(uow, year, law)
-        sizes = {line.agb: ProviderSize(line.agb, line.provider, line.clients) for line in lines}
+        sizes = {p.agb: p for p in _sizes(uow, year, law)}
         with _refusals():
             seats = propose_tables(sizes.values(), year)
             for out, replacement in swaps:
@@ -94,6 +93,28 @@ def tables(
             uow.consultation.replace_seats(code, year, seats)
             uow.commit()
         return Tables(code, year, seats, save)
+
+
+def _sizes(uow: UnitOfWork, year: int, law: Law | None) -> list[ProviderSize]:
+    return [
+        ProviderSize(line.agb, line.provider, line.clients)
+        for line in reports.costs_by_provider(uow, year, law)
+    ]
+
+
+def reference_years(uow: UnitOfWork, code: str) -> list[int]:
+    """The years with declared care under the tender's law: what the tables can be ranked by."""
+    with uow:
+        law = _bestuurlijk(uow, code)
+        return [y for y, _clients, _cost in reports.costs_by_year(uow, law)]
+
+
+def candidates(uow: UnitOfWork, code: str, year: int) -> list[ProviderSize]:
+    """The providers with clients under the tender's law in ``year``, most clients first: who
+    may take a seat at a table when the user changes the proposal."""
+    with uow:
+        law = _bestuurlijk(uow, code)
+        return sorted(_sizes(uow, year, law), key=lambda p: (-p.clients, p.agb))
 
 
 def record_meeting(
@@ -186,8 +207,15 @@ def read_agreements(text: str, name: str = "covenant") -> list[Agreement]:
 def set_covenant(
     uow: UnitOfWork, code: str, text: str, valid_from: date, name: str = "covenant"
 ) -> CovenantStep:
-    """A new version of the covenant holding from ``valid_from``, with what it changed."""
-    agreements = read_agreements(text, name)
+    """A new version of the covenant from a covenant file, holding from ``valid_from``."""
+    return record_covenant(uow, code, read_agreements(text, name), valid_from)
+
+
+def record_covenant(
+    uow: UnitOfWork, code: str, agreements: Sequence[Agreement], valid_from: date
+) -> CovenantStep:
+    """A new version of the covenant from its agreements (the web form; ``set_covenant`` reads
+    them from a file), holding from ``valid_from``, with what it changed."""
     with uow:
         _bestuurlijk(uow, code)
         versions = uow.consultation.covenant(code)

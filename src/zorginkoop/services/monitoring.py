@@ -52,7 +52,9 @@ from zorginkoop.domain.monitoring import (
     rounded_figure,
 )
 from zorginkoop.domain.monitoring import provider_view as provider_view_line
+from zorginkoop.domain.processing import Group
 from zorginkoop.services import analytics, reports
+from zorginkoop.services.processing_log import record_group_read
 from zorginkoop.services.survey import read_satisfaction
 
 
@@ -90,6 +92,7 @@ def concentration(
                     spend = [ProviderSpend(p.agb, p.provider, p.clients, p.cost) for p in lines]
         except reports.ReportError as exc:
             raise MonitoringQueryError(str(exc)) from None
+        record_group_read(uow, "monitor.concentration", Group.of(law=law, year=year, exclude=excluded))
     return provider_pareto(spend, measure)
 
 
@@ -129,6 +132,7 @@ def coverage_on(uow: UnitOfWork, on: date, law: Law = Law.WMO, minimum: int = 1)
             on,
         )
         in_care = uow.workflow.clients_in_care(on)
+        record_group_read(uow, "monitor.coverage", Group.of(law=law, on=on))
     # the offer is no personal data: a provider scope sees the whole region's coverage
     visible = [
         code
@@ -244,8 +248,8 @@ def dashboard(uow: UnitOfWork, municipality: str, year: int, law: Law = Law.WMO)
 
     Raises :class:`MonitoringQueryError` for a municipality the region does not know and
     :class:`OutsideScope` for one the unit of work's scope does not see. Reads counts and sums
-    only (as the reports do): no personal data leaves the store, so no processing-log entry is
-    written, as for ``report costs``. The counts come from the analytics extract's named
+    only (as the reports do): no personal data leaves the store; the read is logged once, its
+    subject the group (:func:`~zorginkoop.services.processing_log.record_group_read`). The counts come from the analytics extract's named
     queries when it is up to date (:func:`zorginkoop.services.analytics.fresh_figures`), else
     from the store; both give the same figures."""
     start = date(year, 1, 1)
@@ -273,6 +277,7 @@ def dashboard(uow: UnitOfWork, municipality: str, year: int, law: Law = Law.WMO)
         others = frozenset(uow.region.municipality_names()) - {code}
         facts = MonitoringQueries(uow.session).trajectory_facts(law, others)
         ended = ended_in_year(facts.trajectories, year)
+        record_group_read(uow, "monitor.dashboard", Group.of(law=law, municipality=code, year=year))
     clients, cost = counts.clients, counts.cost
     products = tuple(
         ProductFigure(
@@ -522,7 +527,7 @@ def benchmark(  # noqa: PLR0917 - the questions a benchmark answers
     of work of the same actor, and only their quartiles leave this function. ``provider_view``
     rounds counts and amounts (always on for a provider). ``as_of`` (default today) decides
     which no-repeat windows are over. Counts and sums over pseudonymised facts only, no
-    personal data is handed out, so no processing-log entry is written (as the dashboard).
+    personal data is handed out; the read is logged once under the caller's scope (as the dashboard).
     Raises :class:`MonitoringQueryError` for an unknown municipality in ``exclude``."""
     own = uow.scope.code if uow.scope.kind is ScopeKind.PROVIDER else None
     reader = (
@@ -545,6 +550,9 @@ def benchmark(  # noqa: PLR0917 - the questions a benchmark answers
             if tariff.valid.contains(start)
         )
         scores = fill(reader, year, law)
+        # logged under the caller's scope: a provider's peers are read region-wide for it
+        group = Group.of(law=law, year=year, exclude=excluded)
+        record_group_read(reader, "monitor.benchmark", group, scope=uow.scope)
     lines = benchmark_lines(
         [ProviderYear(p.agb, p.provider, p.clients, p.cost) for p in spend],
         facts.trajectories,

@@ -5,6 +5,9 @@ The log (Logboek Dataverwerkingen) holds one entry per operation and data subjec
 as its keyed pseudonym. A search by BSN pseudonymises the BSN with the same key first. The
 search itself is a processing of the data subject's data, so it is logged too (activity
 ``privacy``), in the same transaction: a search whose entry cannot be written fails.
+
+A read of a figure about a group of people (dashboard, benchmark, reports ...) leaves one entry
+whose subject is the group (:func:`record_group_read`, called by each such use case once).
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from typing import Any
 from zorginkoop.adapters.db.exchange import bsns_in_message
 from zorginkoop.adapters.db.repositories import LogEntry, LogFilter, load_register
 from zorginkoop.adapters.db.uow import UnitOfWork
-from zorginkoop.domain.processing import ActivityKind
+from zorginkoop.domain.access import Scope
+from zorginkoop.domain.processing import ActivityKind, Group
 
 SEARCH_LIMIT = 10_000
 """At most this many entries per search (narrow the search for more)."""
@@ -71,6 +75,7 @@ __all__ = [
     "SearchError",
     "bsns_in_message",
     "export_for_subject",
+    "record_group_read",
     "search",
 ]
 
@@ -121,6 +126,23 @@ def search(uow: UnitOfWork, query: Search, limit: int = SEARCH_LIMIT) -> list[Fo
             uow.log.record(ActivityKind.PRIVACY, "processing_log.search", [_valid_bsn(query.bsn)])
         uow.commit()
     return found
+
+
+def record_group_read(
+    uow: UnitOfWork,
+    operation: str,
+    group: Group,
+    activity: ActivityKind = ActivityKind.MONITORING,
+    *,
+    scope: Scope | None = None,
+) -> None:
+    """Log one read of a figure about ``group`` (subject type ``GROUP``) by the unit of work's
+    actor under its scope (``scope``: the caller's, when the figure was read in a wider scope
+    for it). Called inside the open unit of work once the figure is read: the entry is written
+    at once, in the read's transaction, so a read whose entry cannot be written raises here,
+    before anything is answered; the unit of work commits it (also when the reader does not)."""
+    uow.log.record_group(activity, operation, group, scope=scope)
+    uow.log.write_pending()
 
 
 def export_for_subject(uow: UnitOfWork, bsn: str) -> dict[str, Any]:

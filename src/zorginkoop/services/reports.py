@@ -1,5 +1,12 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Reports a policy memo quotes: cost and clients per municipality and per provider."""
+"""Reports a policy memo quotes: cost and clients per municipality and per provider.
+
+The functions read in a unit of work the caller has opened. Those named ``read_*`` are what the
+CLI, the web pages and the API ask: each also logs the read once, its subject the group the
+figures are about (:func:`~zorginkoop.services.processing_log.record_group_read`); the others are
+the building blocks other use cases (benchmark, account report) read through without a log entry
+of their own, since those log their own read.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +20,8 @@ from zorginkoop.domain.codes import Law
 from zorginkoop.domain.disclosure import suppressed, total_suppressed
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.monitoring import Concentration, ProviderSpend, concentration, share_pct
+from zorginkoop.domain.processing import Group
+from zorginkoop.services.processing_log import record_group_read
 
 
 class ReportError(ValueError):
@@ -187,3 +196,61 @@ def key_figures_by_year(uow: UnitOfWork, law: Law | None) -> list[YearFigures]:
         lines, total = _disclosed(per_year[year], clients_per_year.get(year, 0))
         result.append(YearFigures(year, lines, total))
     return result
+
+
+# -- the reads the entry points ask: the figures above, each read logged once ------------------
+
+
+def read_costs(uow: UnitOfWork, year: int, law: Law | None) -> tuple[list[CostLine], CostLine]:
+    """``report costs``: :func:`costs_by_municipality`, logged."""
+    found = costs_by_municipality(uow, year, law)
+    record_group_read(uow, "report.costs", Group.of(law=law, year=year))
+    return found
+
+
+def read_cost_lines(uow: UnitOfWork, year: int, law: Law | None) -> list[CostLine]:
+    """``GET /api/v1/reports/costs``: :func:`cost_lines`, logged."""
+    found = cost_lines(uow, year, law)
+    record_group_read(uow, "report.costs", Group.of(law=law, year=year))
+    return found
+
+
+def read_providers(
+    uow: UnitOfWork, year: int, law: Law | None, exclude: list[str] | None = None
+) -> list[ProviderLine]:
+    """``report providers``: :func:`costs_by_provider`, logged."""
+    found = costs_by_provider(uow, year, law, exclude)
+    excluded = resolve_municipalities(uow, exclude or [])
+    record_group_read(uow, "report.providers", Group.of(exclude=excluded, law=law, year=year))
+    return found
+
+
+def read_concentration(
+    uow: UnitOfWork, year: int, law: Law | None, exclude: list[str] | None = None
+) -> Concentration:
+    """``report concentration``: :func:`provider_concentration`, logged."""
+    found = provider_concentration(uow, year, law, exclude)
+    excluded = resolve_municipalities(uow, exclude or [])
+    record_group_read(uow, "report.concentration", Group.of(exclude=excluded, law=law, year=year))
+    return found
+
+
+def read_years(uow: UnitOfWork, law: Law | None) -> list[tuple[int, int, Money]]:
+    """``report years``: :func:`costs_by_year`, logged."""
+    found = costs_by_year(uow, law)
+    record_group_read(uow, "report.years", Group.of(law=law, years="all"))
+    return found
+
+
+def read_key_figures(uow: UnitOfWork, year: int, law: Law | None) -> KeyFigures:
+    """The policy adviser's key figures page: :func:`key_figures`, logged."""
+    found = key_figures(uow, year, law)
+    record_group_read(uow, "report.key_figures", Group.of(law=law, year=year))
+    return found
+
+
+def read_key_figures_by_year(uow: UnitOfWork, law: Law | None) -> list[YearFigures]:
+    """The policy adviser's trend page: :func:`key_figures_by_year`, logged."""
+    found = key_figures_by_year(uow, law)
+    record_group_read(uow, "report.key_figures", Group.of(law=law, years="all"))
+    return found

@@ -27,7 +27,7 @@ from zorginkoop.adapters.mailer import Letter, Mail, Mailer
 from zorginkoop.domain.access import ScopeKind
 from zorginkoop.domain.care import Client
 from zorginkoop.domain.codes import Law
-from zorginkoop.domain.processing import ActivityKind
+from zorginkoop.domain.processing import ActivityKind, Group
 from zorginkoop.domain.survey import (
     DEFAULT_OPEN_DAYS,
     GroupResult,
@@ -47,6 +47,7 @@ from zorginkoop.domain.survey import (
     token_hash,
     with_own_questions,
 )
+from zorginkoop.services.processing_log import record_group_read
 
 PUBLIC_ACTOR = "inwoner via enquetelink"
 """The processing log's actor for what a client does on ``/enquete/{token}`` (no account)."""
@@ -416,6 +417,8 @@ def results(uow: UnitOfWork, round_id: int, by: GroupBy = GroupBy.MUNICIPALITY) 
         responses = uow.surveys.responses([round_id], r.law)
         per_municipality, per_provider = uow.surveys.invited_counts([round_id])
         providers = uow.providers.names()
+        group = Group.of(by=by, law=r.law, round=round_id)  # and the figure shown, once
+        record_group_read(uow, "survey.results", group, ActivityKind.SURVEY)
         uow.commit()
     if by is GroupBy.MUNICIPALITY:
         groups = results_by(lambda x: x.municipality_code, responses, per_municipality, r.questionnaire)

@@ -46,13 +46,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import duckdb
 from sqlalchemy import Connection, Engine, String, and_, cast, func, select
 
 from zorginkoop.adapters.db import tables as t
 from zorginkoop.domain.declarations import LineStatus
+
+if TYPE_CHECKING:
+    import duckdb
+
+# DuckDB is imported where the extract is opened or written, not with this module: the CLI's
+# help and the web application start without it (it costs about a second of import).
 
 SCHEMA_VERSION = 3
 """Raised when a table of the extract changes shape; an extract of another version is rebuilt."""
@@ -222,6 +227,8 @@ def open_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     connection per extract and hands each reader a cursor of it (a cursor per thread, as DuckDB
     wants). A refresh replaces the file, so the connection is opened again when the file is
     another one than it was. :class:`ExtractError` when it cannot be opened."""
+    import duckdb  # lazy: see the imports
+
     try:
         identity = path.stat()
     except OSError as exc:
@@ -306,6 +313,8 @@ def refresh(
     replaces the file at the end, so readers never wait for a refresh nor see half of one.
     ``wait``: wait for a refresh that is running, else :class:`RefreshBusy`. Raises
     :class:`ExtractError`."""
+    import duckdb  # lazy: see the imports
+
     started = datetime.now(UTC)
     pseudonym = Pseudonymiser(key)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -339,6 +348,8 @@ def refresh(
 
 
 def _write(engine: Engine, target: Path, pseudonym: Pseudonymiser, full: bool) -> dict[str, int]:
+    import duckdb  # lazy: see the imports
+
     con = duckdb.connect(str(target))
     try:
         with (

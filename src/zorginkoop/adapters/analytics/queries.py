@@ -21,12 +21,13 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import duckdb
+from typing import TYPE_CHECKING, Any
 
 from zorginkoop.adapters.analytics.extract import ExtractError, read_only
 from zorginkoop.domain.access import Scope, ScopeKind
+
+if TYPE_CHECKING:
+    import duckdb
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +174,8 @@ class Figures:
         self.scope = scope
 
     def rows(self, name: str, **params: Any) -> list[tuple[Any, ...]]:
+        import duckdb  # lazy: the app starts without DuckDB
+
         query = QUERIES[name]
         sql, scope_params = scoped(query.sql, self.scope)
         used = set(re.findall(r"\$(\w+)", sql))

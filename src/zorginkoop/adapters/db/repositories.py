@@ -44,8 +44,10 @@ from zorginkoop.domain.monitoring import GoalsReached
 from zorginkoop.domain.periods import Period
 from zorginkoop.domain.processing import (
     SUBJECT_TYPE_BSN,
+    SUBJECT_TYPE_GROUP,
     ActivityKind,
     ActivityRegister,
+    Group,
     Status,
     distinct_subjects,
     parse_register,
@@ -751,11 +753,14 @@ class ProcessingLog:
         """One trace per unit of work; each recorded operation is a span in it."""
         self._reading_since: datetime | None = None
         self._pending: list[dict[str, Any]] = []
+        self._unconfirmed: list[dict[str, Any]] = []
+        """Entries inserted in this transaction (:meth:`write_pending`) and not committed yet."""
         event.listen(session, "do_orm_execute", self._reading)
         # the entries of the transaction go in with its commit, one executemany: on SQLite the
         # write lock is then held for that insert and the commit only, not for the reads between
         event.listen(session, "before_commit", self._write_before_commit)
         event.listen(session, "after_soft_rollback", self._forget_pending)
+        event.listen(session, "after_commit", self._confirmed)
 
     def _reading(self, state: ORMExecuteState) -> None:
         """The start of an operation: the first read after the last recorded one."""
@@ -802,13 +807,45 @@ class ProcessingLog:
         self._pending.extend(rows)
         return len(rows)
 
+    def record_group(
+        self,
+        activity: ActivityKind,
+        operation: str,
+        group: Group,
+        *,
+        scope: Scope | None = None,
+        started: datetime | None = None,
+        status: Status = Status.OK,
+    ) -> int:
+        """Write one entry for a read of a figure about ``group`` (subject type ``GROUP``, the
+        group's description as subject id), under the register's activity of ``activity`` for
+        the group's law. ``scope``: the caller's, when the figure was read in a wider one for
+        it (a provider's anonymised peers). Written as :meth:`record` writes; returns 1."""
+        ended = self.now()
+        started = started or self._reading_since or ended
+        self._reading_since = None
+        self._pending.append({
+            "trace_id": self.trace_id, "span_id": secrets.token_hex(8), "operation": operation[:100],
+            "started_at": started, "ended_at": ended, "status": status.value,
+            "activity_id": self.register.resolve(activity, group.law).id,
+            "subject_type": SUBJECT_TYPE_GROUP, "subject_id": group.subject_id,
+            "actor": self.actor[:200], "scope": str(scope or self.scope)[:200],
+        })  # fmt: skip
+        return 1
+
     @property
     def pending(self) -> int:
         """Entries recorded in this transaction and not written yet."""
         return len(self._pending)
 
+    @property
+    def owed(self) -> int:
+        """Entries of this transaction not committed yet (recorded, or written and not committed)."""
+        return len(self._pending) + len(self._unconfirmed)
+
     def write_pending(self) -> int:
-        """Write the entries recorded so far in this transaction (one executemany); the number."""
+        """Write the entries recorded so far in this transaction (one executemany); the number.
+        They are owed until the transaction commits (the unit of work commits them on leaving)."""
         rows, self._pending = self._pending, []
         if rows:
             try:
@@ -816,17 +853,21 @@ class ProcessingLog:
             except BaseException:
                 self._pending = rows + self._pending  # still owed: a retried commit writes them
                 raise
+            self._unconfirmed.extend(rows)
         return len(rows)
 
     def commit_pending_alone(self) -> int:
         """Roll back the rest of the transaction and commit only the entries still owed (a
         reader that read personal data and did not commit); the number written. Raises when
         they cannot be written, so that read fails too."""
-        owed, self._pending = self._pending, []
+        owed, self._pending, self._unconfirmed = self._unconfirmed + self._pending, [], []
         self.session.rollback()
         self._pending = owed
         self.session.commit()
         return len(owed)
+
+    def _confirmed(self, _session: Session) -> None:
+        self._unconfirmed.clear()
 
     def _write_before_commit(self, _session: Session) -> None:
         self.write_pending()
@@ -834,6 +875,7 @@ class ProcessingLog:
     def _forget_pending(self, _session: Session, previous: SessionTransaction) -> None:
         if not previous.nested:
             self._pending.clear()
+            self._unconfirmed.clear()
 
     def search(self, where: LogFilter, limit: int | None = None) -> list[LogEntry]:
         """Entries matching every given filter, oldest first (this transaction's own included)."""

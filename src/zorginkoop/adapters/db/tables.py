@@ -478,7 +478,9 @@ class ProcessingLogEntryRow(Base):
     status: Mapped[str] = mapped_column(String(10), doc="ok or error")
     activity_id: Mapped[str] = mapped_column(String(60), doc="the register's processing activity")
     subject_type: Mapped[str] = mapped_column(String(10), default="BSN")
-    subject_id: Mapped[str] = mapped_column(String(64), doc="HMAC-SHA256 of the BSN, hex")
+    subject_id: Mapped[str] = mapped_column(
+        String(200), doc="HMAC-SHA256 of the BSN, hex; for GROUP the group's description"
+    )
     actor: Mapped[str] = mapped_column(String(200))
     scope: Mapped[str] = mapped_column(String(200), doc="the scope the read ran under")
 

@@ -120,7 +120,7 @@ class UnitOfWork:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         try:
-            if exc_type is None and self.log.pending:
+            if exc_type is None and self.log.owed:
                 # read and not committed: what was read is still logged (and fails if it cannot be)
                 self.log.commit_pending_alone()
         finally:

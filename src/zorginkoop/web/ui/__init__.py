@@ -23,6 +23,7 @@ from zorginkoop.web.ui import (
     backoffice,
     benchmark,
     consulent,
+    consultation,
     contract_forms,
     contracts,
     figures,
@@ -47,7 +48,7 @@ CONTENT_SECURITY_POLICY = (
 SCREENS = (
     pages.router, consulent.router, contracts.router, figures.router, backoffice.router, provider.router,
     privacy.router, admin.router, monitoring.router, benchmark.router, survey_screens.router,
-    contract_forms.router, tenders.router,
+    contract_forms.router, tenders.router, consultation.router,
 )
 """The routers of the web application's screens, one per module."""
 

@@ -6,7 +6,8 @@ municipality (``zorginkoop monitor dashboard``, :func:`zorginkoop.services.monit
 
 The figures are those of ``zorginkoop report costs`` and ``GET /api/v1/reports/costs``
 (:func:`zorginkoop.services.reports.key_figures`), with figures about fewer than 10 people shown
-as "< 10" (:mod:`zorginkoop.domain.disclosure`). Counts and sums: no personal data is read.
+as "< 10" (:mod:`zorginkoop.domain.disclosure`). Counts and sums: no personal data is shown;
+each read is logged once, its subject the group.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def key_figures(
     year = parse_year(jaar, errors, "jaar")
     if year is None and not errors.get("jaar"):
         year = years[-1] if years else None
-    figures = reports.key_figures(uow, year, law) if year is not None else None
+    figures = reports.read_key_figures(uow, year, law) if year is not None else None
     return render(request, "figures/key_figures.html", {
         "figures": figures, "years": sorted({*years, year}) if year is not None else years, "jaar": jaar or (str(year) if year else ""),
         "wet": wet or BOTH, "law_text": _law_text(law), "law_options": law_options(), "errors": errors,
@@ -58,7 +59,7 @@ def trend(
     """Clients and cost per municipality for every year with figures: the trend."""
     errors: dict[str, str] = {}
     law = parse_law(wet, errors, "wet")
-    per_year = reports.key_figures_by_year(uow, law)
+    per_year = reports.read_key_figures_by_year(uow, law)
     municipalities = sorted({(f.cbs_code, f.municipality) for y in per_year for f in y.lines},
                             key=lambda m: m[1].lower())  # fmt: skip
     cells = {(y.year, f.cbs_code): f for y in per_year for f in y.lines}

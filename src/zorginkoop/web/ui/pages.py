@@ -7,14 +7,14 @@ from __future__ import annotations
 import math
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from zorginkoop.domain.access import Scope
 from zorginkoop.domain.accounts import Role
 from zorginkoop.web import security
 from zorginkoop.web.deps import ACCOUNTS_ACTOR, PlatformDep
-from zorginkoop.web.ui.navigation import NAVIGATION, home_of
+from zorginkoop.web.ui.navigation import NAVIGATION, group_for, home_of
 from zorginkoop.web.ui.session import (
     CsrfChecked,
     WebUser,
@@ -117,6 +117,17 @@ def start(request: Request, user: WebUser, platform: PlatformDep) -> HTMLRespons
         "municipalities": [f"{names.get(code, code)} ({code})" for code in sorted(user.municipalities)],
         "provider": provider,
     })  # fmt: skip
+
+
+@router.get("/menu/{key}", response_class=HTMLResponse)
+def menu_group(request: Request, user: WebUser, key: str) -> HTMLResponse:
+    """A group of the header's menu as a page: what its button opens, for a browser without
+    JavaScript (and a place to read the group's entries at leisure)."""
+    found = group_for(user, key)
+    if found is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND)
+    group, links = found
+    return render(request, "menu.html", {"group": group, "links": links})
 
 
 @router.get("/toegankelijkheid", response_class=HTMLResponse)

@@ -76,6 +76,14 @@ TABLE_NL = {
     "klein": "Kleine aanbieders",
 }
 CHANGE_NL = {"added": "toegevoegd", "changed": "gewijzigd", "removed": "geschrapt"}
+CONSULTATION_PAGES = (
+    ("overlegtafels", "Overlegtafels"),
+    ("overleggen", "Overleggen"),
+    ("inbreng", "Inbreng"),
+    ("convenant", "Convenant"),
+)
+"""The contract manager's pages of a bestuurlijk tender (:mod:`zorginkoop.web.ui.consultation`),
+in the order of their sub-navigation."""
 
 
 # -- the evaluation's reasons in Dutch ----------------------------------------------------------
@@ -259,6 +267,7 @@ def _tender_page(
         **_labels(),
     }  # fmt: skip
     if tender.procedure is Procedure.BESTUURLIJK:
+        context["consultation_pages"] = CONSULTATION_PAGES
         try:
             context["tables"] = consultation.tables(_uow(platform, user), tender.code)
         except TenderRefused as exc:

@@ -33,11 +33,12 @@ def costs(
     law: LawName | None = None,
 ) -> list[CostLineOut]:
     """One line per municipality in the caller's scope: clients and approved cost of the year
-    (the figures of `zorginkoop report costs`). Counts and sums only, no personal data."""
+    (the figures of `zorginkoop report costs`). Counts and sums only, no personal data; each
+    read is logged once per scope, its subject the group (law and year)."""
     lines: list[reports.CostLine] = []
     for scope in user.scopes():  # a user tied to several municipalities: each of them
         with platform.unit_of_work(actor=user.login, scope=scope) as uow:
-            lines.extend(reports.cost_lines(uow, year, Law(law.value) if law else None))
+            lines.extend(reports.read_cost_lines(uow, year, Law(law.value) if law else None))
     return [
         CostLineOut(
             municipality=line.municipality,
