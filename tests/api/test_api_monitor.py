@@ -77,6 +77,18 @@ def test_the_api_gives_the_use_case_figures_for_jeugd_with_ggz_apart(demo_api) -
     ]
 
 
+def test_the_api_gives_jeugd_by_referrer_adding_up_to_the_totals_and_none_for_wmo(demo_api) -> None:  # type: ignore[no-untyped-def]
+    api, engine = demo_api
+    body = _get(api, "inkoop", municipality="Nieuwegein", year=2020, law="jeugd").json()
+    found = monitoring.dashboard(UnitOfWork(engine), "0356", 2020, Law.JEUGD)
+    assert [(r["referrer_type"], r["referrer"], r["clients"], r["cost_eur"]) for r in body["by_referrer"]] == [
+        (r.referrer_type, r.label, r.clients, str(r.cost)) for r in found.by_referrer
+    ]
+    assert [r["referrer"] for r in body["by_referrer"]][:2] == ["Gemeente", "Huisarts"]
+    assert sum(r["clients"] for r in body["by_referrer"]) == body["clients"]
+    assert _get(api, "inkoop", municipality="Nieuwegein", year=2020, law="wmo").json()["by_referrer"] is None
+
+
 def test_a_municipality_outside_the_scope_is_404_like_an_unknown_one(demo_api) -> None:  # type: ignore[no-untyped-def]
     api, _engine = demo_api
     for login, municipality in (

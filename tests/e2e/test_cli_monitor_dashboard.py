@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from zorginkoop.adapters.db.session import make_engine
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.cli import app
+from zorginkoop.cli.monitor import REFERRER_COLUMNS
 from zorginkoop.domain.access import Scope
 from zorginkoop.domain.codes import Law
 from zorginkoop.services import monitoring
@@ -164,6 +165,29 @@ def test_csv_and_table_formats(demo_store_url):
     )
     assert table.exit_code == 0, table.output
     assert "2145868.00" in table.stdout and "OZR3" in table.stdout and "Trend" in table.stdout
+
+
+def test_jeugd_by_referrer_in_json_csv_and_table_adds_up_to_the_totals(demo_store_url):
+    figures = _dashboard(demo_store_url, "-m", "Lopik", "--law", "jeugd")
+    referrers = figures["by_referrer"]
+    assert [r["referrer_type"] for r in referrers] == sorted(r["referrer_type"] for r in referrers)
+    assert sum(r["clients"] for r in referrers) == figures["clients"]
+    assert sum(Decimal(r["cost_eur"]) for r in referrers) == Decimal(figures["cost_eur"])
+    for r in referrers:
+        assert (r["cost_share_pct"] is None) == (r["clients"] < 10)
+    args = ["monitor", "dashboard", "-m", "Lopik", "--year", "2020", "--law", "jeugd", "--db", demo_store_url]
+    as_csv = runner.invoke(app, [*args, "--format", "csv", "--section", "referrer"])
+    assert as_csv.exit_code == 0, as_csv.output
+    rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    assert [(r["referrer_type"], r["referrer"], int(r["clients"])) for r in rows] == [
+        (r["referrer_type"], r["referrer"], r["clients"]) for r in referrers
+    ]
+    table = runner.invoke(app, args)
+    assert table.exit_code == 0 and "Per referrer (COD327)" in table.stdout and "Huisarts" in table.stdout
+    assert _dashboard(demo_store_url, "-m", "Lopik", "--law", "wmo")["by_referrer"] is None
+    wmo = runner.invoke(app, [*args[:-4], "--law", "wmo", "--db", demo_store_url, "-f", "csv", "--section", "referrer"])
+    assert wmo.exit_code == 0 and wmo.stdout.strip() == ",".join(REFERRER_COLUMNS)  # the header only
+    assert "Wmo knows no referrer" in wmo.stderr
 
 
 def test_unknown_municipality_is_one_line_and_exit_2(demo_store_url):

@@ -83,6 +83,19 @@ def test_jeugd_shows_ggz_apart_and_hides_shares_over_fewer_than_ten(browser_for,
     assert cells[3] == "* niet getoond"  # the share over fewer than 10 clients is not
 
 
+def test_jeugd_shows_the_figures_per_referrer_in_dutch(browser_for, web_engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    client: TestClient = browser_for("beleidsadviseur")
+    page = soup(client.get("/kerncijfers/dashboard?gemeente=0321&jaar=2020&wet=jeugd"))
+    found = monitoring.dashboard(UnitOfWork(web_engine), "0321", 2020, Law.JEUGD)
+    rows = _rows(page, ".zk-dashboard-referrers")
+    assert list(rows) == [r.label for r in found.by_referrer]
+    assert {"Gemeente", "Huisarts", "Jeugdarts", "Medisch specialist", "Gecertificeerde instelling"} <= set(rows)
+    assert [int(cells[0]) for cells in rows.values()] == [r.clients for r in found.by_referrer]
+    assert sum(r.clients for r in found.by_referrer) == found.clients
+    wmo = soup(client.get("/kerncijfers/dashboard?gemeente=0321&jaar=2020&wet=wmo"))
+    assert wmo.select_one(".zk-dashboard-referrers") is None
+
+
 def test_another_municipality_is_404_for_the_houten_adviser(browser_for) -> None:  # type: ignore[no-untyped-def]
     client: TestClient = browser_for("beleidsadviseur")
     for gemeente in ("0356", "Nieuwegein", "9999"):

@@ -46,6 +46,7 @@ from zorginkoop.domain.care import CareError
 from zorginkoop.domain.codes import ChangeReason, Law, TargetGroup
 from zorginkoop.domain.monitoring import GoalsReached
 from zorginkoop.domain.product_models import Intake, IntakeRefused, ProductModel
+from zorginkoop.domain.referral import Referrer, ReferrerType
 from zorginkoop.domain.region import ProviderMatch
 from zorginkoop.services import allocations as workflow
 from zorginkoop.services import intake as intake_service
@@ -245,6 +246,30 @@ def providers(
     render(rows, PROVIDER_COLUMNS, fmt, title="Eligible providers")
 
 
+REFERRER_OPTION = typer.Option(
+    None,
+    "--referrer",
+    help="Jeugd: who referred the client, a COD327 code or word (01 gemeente, 02 huisarts, 03 jeugdarts, "
+    "04 gi, 05 medisch-specialist, 06 zelfverwijzer, 08 justitie); default 01 gemeente",
+)
+REFERRER_NAME_OPTION = typer.Option(None, "--referrer-name", help="the referrer's name (at most 64 characters)")
+REFERRER_AGB_OPTION = typer.Option(
+    None, "--referrer-agb", help="the referring doctor's AGB code (ZorgverlenerCode, types 02-05)"
+)
+
+
+def _referrer(kind: str | None, name: str | None, agb: str | None) -> Referrer | None:
+    """The referrer the consultant names, or None (the default: the municipality for Jeugd)."""
+    if kind is None:
+        if name or agb:
+            fail("--referrer-name and --referrer-agb need --referrer (the referrer's type, COD327)")
+        return None
+    try:
+        return Referrer(ReferrerType.parse(kind), name or None, agb or None)
+    except ValueError as exc:
+        fail(f"--referrer: {exc}")
+
+
 @app.command("allocate")
 def allocate(
     decision: Annotated[str, typer.Argument(help="decision id (from `access decide`)")],
@@ -274,12 +299,17 @@ def allocate(
     models_dir: Path | None = MODELS_DIR_OPTION,
     db: str | None = DB_OPTION,
     fmt: OutputFormat = FORMAT_OPTION,
+    referrer: str | None = REFERRER_OPTION,
+    referrer_name: str | None = REFERRER_NAME_OPTION,
+    referrer_agb: str | None = REFERRER_AGB_OPTION,
 ) -> None:
     """Allocate a decision to a provider; without --provider, show the eligible ones.
 
     A decision is allocated once at a time: while an allocation of it runs, a new one is
     refused, unless --switch-from names the running one (a switch to another provider). The
-    allocation ends with the provider's contract; the next contract's allocation follows."""
+    allocation ends with the provider's contract; the next contract's allocation follows.
+    A Jeugd allocation records who referred the client (--referrer; default 01 gemeente)."""
+    chosen = _referrer(referrer, referrer_name, referrer_agb)
     platform = platform_for(db)
     municipality = known_municipality(platform, municipality)
     if provider is not None:
@@ -303,7 +333,7 @@ def allocate(
                 unit_of_work(platform, Scope.municipality(municipality)), _model(model_id, models_dir),
                 decision_id=decision, provider_agb=provider, now=now, target_group=_target(target_group),
                 start=_day(start) if start else None, switch_from=switch_from, add_on=module,
-                non_contracted=non_contracted,
+                non_contracted=non_contracted, referrer=chosen,
             )  # fmt: skip
     except (workflow.WorkflowError, CareError) as exc:
         fail(str(exc))
@@ -351,6 +381,8 @@ def _show_allocation(result: workflow.AllocationResult, fmt: OutputFormat) -> No
         "reden_wijziging": a.change_reason.value if a.change_reason else None, "message": result.message_file,
         **_terms(result),
     }  # fmt: skip
+    if a.referrer is not None:
+        shown["referrer"] = f"{a.referrer.type.value} {a.referrer.type.label}"
     if result.ended is not None:
         e = result.ended
         shown |= {"ended": e.number, "ended_provider": e.provider_agb, "ended_end": e.valid.end,

@@ -246,10 +246,37 @@ def dashboard_document(found: monitoring.Dashboard) -> dict[str, Any]:
             for p in found.by_product
         ],
         "trend": [{"year": y.year, "clients": y.clients, "cost_eur": str(y.cost)} for y in found.trend],
+        "by_referrer": None
+        if found.law is not Law.JEUGD
+        else [
+            {
+                "referrer_type": r.referrer_type,
+                "referrer": r.label,
+                "clients": r.clients,
+                "cost_eur": str(r.cost),
+                "cost_share_pct": _share(r.cost_share),
+            }
+            for r in found.by_referrer
+        ],
     }
 
 
 PRODUCT_COLUMNS = ["product", "name", "clients", "cost_eur", "volume", "cost_share_pct", "heaviest"]
+REFERRER_COLUMNS = ["referrer_type", "referrer", "clients", "cost_eur", "cost_share_pct"]
+
+
+class DashboardSection(str, Enum):
+    """The list ``--format csv`` writes (a CSV holds one table)."""
+
+    product = "product"
+    referrer = "referrer"
+
+
+SECTION_OPTION = typer.Option(
+    DashboardSection.product,
+    "--section",
+    help="the list --format csv writes: product, or referrer (Jeugd: per COD327 referrer type)",
+)
 
 
 @app.command("dashboard")
@@ -259,11 +286,13 @@ def dashboard(
     law: LawChoice = LAW_OPTION,
     fmt: OutputFormat = FORMAT_OPTION,
     db: str | None = DB_OPTION,
+    section: DashboardSection = SECTION_OPTION,
 ) -> None:
     """A municipality's figures of a year: clients and cost (as `report costs`), per product
     (clients, cost, volume), the trend over the years, the share of the heaviest products, new
-    and ended clients, and for Jeugd the GGZ (JZ020 51, 52, 54) apart from the rest. Shares over
-    fewer than 10 people are left empty."""
+    and ended clients, and for Jeugd the GGZ (JZ020 51, 52, 54) apart from the rest and the
+    figures per referrer (COD327: Gemeente, Huisarts, ...). Shares over fewer than 10 people
+    are left empty."""
     with store_errors():
         uow = unit_of_work(platform_for(db))
     with store_errors():
@@ -285,13 +314,15 @@ def dashboard(
         for p in document["by_product"]
     ]
     if fmt is OutputFormat.csv:
+        if section is DashboardSection.referrer:
+            if document["by_referrer"] is None:
+                note_line("the Wmo knows no referrer (Verwijzer): ask --section referrer with --law jeugd")
+            render(document["by_referrer"] or [], REFERRER_COLUMNS, fmt)
+            return
         render(products, PRODUCT_COLUMNS, fmt)
         return
-    summary = {
-        k: v
-        for k, v in document.items()
-        if k not in {"by_product", "trend", "heaviest", "ggz", "other_youth_care", "heaviest_products"}
-    }
+    lists = {"by_product", "trend", "heaviest", "ggz", "other_youth_care", "heaviest_products", "by_referrer"}
+    summary = {k: v for k, v in document.items() if k not in lists}
     summary["heaviest_products"] = " ".join(found.heaviest_products) or "-"
     for key in ("heaviest", "ggz", "other_youth_care"):
         group = document[key]
@@ -305,6 +336,8 @@ def dashboard(
         title=f"Dashboard {found.municipality} {year} ({law.value})",
     )
     render(products, PRODUCT_COLUMNS, fmt, title="Per product")
+    if document["by_referrer"] is not None:
+        render(document["by_referrer"], REFERRER_COLUMNS, fmt, title="Per referrer (COD327)")
     render(document["trend"], ["year", "clients", "cost_eur"], fmt, title="Trend")
 
 

@@ -39,6 +39,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from zorginkoop.demo.history import DeliveryFact, EndedStop, History, add_history, scale_downs
+from zorginkoop.demo.referrers import with_referrers
 from zorginkoop.demo.tenders import (
     CLASSIC_PRODUCTS,
     OPEN_HOUSE_PRODUCT,
@@ -934,7 +935,8 @@ def build_lekstroom(
         collective_ceilings=ceilings,
         clients=tuple(gen.clients),
         decisions=tuple(gen.decisions),
-        allocations=tuple(gen.allocations),
+        # who referred each young client: its own random stream, after everything else
+        allocations=tuple(with_referrers(gen.allocations, _group_of(jeugd_groups), seed)),
         declarations=declarations,
         line_outcomes=outcomes,
         deliveries=history.deliveries,
@@ -944,6 +946,11 @@ def build_lekstroom(
         tender_2022=tender_2022,
         other_tenders=_other_tenders(providers, tariffs),
     )
+
+
+def _group_of(groups: Sequence[JeugdGroup]) -> dict[str, str]:
+    """AGB code -> the key of the Jeugd group the provider belongs to."""
+    return {p.agb_code: g.key for g in groups for p in g.providers}
 
 
 # --------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from zorginkoop.domain.codes import ChangeReason, Frequency, Law, Unit
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.monitoring import GoalsReached
 from zorginkoop.domain.periods import Period, age_on
+from zorginkoop.domain.referral import Referrer
 
 
 class CareError(ValueError):
@@ -159,6 +160,10 @@ class Allocation:
     goals_reached: GoalsReached | None = None
     """Recorded by the consultant at the end evaluation (eindevaluatie): reached, partly or
     not; None while nobody recorded it."""
+    referrer: Referrer | None = None
+    """Who referred the client (iJw Verwijzer, COD327; :mod:`zorginkoop.domain.referral`): the
+    315's Verwijzer for a granted request, the municipality (01) for its own Jeugd decision,
+    None under the Wmo."""
 
     def __post_init__(self) -> None:
         if not 0 < self.number <= 999_999_999:
@@ -172,6 +177,8 @@ class Allocation:
             raise CareError(f"allocation {self.number}: a volume per week needs an end date")
         if has_omvang and self.product_code is None:
             raise CareError(f"allocation {self.number}: an Omvang needs a product code")
+        if self.referrer is not None and self.law is Law.WMO:
+            raise CareError(f"allocation {self.number}: the Wmo knows no referrer (Verwijzer)")
 
     @property
     def spending_limit(self) -> Money | None:

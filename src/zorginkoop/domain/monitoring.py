@@ -68,6 +68,7 @@ from enum import Enum
 from zorginkoop.domain.codes import JeugdCategory, Law, TargetGroup
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.periods import add_months
+from zorginkoop.domain.referral import ReferrerType
 from zorginkoop.domain.region import Provider
 
 # -- trajectory indicators ---------------------------------------------------------------------
@@ -691,6 +692,65 @@ def disclosed_share(part: Money, whole: Money, people: int, whole_people: int) -
     if not 0 <= part.cents <= whole.cents:
         raise MonitoringError(f"a share needs 0 <= part <= whole, got {part} of {whole}")
     return (Decimal(part.cents) / Decimal(whole.cents)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True, slots=True)
+class ReferrerCount:
+    """What the store counts for one referrer type in a municipality's year: distinct clients
+    and approved cost of the lines on allocations with that referrer (``referrer_type`` a
+    COD327 code, None for allocations without a recorded referrer)."""
+
+    referrer_type: str | None
+    clients: int
+    cost: Money
+
+
+@dataclass(frozen=True, slots=True)
+class ReferrerFigure:
+    """One referrer type on the Jeugd dashboard: its code (COD327; None: not recorded), the
+    Dutch label, clients, approved cost and its share of the cost (None when the group or the
+    whole counts 1-9 people, :func:`disclosed_share`)."""
+
+    referrer_type: str | None
+    label: str
+    clients: int
+    cost: Money
+    cost_share: Decimal | None
+
+
+_COD327 = frozenset(kind.value for kind in ReferrerType)
+
+UNKNOWN_REFERRER_LABEL = "Onbekend"
+"""The label of the allocations without a recorded referrer (before the region kept them)."""
+
+
+def by_referrer(
+    counts: Iterable[ReferrerCount], all_clients: int, all_cost: Money
+) -> tuple[ReferrerFigure, ...]:
+    """The dashboard's figures per referrer type (COD327 order, the unknown last), each with its
+    share of ``all_cost`` suppressed as every dashboard group is under 10 people.
+
+    A client whose lines lie on allocations of two referrer types counts under both (as a
+    client of two products does), so the clients add up to the total only where each client
+    came by one route; the costs always add up to the total."""
+    merged: dict[str | None, tuple[int, Money]] = {}
+    for count in counts:
+        if count.referrer_type is not None and count.referrer_type not in _COD327:
+            raise MonitoringError(f"referrer type {count.referrer_type!r} is not in COD327")
+        clients, cost = merged.get(count.referrer_type, (0, Money.zero()))
+        merged[count.referrer_type] = (clients + count.clients, cost + count.cost)
+    ordered = sorted(merged, key=lambda code: (code is None, code or ""))
+    return tuple(
+        ReferrerFigure(
+            code,
+            UNKNOWN_REFERRER_LABEL if code is None else ReferrerType(code).short_label,
+            merged[code][0],
+            merged[code][1],
+            disclosed_share(merged[code][1], all_cost, merged[code][0], all_clients),
+        )
+        for code in ordered
+        if merged[code][0] or merged[code][1].cents
+    )
 
 
 # -- the provider benchmark ----------------------------------------------------------------------

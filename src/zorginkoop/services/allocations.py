@@ -66,6 +66,7 @@ from zorginkoop.domain.monitoring import GoalsReached
 from zorginkoop.domain.periods import Period
 from zorginkoop.domain.processing import ActivityKind
 from zorginkoop.domain.product_models import Indication, Intake, ProductModel, check_model_valid_on, evaluate
+from zorginkoop.domain.referral import ReferralError, Referrer, decided_referrer
 from zorginkoop.domain.region import ProviderMatch, eligible_providers
 from zorginkoop.settings import Settings
 
@@ -275,6 +276,7 @@ def allocate(
     switch_from: int | None = None,
     add_on: str | None = None,
     non_contracted: bool = False,
+    referrer: Referrer | None = None,
 ) -> AllocationResult:
     """Allocate a decision to a chosen eligible provider and put its 301 in the outbox.
 
@@ -290,6 +292,10 @@ def allocate(
     ``notice`` tells the consultant. ``non_contracted``: a provider without a contract, under the
     region's rule (70% of the NZa tariff). Each allocation keeps its budget limit (TR369)
     (see :mod:`zorginkoop.domain.allocation_terms`).
+
+    A Jeugd allocation records who referred the client: ``referrer`` when the consultant names
+    one (a GP's referral that reached the social team), else the municipality (COD327 01); a
+    Wmo allocation has none (:func:`zorginkoop.domain.referral.decided_referrer`).
     """
     at = allocated_at_now(now)
     with uow:
@@ -366,7 +372,11 @@ def allocate(
                 tariff=_decided_tariff(uow, decision),
             )
             decided = decided_product(decision, allocation)
-            allocation = replace(allocation, valid=Period(first, decision.valid.end))
+            allocation = replace(
+                allocation,
+                valid=Period(first, decision.valid.end),
+                referrer=decided_referrer(decision.law, referrer),
+            )
             paid = (
                 uow.workflow.paid_lines(decision.municipality_code, decision.law, switch_from)
                 if switch_from is not None
@@ -381,7 +391,7 @@ def allocate(
                 if product_code == decision.product_code
                 else AllocatedOnTerms((_add_on_limit(decision, plan.new),))
             )
-        except (CareError, AllocationTermsError) as exc:
+        except (CareError, AllocationTermsError, ReferralError) as exc:
             raise WorkflowError(str(exc), message_nl=getattr(exc, "message_nl", None)) from None
         ended_name: str | None = None
         outside: tuple[PaidLine, ...] = ()

@@ -48,6 +48,7 @@ from zorginkoop.domain.exchange import (
 )
 from zorginkoop.domain.periods import Period, age_on
 from zorginkoop.domain.processing import ActivityKind
+from zorginkoop.domain.referral import ReferralError, Referrer, requested_referrer
 from zorginkoop.domain.requests import (
     RequestedProduct,
     RequestFacts,
@@ -357,9 +358,18 @@ def _answer(ctx: _Context, reference: str, answer: str, reason: str | None) -> E
 
 
 def _store_request(  # noqa: PLR0917
-    ctx: _Context, kind: str, bsn: str, reference: str, status: str, reason: str | None
+    ctx: _Context,
+    kind: str,
+    bsn: str,
+    reference: str,
+    status: str,
+    reason: str | None,
+    referrer: Referrer | None = None,
 ) -> int:
     return ctx.uow.requests.add(
+        referrer_type=referrer.type.value if referrer else None,
+        referrer_name=referrer.name if referrer else None,
+        referrer_agb=referrer.agb_code if referrer else None,
         kind=kind,
         law=ctx.law.value,
         provider_agb=ctx.sender,
@@ -426,6 +436,7 @@ def _request_allocation(ctx: _Context) -> tuple[dict[str, tuple[str, ...]], list
             accepted.append((path, p))
     outgoing: list[ExportedFile] = []
     for _path, p in accepted:
+        referrer = _verwijzer(ctx.law, p.verwijzer)
         wanted = [RequestedProduct(p.product.categorie if p.product else "", p.product.code if p.product else None,
                                    p.toewijzing_ingangsdatum)]  # fmt: skip
         decision = decide_request(wanted, _facts(ctx, client.bsn, wanted))
@@ -435,18 +446,31 @@ def _request_allocation(ctx: _Context) -> tuple[dict[str, tuple[str, ...]], list
                     ctx, client.bsn, p.product, Period(p.toewijzing_ingangsdatum, p.toewijzing_einddatum),
                     p.omvang, p.budget, p.referentie_aanbieder,
                 )  # fmt: skip
+                # the allocation carries the request's Verwijzer (Jeugd; the Wmo has none)
+                allocation = replace(allocation, referrer=requested_referrer(ctx.law, referrer))
             except CareError:
                 decision = replace(decision, granted=False, answer="1", reason=None)
             else:
-                _store_request(ctx, "315", client.bsn, p.referentie_aanbieder, "granted", None)
+                _store_request(ctx, "315", client.bsn, p.referentie_aanbieder, "granted", None, referrer)
                 ctx.uow.workflow.add_allocation(allocation)
                 outgoing.append(_granted_301(ctx, allocation, [allocation.number]))
                 continue
         reason = decision.reason.value if decision.reason else ("4" if decision.answer == "1" else None)
         status = "in-onderzoek" if decision.answer == "2" else "refused"
-        _store_request(ctx, "315", client.bsn, p.referentie_aanbieder, status, reason)
+        _store_request(ctx, "315", client.bsn, p.referentie_aanbieder, status, reason, referrer)
         outgoing.append(_answer(ctx, p.referentie_aanbieder, decision.answer or "1", reason))
     return codes, outgoing
+
+
+def _verwijzer(law: Law, verwijzer: m.Verwijzer | None) -> Referrer | None:
+    """The 315's Verwijzer as the domain keeps it (None under the Wmo, or when it is not a
+    referrer the domain can keep: the message layer validated it already)."""
+    if law is not Law.JEUGD or verwijzer is None:
+        return None
+    try:
+        return Referrer.of(verwijzer.type, verwijzer.naam, verwijzer.zorgverlener_code)
+    except ReferralError:
+        return None
 
 
 def _granted_301(ctx: _Context, allocation: Allocation, changed: list[int]) -> ExportedFile:
@@ -555,7 +579,8 @@ def _apply_change(
             new = _new_allocation(ctx, bsn, m.Product(categorie=a.category, code=a.product_code),
                                   Period(p.gewenste_ingangsdatum, p.einddatum), omvang,
                                   p.budget if p.budget is not None else (None if omvang else a.budget), ref)  # fmt: skip
-            new = replace(new, decision_id=a.decision_id)  # the same decided product goes on
+            # the same decided product goes on, with its referrer
+            new = replace(new, decision_id=a.decision_id, referrer=a.referrer)
             _keep_integrity(ctx, a, [ended, new])
             ctx.uow.workflow.replace_allocation(ended)
             _record_outside(ctx, ended)

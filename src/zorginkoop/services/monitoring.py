@@ -37,8 +37,11 @@ from zorginkoop.domain.monitoring import (
     ProviderPareto,
     ProviderSpend,
     ProviderYear,
+    ReferrerCount,
+    ReferrerFigure,
     UnitTariff,
     benchmark_lines,
+    by_referrer,
     coverage,
     disclosed_share,
     ended_in_year,
@@ -232,6 +235,8 @@ class Dashboard:
     """Average duration of those trajectories, in days (None over fewer than 10 people)."""
     ended_to_plan: Decimal | None = None
     """Share of those that ended according to plan (WMO588 19 / JZ588 31; None under 10 people)."""
+    by_referrer: tuple[ReferrerFigure, ...] = ()
+    """Jeugd only: clients and cost per referrer type of the allocations (COD327, Verwijzer)."""
 
     @property
     def cost_per_client(self) -> Money | None:
@@ -307,6 +312,7 @@ def dashboard(uow: UnitOfWork, municipality: str, year: int, law: Law = Law.WMO)
         trajectories_ended=ended.ended,
         average_days=ended.average_days,
         ended_to_plan=ended.ended_to_plan,
+        by_referrer=() if counts.referrers is None else by_referrer(counts.referrers, clients, cost),
     )
 
 
@@ -324,6 +330,8 @@ class _Counts:
     ended: int
     ggz: tuple[int, Money] | None
     other: tuple[int, Money] | None
+    referrers: list[ReferrerCount] | None = None
+    """Jeugd only: per referrer type (COD327) of the allocations."""
 
 
 def _counts_from_store(
@@ -338,10 +346,11 @@ def _counts_from_store(
         for y, r in queries.cost_by_year_and_municipality(law)
         if r.key == code and y <= year
     )
-    ggz = other = None
+    ggz = other = referrers = None
     if law is Law.JEUGD:
         ggz = queries.totals(code, start, end, law, categories=GGZ_CATEGORIES)
         other = queries.totals(code, start, end, law, other_than=GGZ_CATEGORIES)
+        referrers = [ReferrerCount(*row) for row in queries.by_referrer(code, start, end, law)]
     return _Counts(
         source="store",
         clients=clients,
@@ -353,6 +362,7 @@ def _counts_from_store(
         ended=queries.ended_clients(code, year, law),
         ggz=ggz,
         other=other,
+        referrers=referrers,
     )
 
 
@@ -364,11 +374,15 @@ def _counts_from_extract(
     def pair(row: tuple[Any, ...]) -> tuple[int, Money]:
         return int(row[0]), Money(int(row[1]))
 
-    ggz = other = None
+    ggz = other = referrers = None
     if law is Law.JEUGD:
         categories = sorted(GGZ_CATEGORIES)
         ggz = pair(figures.one("totals_of_categories", **asked, categories=categories))
         other = pair(figures.one("totals_outside_categories", **asked, categories=categories))
+        referrers = [
+            ReferrerCount(None if kind is None else str(kind), int(c), Money(int(cents)))
+            for kind, c, cents in figures.rows("by_referrer", **asked)
+        ]
     clients, cost = pair(figures.one("municipality_totals", **asked))
     return _Counts(
         source="analytics",
@@ -386,6 +400,7 @@ def _counts_from_extract(
         ended=int(figures.one("ended_clients", **asked)[0]),
         ggz=ggz,
         other=other,
+        referrers=referrers,
     )
 
 

@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from zorginkoop.domain.care import Allocation, CareError, Decision, check_bsn
+from zorginkoop.domain.codes import Law
 from zorginkoop.domain.money import Money
 from zorginkoop.services.monitoring import Dashboard, GroupFigure, percent
 
@@ -166,11 +167,23 @@ class DashboardYearOut(ApiModel):
     cost_eur: Annotated[str, AMOUNT]
 
 
+class DashboardReferrerOut(ApiModel):
+    referrer_type: str | None = Field(
+        description="COD327 Code verwijzer (01 gemeente, 02 huisarts, 03 jeugdarts, 04 gecertificeerde "
+        "instelling, 05 medisch specialist, 06 zelfverwijzer, 08 justitie); null: no referrer recorded",
+        examples=["02"],
+    )
+    referrer: str = Field(description="the referrer type's Dutch label", examples=["Huisarts"])
+    clients: int
+    cost_eur: Annotated[str, AMOUNT]
+    cost_share_pct: Annotated[str | None, SHARE]
+
+
 class DashboardOut(ApiModel):
     """A municipality's figures of one year and law: clients and cost as ``GET /reports/costs``,
     per product, the trend up to the year, the heaviest products' share, new and ended clients,
-    and for Jeugd the GGZ (JZ020 51, 52, 54) apart from the rest. Counts and amounts exact;
-    shares null over fewer than 10 people."""
+    and for Jeugd the GGZ (JZ020 51, 52, 54) apart from the rest and the figures per referrer
+    (COD327). Counts and amounts exact; shares null over fewer than 10 people."""
 
     municipality: str
     cbs_code: str
@@ -192,6 +205,11 @@ class DashboardOut(ApiModel):
     other_youth_care: DashboardGroupOut | None = Field(description="Jeugd only: the other categories")
     by_product: list[DashboardProductOut]
     trend: list[DashboardYearOut]
+    by_referrer: list[DashboardReferrerOut] | None = Field(
+        default=None,
+        description="Jeugd only: clients and cost per referrer type of the allocations (COD327 order, "
+        "the unrecorded last); a client referred twice by different routes counts under both",
+    )
 
 
 # -- from domain objects --------------------------------------------------------------------------
@@ -256,4 +274,11 @@ def dashboard_out(d: Dashboard) -> DashboardOut:
             for p in d.by_product
         ],
         trend=[DashboardYearOut(year=y.year, clients=y.clients, cost_eur=str(y.cost)) for y in d.trend],
+        by_referrer=None if d.law is not Law.JEUGD else [
+            DashboardReferrerOut(
+                referrer_type=r.referrer_type, referrer=r.label, clients=r.clients, cost_eur=str(r.cost),
+                cost_share_pct=_share(r.cost_share),
+            )
+            for r in d.by_referrer
+        ],
     )  # fmt: skip

@@ -5,9 +5,11 @@ What is copied (every table carries ``municipality_code`` and, where care is abo
 ``provider_agb``, so a scope applies to it as in the store):
 
 - ``line``: the *approved* declared lines (prestaties): municipality, law, provider, product,
-  category, period, year, client pseudonym, granted cents and volume.
+  category, period, year, client pseudonym, granted cents, volume and the allocation's number
+  (ToewijzingNummer) the line is declared on.
 - ``trajectory``: one row per allocation: start, end (the current 307 stop's end date, else the
-  allocation's end), the stop's end reason (WMO588/JZ588), goals reached, the allocation's end.
+  allocation's end), the stop's end reason (WMO588/JZ588), goals reached, the allocation's end,
+  its number and its referrer type (COD327, Jeugd).
 - ``decision``: client pseudonym, municipality, law, product and the day it was taken.
 - ``provider``, ``municipality``, ``product``: names and codes (no personal data).
 
@@ -20,7 +22,7 @@ No BSN is ever written to the file or to the staging files beside it.
 
 **Refresh**: :func:`refresh` adds what changed since the last refresh, by high-water marks of
 ids: new approved lines (lines are insert-only), new decisions, and the allocations that are new,
-whose end or goals reached changed, or that got a new 305/307 (their trajectories are read
+whose end, goals reached or referrer changed, or that got a new 305/307 (their trajectories are read
 again). Dimension tables are small and replaced each time. ``full=True`` (or a changed key, or
 an older schema) builds a new file beside the old one and swaps it in at the end, so readers
 never see half an extract. A refresh is one DuckDB transaction: a failed one leaves the last.
@@ -57,7 +59,7 @@ if TYPE_CHECKING:
 # DuckDB is imported where the extract is opened or written, not with this module: the CLI's
 # help and the web application start without it (it costs about a second of import).
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Raised when a table of the extract changes shape; an extract of another version is rebuilt."""
 
 _PURPOSE = b"zorginkoop analytics extract: client pseudonyms"
@@ -107,13 +109,14 @@ _TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("id", "BIGINT"), ("municipality_code", "VARCHAR"), ("law", "VARCHAR"),
         ("provider_agb", "VARCHAR"), ("product_code", "VARCHAR"), ("category", "VARCHAR"),
         ("period_start", "DATE"), ("period_end", "DATE"), ("year", "INTEGER"), ("client", "BIGINT"),
-        ("granted_cents", "BIGINT"), ("volume", "BIGINT"),
+        ("granted_cents", "BIGINT"), ("volume", "BIGINT"), ("allocation_number", "BIGINT"),
     ),
     "trajectory": (
         ("allocation_id", "BIGINT"), ("municipality_code", "VARCHAR"), ("law", "VARCHAR"),
         ("provider_agb", "VARCHAR"), ("product_code", "VARCHAR"), ("category", "VARCHAR"),
         ("client", "BIGINT"), ("start", "DATE"), ("end", "DATE"), ("end_reason", "VARCHAR"),
-        ("goals_reached", "VARCHAR"), ("allocation_end", "DATE"),
+        ("goals_reached", "VARCHAR"), ("allocation_end", "DATE"), ("allocation_number", "BIGINT"),
+        ("referrer_type", "VARCHAR"),
     ),
     "decision": (
         ("decision", "BIGINT"), ("client", "BIGINT"), ("municipality_code", "VARCHAR"),
@@ -466,7 +469,7 @@ class _Copier:
             select(
                 L.id, L.municipality_code, L.law, L.provider_agb, L.product_code, L.category,
                 cast(L.period_start, String), cast(L.period_end, String), L.client_bsn, L.granted_cents,
-                L.volume,
+                L.volume, L.allocation_number,
             )
             .where(L.id > after, L.id <= upto, L.status == LineStatus.APPROVED.value)
             .order_by(L.id)
@@ -475,7 +478,7 @@ class _Copier:
 
         def rows() -> Iterator[tuple[Any, ...]]:
             result = self.store.execution_options(yield_per=BATCH).execute(query)
-            for i, m, law, agb, product, cat, start, end, bsn, cents, volume in result:
+            for i, m, law, agb, product, cat, start, end, bsn, cents, volume, number in result:
                 yield (
                     i,
                     m,
@@ -489,25 +492,30 @@ class _Copier:
                     pseudonym(bsn),
                     cents,
                     volume,
+                    number,
                 )
 
         return self._load("line", rows())
 
     def _changed_allocations(self, events_after: int, events_upto: int) -> set[int] | None:
         """Allocation ids whose trajectory must be read again: new ones, those whose end or goals
-        reached differ from the extract's, those with a 305/307 after the mark. None: all."""
+        reached or referrer differ from the extract's, those with a 305/307 after the mark. None: all."""
         A, D = t.AllocationRow, t.DeliveryEventRow
-        self.con.execute("CREATE TEMP TABLE store_allocation (id BIGINT, valid_to DATE, goals VARCHAR)")
-        light = self.store.execution_options(yield_per=BATCH).execute(
-            select(A.id, A.valid_to, A.goals_reached)
+        columns = (("id", "BIGINT"), ("valid_to", "DATE"), ("goals", "VARCHAR"), ("referrer", "VARCHAR"))
+        self.con.execute(
+            "CREATE TEMP TABLE store_allocation (id BIGINT, valid_to DATE, goals VARCHAR, referrer VARCHAR)"
         )
-        self._load("store_allocation", light, (("id", "BIGINT"), ("valid_to", "DATE"), ("goals", "VARCHAR")))
+        light = self.store.execution_options(yield_per=BATCH).execute(
+            select(A.id, A.valid_to, A.goals_reached, A.referrer_type)
+        )
+        self._load("store_allocation", light, columns)
         changed = {
             int(i)
             for (i,) in self.con.execute(
                 """SELECT s.id FROM store_allocation s LEFT JOIN trajectory a ON a.allocation_id = s.id
                    WHERE a.allocation_id IS NULL OR a.allocation_end IS DISTINCT FROM s.valid_to
-                      OR a.goals_reached IS DISTINCT FROM s.goals"""
+                      OR a.goals_reached IS DISTINCT FROM s.goals
+                      OR a.referrer_type IS DISTINCT FROM s.referrer"""
             ).fetchall()
         }
         # allocations that are gone from the store go from the extract
@@ -547,14 +555,16 @@ class _Copier:
         )
         query = select(
             A.id, A.municipality_code, A.law, A.provider_agb, A.product_code, A.category, A.client_bsn,
-            A.valid_from, A.valid_to, A.goals_reached, D.end_date, D.end_reason,
+            A.valid_from, A.valid_to, A.goals_reached, D.end_date, D.end_reason, A.number, A.referrer_type,
         ).outerjoin(D, D.id == latest_stop)  # fmt: skip
         pseudonym = self.pseudonym
 
         def shaped(result: Iterable[Any]) -> Iterator[tuple[Any, ...]]:
-            for i, m, law, agb, product, cat, bsn, start, valid_to, goals, stop_end, reason in result:
+            for row in result:
+                i, m, law, agb, product, cat, bsn, start, valid_to, goals, stop_end, reason, number, referrer = row
                 end = stop_end if stop_end is not None else valid_to
-                yield (i, m, law, agb, product, cat, pseudonym(bsn), start, end, reason, goals, valid_to)
+                client = pseudonym(bsn)
+                yield (i, m, law, agb, product, cat, client, start, end, reason, goals, valid_to, number, referrer)
 
         if ids is None:
             self.con.execute("DELETE FROM trajectory")

@@ -97,6 +97,17 @@ _QUERIES = (
              AND NOT list_contains($categories, l.category)""",
     ),
     NamedQuery(
+        "by_referrer",
+        "dashboard: per referrer type (COD327) of the allocation a line is declared on, distinct "
+        "clients and approved cost (no referrer recorded: null)",
+        """SELECT a.referrer_type, count(DISTINCT l.client), coalesce(sum(l.granted_cents), 0)
+           FROM line l LEFT JOIN trajectory a
+             ON {scope:a} AND a.municipality_code = l.municipality_code AND a.law = l.law
+                AND a.allocation_number = l.allocation_number
+           WHERE {scope:l} AND l.municipality_code = $municipality AND l.year = $year AND l.law = $law
+           GROUP BY a.referrer_type""",
+    ),
+    NamedQuery(
         "new_clients",
         "dashboard: clients of the year without an approved line under the law in the municipality the year before",
         """SELECT count(DISTINCT l.client) FROM line_client l

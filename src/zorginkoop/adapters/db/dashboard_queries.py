@@ -13,7 +13,7 @@ from collections.abc import Set
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import distinct, exists, func, or_, select
+from sqlalchemy import and_, distinct, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from zorginkoop.adapters.db import tables as t
@@ -87,6 +87,38 @@ class DashboardQueries(ReportQueries):
             for code, clients, cents, volume in self.session.execute(query)
         ]
         return sorted(rows, key=lambda r: (-r.cost.cents, r.product_code))
+
+    def by_referrer(
+        self, municipality: str, start: date, end: date, law: Law
+    ) -> list[tuple[str | None, int, Money]]:
+        """Per referrer type (COD327) of the allocation a line is declared on: distinct clients
+        and approved cost; None for lines on an allocation without a referrer (or none found)."""
+        L, A = t.DeclarationLineRow, t.AllocationRow
+        query = (
+            self._approved_lines(
+                select(
+                    A.referrer_type,
+                    func.count(distinct(L.client_bsn)),
+                    func.coalesce(func.sum(L.granted_cents), 0),
+                )
+                .select_from(L)
+                .outerjoin(
+                    A,
+                    and_(
+                        A.municipality_code == L.municipality_code,
+                        A.law == L.law,
+                        A.number == L.allocation_number,
+                    ),
+                ),
+                start,
+                end,
+                law,
+            )
+            .where(L.municipality_code == municipality)
+            .group_by(A.referrer_type)
+        )
+        found = self.session.execute(query)
+        return [(kind, int(clients), Money(int(cents))) for kind, clients, cents in found]
 
     def new_clients(self, municipality: str, year: int, law: Law) -> int:
         """Clients of the year (an approved line in it) without an approved line under the same

@@ -53,6 +53,7 @@ from zorginkoop.domain.processing import (
     parse_register,
     pseudonymise,
 )
+from zorginkoop.domain.referral import Referrer
 from zorginkoop.domain.region import Municipality, Provider, Region
 from zorginkoop.settings import DEVELOPMENT_PSEUDONYM_KEY
 
@@ -1134,6 +1135,9 @@ def allocation_row(a: Allocation) -> dict[str, Any]:
         "comment": a.comment,
         "nza_percentage": a.nza_percentage,
         "goals_reached": a.goals_reached.value if a.goals_reached is not None else None,
+        "referrer_type": a.referrer.type.value if a.referrer is not None else None,
+        "referrer_name": a.referrer.name if a.referrer is not None else None,
+        "referrer_agb": a.referrer.agb_code if a.referrer is not None else None,
     }
 
 
@@ -1159,6 +1163,7 @@ def allocation_from_row(r: t.AllocationRow) -> Allocation:
         comment=r.comment,
         nza_percentage=Decimal(r.nza_percentage) if r.nza_percentage is not None else None,
         goals_reached=GoalsReached(r.goals_reached) if r.goals_reached else None,
+        referrer=Referrer.of(r.referrer_type, r.referrer_name, r.referrer_agb) if r.referrer_type else None,
     )
 
 

@@ -345,6 +345,11 @@ class AllocationRow(Base):
         String(7),
         doc="end evaluation: reached | partly | not (domain.monitoring.GoalsReached); NULL unrecorded",
     )
+    referrer_type: Mapped[str | None] = mapped_column(
+        String(2), doc="COD327 Code verwijzer (Jeugd; NULL under the Wmo or unknown), domain.referral"
+    )
+    referrer_name: Mapped[str | None] = mapped_column(String(64), doc="the Verwijzer's Naam")
+    referrer_agb: Mapped[str | None] = mapped_column(String(8), doc="the Verwijzer's ZorgverlenerCode (AGB)")
 
 
 class DeclarationRow(Base):
@@ -595,6 +600,9 @@ class AllocationRequestRow(Base):
     answer_message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id"))
     received_at: Mapped[datetime] = mapped_column(DateTime)
     answered_at: Mapped[datetime | None] = mapped_column(DateTime)
+    referrer_type: Mapped[str | None] = mapped_column(String(2), doc="a 315's Verwijzer Type (COD327)")
+    referrer_name: Mapped[str | None] = mapped_column(String(64), doc="a 315's Verwijzer Naam")
+    referrer_agb: Mapped[str | None] = mapped_column(String(8), doc="a 315's Verwijzer ZorgverlenerCode")
 
 
 # -- declaration processing (issue: 323 in, 325 out) -------------------------------------------

@@ -27,6 +27,7 @@ from zorginkoop.domain.care import Allocation, CareError, Client, Decision, chec
 from zorginkoop.domain.codes import ChangeReason, Law
 from zorginkoop.domain.monitoring import GoalsReached
 from zorginkoop.domain.product_models import Indication, Intake, IntakeRefused, ProductModel, RefusalReason
+from zorginkoop.domain.referral import Referrer, ReferrerType
 from zorginkoop.domain.region import ProviderMatch
 from zorginkoop.services import allocations as workflow
 from zorginkoop.services import clients as client_service
@@ -475,6 +476,10 @@ def _decision_of(
     return bsn, decision, matches
 
 
+REFERRER_OPTIONS = [(kind.value, f"{kind.value} {kind.label}") for kind in ReferrerType]
+"""The referrers a consultant may record for a Jeugd allocation (COD327)."""
+
+
 def _allocate_page(request: Request, ref: str, decision: Decision, matches: list[ProviderMatch], uow: UnitOfWork, *,
                    status_code: int = 200, **extra: Any) -> HTMLResponse:  # fmt: skip
     file = client_service.client_file(uow, decision.client_bsn)
@@ -492,7 +497,7 @@ def _allocate_page(request: Request, ref: str, decision: Decision, matches: list
                                     decision.law, names)  # fmt: skip
     context = {"ref": ref, "decision": decision, "matches": matches, "client": file.client if file else None,
                "running": running, "switch_options": switch_options, "notice": _notice(request), "errors": {},
-               "form": {}, "positions": positions,
+               "form": {}, "positions": positions, "referrer_options": REFERRER_OPTIONS,
                "position_year": next(iter(positions.values())).year if positions else None}  # fmt: skip
     context.update(extra)
     return _page(request, "consulent/toewijzen.html", context, status_code)
@@ -518,11 +523,19 @@ def allocate(
     aanbieder: Annotated[str, Form(max_length=20)] = "",
     start: Annotated[str, Form(max_length=20)] = "",
     overstap: Annotated[str, Form(max_length=12)] = "",
+    verwijzer: Annotated[str, Form(max_length=2)] = "",
 ) -> Response:
-    """Allocate the decision to the chosen eligible provider: the 301 waits in the outbox."""
+    """Allocate the decision to the chosen eligible provider: the 301 waits in the outbox. A
+    Jeugd allocation records who referred the client (COD327; default the municipality)."""
     _bsn, decision, matches = _decision_of(request, uow, ref, decision_id)
-    form = {"aanbieder": aanbieder, "start": start, "overstap": overstap}
+    form = {"aanbieder": aanbieder, "start": start, "overstap": overstap, "verwijzer": verwijzer}
     errors: dict[str, str] = {}
+    referrer: Referrer | None = None
+    if decision.law is Law.JEUGD and verwijzer:
+        try:
+            referrer = Referrer(ReferrerType.parse(verwijzer))
+        except ValueError:
+            errors["verwijzer"] = "Kies een verwijzer uit de lijst."
     if aanbieder not in {m.provider.agb_code for m in matches}:
         errors["aanbieder"] = "Kies een van de aanbieders in de lijst."
     first = _parse_day(start, "start", errors, "Ingangsdatum")
@@ -542,7 +555,8 @@ def allocate(
     assert model is not None
     try:
         result = workflow.allocate(uow, model, decision_id=decision.id, provider_agb=aanbieder,
-                                   now=datetime.now(UTC), start=first, switch_from=switch)  # fmt: skip
+                                   now=datetime.now(UTC), start=first, switch_from=switch,
+                                   referrer=referrer)  # fmt: skip
     except (workflow.WorkflowError, CareError) as exc:
         return _allocate_page(request, ref, decision, matches, uow, form=form, status_code=400,
                               failure=_dutch(exc, "De toewijzing is niet vastgelegd."), detail=_english(exc))  # fmt: skip
