@@ -5,8 +5,8 @@ An allocation and a provider's 315 request keep the Verwijzer: its type (COD327)
 its ZorgverlenerCode (AGB), where the standard carries them; the Jeugd dashboard shows its
 figures by referrer. Existing rows keep no referrer (unknown): nothing tells which it was.
 
-Revision ID: 0020_referrer_verwijzer
-Revises: 0019_grouplog_group_subject
+Revision ID: 0021_referrer_verwijzer
+Revises: 0020_additional_rounds
 Create Date: 2026-12-02 14:00:00.000000
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0020_referrer_verwijzer"
-down_revision = "0019_grouplog_group_subject"
+revision = "0021_referrer_verwijzer"
+down_revision = "0020_additional_rounds"
 branch_labels = None
 depends_on = None
 
