@@ -17,8 +17,11 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, time
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from zorginkoop.adapters.db.exchange import bsns_in_message
 from zorginkoop.adapters.db.repositories import LogEntry, LogFilter, load_register
+from zorginkoop.adapters.db.session import StoreError
 from zorginkoop.adapters.db.uow import UnitOfWork
 from zorginkoop.domain.access import Scope
 from zorginkoop.domain.processing import ActivityKind, Group
@@ -142,7 +145,13 @@ def record_group_read(
     at once, in the read's transaction, so a read whose entry cannot be written raises here,
     before anything is answered; the unit of work commits it (also when the reader does not)."""
     uow.log.record_group(activity, operation, group, scope=scope)
-    uow.log.write_pending()
+    try:
+        uow.log.write_pending()
+    except SQLAlchemyError as exc:
+        raise StoreError(
+            f"the processing log could not record this read ({exc.__class__.__name__}), so the "
+            "figures are not shown; nothing was stored, try again or ask the administrator"
+        ) from exc
 
 
 def export_for_subject(uow: UnitOfWork, bsn: str) -> dict[str, Any]:
