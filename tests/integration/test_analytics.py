@@ -201,7 +201,7 @@ def _contents(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     with extract.read_only(path) as con:
         return {
             name: sorted(con.execute(f'SELECT * FROM "{name}"').fetchall(), key=repr)
-            for name in extract.TABLES
+            for name in (*extract.TABLES, *extract.DERIVED)  # the derived tables too
         }
 
 

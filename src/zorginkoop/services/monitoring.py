@@ -31,17 +31,28 @@ from zorginkoop.domain.monitoring import (
     GGZ_CATEGORIES,
     BenchmarkLine,
     CoverageCell,
+    DecisionFact,
+    EndedCounts,
+    EndedFact,
+    EndedInYear,
+    GoalsReached,
     Measure,
     MonitoringError,
     PeerSpread,
     ProviderPareto,
     ProviderSpend,
     ProviderYear,
+    ShareCount,
+    Trajectory,
     UnitTariff,
     benchmark_lines,
+    benchmark_lines_of,
     coverage,
     disclosed_share,
+    ended_counts,
+    ended_facts,
     ended_in_year,
+    ended_in_year_of,
     heaviest_products,
     peer_medians,
     peer_spread,
@@ -258,16 +269,22 @@ def dashboard(uow: UnitOfWork, municipality: str, year: int, law: Law = Law.WMO)
             for t in uow.catalogue.tariffs(law)
             if t.valid.contains(start) and t.product_code in catalogue
         )
+        ended: EndedInYear | None = None
         with analytics.fresh_figures(uow) as figures:
             if figures is not None:
                 counts = _counts_from_extract(figures, code, year, law, heaviest)
+                if uow.scope.kind is not ScopeKind.PROVIDER:
+                    ended = ended_in_year_of(
+                        _ended_from_extract(figures, year, [law], frozenset({code}), date.today(), None)[""]
+                    )
             else:
                 counts = _counts_from_store(
                     DashboardQueries(uow.session, uow.scope), code, year, law, heaviest
                 )
-        others = frozenset(uow.region.municipality_names()) - {code}
-        facts = MonitoringQueries(uow.session).trajectory_facts(law, others)
-        ended = ended_in_year(facts.trajectories, year)
+        if ended is None:
+            others = frozenset(uow.region.municipality_names()) - {code}
+            facts = MonitoringQueries(uow.session).trajectory_facts(law, others)
+            ended = ended_in_year(facts.trajectories, year)
     clients, cost = counts.clients, counts.cost
     products = tuple(
         ProductFigure(
@@ -384,6 +401,72 @@ def _counts_from_extract(
     )
 
 
+def _ended_from_extract(  # noqa: PLR0917 - the questions the counts answer
+    figures: Figures,
+    year: int,
+    laws: list[Law],
+    municipalities: frozenset[str] | None,
+    as_of: date,
+    weights: list[tuple[Law, str, int]] | None,
+) -> dict[str, EndedCounts]:
+    """The counts of the trajectories that ended in ``year`` from the extract's ``ended`` table:
+    per provider (AGB code), or all together under the key ``""`` when ``weights`` is None (the
+    dashboard, which needs no scale-down; else the tariffs :func:`product_weight` reads). ``municipalities`` None: the whole region (every row
+    counts); else only those municipalities: the stored facts of clients wholly inside them, and
+    the clients of several municipalities decided again here by the domain's functions over
+    their trajectories and decisions in those municipalities (as the store path reads them)."""
+    together = weights is None
+    weight = product_weight(weights or [])
+    # one weight per product, as product_weight keeps it (the last tariff read wins)
+    table = {(law, code): cents for law, code, cents in weights or []}
+    params: dict[str, Any] = {
+        "year": year,
+        "laws": [law.value for law in laws],
+        "whole": municipalities is None,
+        "municipalities": sorted(municipalities or ()),
+        "as_of": as_of,
+        # a name no product has keeps the lists typed when there is no tariff
+        "weighed": [f"{law.value} {code}" for law, code in table] or ["-"],
+        "weights": list(table.values()) or [0],
+    }
+    if together:
+        rows = [("", *figures.one("ended_counts", **params))]
+    else:
+        rows = figures.rows("ended_by_provider", **params)
+    found = {str(row[0]): _ended_counts_of(row[1:]) for row in rows}
+    if municipalities is None:
+        return found
+    trajectories = [
+        Trajectory(str(c), agb, product, Law(law), start, end, reason, GoalsReached(goals) if goals else None)
+        for c, agb, product, law, start, end, reason, goals in figures.rows("mixed_trajectories", **params)
+    ]
+    if not trajectories:
+        return found
+    decisions = [
+        DecisionFact(str(c), Law(law), day) for c, law, day in figures.rows("mixed_decisions", **params)
+    ]
+    by_provider: dict[str, list[EndedFact]] = {}
+    for fact in ended_facts(trajectories, decisions):
+        if fact.trajectory.end is not None and fact.trajectory.end.year == year:
+            by_provider.setdefault("" if together else fact.trajectory.provider_agb, []).append(fact)
+    for key, facts in by_provider.items():
+        found[key] = found.get(key, EndedCounts()) + ended_counts(facts, as_of, weight)
+    return found
+
+
+def _ended_counts_of(row: tuple[Any, ...]) -> EndedCounts:
+    ended, people, days, *shares = (int(value) for value in row)
+    return EndedCounts(
+        ended,
+        people,
+        days,
+        ShareCount(*shares[0:3]),
+        ShareCount(*shares[3:6]),
+        ShareCount(*shares[6:9]),
+        ShareCount(shares[9], ended, people),  # scale-down judges every ended trajectory
+    )
+
+
 def percent(share: Decimal | None) -> Decimal | None:
     """A share (0 to 1) as a percentage with one decimal, as every view shows it; None stays None."""
     return None if share is None else (share * 100).quantize(Decimal("0.1"))
@@ -459,6 +542,8 @@ class Benchmark:
     """How many providers the benchmark compares (the peers plus the provider itself)."""
     median: Mapping[str, Decimal | None] | None = None
     """The median of each figure over all providers with a value (region views only)."""
+    source: str = "store"
+    """Where the figures were read: ``analytics`` (the extract) or ``store`` (the same figures)."""
 
 
 SHARE_FIGURES = frozenset(name for name in BENCHMARK_FIGURES if name.endswith("_share")) | {"satisfaction"}
@@ -517,34 +602,48 @@ def benchmark(  # noqa: PLR0917 - the questions a benchmark answers
     with reader:
         try:
             excluded = reports.resolve_municipalities(reader, exclude or [])
-            spend = reports.costs_by_provider(reader, year, law, exclude)
         except reports.ReportError as exc:
             raise MonitoringQueryError(str(exc)) from None
-        facts = MonitoringQueries(reader.session).trajectory_facts(law, excluded)
         laws = [law] if law is not None else list(Law)
         start = date(year, 1, 1)
-        weight = product_weight(
+        weights = [
             (each, tariff.product_code, tariff.amount.cents)
             for each in laws
             for tariff in reader.catalogue.tariffs(each)
             if tariff.valid.contains(start)
-        )
+        ]
         scores = fill(reader, year, law)
-    lines = benchmark_lines(
-        [ProviderYear(p.agb, p.provider, p.clients, p.cost) for p in spend],
-        facts.trajectories,
-        facts.decisions,
-        year,
-        as_of or date.today(),
-        weight,
-        scores,
-    )
+        lines = _benchmark_from_extract(reader, year, law, excluded, as_of or date.today(), weights, scores)
+        source = "store" if lines is None else "analytics"
+        if lines is None:
+            try:
+                spend = reports.costs_by_provider(reader, year, law, exclude)
+            except reports.ReportError as exc:
+                raise MonitoringQueryError(str(exc)) from None
+            facts = MonitoringQueries(reader.session).trajectory_facts(law, excluded)
+            lines = benchmark_lines(
+                [ProviderYear(p.agb, p.provider, p.clients, p.cost) for p in spend],
+                facts.trajectories,
+                facts.decisions,
+                year,
+                as_of or date.today(),
+                product_weight(weights),
+                scores,
+            )
     rounded = provider_view or own is not None
     if own is not None:
         mine = [line for line in lines if line.agb_code == own]
         rows = tuple(BenchmarkRow(provider_view_line(line), {}) for line in mine)
         return Benchmark(
-            year, law, tuple(sorted(excluded)), True, rows, own, peer_spread(lines, own), len(lines)
+            year,
+            law,
+            tuple(sorted(excluded)),
+            True,
+            rows,
+            own,
+            peer_spread(lines, own),
+            len(lines),
+            source=source,
         )
     rows = tuple(
         BenchmarkRow(
@@ -560,7 +659,43 @@ def benchmark(  # noqa: PLR0917 - the questions a benchmark answers
         name: None if value is None else (rounded_figure(name, value) if rounded else value)
         for name, value in peer_medians(lines, "").items()
     }
-    return Benchmark(year, law, tuple(sorted(excluded)), rounded, rows, providers=len(lines), median=overall)
+    return Benchmark(
+        year, law, tuple(sorted(excluded)), rounded, rows, providers=len(lines), median=overall, source=source
+    )
+
+
+def _benchmark_from_extract(  # noqa: PLR0917 - the questions a benchmark answers
+    reader: UnitOfWork,
+    year: int,
+    law: Law | None,
+    excluded: frozenset[str] | set[str],
+    as_of: date,
+    weights: list[tuple[Law, str, int]],
+    scores: Mapping[str, Decimal | None],
+) -> list[BenchmarkLine] | None:
+    """:func:`benchmark`'s lines from the analytics extract when it is up to date (the same
+    figures as from the store: the clients and cost of ``cost_by_provider``, the trajectory
+    counts of ``ended_by_provider``, the same domain functions deciding shares and
+    suppression); None when the store must be read."""
+    if reader.scope.kind is ScopeKind.PROVIDER:
+        return None  # a provider's own reader counts its peers in a region-scoped unit of work
+    with analytics.fresh_figures(reader) as figures:
+        if figures is None:
+            return None
+        rows = figures.rows(
+            "cost_by_provider", year=year, law=law.value if law else None, exclude=sorted(excluded)
+        )
+        providers = [ProviderYear(str(a), str(n), int(c), Money(int(cents))) for a, n, c, cents in rows]
+        laws = [law] if law is not None else list(Law)
+        municipalities: frozenset[str] | None = None
+        if reader.scope.kind is not ScopeKind.REGION or excluded:
+            municipalities = frozenset(
+                code
+                for code in reader.region.municipality_names()
+                if reader.scope.sees_municipality(code) and code not in excluded
+            )
+        counts = _ended_from_extract(figures, year, laws, municipalities, as_of, weights)
+    return benchmark_lines_of(providers, counts, scores)
 
 
 def latest_benchmark_year(uow: UnitOfWork, law: Law | None) -> int | None:

@@ -138,7 +138,56 @@ _QUERIES = (
     ),
 )
 
-QUERIES: Mapping[str, NamedQuery] = {q.name: q for q in _QUERIES}
+_ENDED_COUNTS = """count(*), count(DISTINCT e.client), coalesce(sum(e.days), 0),
+       count(*) FILTER (WHERE e.to_plan), count(*) FILTER (WHERE e.reason_known),
+       count(DISTINCT e.client) FILTER (WHERE e.reason_known),
+       count(*) FILTER (WHERE e.goals = 'reached'), count(*) FILTER (WHERE e.goals IS NOT NULL),
+       count(DISTINCT e.client) FILTER (WHERE e.goals IS NOT NULL),
+       count(*) FILTER (WHERE NOT e.repeated AND e.window_end <= $as_of),
+       count(*) FILTER (WHERE e.repeated OR e.window_end <= $as_of),
+       count(DISTINCT e.client) FILTER (WHERE e.repeated OR e.window_end <= $as_of),
+       count(*) FILTER (WHERE coalesce(
+           list_extract($weights, list_position($weighed, e.law || ' ' || e.follower_product))
+           < list_extract($weights, list_position($weighed, e.law || ' ' || e.product_code)), false))"""
+"""The counts of :class:`~zorginkoop.domain.monitoring.EndedCounts`, in its order (ended, people,
+days; then part, judged, people of to plan, goals, no repeat; scale-down's part: it judges all)."""
+
+_ENDED_WHERE = """{scope:e} AND e.end_year = $year AND list_contains($laws, e.law)
+           AND ($whole OR (NOT e.mixed AND list_contains($municipalities, e.municipality_code)))"""
+
+_TRAJECTORY_QUERIES = (
+    NamedQuery(
+        "ended_by_provider",
+        "benchmark: per provider, the counts of its trajectories that ended in the year (number, "
+        "clients, days, and per share what it counts); the clients of more than one municipality "
+        "only when the whole region is read ($whole)",
+        f"""SELECT e.provider_agb, {_ENDED_COUNTS} FROM ended e
+           WHERE {_ENDED_WHERE} GROUP BY e.provider_agb""",  # noqa: S608 - our own fragments
+    ),
+    NamedQuery(
+        "ended_counts",
+        "dashboard: the counts of the trajectories that ended in the year (as ended_by_provider, "
+        "all providers together)",
+        f"""SELECT {_ENDED_COUNTS} FROM ended e WHERE {_ENDED_WHERE}""",  # noqa: S608 - our own fragments
+    ),
+    NamedQuery(
+        "mixed_trajectories",
+        "the raw trajectories of clients whose care or decisions lie in more than one municipality, "
+        "in the municipalities asked (decided again in Python for a reader of part of the region)",
+        """SELECT m.client, m.provider_agb, m.product_code, m.law, m.start, m."end", m.end_reason, m.goals
+           FROM mixed_trajectory m
+           WHERE {scope:m} AND list_contains($laws, m.law) AND list_contains($municipalities, m.municipality_code)""",
+    ),
+    NamedQuery(
+        "mixed_decisions",
+        "the decisions of the clients in mixed_trajectory, in the municipalities asked",
+        """SELECT d.client, d.law, d.day FROM decision d
+           WHERE {scope:d} AND list_contains($laws, d.law) AND list_contains($municipalities, d.municipality_code)
+             AND d.client IN (SELECT m.client FROM mixed_trajectory m WHERE m.law = d.law)""",
+    ),
+)
+
+QUERIES: Mapping[str, NamedQuery] = {q.name: q for q in (*_QUERIES, *_TRAJECTORY_QUERIES)}
 """Every figure the analytics layer answers, by name."""
 
 _PLACEHOLDER = re.compile(r"\{scope:(\w+)\}")
