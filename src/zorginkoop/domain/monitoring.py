@@ -1074,6 +1074,19 @@ def peer_medians(lines: Sequence[BenchmarkLine], agb_code: str) -> dict[str, Dec
     }
 
 
+def all_peer_medians(lines: Sequence[BenchmarkLine]) -> dict[str, dict[str, Decimal | None]]:
+    """:func:`peer_medians` of every provider in ``lines`` (by AGB code) and, under ``""``, the
+    median over all: each line's figures read once (a benchmark of 50 providers asks 2,500
+    medians)."""
+    values = {name: [(line.agb_code, line.figure(name)) for line in lines] for name in BENCHMARK_FIGURES}
+    return {
+        agb: {
+            name: median(v for a, v in found if a != agb and v is not None) for name, found in values.items()
+        }
+        for agb in [*(line.agb_code for line in lines), ""]
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class PeerSpread:
     """The anonymised peers of a figure as a provider may see them: how many peers have a value,

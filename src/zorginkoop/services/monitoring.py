@@ -45,6 +45,7 @@ from zorginkoop.domain.monitoring import (
     ShareCount,
     Trajectory,
     UnitTariff,
+    all_peer_medians,
     benchmark_lines,
     benchmark_lines_of,
     coverage,
@@ -54,7 +55,6 @@ from zorginkoop.domain.monitoring import (
     ended_in_year,
     ended_in_year_of,
     heaviest_products,
-    peer_medians,
     peer_spread,
     provider_pareto,
     rounded_figure,
@@ -645,19 +645,20 @@ def benchmark(  # noqa: PLR0917 - the questions a benchmark answers
             len(lines),
             source=source,
         )
+    medians = all_peer_medians(lines)
     rows = tuple(
         BenchmarkRow(
             provider_view_line(line) if rounded else line,
             {
                 name: None if value is None else (rounded_figure(name, value) if rounded else value)
-                for name, value in peer_medians(lines, line.agb_code).items()
+                for name, value in medians[line.agb_code].items()
             },
         )
         for line in lines
     )
     overall = {
         name: None if value is None else (rounded_figure(name, value) if rounded else value)
-        for name, value in peer_medians(lines, "").items()
+        for name, value in medians[""].items()
     }
     return Benchmark(
         year, law, tuple(sorted(excluded)), rounded, rows, providers=len(lines), median=overall, source=source
