@@ -376,12 +376,17 @@ def _counts_from_extract(
     def pair(row: tuple[Any, ...]) -> tuple[int, Money]:
         return int(row[0]), Money(int(row[1]))
 
+    # the totals, the heaviest products' and (Jeugd) GGZ's and the rest's in one scan
+    totals = figures.one(
+        "dashboard_totals",
+        **asked,
+        products=sorted(heaviest) or ["(none)"],
+        categories=sorted(GGZ_CATEGORIES),
+    )
+    clients, cost = pair(totals[0:2])
     ggz = other = None
     if law is Law.JEUGD:
-        categories = sorted(GGZ_CATEGORIES)
-        ggz = pair(figures.one("totals_of_categories", **asked, categories=categories))
-        other = pair(figures.one("totals_outside_categories", **asked, categories=categories))
-    clients, cost = pair(figures.one("municipality_totals", **asked))
+        ggz, other = pair(totals[4:6]), pair(totals[6:8])
     return _Counts(
         source="analytics",
         clients=clients,
@@ -393,7 +398,7 @@ def _counts_from_extract(
             ProductRow(str(product), int(c), Money(int(cents)), int(volume))
             for product, c, cents, volume in figures.rows("by_product", **asked)
         ],
-        heaviest=pair(figures.one("totals_of_products", **asked, products=sorted(heaviest))),
+        heaviest=pair(totals[2:4]),
         new=int(figures.one("new_clients", **asked)[0]),
         ended=int(figures.one("ended_clients", **asked)[0]),
         ggz=ggz,

@@ -96,6 +96,20 @@ _QUERIES = (
              AND NOT list_contains($categories, l.category)""",
     ),
     NamedQuery(
+        "dashboard_totals",
+        "dashboard, in one scan: clients and approved cost of the municipality, year and law; of "
+        "some products (the heaviest); of some categories (Jeugd GGZ) and of every other category",
+        """SELECT count(DISTINCT l.client), coalesce(sum(l.cents), 0),
+                  count(DISTINCT l.client) FILTER (WHERE list_contains($products, l.product_code)),
+                  coalesce(sum(l.cents) FILTER (WHERE list_contains($products, l.product_code)), 0),
+                  count(DISTINCT l.client) FILTER (WHERE list_contains($categories, l.category)),
+                  coalesce(sum(l.cents) FILTER (WHERE list_contains($categories, l.category)), 0),
+                  count(DISTINCT l.client) FILTER (WHERE NOT list_contains($categories, l.category)),
+                  coalesce(sum(l.cents) FILTER (WHERE NOT list_contains($categories, l.category)), 0)
+           FROM line_client l
+           WHERE {scope:l} AND l.municipality_code = $municipality AND l.year = $year AND l.law = $law""",
+    ),
+    NamedQuery(
         "new_clients",
         "dashboard: clients of the year without an approved line under the law in the municipality the year before",
         """SELECT count(DISTINCT l.client) FROM line_client l
