@@ -213,6 +213,19 @@ def _figures(municipality: str, year: int, law: Law, heaviest: list[str], engine
              "weights": [w for _, w in weights] or [0]}  # fmt: skip
     found += [
         Figure(
+            "dashboard_totals (one scan)",
+            lambda f: tuple(
+                int(v)
+                for v in f.one(
+                    "dashboard_totals",
+                    **asked,
+                    products=heaviest or ["(none)"],
+                    categories=sorted(GGZ_CATEGORIES),
+                )
+            ),
+            None,
+        ),  # fmt: skip
+        Figure(
             "ended_by_provider (benchmark)",
             lambda f: sorted(f.rows("ended_by_provider", **ended, whole=True, municipalities=[])),
             None,
