@@ -224,7 +224,7 @@ def _figures(municipality: str, year: int, law: Law, heaviest: list[str], engine
                 )
             ),
             None,
-        ),  # fmt: skip
+        ),
         Figure(
             "ended_by_provider (benchmark)",
             lambda f: sorted(f.rows("ended_by_provider", **ended, whole=True, municipalities=[])),
