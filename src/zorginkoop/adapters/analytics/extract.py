@@ -372,7 +372,9 @@ def _write(engine: Engine, target: Path, pseudonym: Pseudonymiser, full: bool) -
             if full:
                 _create(con)
             added = copier.copy(full)
-            added.update(copier.ended())
+            if full or added["trajectory"] or added["decision"] or copier.allocations_gone:
+                added.update(copier.ended())
+            # else no allocation, 305/307 or decision changed: the trajectory facts stand
             _aggregate(con)
             now = datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
             meta = {"schema_version": str(SCHEMA_VERSION), "key": pseudonym.fingerprint, "refreshed_at": now}
@@ -421,6 +423,7 @@ class _Copier:
         self.pseudonym = pseudonym
         self.tmp = tmp
         self.staged = 0
+        self.allocations_gone = False
 
     def copy(self, full: bool) -> dict[str, int]:
         marks = {} if full else dict(self.con.execute("SELECT name, high_water FROM mark").fetchall())
@@ -580,9 +583,10 @@ class _Copier:
             ).fetchall()
         }
         # allocations that are gone from the store go from the extract
-        self.con.execute(
-            "DELETE FROM trajectory WHERE allocation_id NOT IN (SELECT id FROM store_allocation)"
-        )
+        gone = self.con.execute(
+            "DELETE FROM trajectory WHERE allocation_id NOT IN (SELECT id FROM store_allocation) RETURNING 1"
+        ).fetchall()
+        self.allocations_gone = bool(gone)
         self.con.execute("DROP TABLE store_allocation")
         touched = self.store.execute(
             select(A.id)
