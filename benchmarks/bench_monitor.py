@@ -213,6 +213,19 @@ def _figures(municipality: str, year: int, law: Law, heaviest: list[str], engine
              "weights": [w for _, w in weights] or [0]}  # fmt: skip
     found += [
         Figure(
+            "trend_of_municipality",
+            lambda f: [(int(y), int(c), int(s)) for y, c, s in f.rows("trend_of_municipality", **asked)],
+            p_trend,
+        ),
+        Figure(
+            "by_product_of_municipality",
+            lambda f: sorted(
+                (str(p), int(c), int(s), int(v))
+                for p, c, s, v in f.rows("by_product_of_municipality", **asked)
+            ),
+            p_by_product,
+        ),
+        Figure(
             "dashboard_totals (one scan)",
             lambda f: tuple(
                 int(v)

@@ -376,6 +376,11 @@ def _counts_from_extract(
     def pair(row: tuple[Any, ...]) -> tuple[int, Money]:
         return int(row[0]), Money(int(row[1]))
 
+    # a municipality's sums per year and product are kept at refresh; they have no provider, so
+    # a provider's scope reads the lines
+    summed = figures.scope.kind is not ScopeKind.PROVIDER
+    trend = "trend_of_municipality" if summed else "trend"
+    by_product = "by_product_of_municipality" if summed else "by_product"
     # the totals, the heaviest products' and (Jeugd) GGZ's and the rest's in one scan
     totals = figures.one(
         "dashboard_totals",
@@ -392,11 +397,11 @@ def _counts_from_extract(
         clients=clients,
         cost=cost,
         trend=tuple(
-            TrendYear(int(y), int(c), Money(int(cents))) for y, c, cents in figures.rows("trend", **asked)
+            TrendYear(int(y), int(c), Money(int(cents))) for y, c, cents in figures.rows(trend, **asked)
         ),
         products=[
             ProductRow(str(product), int(c), Money(int(cents)), int(volume))
-            for product, c, cents, volume in figures.rows("by_product", **asked)
+            for product, c, cents, volume in figures.rows(by_product, **asked)
         ],
         heaviest=pair(totals[2:4]),
         new=int(figures.one("new_clients", **asked)[0]),

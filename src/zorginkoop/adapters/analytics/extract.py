@@ -17,7 +17,8 @@ What is copied (every table carries ``municipality_code`` and, where care is abo
   decision came within it; ``mixed`` marks a client whose care or decisions under the law lie in
   more than one municipality (a reader who sees part of the region decides those clients again
   from ``mixed_trajectory``, the raw trajectories of those clients only).
-- ``line_client``: the lines summed per client (see :func:`_aggregate`).
+- ``line_client``: the lines summed per client; ``line_year`` and ``product_year``: a
+  municipality's clients and cost per law and year, and per product (see :func:`_aggregate`).
 
 **Pseudonymisation happens while reading, before anything leaves the store**: every BSN (and
 every decision id) is replaced in Python by a keyed hash, HMAC-SHA256 under a key derived from
@@ -145,7 +146,7 @@ MIXED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("product_code", "VARCHAR"), ("start", "DATE"), ("end", "DATE"), ("end_reason", "VARCHAR"),
     ("goals", "VARCHAR"),
 )  # fmt: skip
-DERIVED = ("ended", "mixed_trajectory", "line_client")
+DERIVED = ("ended", "mixed_trajectory", "line_client", "line_year", "product_year")
 """Tables built anew from the store (or the extract) at every refresh."""
 
 _MARKS = ("line", "allocation", "delivery_event", "message")
@@ -400,6 +401,20 @@ def _aggregate(con: duckdb.DuckDBPyConnection) -> None:
            SELECT municipality_code, law, year, provider_agb, product_code, category, client,
                   sum(granted_cents) AS cents, sum(volume) AS volume
            FROM line GROUP BY ALL ORDER BY municipality_code, law, year, client"""
+    )
+    # the dashboard's trend and products of a municipality: distinct clients per group are exact
+    con.execute(
+        """CREATE OR REPLACE TABLE line_year AS
+           SELECT municipality_code, law, year, count(DISTINCT client) AS clients,
+                  coalesce(sum(cents), 0) AS cents
+           FROM line_client GROUP BY ALL ORDER BY municipality_code, law, year"""
+    )
+    con.execute(
+        """CREATE OR REPLACE TABLE product_year AS
+           SELECT municipality_code, law, year, coalesce(product_code, '') AS product_code,
+                  count(DISTINCT client) AS clients, coalesce(sum(cents), 0) AS cents,
+                  coalesce(sum(volume), 0) AS volume
+           FROM line_client GROUP BY ALL ORDER BY municipality_code, law, year"""
     )
 
 

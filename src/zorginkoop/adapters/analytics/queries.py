@@ -110,6 +110,21 @@ _QUERIES = (
            WHERE {scope:l} AND l.municipality_code = $municipality AND l.year = $year AND l.law = $law""",
     ),
     NamedQuery(
+        "trend_of_municipality",
+        "dashboard (region and municipality scopes): trend, from the clients and cost per "
+        "municipality, law and year summed at refresh",
+        """SELECT y.year, y.clients, y.cents FROM line_year y
+           WHERE {scope:y} AND y.municipality_code = $municipality AND y.law = $law AND y.year <= $year
+           ORDER BY y.year""",
+    ),
+    NamedQuery(
+        "by_product_of_municipality",
+        "dashboard (region and municipality scopes): by_product, from the clients, cost and volume "
+        "per municipality, law, year and product summed at refresh",
+        """SELECT p.product_code, p.clients, p.cents, p.volume FROM product_year p
+           WHERE {scope:p} AND p.municipality_code = $municipality AND p.year = $year AND p.law = $law""",
+    ),
+    NamedQuery(
         "new_clients",
         "dashboard: clients of the year without an approved line under the law in the municipality the year before",
         """SELECT count(DISTINCT l.client) FROM line_client l
