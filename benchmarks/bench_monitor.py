@@ -213,6 +213,14 @@ def _figures(municipality: str, year: int, law: Law, heaviest: list[str], engine
              "weights": [w for _, w in weights] or [0]}  # fmt: skip
     found += [
         Figure(
+            "cost_by_provider_of_region",
+            lambda f: sorted(
+                (str(a), int(c), int(s))
+                for a, _n, c, s in f.rows("cost_by_provider_of_region", year=year, law=law.value)
+            ),
+            p_by_provider,
+        ),
+        Figure(
             "trend_of_municipality",
             lambda f: [(int(y), int(c), int(s)) for y, c, s in f.rows("trend_of_municipality", **asked)],
             p_trend,

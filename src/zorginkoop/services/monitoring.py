@@ -84,14 +84,9 @@ def concentration(
             excluded = reports.resolve_municipalities(uow, exclude or [])
             with analytics.fresh_figures(uow) as figures:
                 if figures is not None:
-                    rows = figures.rows(
-                        "cost_by_provider",
-                        year=year,
-                        law=law.value if law else None,
-                        exclude=sorted(excluded),
-                    )
                     spend = [
-                        ProviderSpend(str(a), str(n), int(c), Money(int(cents))) for a, n, c, cents in rows
+                        ProviderSpend(p.agb_code, p.name, p.clients, p.cost)
+                        for p in _provider_years(figures, year, law, excluded)
                     ]
                 else:
                     lines = reports.costs_by_provider(uow, year, law, exclude)
@@ -693,10 +688,7 @@ def _benchmark_from_extract(  # noqa: PLR0917 - the questions a benchmark answer
     with analytics.fresh_figures(reader) as figures:
         if figures is None:
             return None
-        rows = figures.rows(
-            "cost_by_provider", year=year, law=law.value if law else None, exclude=sorted(excluded)
-        )
-        providers = [ProviderYear(str(a), str(n), int(c), Money(int(cents))) for a, n, c, cents in rows]
+        providers = _provider_years(figures, year, law, excluded)
         laws = [law] if law is not None else list(Law)
         municipalities: frozenset[str] | None = None
         if reader.scope.kind is not ScopeKind.REGION or excluded:
@@ -707,6 +699,21 @@ def _benchmark_from_extract(  # noqa: PLR0917 - the questions a benchmark answer
             )
         counts = _ended_from_extract(figures, year, laws, municipalities, as_of, weights)
     return benchmark_lines_of(providers, counts, scores)
+
+
+def _provider_years(
+    figures: Figures, year: int, law: Law | None, excluded: Iterable[str]
+) -> list[ProviderYear]:
+    """Per provider its distinct clients and approved cost of ``year`` from the extract (the
+    lines of ``report providers``): summed at refresh for the whole region, else counted from
+    ``line_client`` in the reader's scope and without ``excluded``."""
+    if figures.scope.kind is ScopeKind.REGION and not excluded:
+        rows = figures.rows("cost_by_provider_of_region", year=year, law=law.value if law else None)
+    else:
+        rows = figures.rows(
+            "cost_by_provider", year=year, law=law.value if law else None, exclude=sorted(excluded)
+        )
+    return [ProviderYear(str(a), str(n), int(c), Money(int(cents))) for a, n, c, cents in rows]
 
 
 def latest_benchmark_year(uow: UnitOfWork, law: Law | None) -> int | None:

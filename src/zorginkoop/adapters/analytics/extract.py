@@ -18,7 +18,8 @@ What is copied (every table carries ``municipality_code`` and, where care is abo
   more than one municipality (a reader who sees part of the region decides those clients again
   from ``mixed_trajectory``, the raw trajectories of those clients only).
 - ``line_client``: the lines summed per client; ``line_year`` and ``product_year``: a
-  municipality's clients and cost per law and year, and per product (see :func:`_aggregate`).
+  municipality's clients and cost per law and year, and per product; ``provider_year``: the
+  region's per provider, law (NULL: both) and year (see :func:`_aggregate`).
 
 **Pseudonymisation happens while reading, before anything leaves the store**: every BSN (and
 every decision id) is replaced in Python by a keyed hash, HMAC-SHA256 under a key derived from
@@ -146,7 +147,7 @@ MIXED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("product_code", "VARCHAR"), ("start", "DATE"), ("end", "DATE"), ("end_reason", "VARCHAR"),
     ("goals", "VARCHAR"),
 )  # fmt: skip
-DERIVED = ("ended", "mixed_trajectory", "line_client", "line_year", "product_year")
+DERIVED = ("ended", "mixed_trajectory", "line_client", "line_year", "product_year", "provider_year")
 """Tables built anew from the store (or the extract) at every refresh."""
 
 _MARKS = ("line", "allocation", "delivery_event", "message")
@@ -408,6 +409,14 @@ def _aggregate(con: duckdb.DuckDBPyConnection) -> None:
            SELECT municipality_code, law, year, count(DISTINCT client) AS clients,
                   coalesce(sum(cents), 0) AS cents
            FROM line_client GROUP BY ALL ORDER BY municipality_code, law, year"""
+    )
+    # the region's clients and cost per provider and year, per law and (law NULL) both together
+    con.execute(
+        """CREATE OR REPLACE TABLE provider_year AS
+           SELECT law, year, provider_agb, count(DISTINCT client) AS clients,
+                  coalesce(sum(cents), 0) AS cents
+           FROM line_client GROUP BY GROUPING SETS ((law, year, provider_agb), (year, provider_agb))
+           ORDER BY year, law, provider_agb"""
     )
     con.execute(
         """CREATE OR REPLACE TABLE product_year AS

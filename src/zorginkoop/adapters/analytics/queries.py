@@ -110,6 +110,14 @@ _QUERIES = (
            WHERE {scope:l} AND l.municipality_code = $municipality AND l.year = $year AND l.law = $law""",
     ),
     NamedQuery(
+        "cost_by_provider_of_region",
+        "concentration and benchmark (the whole region, nothing excluded): per provider, distinct "
+        "clients and approved cost, summed at refresh ($law NULL: both laws)",
+        """SELECT p.agb_code, p.name, y.clients, y.cents
+           FROM provider_year y JOIN provider p ON p.agb_code = y.provider_agb
+           WHERE {scope:y} AND y.year = $year AND y.law IS NOT DISTINCT FROM $law""",
+    ),
+    NamedQuery(
         "trend_of_municipality",
         "dashboard (region and municipality scopes): trend, from the clients and cost per "
         "municipality, law and year summed at refresh",
