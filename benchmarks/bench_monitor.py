@@ -9,19 +9,27 @@ then, in one run:
 1. each named query of the dashboard and the concentration on one open read-only connection,
    ``--runs`` times: p50 and p95;
 2. the services as the CLI, web and API call them (``monitoring.dashboard``,
-   ``monitoring.concentration`` and ``monitoring.benchmark`` when another branch has added it):
-   p50 and p95, freshness check and connection included;
+   ``monitoring.concentration`` and ``monitoring.benchmark``, which says whether it read the
+   extract): p50 and p95, freshness check, connection and the survey's satisfaction included;
 3. the same figures from a pandas script over the same store: read with SQL what the figure
    needs (approved lines, filtered by municipality, law and years as such a script would), then
    ``groupby``; ``--pandas-runs`` times; each result is checked against DuckDB's;
+   the benchmark's pandas script is :func:`pandas_benchmark` (its lines checked equal to the
+   service's, satisfaction aside);
 4. the ratio pandas / DuckDB per figure, and the peak resident memory after the DuckDB part and
    after the pandas part.
+
+A store of 10 million lines: ``--db sqlite:///tmp/ten-million.sqlite --build-copies 127`` builds
+the demo there and copies its care (lines, allocations, 305/307, decisions; each copy its own
+clients) to 127 copies in all (about 25 minutes on a shared 2-core machine), then stops; run
+the benchmark on it with ``--db`` (the first run builds the extract; later ones ``--no-refresh``).
 
 Goal (issue 10): every dashboard and benchmark figure p95 < 300 ms and at least 10 times faster
 than pandas at 10 million declared lines.
 
 Usage: python benchmarks/bench_monitor.py [--db URL] [--analytics PATH] [--runs 30]
            [--pandas-runs 3] [--municipality CODE] [--year YEAR] [--no-refresh] [--no-pandas]
+           [--build-copies N]
 """
 
 from __future__ import annotations
@@ -34,7 +42,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -92,7 +100,7 @@ class Figure:
     panda: Callable[[Engine], Any] | None
 
 
-def _figures(municipality: str, year: int, law: Law, heaviest: list[str]) -> list[Figure]:
+def _figures(municipality: str, year: int, law: Law, heaviest: list[str], engine: Engine) -> list[Figure]:
     import pandas as pd
 
     asked = {"municipality": municipality, "year": year, "law": law.value}
@@ -200,6 +208,55 @@ def _figures(municipality: str, year: int, law: Law, heaviest: list[str]) -> lis
             p_by_provider,
         ),
     ]
+    weights = _weights(engine, year, law)
+    ended = {"year": year, "laws": [law.value], "as_of": date.today(), "weighed": [f"{law.value} {c}" for c, _ in weights] or ["-"],
+             "weights": [w for _, w in weights] or [0]}  # fmt: skip
+    found += [
+        Figure(
+            "cost_by_provider_of_region",
+            lambda f: sorted(
+                (str(a), int(c), int(s))
+                for a, _n, c, s in f.rows("cost_by_provider_of_region", year=year, law=law.value)
+            ),
+            p_by_provider,
+        ),
+        Figure(
+            "trend_of_municipality",
+            lambda f: [(int(y), int(c), int(s)) for y, c, s in f.rows("trend_of_municipality", **asked)],
+            p_trend,
+        ),
+        Figure(
+            "by_product_of_municipality",
+            lambda f: sorted(
+                (str(p), int(c), int(s), int(v))
+                for p, c, s, v in f.rows("by_product_of_municipality", **asked)
+            ),
+            p_by_product,
+        ),
+        Figure(
+            "dashboard_totals (one scan)",
+            lambda f: tuple(
+                int(v)
+                for v in f.one(
+                    "dashboard_totals",
+                    **asked,
+                    products=heaviest or ["(none)"],
+                    categories=sorted(GGZ_CATEGORIES),
+                )
+            ),
+            None,
+        ),
+        Figure(
+            "ended_by_provider (benchmark)",
+            lambda f: sorted(f.rows("ended_by_provider", **ended, whole=True, municipalities=[])),
+            None,
+        ),
+        Figure(
+            "ended_counts (dashboard)",
+            lambda f: f.one("ended_counts", **ended, whole=False, municipalities=[municipality]),
+            None,
+        ),
+    ]
     if law is Law.JEUGD:
         found.insert(
             4,
@@ -210,6 +267,112 @@ def _figures(municipality: str, year: int, law: Law, heaviest: list[str]) -> lis
             ),
         )
     return found
+
+
+def _weights(engine: Engine, year: int, law: Law) -> list[tuple[str, int]]:
+    """The tariffs per unit the benchmark's scale-down compares (as ``monitoring.benchmark``)."""
+    with UnitOfWork(engine) as uow:
+        found = {
+            tariff.product_code: tariff.amount.cents
+            for tariff in uow.catalogue.tariffs(law)
+            if tariff.valid.contains(date(year, 1, 1))
+        }
+    return sorted(found.items())
+
+
+def pandas_benchmark(engine: Engine, year: int, law: Law, as_of: date) -> list[Any]:
+    """The provider benchmark as a pandas script computes it from the same store: clients and
+    cost per provider by ``groupby`` over the approved lines; the trajectories from allocations
+    and their current 305/307 (the latest per allocation and kind, by ``groupby``/``merge``); the
+    per-client rules (re-allocations joined, the scale-down follower, the no-repeat window) by
+    the domain's functions over the frame's rows, as the store path decides them; the counts
+    per provider by ``groupby``; shares and suppression by the domain (``benchmark_lines_of``).
+    Satisfaction is left out (no survey in the store read)."""
+    import pandas as pd
+
+    from zorginkoop.domain.money import Money
+    from zorginkoop.domain.monitoring import (
+        END_REASONS as REASONS,
+    )
+    from zorginkoop.domain.monitoring import (
+        DecisionFact,
+        GoalsReached,
+        ProviderYear,
+        Trajectory,
+        benchmark_lines_of,
+        ended_counts,
+        ended_facts,
+    )
+    from zorginkoop.services.monitoring import product_weight
+
+    L, A, E, D = (
+        x.__table__ for x in (t.DeclarationLineRow, t.AllocationRow, t.DeliveryEventRow, t.DecisionRow)
+    )
+    with engine.connect() as connection:
+        lines = pd.read_sql(
+            select(L.c.provider_agb, L.c.client_bsn, L.c.granted_cents).where(
+                L.c.status == "approved", L.c.law == law.value,
+                L.c.period_start >= date(year, 1, 1), L.c.period_start <= date(year, 12, 31),
+            ),
+            connection,
+        )  # fmt: skip
+        names = pd.read_sql(select(t.ProviderRow.agb_code, t.ProviderRow.name), connection)
+        allocations = pd.read_sql(
+            select(A.c.id, A.c.municipality_code, A.c.number, A.c.client_bsn, A.c.provider_agb, A.c.product_code,
+                   A.c.category, A.c.valid_from, A.c.valid_to, A.c.goals_reached).where(A.c.law == law.value),
+            connection,
+        )  # fmt: skip
+        events = pd.read_sql(
+            select(E.c.id, E.c.municipality_code, E.c.allocation_number, E.c.kind, E.c.start_date, E.c.end_date,
+                   E.c.end_reason).where(E.c.law == law.value, E.c.status == "1", E.c.current.is_(True)),
+            connection,
+        )  # fmt: skip
+        decisions = pd.read_sql(
+            select(D.c.client_bsn, D.c.decided_on).where(D.c.law == law.value), connection
+        )
+    spend = lines.groupby("provider_agb").agg(
+        clients=("client_bsn", "nunique"), cents=("granted_cents", "sum")
+    )
+    spend = spend.join(names.set_index("agb_code"), how="inner")
+    providers = [
+        ProviderYear(str(a), str(r["name"]), int(r.clients), Money(int(r.cents))) for a, r in spend.iterrows()
+    ]
+    key = ["municipality_code", "allocation_number"]
+    events = events.sort_values("id")
+    starts = events[events.kind == "start"].groupby(key).last()[["start_date"]]
+    stops = (
+        events[(events.kind == "stop") & events.end_date.notna()]
+        .groupby(key)
+        .last()[["end_date", "end_reason"]]
+    )
+    frame = allocations.rename(columns={"number": "allocation_number"}).sort_values("id")
+    frame = frame.join(starts, on=key).join(stops, on=key)
+    known = set(REASONS[law])
+    trajectories = []
+    for row in frame.itertuples(index=False):
+        start = row.start_date if isinstance(row.start_date, date) else row.valid_from
+        if isinstance(row.end_date, date):
+            end, reason = row.end_date, row.end_reason if row.end_reason in known else None
+        else:
+            end, reason = (row.valid_to if isinstance(row.valid_to, date) else None), None
+        if end is not None and end < start:
+            end = start
+        trajectories.append(Trajectory(
+            row.client_bsn, row.provider_agb, row.product_code if isinstance(row.product_code, str) else row.category,
+            law, start, end, reason,
+            GoalsReached(row.goals_reached) if isinstance(row.goals_reached, str) and row.goals_reached else None,
+        ))  # fmt: skip
+    facts = [
+        f for f in ended_facts(trajectories, [DecisionFact(c, law, d) for c, d in decisions.itertuples(index=False)])
+        if f.trajectory.end is not None and f.trajectory.end.year == year
+    ]  # fmt: skip
+    weights = product_weight((law, code, cents) for code, cents in _weights(engine, year, law))
+    by_provider = pd.DataFrame({"agb": [f.trajectory.provider_agb for f in facts], "i": range(len(facts))})
+    counts = {
+        str(agb): ended_counts([facts[i] for i in group.i], as_of, weights)
+        for agb, group in by_provider.groupby("agb")
+    }
+    return benchmark_lines_of(providers, counts)
 
 
 def _heaviest(engine: Engine, settings: Settings, municipality: str, year: int, law: Law) -> list[str]:
@@ -227,7 +390,58 @@ def _benchmark_call(engine: Engine, settings: Settings, year: int, law: Law) -> 
     kwargs: dict[str, Any] = {}
     if "law" in parameters:
         kwargs["law"] = law
+    # the benchmark as the region reads it, the survey's satisfaction read from the store too
     return lambda: function(UnitOfWork(engine, settings=settings), year, **kwargs)
+
+
+_COPIED = {
+    "declaration_line": {"client_bsn": "client_bsn || '#{k}'", "reference": "reference || '#{k}'",
+                         "allocation_number": "allocation_number + {k} * 1000000000000"},
+    "allocation": {"client_bsn": "client_bsn || '#{k}'", "number": "number + {k} * 1000000000000",
+                   "decision_id": "decision_id || '#{k}'"},
+    "delivery_event": {"client_bsn": "client_bsn || '#{k}'",
+                       "allocation_number": "allocation_number + {k} * 1000000000000"},
+    "decision": {"client_bsn": "client_bsn || '#{k}'", "id": "id || '#{k}'"},
+}  # fmt: skip
+"""What a copy changes so it is other care: the client (a BSN with the copy's suffix), the
+allocation numbers, line references and decision ids; everything else (dates, products,
+providers, amounts, end reasons, goals) as the demo has it."""
+
+
+def build_copies(path: Path, copies: int) -> None:
+    """The plain demo in the SQLite file ``path`` with its care stored ``copies`` times in all
+    (lines, allocations, 305/307 events, decisions; each copy its own clients): ``demo --scale``
+    generates every copy anew and takes hours for 10 million lines, SQL copies take minutes."""
+    import sqlite3
+
+    from zorginkoop.services.demo import build_demo
+
+    started = time.perf_counter()
+    engine = make_engine(f"sqlite:///{path}")
+    build_demo(engine, seed=2020)
+    engine.dispose()
+    print(f"built the demo in {time.perf_counter() - started:.1f} s")
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA journal_mode = OFF")
+    con.execute("PRAGMA synchronous = OFF")
+    for table, changed in _COPIED.items():
+        columns = [
+            c.name
+            for c in t.Base.metadata.tables[table].columns
+            if not (c.name == "id" and table != "decision")
+        ]
+        for k in range(1, copies):
+            values = ", ".join(changed.get(c, c).format(k=k) for c in columns)
+            original = "instr(client_bsn, '#') = 0"  # the demo's own rows, not an earlier copy
+            con.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) SELECT {values} FROM {table} WHERE {original}"
+            )
+            if k % 10 == 0 or k == copies - 1:
+                con.commit()
+                print(f"  {table}: copy {k + 1} of {copies} ({time.perf_counter() - started:.0f} s)")
+    con.commit()
+    con.execute("ANALYZE")
+    con.close()
 
 
 def main() -> None:
@@ -240,8 +454,18 @@ def main() -> None:
     parser.add_argument("--year", type=int, help="default: the latest year with approved lines")
     parser.add_argument("--no-refresh", action="store_true", help="use the extract as it is")
     parser.add_argument("--no-pandas", action="store_true")
+    parser.add_argument(
+        "--build-copies", type=int, metavar="N",
+        help="build the demo into the SQLite file of --db with its care copied to N copies in all, and stop "
+        "(127 copies: 10 million lines)",
+    )  # fmt: skip
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # progress as it comes
+    if args.build_copies:
+        if not args.db or not args.db.startswith("sqlite:///"):
+            raise SystemExit("--build-copies needs --db sqlite:///FILE (a file that does not exist yet)")
+        build_copies(Path(args.db.removeprefix("sqlite:///")), args.build_copies)
+        return
 
     folder = tempfile.mkdtemp(prefix="bench-monitor-")
     if args.db:
@@ -292,7 +516,7 @@ def main() -> None:
     rows: list[dict[str, Any]] = []
     for law in (Law.WMO, Law.JEUGD):
         heaviest = _heaviest(engine, settings, municipality, year, law)
-        found = _figures(municipality, year, law, heaviest)
+        found = _figures(municipality, year, law, heaviest, engine)
         with figures(path, Scope.region()) as f:
             for figure in found:
                 samples, result = _timed(lambda figure=figure: figure.duck(f), args.runs)
@@ -309,8 +533,13 @@ def main() -> None:
             _progress(rows[-1])
         bench = _benchmark_call(engine, settings, year, law)
         if bench is not None:
-            samples, _result = _timed(bench, max(3, args.runs // 3))
-            rows.append({"law": law.value, "figure": "service: benchmark", "duck": _ms(samples)})
+            samples, result = _timed(bench, args.runs)
+            source = getattr(result, "source", "store")
+            lines = [replace(row.line, satisfaction=None) for row in result.rows]
+            rows.append({"law": law.value, "figure": f"service: benchmark ({source})", "duck": _ms(samples),
+                         "result": lines, "figure_obj": Figure("benchmark", lambda f: None,
+                         lambda engine, law=law: pandas_benchmark(engine, year, law, date.today()))})  # fmt: skip
+            _progress(rows[-1])
     duck_rss = _peak_rss_mb()
 
     if not args.no_pandas:

@@ -201,7 +201,7 @@ def _contents(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     with extract.read_only(path) as con:
         return {
             name: sorted(con.execute(f'SELECT * FROM "{name}"').fetchall(), key=repr)
-            for name in extract.TABLES
+            for name in (*extract.TABLES, *extract.DERIVED)  # the derived tables too
         }
 
 
@@ -249,6 +249,9 @@ def test_changed_allocations_are_read_again(demo_copy, tmp_path: Path) -> None: 
         connection.execute(update(A).where(A.id == second).values(valid_to=_year(2020)[1]))
     done = analytics.refresh(engine, Settings())
     assert not done.full and dict(done.added)["trajectory"] == 2
+    assert dict(done.added)["ended"] > 0  # the trajectory facts decided again
+    again = analytics.refresh(engine, Settings())
+    assert "ended" not in dict(again.added)  # nothing changed: the facts stand
     rebuilt = tmp_path / "rebuilt.duckdb"
     analytics.refresh(engine, Settings(analytics_path=rebuilt), full=True)
     assert _contents(path) == _contents(rebuilt)

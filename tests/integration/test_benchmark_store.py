@@ -5,6 +5,7 @@ the demo."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -23,9 +24,10 @@ from zorginkoop.domain.codes import Law
 from zorginkoop.domain.money import Money
 from zorginkoop.domain.monitoring import ProviderYear, benchmark_lines
 from zorginkoop.domain.periods import Period
-from zorginkoop.services import monitoring, reports
+from zorginkoop.services import analytics, monitoring, reports
 from zorginkoop.services.declarations import process_file
 from zorginkoop.services.exchange import import_message
+from zorginkoop.settings import Settings
 
 AT = datetime(2021, 7, 1, 9, 0)
 
@@ -134,3 +136,23 @@ def test_code_31_is_read_per_law_to_plan_in_jz588_and_a_move_in_wmo588(engine: E
         assert {f.end_reason for f in trajectories} == {"31"}
         (line,) = benchmark_lines(spend, trajectories, (), 2021, date(2022, 6, 1), lambda _law, _code: None)
         assert line.ended_to_plan_share == expected
+
+
+def test_the_benchmark_from_the_analytics_extract_equals_the_stores(history: Engine, tmp_path: Path) -> None:
+    """SQLite and PostgreSQL alike: the extract's ``ended`` facts give the store's figures."""
+    path = tmp_path / "extract.duckdb"
+    analytics.refresh(history, Settings(analytics_path=path))
+    nowhere = Settings(analytics_path=tmp_path / "none" / "extract.duckdb")
+    for scope in (Scope.region(), Scope.municipality(HOUTEN)):
+        from_extract = monitoring.benchmark(
+            UnitOfWork(history, scope=scope, settings=Settings(analytics_path=path)),
+            2021,
+            Law.WMO,
+            as_of=date(2022, 6, 1),
+        )
+        from_store = monitoring.benchmark(
+            UnitOfWork(history, scope=scope, settings=nowhere), 2021, Law.WMO, as_of=date(2022, 6, 1)
+        )
+        assert (from_extract.source, from_store.source) == ("analytics", "store")
+        assert replace(from_extract, source="store") == from_store
+        assert from_store.rows[0].line.ended_to_plan_share == Decimal("0.8000")

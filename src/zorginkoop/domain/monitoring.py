@@ -333,10 +333,15 @@ def average_duration(trajectories: Iterable[Trajectory], minimum: int = MIN_PEOP
     """Average days of the ended trajectories (one decimal); None over fewer than ``minimum``
     distinct clients."""
     ended = [(t.client, days) for t in trajectories if (days := duration(t)) is not None]
-    if not ended or len({client for client, _ in ended}) < minimum:
+    return mean_days(sum(days for _, days in ended), len(ended), len({c for c, _ in ended}), minimum)
+
+
+def mean_days(total: int, count: int, people: int, minimum: int = MIN_PEOPLE) -> Decimal | None:
+    """``total`` days over ``count`` trajectories of ``people`` distinct clients, one decimal;
+    None for none or over fewer than ``minimum`` people (:func:`average_duration` from counts)."""
+    if not count or people < minimum:
         return None
-    total = sum(days for _, days in ended)
-    return (Decimal(total) / Decimal(len(ended))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return (Decimal(total) / Decimal(count)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def rounded_to_five(count: int) -> int:
@@ -877,9 +882,187 @@ def ended_in_year(trajectories: Iterable[Trajectory], year: int, minimum: int = 
     re-allocation is not an end), as the dashboard shows it for a municipality."""
     first, last = date(year, 1, 1), date(year, 12, 31)
     ended = [
-        t for t in join_continuations(trajectories) if t.ended and t.end is not None and first <= t.end <= last
+        t
+        for t in join_continuations(trajectories)
+        if t.ended and t.end is not None and first <= t.end <= last
     ]
     return EndedInYear(len(ended), average_duration(ended, minimum), ended_to_plan_share(ended, minimum))
+
+
+def ended_in_year_of(counts: EndedCounts, minimum: int = MIN_PEOPLE) -> EndedInYear:
+    """:func:`ended_in_year` from the counts of the trajectories that ended in the year (the
+    analytics extract counts them; the share ended to plan is over all ended trajectories)."""
+    return EndedInYear(
+        counts.ended,
+        mean_days(counts.days, counts.ended, counts.people, minimum),
+        suppressed_share(counts.to_plan.part, counts.ended, counts.people, minimum),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ShareCount:
+    """What a share is decided on: ``part`` of the ``judged`` trajectories count, over
+    ``people`` distinct clients (:func:`suppressed_share` makes the share)."""
+
+    part: int = 0
+    judged: int = 0
+    people: int = 0
+
+    def share(self, minimum: int = MIN_PEOPLE) -> Decimal | None:
+        return suppressed_share(self.part, self.judged, self.people, minimum)
+
+    def __add__(self, other: ShareCount) -> ShareCount:
+        """Counts of two disjoint sets of clients together."""
+        return ShareCount(self.part + other.part, self.judged + other.judged, self.people + other.people)
+
+
+@dataclass(frozen=True, slots=True)
+class EndedFact:
+    """An ended trajectory (after :func:`join_continuations`) with what its indicators need,
+    decided against all the client's trajectories and decisions: the product of the one that
+    follows it (:func:`scale_down`'s follower, None without one), the end of its no-repeat
+    window and whether a decision came within it (:func:`no_repeat`). Weights and ``as_of``
+    are applied when the facts are counted (:func:`ended_counts`), so facts can be stored."""
+
+    trajectory: Trajectory
+    follower_product: str | None
+    window_end: date
+    repeated: bool
+
+    @property
+    def days(self) -> int:
+        found = duration(self.trajectory)
+        assert found is not None
+        return found
+
+    def no_repeat(self, as_of: date) -> bool | None:
+        """:func:`no_repeat` on ``as_of``."""
+        if self.repeated:
+            return False
+        return True if as_of >= self.window_end else None
+
+    def scale_down(self, weight: Callable[[Law, str], int | None]) -> bool:
+        """:func:`scale_down` under ``weight``."""
+        if self.follower_product is None:
+            return False
+        heavy = weight(self.trajectory.law, self.trajectory.product_code)
+        light = weight(self.trajectory.law, self.follower_product)
+        return heavy is not None and light is not None and light < heavy
+
+
+def ended_facts(
+    trajectories: Iterable[Trajectory],
+    decisions: Iterable[DecisionFact],
+    months: int = NO_REPEAT_MONTHS,
+    gap_days: int = SCALE_DOWN_GAP_DAYS,
+) -> list[EndedFact]:
+    """The :class:`EndedFact` of every trajectory that ended (an end that is not temporary),
+    after :func:`join_continuations`, sorted as that sorts them."""
+    joined = join_continuations(trajectories)
+    by_client: dict[str, list[Trajectory]] = {}
+    for item in joined:
+        by_client.setdefault(item.client, []).append(item)
+    decided: dict[str, list[DecisionFact]] = {}
+    for decision in decisions:
+        decided.setdefault(decision.client, []).append(decision)
+    facts = []
+    for item in joined:
+        if not item.ended or item.end is None:
+            continue
+        follower = _successor(item, by_client[item.client], gap_days)
+        window_end = add_months(item.end, months)
+        end = item.end
+        repeated = any(d.law is item.law and end < d.day <= window_end for d in decided.get(item.client, ()))
+        facts.append(
+            EndedFact(item, None if follower is None else follower.product_code, window_end, repeated)
+        )
+    return facts
+
+
+@dataclass(frozen=True, slots=True)
+class EndedCounts:
+    """The counts a provider's (or a municipality's) trajectory figures are decided on: the
+    trajectories that ended in the year, their distinct clients and days, and per share what
+    :func:`share_of` would count. Counts of disjoint sets of clients add up."""
+
+    ended: int = 0
+    people: int = 0
+    days: int = 0
+    to_plan: ShareCount = ShareCount()
+    """Ended to plan among those with an end reason (``part``: ended to plan at all)."""
+    goals: ShareCount = ShareCount()
+    no_repeat: ShareCount = ShareCount()
+    scale_down: ShareCount = ShareCount()
+
+    def __add__(self, other: EndedCounts) -> EndedCounts:
+        return EndedCounts(
+            self.ended + other.ended,
+            self.people + other.people,
+            self.days + other.days,
+            self.to_plan + other.to_plan,
+            self.goals + other.goals,
+            self.no_repeat + other.no_repeat,
+            self.scale_down + other.scale_down,
+        )
+
+
+def _count_share(facts: Sequence[EndedFact], predicate: Callable[[EndedFact], bool | None]) -> ShareCount:
+    judged = [(f.trajectory.client, answer) for f in facts if (answer := predicate(f)) is not None]
+    return ShareCount(
+        sum(1 for _, answer in judged if answer), len(judged), len({client for client, _ in judged})
+    )
+
+
+def ended_counts(
+    facts: Sequence[EndedFact], as_of: date, weight: Callable[[Law, str], int | None]
+) -> EndedCounts:
+    """:class:`EndedCounts` of ``facts`` (the trajectories that ended in a year)."""
+    return EndedCounts(
+        ended=len(facts),
+        people=len({f.trajectory.client for f in facts}),
+        days=sum(f.days for f in facts),
+        to_plan=_count_share(facts, lambda f: _to_plan_if_known(f.trajectory)),
+        goals=_count_share(facts, lambda f: None if f.trajectory.goals is None else f.trajectory.goals is GoalsReached.REACHED),
+        no_repeat=_count_share(facts, lambda f: f.no_repeat(as_of)),
+        scale_down=_count_share(facts, lambda f: f.scale_down(weight)),
+    )  # fmt: skip
+
+
+def benchmark_line(
+    provider: ProviderYear, counts: EndedCounts, satisfaction: Decimal | None = None
+) -> BenchmarkLine:
+    """A provider's :class:`BenchmarkLine` from its clients and cost and the counts of its
+    trajectories that ended in the year; every share and average None under
+    :data:`MIN_PEOPLE` people."""
+    p = provider
+    return BenchmarkLine(
+        agb_code=p.agb_code,
+        name=p.name,
+        clients=p.clients,
+        cost=p.cost,
+        cost_per_client=Money.of(p.cost.to_decimal() / Decimal(p.clients)) if p.clients >= MIN_PEOPLE else None,
+        avg_duration_days=mean_days(counts.days, counts.ended, counts.people),
+        ended=counts.ended,
+        ended_to_plan_share=counts.to_plan.share(),
+        goals_reached_share=counts.goals.share(),
+        no_repeat_share=counts.no_repeat.share(),
+        scale_down_share=counts.scale_down.share(),
+        satisfaction=satisfaction,
+    )  # fmt: skip
+
+
+def benchmark_lines_of(
+    providers: Iterable[ProviderYear],
+    counts: Mapping[str, EndedCounts],
+    satisfaction: Mapping[str, Decimal | None] | None = None,
+) -> list[BenchmarkLine]:
+    """One :func:`benchmark_line` per provider (``counts`` by AGB code; missing: nothing
+    ended), largest cost first, ties by AGB code."""
+    scores = satisfaction or {}
+    lines = [
+        benchmark_line(p, counts.get(p.agb_code, EndedCounts()), scores.get(p.agb_code)) for p in providers
+    ]
+    return sorted(lines, key=lambda line: (-line.cost.cents, line.agb_code))
 
 
 def benchmark_lines(  # noqa: PLR0917 - the facts a benchmark is decided on
@@ -900,40 +1083,13 @@ def benchmark_lines(  # noqa: PLR0917 - the facts a benchmark is decided on
     and no repeat (:func:`no_repeat` on ``as_of``). ``satisfaction`` gives each provider's
     survey score (missing: no value)."""
     first, last = date(year, 1, 1), date(year, 12, 31)
-    joined = join_continuations(trajectories)
-    by_client: dict[str, list[Trajectory]] = {}
-    for item in joined:
-        by_client.setdefault(item.client, []).append(item)
-    decided: dict[str, list[DecisionFact]] = {}
-    for decision in decisions:
-        decided.setdefault(decision.client, []).append(decision)
-    ended_in_year: dict[str, list[Trajectory]] = {}
-    for item in joined:
-        if item.ended and item.end is not None and first <= item.end <= last:
-            ended_in_year.setdefault(item.provider_agb, []).append(item)
-    scores = satisfaction or {}
-    lines = []
-    for p in providers:
-        ended = ended_in_year.get(p.agb_code, [])
-        lines.append(
-            BenchmarkLine(
-                agb_code=p.agb_code,
-                name=p.name,
-                clients=p.clients,
-                cost=p.cost,
-                cost_per_client=(
-                    Money.of(p.cost.to_decimal() / Decimal(p.clients)) if p.clients >= MIN_PEOPLE else None
-                ),
-                avg_duration_days=average_duration(ended),
-                ended=len(ended),
-                ended_to_plan_share=share_of(ended, _to_plan_if_known),
-                goals_reached_share=goals_reached_share(ended),
-                no_repeat_share=share_of(ended, lambda t: no_repeat(t, decided.get(t.client, ()), as_of)),
-                scale_down_share=share_of(ended, lambda t: scale_down(t, by_client[t.client], weight)),
-                satisfaction=scores.get(p.agb_code),
-            )
-        )
-    return sorted(lines, key=lambda line: (-line.cost.cents, line.agb_code))
+    in_year: dict[str, list[EndedFact]] = {}
+    for fact in ended_facts(trajectories, decisions):
+        end = fact.trajectory.end
+        if end is not None and first <= end <= last:
+            in_year.setdefault(fact.trajectory.provider_agb, []).append(fact)
+    counts = {agb: ended_counts(facts, as_of, weight) for agb, facts in in_year.items()}
+    return benchmark_lines_of(providers, counts, satisfaction)
 
 
 def _to_plan_if_known(trajectory: Trajectory) -> bool | None:
@@ -975,6 +1131,19 @@ def peer_medians(lines: Sequence[BenchmarkLine], agb_code: str) -> dict[str, Dec
             v for line in lines if line.agb_code != agb_code and (v := line.figure(name)) is not None
         )
         for name in BENCHMARK_FIGURES
+    }
+
+
+def all_peer_medians(lines: Sequence[BenchmarkLine]) -> dict[str, dict[str, Decimal | None]]:
+    """:func:`peer_medians` of every provider in ``lines`` (by AGB code) and, under ``""``, the
+    median over all: each line's figures read once (a benchmark of 50 providers asks 2,500
+    medians)."""
+    values = {name: [(line.agb_code, line.figure(name)) for line in lines] for name in BENCHMARK_FIGURES}
+    return {
+        agb: {
+            name: median(v for a, v in found if a != agb and v is not None) for name, found in values.items()
+        }
+        for agb in [*(line.agb_code for line in lines), ""]
     }
 
 

@@ -31,6 +31,11 @@ from zorginkoop.domain.monitoring import (
     GGZ_CATEGORIES,
     BenchmarkLine,
     CoverageCell,
+    DecisionFact,
+    EndedCounts,
+    EndedFact,
+    EndedInYear,
+    GoalsReached,
     Measure,
     MonitoringError,
     PeerSpread,
@@ -39,14 +44,20 @@ from zorginkoop.domain.monitoring import (
     ProviderYear,
     ReferrerCount,
     ReferrerFigure,
+    ShareCount,
+    Trajectory,
     UnitTariff,
+    all_peer_medians,
     benchmark_lines,
     by_referrer,
+    benchmark_lines_of,
     coverage,
     disclosed_share,
+    ended_counts,
+    ended_facts,
     ended_in_year,
+    ended_in_year_of,
     heaviest_products,
-    peer_medians,
     peer_spread,
     provider_pareto,
     rounded_figure,
@@ -78,14 +89,9 @@ def concentration(
             excluded = reports.resolve_municipalities(uow, exclude or [])
             with analytics.fresh_figures(uow) as figures:
                 if figures is not None:
-                    rows = figures.rows(
-                        "cost_by_provider",
-                        year=year,
-                        law=law.value if law else None,
-                        exclude=sorted(excluded),
-                    )
                     spend = [
-                        ProviderSpend(str(a), str(n), int(c), Money(int(cents))) for a, n, c, cents in rows
+                        ProviderSpend(p.agb_code, p.name, p.clients, p.cost)
+                        for p in _provider_years(figures, year, law, excluded)
                     ]
                 else:
                     lines = reports.costs_by_provider(uow, year, law, exclude)
@@ -267,16 +273,22 @@ def dashboard(uow: UnitOfWork, municipality: str, year: int, law: Law = Law.WMO)
             for t in uow.catalogue.tariffs(law)
             if t.valid.contains(start) and t.product_code in catalogue
         )
+        ended: EndedInYear | None = None
         with analytics.fresh_figures(uow) as figures:
             if figures is not None:
                 counts = _counts_from_extract(figures, code, year, law, heaviest)
+                if uow.scope.kind is not ScopeKind.PROVIDER:
+                    ended = ended_in_year_of(
+                        _ended_from_extract(figures, year, [law], frozenset({code}), date.today(), None)[""]
+                    )
             else:
                 counts = _counts_from_store(
                     DashboardQueries(uow.session, uow.scope), code, year, law, heaviest
                 )
-        others = frozenset(uow.region.municipality_names()) - {code}
-        facts = MonitoringQueries(uow.session).trajectory_facts(law, others)
-        ended = ended_in_year(facts.trajectories, year)
+        if ended is None:
+            others = frozenset(uow.region.municipality_names()) - {code}
+            facts = MonitoringQueries(uow.session).trajectory_facts(law, others)
+            ended = ended_in_year(facts.trajectories, year)
         record_group_read(uow, "monitor.dashboard", Group.of(law=law, municipality=code, year=year))
     clients, cost = counts.clients, counts.cost
     products = tuple(
@@ -374,33 +386,109 @@ def _counts_from_extract(
     def pair(row: tuple[Any, ...]) -> tuple[int, Money]:
         return int(row[0]), Money(int(row[1]))
 
+    # a municipality's sums per year and product are kept at refresh; they have no provider, so
+    # a provider's scope reads the lines
+    summed = figures.scope.kind is not ScopeKind.PROVIDER
+    trend = "trend_of_municipality" if summed else "trend"
+    by_product = "by_product_of_municipality" if summed else "by_product"
+    # the totals, the heaviest products' and (Jeugd) GGZ's and the rest's in one scan
+    totals = figures.one(
+        "dashboard_totals",
+        **asked,
+        products=sorted(heaviest) or ["(none)"],
+        categories=sorted(GGZ_CATEGORIES),
+    )
+    clients, cost = pair(totals[0:2])
     ggz = other = referrers = None
     if law is Law.JEUGD:
-        categories = sorted(GGZ_CATEGORIES)
-        ggz = pair(figures.one("totals_of_categories", **asked, categories=categories))
-        other = pair(figures.one("totals_outside_categories", **asked, categories=categories))
+        ggz, other = pair(totals[4:6]), pair(totals[6:8])
         referrers = [
             ReferrerCount(None if kind is None else str(kind), int(c), Money(int(cents)))
             for kind, c, cents in figures.rows("by_referrer", **asked)
         ]
-    clients, cost = pair(figures.one("municipality_totals", **asked))
     return _Counts(
         source="analytics",
         clients=clients,
         cost=cost,
         trend=tuple(
-            TrendYear(int(y), int(c), Money(int(cents))) for y, c, cents in figures.rows("trend", **asked)
+            TrendYear(int(y), int(c), Money(int(cents))) for y, c, cents in figures.rows(trend, **asked)
         ),
         products=[
             ProductRow(str(product), int(c), Money(int(cents)), int(volume))
-            for product, c, cents, volume in figures.rows("by_product", **asked)
+            for product, c, cents, volume in figures.rows(by_product, **asked)
         ],
-        heaviest=pair(figures.one("totals_of_products", **asked, products=sorted(heaviest))),
+        heaviest=pair(totals[2:4]),
         new=int(figures.one("new_clients", **asked)[0]),
         ended=int(figures.one("ended_clients", **asked)[0]),
         ggz=ggz,
         other=other,
         referrers=referrers,
+    )
+
+
+def _ended_from_extract(  # noqa: PLR0917 - the questions the counts answer
+    figures: Figures,
+    year: int,
+    laws: list[Law],
+    municipalities: frozenset[str] | None,
+    as_of: date,
+    weights: list[tuple[Law, str, int]] | None,
+) -> dict[str, EndedCounts]:
+    """The counts of the trajectories that ended in ``year`` from the extract's ``ended`` table:
+    per provider (AGB code), or all together under the key ``""`` when ``weights`` is None (the
+    dashboard, which needs no scale-down; else the tariffs :func:`product_weight` reads). ``municipalities`` None: the whole region (every row
+    counts); else only those municipalities: the stored facts of clients wholly inside them, and
+    the clients of several municipalities decided again here by the domain's functions over
+    their trajectories and decisions in those municipalities (as the store path reads them)."""
+    together = weights is None
+    weight = product_weight(weights or [])
+    # one weight per product, as product_weight keeps it (the last tariff read wins)
+    table = {(law, code): cents for law, code, cents in weights or []}
+    params: dict[str, Any] = {
+        "year": year,
+        "laws": [law.value for law in laws],
+        "whole": municipalities is None,
+        "municipalities": sorted(municipalities or ()),
+        "as_of": as_of,
+        # a name no product has keeps the lists typed when there is no tariff
+        "weighed": [f"{law.value} {code}" for law, code in table] or ["-"],
+        "weights": list(table.values()) or [0],
+    }
+    if together:
+        rows = [("", *figures.one("ended_counts", **params))]
+    else:
+        rows = figures.rows("ended_by_provider", **params)
+    found = {str(row[0]): _ended_counts_of(row[1:]) for row in rows}
+    if municipalities is None:
+        return found
+    trajectories = [
+        Trajectory(str(c), agb, product, Law(law), start, end, reason, GoalsReached(goals) if goals else None)
+        for c, agb, product, law, start, end, reason, goals in figures.rows("mixed_trajectories", **params)
+    ]
+    if not trajectories:
+        return found
+    decisions = [
+        DecisionFact(str(c), Law(law), day) for c, law, day in figures.rows("mixed_decisions", **params)
+    ]
+    by_provider: dict[str, list[EndedFact]] = {}
+    for fact in ended_facts(trajectories, decisions):
+        if fact.trajectory.end is not None and fact.trajectory.end.year == year:
+            by_provider.setdefault("" if together else fact.trajectory.provider_agb, []).append(fact)
+    for key, facts in by_provider.items():
+        found[key] = found.get(key, EndedCounts()) + ended_counts(facts, as_of, weight)
+    return found
+
+
+def _ended_counts_of(row: tuple[Any, ...]) -> EndedCounts:
+    ended, people, days, *shares = (int(value) for value in row)
+    return EndedCounts(
+        ended,
+        people,
+        days,
+        ShareCount(*shares[0:3]),
+        ShareCount(*shares[3:6]),
+        ShareCount(*shares[6:9]),
+        ShareCount(shares[9], ended, people),  # scale-down judges every ended trajectory
     )
 
 
@@ -479,6 +567,8 @@ class Benchmark:
     """How many providers the benchmark compares (the peers plus the provider itself)."""
     median: Mapping[str, Decimal | None] | None = None
     """The median of each figure over all providers with a value (region views only)."""
+    source: str = "store"
+    """Where the figures were read: ``analytics`` (the extract) or ``store`` (the same figures)."""
 
 
 SHARE_FIGURES = frozenset(name for name in BENCHMARK_FIGURES if name.endswith("_share")) | {"satisfaction"}
@@ -537,53 +627,116 @@ def benchmark(  # noqa: PLR0917 - the questions a benchmark answers
     with reader:
         try:
             excluded = reports.resolve_municipalities(reader, exclude or [])
-            spend = reports.costs_by_provider(reader, year, law, exclude)
         except reports.ReportError as exc:
             raise MonitoringQueryError(str(exc)) from None
-        facts = MonitoringQueries(reader.session).trajectory_facts(law, excluded)
         laws = [law] if law is not None else list(Law)
         start = date(year, 1, 1)
-        weight = product_weight(
+        weights = [
             (each, tariff.product_code, tariff.amount.cents)
             for each in laws
             for tariff in reader.catalogue.tariffs(each)
             if tariff.valid.contains(start)
-        )
+        ]
         scores = fill(reader, year, law)
         # logged under the caller's scope: a provider's peers are read region-wide for it
         group = Group.of(law=law, year=year, exclude=excluded)
         record_group_read(reader, "monitor.benchmark", group, scope=uow.scope)
-    lines = benchmark_lines(
-        [ProviderYear(p.agb, p.provider, p.clients, p.cost) for p in spend],
-        facts.trajectories,
-        facts.decisions,
-        year,
-        as_of or date.today(),
-        weight,
-        scores,
-    )
+        lines = _benchmark_from_extract(reader, year, law, excluded, as_of or date.today(), weights, scores)
+        source = "store" if lines is None else "analytics"
+        if lines is None:
+            try:
+                spend = reports.costs_by_provider(reader, year, law, exclude)
+            except reports.ReportError as exc:
+                raise MonitoringQueryError(str(exc)) from None
+            facts = MonitoringQueries(reader.session).trajectory_facts(law, excluded)
+            lines = benchmark_lines(
+                [ProviderYear(p.agb, p.provider, p.clients, p.cost) for p in spend],
+                facts.trajectories,
+                facts.decisions,
+                year,
+                as_of or date.today(),
+                product_weight(weights),
+                scores,
+            )
     rounded = provider_view or own is not None
     if own is not None:
         mine = [line for line in lines if line.agb_code == own]
         rows = tuple(BenchmarkRow(provider_view_line(line), {}) for line in mine)
         return Benchmark(
-            year, law, tuple(sorted(excluded)), True, rows, own, peer_spread(lines, own), len(lines)
+            year,
+            law,
+            tuple(sorted(excluded)),
+            True,
+            rows,
+            own,
+            peer_spread(lines, own),
+            len(lines),
+            source=source,
         )
+    medians = all_peer_medians(lines)
     rows = tuple(
         BenchmarkRow(
             provider_view_line(line) if rounded else line,
             {
                 name: None if value is None else (rounded_figure(name, value) if rounded else value)
-                for name, value in peer_medians(lines, line.agb_code).items()
+                for name, value in medians[line.agb_code].items()
             },
         )
         for line in lines
     )
     overall = {
         name: None if value is None else (rounded_figure(name, value) if rounded else value)
-        for name, value in peer_medians(lines, "").items()
+        for name, value in medians[""].items()
     }
-    return Benchmark(year, law, tuple(sorted(excluded)), rounded, rows, providers=len(lines), median=overall)
+    return Benchmark(
+        year, law, tuple(sorted(excluded)), rounded, rows, providers=len(lines), median=overall, source=source
+    )
+
+
+def _benchmark_from_extract(  # noqa: PLR0917 - the questions a benchmark answers
+    reader: UnitOfWork,
+    year: int,
+    law: Law | None,
+    excluded: frozenset[str] | set[str],
+    as_of: date,
+    weights: list[tuple[Law, str, int]],
+    scores: Mapping[str, Decimal | None],
+) -> list[BenchmarkLine] | None:
+    """:func:`benchmark`'s lines from the analytics extract when it is up to date (the same
+    figures as from the store: the clients and cost of ``cost_by_provider``, the trajectory
+    counts of ``ended_by_provider``, the same domain functions deciding shares and
+    suppression); None when the store must be read."""
+    if reader.scope.kind is ScopeKind.PROVIDER:
+        return None  # a provider's own reader counts its peers in a region-scoped unit of work
+    with analytics.fresh_figures(reader) as figures:
+        if figures is None:
+            return None
+        providers = _provider_years(figures, year, law, excluded)
+        laws = [law] if law is not None else list(Law)
+        municipalities: frozenset[str] | None = None
+        if reader.scope.kind is not ScopeKind.REGION or excluded:
+            municipalities = frozenset(
+                code
+                for code in reader.region.municipality_names()
+                if reader.scope.sees_municipality(code) and code not in excluded
+            )
+        counts = _ended_from_extract(figures, year, laws, municipalities, as_of, weights)
+    return benchmark_lines_of(providers, counts, scores)
+
+
+def _provider_years(
+    figures: Figures, year: int, law: Law | None, excluded: Iterable[str]
+) -> list[ProviderYear]:
+    """Per provider its distinct clients and approved cost of ``year`` from the extract (the
+    lines of ``report providers``): summed at refresh for the whole region, else counted from
+    ``line_client`` in the reader's scope and without ``excluded``."""
+    if figures.scope.kind is ScopeKind.REGION and not excluded:
+        rows = figures.rows("cost_by_provider_of_region", year=year, law=law.value if law else None)
+    else:
+        rows = figures.rows(
+            "cost_by_provider", year=year, law=law.value if law else None, exclude=sorted(excluded)
+        )
+    return [ProviderYear(str(a), str(n), int(c), Money(int(cents))) for a, n, c, cents in rows]
 
 
 def latest_benchmark_year(uow: UnitOfWork, law: Law | None) -> int | None:

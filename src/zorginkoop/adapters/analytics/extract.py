@@ -12,6 +12,16 @@ What is copied (every table carries ``municipality_code`` and, where care is abo
   its number and its referrer type (COD327, Jeugd).
 - ``decision``: client pseudonym, municipality, law, product and the day it was taken.
 - ``provider``, ``municipality``, ``product``: names and codes (no personal data).
+- ``ended``: one row per trajectory that ended (the benchmark's and the dashboard's trajectories,
+  :class:`~zorginkoop.domain.monitoring.EndedFact`, decided by the domain's functions at refresh
+  over the whole region): provider, product, client pseudonym, end, days, end reason known and to
+  plan, goals, the follower's product (scale-down), the no-repeat window's end and whether a
+  decision came within it; ``mixed`` marks a client whose care or decisions under the law lie in
+  more than one municipality (a reader who sees part of the region decides those clients again
+  from ``mixed_trajectory``, the raw trajectories of those clients only).
+- ``line_client``: the lines summed per client; ``line_year`` and ``product_year``: a
+  municipality's clients and cost per law and year, and per product; ``provider_year``: the
+  region's per provider, law (NULL: both) and year (see :func:`_aggregate`).
 
 **Pseudonymisation happens while reading, before anything leaves the store**: every BSN (and
 every decision id) is replaced in Python by a keyed hash, HMAC-SHA256 under a key derived from
@@ -49,9 +59,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, String, and_, cast, func, select
+from sqlalchemy.orm import Session
 
 from zorginkoop.adapters.db import tables as t
+from zorginkoop.adapters.db.monitoring_queries import MonitoringQueries
 from zorginkoop.domain.declarations import LineStatus
+from zorginkoop.domain.monitoring import ended_facts, ended_to_plan
 
 if TYPE_CHECKING:
     import duckdb
@@ -59,7 +72,7 @@ if TYPE_CHECKING:
 # DuckDB is imported where the extract is opened or written, not with this module: the CLI's
 # help and the web application start without it (it costs about a second of import).
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Raised when a table of the extract changes shape; an extract of another version is rebuilt."""
 
 _PURPOSE = b"zorginkoop analytics extract: client pseudonyms"
@@ -130,6 +143,20 @@ _TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     ),
 }  # fmt: skip
 TABLES = tuple(_TABLES)
+
+ENDED_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("municipality_code", "VARCHAR"), ("law", "VARCHAR"), ("provider_agb", "VARCHAR"),
+    ("product_code", "VARCHAR"), ("client", "BIGINT"), ("mixed", "BOOLEAN"), ("end_year", "INTEGER"),
+    ("end", "DATE"), ("days", "INTEGER"), ("reason_known", "BOOLEAN"), ("to_plan", "BOOLEAN"),
+    ("goals", "VARCHAR"), ("follower_product", "VARCHAR"), ("window_end", "DATE"), ("repeated", "BOOLEAN"),
+)  # fmt: skip
+MIXED_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("municipality_code", "VARCHAR"), ("law", "VARCHAR"), ("client", "BIGINT"), ("provider_agb", "VARCHAR"),
+    ("product_code", "VARCHAR"), ("start", "DATE"), ("end", "DATE"), ("end_reason", "VARCHAR"),
+    ("goals", "VARCHAR"),
+)  # fmt: skip
+DERIVED = ("ended", "mixed_trajectory", "line_client", "line_year", "product_year", "provider_year")
+"""Tables built anew from the store (or the extract) at every refresh."""
 
 _MARKS = ("line", "allocation", "delivery_event", "message")
 """The store tables whose highest id the extract remembers (``message``: an allocation changed
@@ -361,6 +388,9 @@ def _write(engine: Engine, target: Path, pseudonym: Pseudonymiser, full: bool) -
             if full:
                 _create(con)
             added = copier.copy(full)
+            if full or added["trajectory"] or added["decision"] or copier.allocations_gone:
+                added.update(copier.ended())
+            # else no allocation, 305/307 or decision changed: the trajectory facts stand
             _aggregate(con)
             now = datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
             meta = {"schema_version": str(SCHEMA_VERSION), "key": pseudonym.fingerprint, "refreshed_at": now}
@@ -387,6 +417,28 @@ def _aggregate(con: duckdb.DuckDBPyConnection) -> None:
                   sum(granted_cents) AS cents, sum(volume) AS volume
            FROM line GROUP BY ALL ORDER BY municipality_code, law, year, client"""
     )
+    # the dashboard's trend and products of a municipality: distinct clients per group are exact
+    con.execute(
+        """CREATE OR REPLACE TABLE line_year AS
+           SELECT municipality_code, law, year, count(DISTINCT client) AS clients,
+                  coalesce(sum(cents), 0) AS cents
+           FROM line_client GROUP BY ALL ORDER BY municipality_code, law, year"""
+    )
+    # the region's clients and cost per provider and year, per law and (law NULL) both together
+    con.execute(
+        """CREATE OR REPLACE TABLE provider_year AS
+           SELECT law, year, provider_agb, count(DISTINCT client) AS clients,
+                  coalesce(sum(cents), 0) AS cents
+           FROM line_client GROUP BY GROUPING SETS ((law, year, provider_agb), (year, provider_agb))
+           ORDER BY year, law, provider_agb"""
+    )
+    con.execute(
+        """CREATE OR REPLACE TABLE product_year AS
+           SELECT municipality_code, law, year, coalesce(product_code, '') AS product_code,
+                  count(DISTINCT client) AS clients, coalesce(sum(cents), 0) AS cents,
+                  coalesce(sum(volume), 0) AS volume
+           FROM line_client GROUP BY ALL ORDER BY municipality_code, law, year"""
+    )
 
 
 def _create(con: duckdb.DuckDBPyConnection) -> None:
@@ -409,6 +461,7 @@ class _Copier:
         self.pseudonym = pseudonym
         self.tmp = tmp
         self.staged = 0
+        self.allocations_gone = False
 
     def copy(self, full: bool) -> dict[str, int]:
         marks = {} if full else dict(self.con.execute("SELECT name, high_water FROM mark").fetchall())
@@ -497,6 +550,60 @@ class _Copier:
 
         return self._load("line", rows())
 
+    def ended(self) -> dict[str, int]:
+        """``ended`` and ``mixed_trajectory`` anew (see the module docstring): the store's
+        trajectories and decisions as the benchmark reads them, decided per law by the domain."""
+        store_pseudonym = self.pseudonym
+
+        def pseudonym(bsn: str) -> str:
+            return str(store_pseudonym(bsn))
+
+        with Session(bind=self.store) as session:
+            located, decisions = MonitoringQueries(session).located_facts(None, frozenset(), pseudonym)
+        places: dict[tuple[str, str], set[str]] = {}
+        for code, item in located:
+            places.setdefault((item.client, item.law.value), set()).add(code)
+        for code, decision in decisions:
+            places.setdefault((decision.client, decision.law.value), set()).add(code)
+        mixed = {key for key, codes in places.items() if len(codes) > 1}
+        facts = ended_facts([item for _code, item in located], [d for _code, d in decisions])
+
+        def ended_rows() -> Iterator[tuple[Any, ...]]:
+            for fact in facts:
+                item = fact.trajectory
+                assert item.end is not None
+                key = (item.client, item.law.value)
+                (code,) = (None,) if key in mixed else places[key]
+                yield (
+                    code, item.law.value, item.provider_agb, item.product_code, int(item.client),
+                    key in mixed, item.end.year, item.end, fact.days, item.end_reason is not None,
+                    ended_to_plan(item), item.goals.value if item.goals else None, fact.follower_product,
+                    fact.window_end, fact.repeated,
+                )  # fmt: skip
+
+        def mixed_rows() -> Iterator[tuple[Any, ...]]:
+            for code, item in located:
+                if (item.client, item.law.value) in mixed:
+                    yield (
+                        code, item.law.value, int(item.client), item.provider_agb, item.product_code,
+                        item.start, item.end, item.end_reason, item.goals.value if item.goals else None,
+                    )  # fmt: skip
+
+        added = {}
+        for table, columns, rows, order in (
+            ("ended", ENDED_COLUMNS, ended_rows(), "law, end_year, municipality_code, provider_agb"),
+            ("mixed_trajectory", MIXED_COLUMNS, mixed_rows(), "law, client"),
+        ):
+            body = ", ".join(f'"{column}" {kind}' for column, kind in columns)
+            self.con.execute(f'CREATE OR REPLACE TEMP TABLE "staged_{table}" ({body})')
+            added[table] = self._load(f"staged_{table}", rows, columns)
+            # ordered, so a year's and a municipality's rows lie together (DuckDB's zone maps)
+            self.con.execute(
+                f'CREATE OR REPLACE TABLE "{table}" AS SELECT * FROM "staged_{table}" ORDER BY {order}'  # noqa: S608
+            )
+            self.con.execute(f'DROP TABLE "staged_{table}"')
+        return added
+
     def _changed_allocations(self, events_after: int, events_upto: int) -> set[int] | None:
         """Allocation ids whose trajectory must be read again: new ones, those whose end or goals
         reached or referrer differ from the extract's, those with a 305/307 after the mark. None: all."""
@@ -519,9 +626,10 @@ class _Copier:
             ).fetchall()
         }
         # allocations that are gone from the store go from the extract
-        self.con.execute(
-            "DELETE FROM trajectory WHERE allocation_id NOT IN (SELECT id FROM store_allocation)"
-        )
+        gone = self.con.execute(
+            "DELETE FROM trajectory WHERE allocation_id NOT IN (SELECT id FROM store_allocation) RETURNING 1"
+        ).fetchall()
+        self.allocations_gone = bool(gone)
         self.con.execute("DROP TABLE store_allocation")
         touched = self.store.execute(
             select(A.id)

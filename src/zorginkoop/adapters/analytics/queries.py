@@ -106,6 +106,41 @@ _QUERIES = (
                 AND a.allocation_number = l.allocation_number
            WHERE {scope:l} AND l.municipality_code = $municipality AND l.year = $year AND l.law = $law
            GROUP BY a.referrer_type""",
+        "dashboard_totals",
+        "dashboard, in one scan: clients and approved cost of the municipality, year and law; of "
+        "some products (the heaviest); of some categories (Jeugd GGZ) and of every other category",
+        """SELECT count(DISTINCT l.client), coalesce(sum(l.cents), 0),
+                  count(DISTINCT l.client) FILTER (WHERE list_contains($products, l.product_code)),
+                  coalesce(sum(l.cents) FILTER (WHERE list_contains($products, l.product_code)), 0),
+                  count(DISTINCT l.client) FILTER (WHERE list_contains($categories, l.category)),
+                  coalesce(sum(l.cents) FILTER (WHERE list_contains($categories, l.category)), 0),
+                  count(DISTINCT l.client) FILTER (WHERE NOT list_contains($categories, l.category)),
+                  coalesce(sum(l.cents) FILTER (WHERE NOT list_contains($categories, l.category)), 0)
+           FROM line_client l
+           WHERE {scope:l} AND l.municipality_code = $municipality AND l.year = $year AND l.law = $law""",
+    ),
+    NamedQuery(
+        "cost_by_provider_of_region",
+        "concentration and benchmark (the whole region, nothing excluded): per provider, distinct "
+        "clients and approved cost, summed at refresh ($law NULL: both laws)",
+        """SELECT p.agb_code, p.name, y.clients, y.cents
+           FROM provider_year y JOIN provider p ON p.agb_code = y.provider_agb
+           WHERE {scope:y} AND y.year = $year AND y.law IS NOT DISTINCT FROM $law""",
+    ),
+    NamedQuery(
+        "trend_of_municipality",
+        "dashboard (region and municipality scopes): trend, from the clients and cost per "
+        "municipality, law and year summed at refresh",
+        """SELECT y.year, y.clients, y.cents FROM line_year y
+           WHERE {scope:y} AND y.municipality_code = $municipality AND y.law = $law AND y.year <= $year
+           ORDER BY y.year""",
+    ),
+    NamedQuery(
+        "by_product_of_municipality",
+        "dashboard (region and municipality scopes): by_product, from the clients, cost and volume "
+        "per municipality, law, year and product summed at refresh",
+        """SELECT p.product_code, p.clients, p.cents, p.volume FROM product_year p
+           WHERE {scope:p} AND p.municipality_code = $municipality AND p.year = $year AND p.law = $law""",
     ),
     NamedQuery(
         "new_clients",
@@ -150,7 +185,56 @@ _QUERIES = (
     ),
 )
 
-QUERIES: Mapping[str, NamedQuery] = {q.name: q for q in _QUERIES}
+_ENDED_COUNTS = """count(*), count(DISTINCT e.client), coalesce(sum(e.days), 0),
+       count(*) FILTER (WHERE e.to_plan), count(*) FILTER (WHERE e.reason_known),
+       count(DISTINCT e.client) FILTER (WHERE e.reason_known),
+       count(*) FILTER (WHERE e.goals = 'reached'), count(*) FILTER (WHERE e.goals IS NOT NULL),
+       count(DISTINCT e.client) FILTER (WHERE e.goals IS NOT NULL),
+       count(*) FILTER (WHERE NOT e.repeated AND e.window_end <= $as_of),
+       count(*) FILTER (WHERE e.repeated OR e.window_end <= $as_of),
+       count(DISTINCT e.client) FILTER (WHERE e.repeated OR e.window_end <= $as_of),
+       count(*) FILTER (WHERE coalesce(
+           list_extract($weights, list_position($weighed, e.law || ' ' || e.follower_product))
+           < list_extract($weights, list_position($weighed, e.law || ' ' || e.product_code)), false))"""
+"""The counts of :class:`~zorginkoop.domain.monitoring.EndedCounts`, in its order (ended, people,
+days; then part, judged, people of to plan, goals, no repeat; scale-down's part: it judges all)."""
+
+_ENDED_WHERE = """{scope:e} AND e.end_year = $year AND list_contains($laws, e.law)
+           AND ($whole OR (NOT e.mixed AND list_contains($municipalities, e.municipality_code)))"""
+
+_TRAJECTORY_QUERIES = (
+    NamedQuery(
+        "ended_by_provider",
+        "benchmark: per provider, the counts of its trajectories that ended in the year (number, "
+        "clients, days, and per share what it counts); the clients of more than one municipality "
+        "only when the whole region is read ($whole)",
+        f"""SELECT e.provider_agb, {_ENDED_COUNTS} FROM ended e
+           WHERE {_ENDED_WHERE} GROUP BY e.provider_agb""",  # noqa: S608 - our own fragments
+    ),
+    NamedQuery(
+        "ended_counts",
+        "dashboard: the counts of the trajectories that ended in the year (as ended_by_provider, "
+        "all providers together)",
+        f"""SELECT {_ENDED_COUNTS} FROM ended e WHERE {_ENDED_WHERE}""",  # noqa: S608 - our own fragments
+    ),
+    NamedQuery(
+        "mixed_trajectories",
+        "the raw trajectories of clients whose care or decisions lie in more than one municipality, "
+        "in the municipalities asked (decided again in Python for a reader of part of the region)",
+        """SELECT m.client, m.provider_agb, m.product_code, m.law, m.start, m."end", m.end_reason, m.goals
+           FROM mixed_trajectory m
+           WHERE {scope:m} AND list_contains($laws, m.law) AND list_contains($municipalities, m.municipality_code)""",
+    ),
+    NamedQuery(
+        "mixed_decisions",
+        "the decisions of the clients in mixed_trajectory, in the municipalities asked",
+        """SELECT d.client, d.law, d.day FROM decision d
+           WHERE {scope:d} AND list_contains($laws, d.law) AND list_contains($municipalities, d.municipality_code)
+             AND d.client IN (SELECT m.client FROM mixed_trajectory m WHERE m.law = d.law)""",
+    ),
+)
+
+QUERIES: Mapping[str, NamedQuery] = {q.name: q for q in (*_QUERIES, *_TRAJECTORY_QUERIES)}
 """Every figure the analytics layer answers, by name."""
 
 _PLACEHOLDER = re.compile(r"\{scope:(\w+)\}")

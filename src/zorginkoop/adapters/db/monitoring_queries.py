@@ -16,7 +16,7 @@ gets only its municipalities' facts.
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Callable, Set
 from dataclasses import dataclass
 from datetime import date
 
@@ -56,6 +56,14 @@ class MonitoringQueries:
     def trajectory_facts(self, law: Law | None, exclude: Set[str] = frozenset()) -> TrajectoryFacts:
         """Every trajectory and decision under ``law`` (both laws when None) in the session's
         scope, outside the municipalities in ``exclude`` (CBS codes)."""
+        trajectories, decisions = self.located_facts(law, exclude, _Pseudonyms())
+        return TrajectoryFacts(tuple(t for _m, t in trajectories), tuple(d for _m, d in decisions))
+
+    def located_facts(
+        self, law: Law | None, exclude: Set[str], pseudonym: Callable[[str], str]
+    ) -> tuple[list[tuple[str, Trajectory]], list[tuple[str, DecisionFact]]]:
+        """:meth:`trajectory_facts` with each fact's municipality (CBS code), clients named by
+        ``pseudonym`` (the analytics extract passes its keyed hash)."""
         A, E, D = t.AllocationRow, t.DeliveryEventRow, t.DecisionRow
         allocations = select(
             A.municipality_code,
@@ -79,7 +87,7 @@ class MonitoringQueries:
             E.end_reason,
             E.id,
         ).where(E.status == "1", E.current.is_(True))
-        decisions = select(D.client_bsn, D.law, D.decided_on)
+        decisions = select(D.client_bsn, D.law, D.decided_on, D.municipality_code)
         if law is not None:
             allocations = allocations.where(A.law == law.value)
             events = events.where(E.law == law.value)
@@ -99,7 +107,6 @@ class MonitoringQueries:
                 starts[key] = begins
             elif kind == "stop" and ends is not None:
                 stops[key] = (ends, why)
-        pseudonym = _Pseudonyms()
         trajectories = []
         for row in self.session.execute(allocations.order_by(A.id)):
             code, law_value, number, bsn, agb, product, category, valid_from, valid_to, goals = row
@@ -114,19 +121,22 @@ class MonitoringQueries:
             if end is not None and end < start:  # a stop on the start day, or a withdrawn allocation
                 end = start
             trajectories.append(
-                Trajectory(
-                    client=pseudonym(bsn),
-                    provider_agb=agb,
-                    product_code=product or category,
-                    law=each_law,
-                    start=start,
-                    end=end,
-                    end_reason=reason if end is not None else None,
-                    goals=GoalsReached(goals) if goals else None,
+                (
+                    code,
+                    Trajectory(
+                        client=pseudonym(bsn),
+                        provider_agb=agb,
+                        product_code=product or category,
+                        law=each_law,
+                        start=start,
+                        end=end,
+                        end_reason=reason if end is not None else None,
+                        goals=GoalsReached(goals) if goals else None,
+                    ),
                 )
             )
-        facts = tuple(
-            DecisionFact(pseudonym(bsn), Law(law_value), day)
-            for bsn, law_value, day in self.session.execute(decisions)
-        )
-        return TrajectoryFacts(tuple(trajectories), facts)
+        facts = [
+            (code, DecisionFact(pseudonym(bsn), Law(law_value), day))
+            for bsn, law_value, day, code in self.session.execute(decisions)
+        ]
+        return trajectories, facts
