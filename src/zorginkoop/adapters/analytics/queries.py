@@ -106,6 +106,8 @@ _QUERIES = (
                 AND a.allocation_number = l.allocation_number
            WHERE {scope:l} AND l.municipality_code = $municipality AND l.year = $year AND l.law = $law
            GROUP BY a.referrer_type""",
+    ),
+    NamedQuery(
         "dashboard_totals",
         "dashboard, in one scan: clients and approved cost of the municipality, year and law; of "
         "some products (the heaviest); of some categories (Jeugd GGZ) and of every other category",
