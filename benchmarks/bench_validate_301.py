@@ -55,8 +55,10 @@ def main() -> None:
     parser.add_argument("n", nargs="?", type=int, default=10_000)
     parser.add_argument("--xsd-dir", type=Path, default=REFERENCE)
     args = parser.parse_args()
-    xsd = {Law.JEUGD: args.xsd_dir / "ijw-3.2/xsd/JW301.xsd",
-           Law.WMO: args.xsd_dir / "iwmo-3.2/xsd/WMO301.xsd"}
+    xsd = {
+        Law.JEUGD: args.xsd_dir / "ijw-3.2/xsd/JW301.xsd",
+        Law.WMO: args.xsd_dir / "iwmo-3.2/xsd/WMO301.xsd",
+    }
     safe = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     lxml_schemas = {law: etree.XMLSchema(etree.parse(str(p), safe)) for law, p in xsd.items()}
     xs_schemas = {law: xmlschema.XMLSchema(str(p)) for law, p in xsd.items()}
@@ -67,17 +69,27 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         paths = generate(args.n, Path(tmp))
-        print(f"generated {len(paths):,} messages of 301 (iWmo and iJw) in "
-              f"{time.perf_counter() - t0:.1f} s, "
-              f"{sum(p.stat().st_size for p in paths) / len(paths):,.0f} bytes each on average")
-        ours = timed("zorginkoop validate_message (all layers)", paths,
-                     lambda p: validate_message(p.read_bytes()).valid)
-        ours_structure = timed("zorginkoop validate_message (rules=False)", paths,
-                               lambda p: validate_message(p.read_bytes(), rules=False).valid)
-        lx = timed("lxml XMLSchema (official XSD)", paths,
-                   lambda p: lxml_schemas[law_of(p)].validate(etree.parse(str(p), safe)))
-        xs = timed("xmlschema (official XSD)", paths,
-                   lambda p: xs_schemas[law_of(p)].is_valid(str(p)))
+        print(
+            f"generated {len(paths):,} messages of 301 (iWmo and iJw) in "
+            f"{time.perf_counter() - t0:.1f} s, "
+            f"{sum(p.stat().st_size for p in paths) / len(paths):,.0f} bytes each on average"
+        )
+        ours = timed(
+            "zorginkoop validate_message (all layers)",
+            paths,
+            lambda p: validate_message(p.read_bytes()).valid,
+        )
+        ours_structure = timed(
+            "zorginkoop validate_message (rules=False)",
+            paths,
+            lambda p: validate_message(p.read_bytes(), rules=False).valid,
+        )
+        lx = timed(
+            "lxml XMLSchema (official XSD)",
+            paths,
+            lambda p: lxml_schemas[law_of(p)].validate(etree.parse(str(p), safe)),
+        )
+        xs = timed("xmlschema (official XSD)", paths, lambda p: xs_schemas[law_of(p)].is_valid(str(p)))
     print()
     print(f"ours (all layers) / lxml      = {ours / lx:6.2f}")
     print(f"ours (structure) / lxml       = {ours_structure / lx:6.2f}")

@@ -81,9 +81,9 @@ def test_the_api_gives_jeugd_by_referrer_adding_up_to_the_totals_and_none_for_wm
     api, engine = demo_api
     body = _get(api, "inkoop", municipality="Nieuwegein", year=2020, law="jeugd").json()
     found = monitoring.dashboard(UnitOfWork(engine), "0356", 2020, Law.JEUGD)
-    assert [(r["referrer_type"], r["referrer"], r["clients"], r["cost_eur"]) for r in body["by_referrer"]] == [
-        (r.referrer_type, r.label, r.clients, str(r.cost)) for r in found.by_referrer
-    ]
+    assert [
+        (r["referrer_type"], r["referrer"], r["clients"], r["cost_eur"]) for r in body["by_referrer"]
+    ] == [(r.referrer_type, r.label, r.clients, str(r.cost)) for r in found.by_referrer]
     assert [r["referrer"] for r in body["by_referrer"]][:2] == ["Gemeente", "Huisarts"]
     assert sum(r["clients"] for r in body["by_referrer"]) == body["clients"]
     assert _get(api, "inkoop", municipality="Nieuwegein", year=2020, law="wmo").json()["by_referrer"] is None

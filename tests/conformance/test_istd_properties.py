@@ -38,8 +38,7 @@ _LINE = st.one_of(_CHARS, st.just(" "))
 
 
 def _nonblank(max_size: int, alphabet: st.SearchStrategy[str] = _LINE) -> st.SearchStrategy[str]:
-    return st.text(alphabet, min_size=1, max_size=max_size).filter(
-        lambda s: s.strip(" \t\n\r") != "")
+    return st.text(alphabet, min_size=1, max_size=max_size).filter(lambda s: s.strip(" \t\n\r") != "")
 
 
 def leaf(spec: MessageSpec, t: SimpleType) -> st.SearchStrategy[Any]:
@@ -96,14 +95,16 @@ CASES = [(law, n) for law in Law for n in MESSAGE_NUMBERS]
 
 
 @pytest.mark.parametrize(("law", "number"), CASES, ids=[f"{lw.value}{n}" for lw, n in CASES])
-def test_any_declared_model_round_trips_xsd_valid(
-    law: Law, number: str, xsd_dirs: dict[Law, Path]
-) -> None:
+def test_any_declared_model_round_trips_xsd_valid(law: Law, number: str, xsd_dirs: dict[Law, Path]) -> None:
     spec = message_spec(law, number)
     strategy = model(spec, "Root", BERICHT_CLASSES[number])
 
-    @settings(max_examples=8, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=8,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(strategy)
     def check(bericht: Any) -> None:
         data = write_message(bericht, law=law, number=number)

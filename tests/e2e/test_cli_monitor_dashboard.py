@@ -185,7 +185,9 @@ def test_jeugd_by_referrer_in_json_csv_and_table_adds_up_to_the_totals(demo_stor
     table = runner.invoke(app, args)
     assert table.exit_code == 0 and "Per referrer (COD327)" in table.stdout and "Huisarts" in table.stdout
     assert _dashboard(demo_store_url, "-m", "Lopik", "--law", "wmo")["by_referrer"] is None
-    wmo = runner.invoke(app, [*args[:-4], "--law", "wmo", "--db", demo_store_url, "-f", "csv", "--section", "referrer"])
+    wmo = runner.invoke(
+        app, [*args[:-4], "--law", "wmo", "--db", demo_store_url, "-f", "csv", "--section", "referrer"]
+    )
     assert wmo.exit_code == 0 and wmo.stdout.strip() == ",".join(REFERRER_COLUMNS)  # the header only
     assert "Wmo knows no referrer" in wmo.stderr
 

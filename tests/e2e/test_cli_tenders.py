@@ -226,6 +226,8 @@ def _paid_tariffs(store: str, providers: set[str], day: date) -> dict[str, dict[
         if code in TARIFFS:
             paid[agb][code] = cents
     return paid
+
+
 # -- readable at 80 columns, in a pipe and on a terminal ------------------------------------------
 
 

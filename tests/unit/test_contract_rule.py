@@ -131,4 +131,6 @@ def test_a_reached_collective_ceiling_closes_its_member_contracts_for_the_year_o
     assert closed == {"11111111": ceiling}
     assert providers_closed_by_collective_ceilings([free, other], [ceiling], set(), day) == {}  # not reached
     # the next year begins with room again
-    assert providers_closed_by_collective_ceilings([free], [ceiling], {("VRIJ", 2021)}, date(2022, 1, 3)) == {}
+    assert (
+        providers_closed_by_collective_ceilings([free], [ceiling], {("VRIJ", 2021)}, date(2022, 1, 3)) == {}
+    )

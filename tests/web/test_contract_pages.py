@@ -50,7 +50,13 @@ def test_the_contract_manager_lands_on_the_providers_with_its_menu(browser_for, 
     assert page.h1.get_text(strip=True) == "Aanbieders"
     menu = page.select_one("nav[aria-label=Hoofdmenu] ul")
     top = [li.find(["a", "button"]).get_text(strip=True) for li in menu.find_all("li", recursive=False)]
-    assert top == ["Start", "Aanbieders", "Contracten", "Aanbestedingen", "Monitoring"]  # grouped: too many for one row
+    assert top == [
+        "Start",
+        "Aanbieders",
+        "Contracten",
+        "Aanbestedingen",
+        "Monitoring",
+    ]  # grouped: too many for one row
     grouped = {li.a.get_text(strip=True): [a.get_text(strip=True) for a in li.select(":scope > ul a")]
                for li in menu.select("li[data-nav-group]")}  # fmt: skip
     assert grouped == {

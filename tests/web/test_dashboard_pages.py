@@ -54,9 +54,13 @@ def test_the_adviser_opens_houtens_dashboard_from_the_menu(browser_for, web_engi
     assert summary["heaviest"] == "32,9%"
     # the trajectories that ended in 2020: their number, average days and share ended to plan
     assert found.trajectories_ended > 10 and summary["trajectories-ended"] == str(found.trajectories_ended)
-    assert found.average_days is not None and summary["average-days"] == str(found.average_days).replace(".", ",")
+    assert found.average_days is not None and summary["average-days"] == str(found.average_days).replace(
+        ".", ","
+    )
     assert found.ended_to_plan is not None and 0 < found.ended_to_plan < 1
-    assert summary["ended-to-plan"] == f"{(found.ended_to_plan * 100).quantize(Decimal('0.1'))}%".replace(".", ",")
+    assert summary["ended-to-plan"] == f"{(found.ended_to_plan * 100).quantize(Decimal('0.1'))}%".replace(
+        ".", ","
+    )
     products = _rows(page, ".zk-dashboard-products")
     assert [name.split()[0] for name in products] == ["OZR2", "OZR3", "OZR1"]
     trend = _rows(page, ".zk-dashboard-trend")
@@ -89,7 +93,9 @@ def test_jeugd_shows_the_figures_per_referrer_in_dutch(browser_for, web_engine: 
     found = monitoring.dashboard(UnitOfWork(web_engine), "0321", 2020, Law.JEUGD)
     rows = _rows(page, ".zk-dashboard-referrers")
     assert list(rows) == [r.label for r in found.by_referrer]
-    assert {"Gemeente", "Huisarts", "Jeugdarts", "Medisch specialist", "Gecertificeerde instelling"} <= set(rows)
+    assert {"Gemeente", "Huisarts", "Jeugdarts", "Medisch specialist", "Gecertificeerde instelling"} <= set(
+        rows
+    )
     assert [int(cells[0]) for cells in rows.values()] == [r.clients for r in found.by_referrer]
     assert sum(r.clients for r in found.by_referrer) == found.clients
     wmo = soup(client.get("/kerncijfers/dashboard?gemeente=0321&jaar=2020&wet=wmo"))

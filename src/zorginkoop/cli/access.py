@@ -252,7 +252,9 @@ REFERRER_OPTION = typer.Option(
     help="Jeugd: who referred the client, a COD327 code or word (01 gemeente, 02 huisarts, 03 jeugdarts, "
     "04 gi, 05 medisch-specialist, 06 zelfverwijzer, 08 justitie); default 01 gemeente",
 )
-REFERRER_NAME_OPTION = typer.Option(None, "--referrer-name", help="the referrer's name (at most 64 characters)")
+REFERRER_NAME_OPTION = typer.Option(
+    None, "--referrer-name", help="the referrer's name (at most 64 characters)"
+)
 REFERRER_AGB_OPTION = typer.Option(
     None, "--referrer-agb", help="the referring doctor's AGB code (ZorgverlenerCode, types 02-05)"
 )

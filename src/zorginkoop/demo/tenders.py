@@ -511,7 +511,9 @@ target_groups = ["jeugd-ggz"]
 E1 = {"false" if refusal else "true"}
 E2 = {_pick(provider.agb_code, "oh", 6, 40)}
 """
-        bids.append(DemoBid(provider.agb_code, OPEN_HOUSE_OPENS + timedelta(days=4 + 9 * index), text, refusal))
+        bids.append(
+            DemoBid(provider.agb_code, OPEN_HOUSE_OPENS + timedelta(days=4 + 9 * index), text, refusal)
+        )
     return DemoProcedure(OPEN_HOUSE_CODE, definition_text, tuple(bids), (), None)
 
 

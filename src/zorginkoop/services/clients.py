@@ -89,6 +89,8 @@ def allocations_with_clients(
         AllocatedClient(a, people.get(a.client_bsn), names.get(a.municipality_code, a.municipality_code))
         for a in found
     ]
+
+
 # -- the consultant's client file -----------------------------------------------------------------
 
 SEARCH_LIMIT = 50

@@ -309,9 +309,7 @@ def evaluation(uow: UnitOfWork, code: str) -> Evaluation:
         else:
             stored_outcomes = uow.tenders.outcomes(code)
             lines = tuple(
-                OutcomeLine(
-                    s.outcome, names.get(s.outcome.provider_agb, ""), s.contract_number, s.decided_on
-                )
+                OutcomeLine(s.outcome, names.get(s.outcome.provider_agb, ""), s.contract_number, s.decided_on)
                 for s in stored_outcomes
             )
             lines += tuple(
@@ -437,7 +435,9 @@ def finalize(uow: UnitOfWork, code: str, on: date) -> FinalAward:
                 continue
             for product in sorted({**own.get(plan.lot.code, {}), **plan.tariffs}):
                 pid = uow.catalogue.product_id(plan.lot.law, product)
-                for _row, other in uow.catalogue.tariff_rows(pid, plan.provider_agb) if pid is not None else []:
+                for _row, other in (
+                    uow.catalogue.tariff_rows(pid, plan.provider_agb) if pid is not None else []
+                ):
                     replaced = other.valid.end is None and other.valid.start < term.start
                     if other.valid.overlaps(term) and not replaced:
                         problems.append(
@@ -568,7 +568,9 @@ def admit(uow: UnitOfWork, code: str, provider_agb: str, on: date) -> Admission:
             except TenderError as exc:
                 problems.append(str(exc))
             if bid.submitted > on:
-                problems.append(f"the bid of {provider_agb} came in on {bid.submitted}: admit it from then on")
+                problems.append(
+                    f"the bid of {provider_agb} came in on {bid.submitted}: admit it from then on"
+                )
         if problems:
             raise TenderRefused(list(dict.fromkeys(problems)))
         outcomes = evaluate(tender, bids, [])
@@ -739,7 +741,9 @@ def tender_coverage(uow: UnitOfWork, code: str, minimum: int = 1) -> TenderCover
             if found.status is TenderStatus.OPEN:
                 continue  # a round counts once its evaluation is fixed, as the parent's does
             fixed = _admitted(uow, found, uow.tenders.bids(r))
-            rounds += [(b, found.tender.gap) for b in uow.tenders.bids(r) if (b.provider_agb, b.lot_code) in fixed]
+            rounds += [
+                (b, found.tender.gap) for b in uow.tenders.bids(r) if (b.provider_agb, b.lot_code) in fixed
+            ]
         municipalities = uow.region.municipality_names()
         names = uow.providers.names()
         day = tender.published or tender.registration.opens
@@ -754,7 +758,9 @@ def tender_coverage(uow: UnitOfWork, code: str, minimum: int = 1) -> TenderCover
         merged = _merged(chosen)
         if tender.round_of is not None:
             # a round's bids count in its gap cells only
-            cells = with_round_bids(bids_coverage([], law, municipalities, minimum), [(b, tender.gap) for b in merged])
+            cells = with_round_bids(
+                bids_coverage([], law, municipalities, minimum), [(b, tender.gap) for b in merged]
+            )
             cells = [c for c in cells if (c.municipality_code, c.target_group) in tender.gap]
         else:
             cells = with_round_bids(
@@ -767,12 +773,17 @@ def tender_coverage(uow: UnitOfWork, code: str, minimum: int = 1) -> TenderCover
             additions_found = [(b.provider_agb, tuple(sorted(gap_filled(tender, b)))) for b in merged
                                if b.provider_agb in newcomers]  # fmt: skip
         else:
-            additions_found = [(a.provider_agb, a.cells) for a in additions(merged, newcomers, law, municipalities)]
+            additions_found = [
+                (a.provider_agb, a.cells) for a in additions(merged, newcomers, law, municipalities)
+            ]
         for agb, filled in additions_found:
             lot = next(b.lot_code for b in chosen if b.provider_agb == agb)
             found_additions.append(
                 NewcomerAddition(
-                    agb, names.get(agb, ""), lot, tuple((municipalities.get(m, m), g.value) for m, g in filled)
+                    agb,
+                    names.get(agb, ""),
+                    lot,
+                    tuple((municipalities.get(m, m), g.value) for m, g in filled),
                 )
             )
     rows.sort(key=lambda r: r.municipality.lower())
@@ -804,7 +815,9 @@ def bid_additions(uow: UnitOfWork, code: str, provider_agb: str, minimum: int = 
             (open_without[m, g], g.value) for m in bid.municipalities for g in bid.target_groups
             if (m, g) in open_without
         )  # fmt: skip
-        result.append(NewcomerAddition(provider_agb, names.get(provider_agb, ""), bid.lot_code, tuple(filled)))
+        result.append(
+            NewcomerAddition(provider_agb, names.get(provider_agb, ""), bid.lot_code, tuple(filled))
+        )
     return result
 
 

@@ -194,7 +194,9 @@ class DashboardOut(ApiModel):
     cost_per_client_eur: Annotated[str | None, AMOUNT]
     new_clients: int = Field(description="clients without an approved line in the year before")
     ended_clients: int = Field(description="clients whose allocations all ended by 31 December")
-    trajectories_ended: int = Field(description="trajectories (a provider's care with one product) ended in the year")
+    trajectories_ended: int = Field(
+        description="trajectories (a provider's care with one product) ended in the year"
+    )
     average_days: str | None = Field(description="their average duration in days; null under 10 people")
     ended_to_plan_pct: str | None = Field(
         description="percent of them ended according to plan (WMO588 19 / JZ588 31); null under 10 people"

@@ -669,10 +669,40 @@ class _Copier:
 
         def shaped(result: Iterable[Any]) -> Iterator[tuple[Any, ...]]:
             for row in result:
-                i, m, law, agb, product, cat, bsn, start, valid_to, goals, stop_end, reason, number, referrer = row
+                (
+                    i,
+                    m,
+                    law,
+                    agb,
+                    product,
+                    cat,
+                    bsn,
+                    start,
+                    valid_to,
+                    goals,
+                    stop_end,
+                    reason,
+                    number,
+                    referrer,
+                ) = row
                 end = stop_end if stop_end is not None else valid_to
                 client = pseudonym(bsn)
-                yield (i, m, law, agb, product, cat, client, start, end, reason, goals, valid_to, number, referrer)
+                yield (
+                    i,
+                    m,
+                    law,
+                    agb,
+                    product,
+                    cat,
+                    client,
+                    start,
+                    end,
+                    reason,
+                    goals,
+                    valid_to,
+                    number,
+                    referrer,
+                )
 
         if ids is None:
             self.con.execute("DELETE FROM trajectory")

@@ -513,7 +513,10 @@ class ContractRepository:
         :meth:`CatalogueRepository.product_ids` gives them (lots of different laws may share a code)."""
         self._add_framework(
             fw,
-            {lot.code: {code: product_ids[lot.law.value, code] for code in lot.product_codes} for lot in fw.lots},
+            {
+                lot.code: {code: product_ids[lot.law.value, code] for code in lot.product_codes}
+                for lot in fw.lots
+            },
         )
 
     def _add_framework(self, fw: FrameworkAgreement, by_lot: dict[str, dict[str, int]]) -> None:

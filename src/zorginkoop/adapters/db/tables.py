@@ -722,6 +722,8 @@ class ProviderSignalRow(Base):
     text: Mapped[str] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(String(100))
     recorded_at: Mapped[datetime] = mapped_column(DateTime, doc="naive UTC")
+
+
 class SurveyRoundRow(Base):
     """A round of the client experience survey (Wmo art. 2.5.1, Jeugdwet art. 2.10): one year and
     law, for the region (``municipality_code`` NULL) or one municipality, with its questionnaire
@@ -772,6 +774,8 @@ class SurveyAnswerRow(Base):
     provider_agb: Mapped[str] = mapped_column(ForeignKey("provider.agb_code"))
     question: Mapped[str] = mapped_column(String(40))
     answer: Mapped[str] = mapped_column(String(1))
+
+
 # -- procurement: tenders, bids, scores, outcomes ---------------------------------------------
 # Kept so an OCDS release per stage can be built from them: the tender (planning/tender: ids,
 # registration dates, lots, criteria, status), the award (intended and final dates, outcomes
@@ -805,7 +809,10 @@ class TenderRow(Base):
         String(40), doc="an additional round: the tender whose coverage gap it contracts for"
     )
     gap_cells: Mapped[str] = mapped_column(
-        Text, default="", server_default="", doc="an additional round's cells: municipality:target group lines"
+        Text,
+        default="",
+        server_default="",
+        doc="an additional round's cells: municipality:target group lines",
     )
 
 

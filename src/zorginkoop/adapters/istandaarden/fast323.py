@@ -469,9 +469,7 @@ def _guard_attributes(el: etree._Element, *, deep: bool = True) -> None:
                 "XML", f"element {local_name(node)} has {len(attributes):,} attributes "
                 f"(more than {MAX_ATTRIBUTES})", line=node.sourceline)])  # fmt: skip
         if not deep and any(namespace_of(a) != _XSI for a in attributes):
-            raise _fail(
-                f"element {local_name(node)} may not have attributes", line=node.sourceline
-            )
+            raise _fail(f"element {local_name(node)} may not have attributes", line=node.sourceline)
 
 
 def _prestatie_path(client_index: int, index: int) -> str:

@@ -74,7 +74,9 @@ def contract_plans(tender: Tender, outcomes: Iterable[Outcome], bids: Iterable[B
         lot = tender.lot(o.lot_code)
         bid = by_key[o.provider_agb, o.lot_code]
         if tender.tariff_policy is TariffPolicy.UNIFORM:
-            tariffs: dict[str, Money] = {}  # the lot's tariffs hold in the catalogue, for every provider alike
+            tariffs: dict[
+                str, Money
+            ] = {}  # the lot's tariffs hold in the catalogue, for every provider alike
         else:
             tariffs = {code: bid.prices[code] for code in lot.product_codes}
         plans.append(ContractPlan(o.provider_agb, lot, tariffs, lot.ceiling))

@@ -46,9 +46,20 @@ CONTENT_SECURITY_POLICY = (
 """For the pages (not ``/api/docs``, which loads Swagger UI from its CDN)."""
 
 SCREENS = (
-    pages.router, consulent.router, contracts.router, figures.router, backoffice.router, provider.router,
-    privacy.router, admin.router, monitoring.router, benchmark.router, survey_screens.router,
-    contract_forms.router, tenders.router, consultation.router,
+    pages.router,
+    consulent.router,
+    contracts.router,
+    figures.router,
+    backoffice.router,
+    provider.router,
+    privacy.router,
+    admin.router,
+    monitoring.router,
+    benchmark.router,
+    survey_screens.router,
+    contract_forms.router,
+    tenders.router,
+    consultation.router,
 )
 """The routers of the web application's screens, one per module."""
 

@@ -57,7 +57,9 @@ def _sealer(request: Request) -> Fernet:
     """Authenticated encryption (Fernet: AES-128-CBC with HMAC-SHA256) under a key derived from
     the secret key for this one purpose, so the session cookie can carry what it must not show."""
     secret = security.signing_key(request.app.state.platform.settings)
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"zorginkoop web session seal").derive(secret)
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"zorginkoop web session seal").derive(
+        secret
+    )
     return Fernet(base64.urlsafe_b64encode(key))
 
 
