@@ -100,6 +100,7 @@ def late_registration(engine: Engine) -> None:
 def _run(url: str, argv: list[str], read: tuple[str, int], barrier: Any, results: Any) -> None:
     """One ``zorginkoop`` command in this process, held at the barrier once it read the tender
     ``read[0]`` for the ``read[1]``-th time (the read its checks go by)."""
+    import contextlib
     import threading
 
     from tests.e2e.test_cli_access import runner
@@ -113,15 +114,16 @@ def _run(url: str, argv: list[str], read: tuple[str, int], barrier: Any, results
         if code == read[0]:
             seen.append(code)
             if len(seen) == read[1]:
-                try:
+                # broken after WAIT: the other process waits for this one's lock
+                with contextlib.suppress(threading.BrokenBarrierError):
                     barrier.wait(timeout=WAIT)
-                except threading.BrokenBarrierError:
-                    pass  # the other process waits for this one's lock
         return found
 
     TenderRepository.get = held  # type: ignore[method-assign]
     result = runner.invoke(app, [*argv, "--db", url])
-    crashed = None if result.exception is None or isinstance(result.exception, SystemExit) else result.exception
+    crashed = (
+        None if result.exception is None or isinstance(result.exception, SystemExit) else result.exception
+    )
     results.put((argv[1], result.exit_code, result.stderr, repr(crashed) if crashed else None))
 
 
@@ -134,7 +136,8 @@ def at_once(
     context = multiprocessing.get_context("fork")
     barrier, results = context.Barrier(len(commands)), context.Queue()
     workers = [
-        context.Process(target=_run, args=(url, argv, read or (argv[2], 1), barrier, results)) for argv in commands
+        context.Process(target=_run, args=(url, argv, read or (argv[2], 1), barrier, results))
+        for argv in commands
     ]
     for w in workers:
         w.start()
@@ -147,7 +150,9 @@ def at_once(
 REFUSALS = ("already final", "a bid is admitted once", "is still open", "finalize it first")
 
 
-def one_success_the_rest_one_line(runs: list[tuple[str, int, str, str | None]], *, successes: int = 1) -> None:
+def one_success_the_rest_one_line(
+    runs: list[tuple[str, int, str, str | None]], *, successes: int = 1
+) -> None:
     for command, code, stderr, crashed in runs:
         assert crashed is None, (command, crashed, stderr)
         assert "Traceback" not in stderr and "another change" not in stderr, stderr
@@ -161,7 +166,9 @@ def one_success_the_rest_one_line(runs: list[tuple[str, int, str, str | None]], 
 def no_twice(engine: Engine) -> None:
     """Every tariff once, none overlapping another of the same product (and provider)."""
     with engine.connect() as c:
-        catalogue = c.execute(select(t.TariffRow.product_id, t.TariffRow.valid_from, t.TariffRow.valid_to)).all()
+        catalogue = c.execute(
+            select(t.TariffRow.product_id, t.TariffRow.valid_from, t.TariffRow.valid_to)
+        ).all()
         own = c.execute(
             select(
                 t.ProviderTariffRow.provider_agb, t.ProviderTariffRow.product_id,
@@ -180,14 +187,18 @@ def no_twice(engine: Engine) -> None:
 
 def contracts_of(engine: Engine, prefix: str) -> list[str]:
     with engine.connect() as c:
-        return sorted(c.execute(select(t.ContractRow.number).where(t.ContractRow.number.like(f"{prefix}-%"))).scalars())
+        return sorted(
+            c.execute(select(t.ContractRow.number).where(t.ContractRow.number.like(f"{prefix}-%"))).scalars()
+        )
 
 
 def final_award_of(engine: Engine, code: str) -> tuple[str, int, list[str]]:
     with engine.connect() as c:
         status = c.execute(select(t.TenderRow.status).where(t.TenderRow.code == code)).scalar_one()
         frameworks = c.execute(
-            select(func.count()).select_from(t.FrameworkAgreementRow).where(t.FrameworkAgreementRow.code == code)
+            select(func.count())
+            .select_from(t.FrameworkAgreementRow)
+            .where(t.FrameworkAgreementRow.code == code)
         ).scalar_one()
         named = c.execute(
             select(t.TenderOutcomeRow.contract_number).where(
@@ -211,7 +222,11 @@ def test_two_finalize_runs_at_once_make_one_framework_and_each_contract_and_pric
     assert (status, frameworks) == ("final", 1)
     assert made == named == sorted(f"{TENDER}-IB-{agb}" for agb in ("98214099", "98478174", "98416481"))
     with engine.connect() as c:
-        added = Counter(c.execute(select(t.TariffRow.product_id).where(t.TariffRow.valid_from == date(2024, 1, 1))).scalars())
+        added = Counter(
+            c.execute(
+                select(t.TariffRow.product_id).where(t.TariffRow.valid_from == date(2024, 1, 1))
+            ).scalars()
+        )
     assert all(n == 1 for n in added.values())
     if not lot_tariffs:  # the lot's 18 uniform tariffs were put in the catalogue, once each
         assert len(added) == 18
@@ -257,7 +272,9 @@ def test_two_additional_rounds_opened_at_once_open_one(
                "2022-03-31", "--minimum", "13"]  # fmt: skip
     runs = at_once(engine, engine_url, [command, command], read=(tender_design.CODE, 2))
     with engine.connect() as c:
-        rounds = c.execute(select(t.TenderRow.code).where(t.TenderRow.code.like(f"{tender_design.CODE}-R%"))).scalars()
+        rounds = c.execute(
+            select(t.TenderRow.code).where(t.TenderRow.code.like(f"{tender_design.CODE}-R%"))
+        ).scalars()
         assert list(rounds) == [f"{tender_design.CODE}-R1"]
     one_success_the_rest_one_line(runs)
 
@@ -270,4 +287,46 @@ def test_the_skeleton_finalizes_in_turn(engine: Engine, lekstroom: DemoRegion) -
     assert len(final.contracts) == 3
     with pytest.raises(tenders.TenderRefused, match="already final"):
         tenders.finalize(UnitOfWork(engine), TENDER, date(2023, 8, 12))
+    no_twice(engine)
+
+
+def test_a_finalize_cut_off_before_its_end_stores_nothing_and_the_next_run_picks_up_what_exists(
+    engine: Engine, lekstroom: DemoRegion, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from zorginkoop.adapters.db.tenders import TenderRepository
+    from zorginkoop.domain.contracts import ContractSpec
+    from zorginkoop.services import contracts
+
+    skeleton(engine, lekstroom, lot_tariffs=False)
+    example_awarded(engine)
+
+    def cut_off(*_args: Any, **_kwargs: Any) -> None:
+        raise ConnectionError("the connection was lost")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(TenderRepository, "record_final_award", cut_off)
+        with pytest.raises(ConnectionError):
+            tenders.finalize(UnitOfWork(engine), TENDER, date(2023, 8, 12))
+    # one transaction: no tariff, framework or contract of the award was stored
+    assert final_award_of(engine, TENDER) == ("awarded", 0, []) and contracts_of(engine, TENDER) == []
+    with engine.connect() as c:
+        assert (
+            c.execute(
+                select(func.count())
+                .select_from(t.TariffRow)
+                .where(t.TariffRow.valid_from == date(2024, 1, 1))
+            ).scalar_one()
+            == 0
+        )
+    # a contract of the award made by hand first (or by an earlier version cut off in between) is
+    # picked up, not made twice
+    spec = tenders._framework_spec(tenders.show_tender(UnitOfWork(engine), TENDER).tender)
+    contracts.create_framework(UnitOfWork(engine), spec)
+    number = f"{TENDER}-IB-98214099"
+    contracts.create_contracts(UnitOfWork(engine), [ContractSpec("98214099", TENDER, "IB", number=number)])
+    final = tenders.finalize(UnitOfWork(engine), TENDER, date(2023, 8, 12))
+    assert number in final.contracts and len(final.contracts) == 3
+    assert final_award_of(engine, TENDER) == ("final", 1, sorted(final.contracts)) == (
+        "final", 1, contracts_of(engine, TENDER),
+    )  # fmt: skip
     no_twice(engine)

@@ -8,7 +8,10 @@ uow:``), as :mod:`zorginkoop.services.reports` does. The writing ones (:func:`cr
 :func:`add_tariff`, :func:`index_tariffs`) take a unit of work that is not open yet, open it,
 check everything in the domain and commit once: on bad input they raise one
 :class:`ContractError` or :class:`CatalogueError` (both ``ValueError``, a one-line message) and
-store nothing. CLI, API, web and the tender award call these same functions.
+store nothing. CLI, API, web and the tender award call these same functions; a use case that
+writes more in the same transaction (a tender's final award, an open house's admission) calls
+their ``write_*`` forms (:func:`write_framework`, :func:`write_contracts`, :func:`write_tariff`)
+inside its own ``with uow:`` and commits once.
 """
 
 from __future__ import annotations
@@ -281,17 +284,24 @@ def _catalogue_rules() -> Iterator[None]:
 def create_framework(uow: UnitOfWork, spec: FrameworkSpec) -> str:
     """Store a framework agreement with its term and lots; returns its code. Every product of a
     lot must be in the catalogue under the lot's law; the code must be new."""
-    framework = spec.framework()
     with uow:
-        if uow.contracts.framework(framework.code) is not None:
-            raise ContractError(f"framework agreement {framework.code} exists already")
-        ids = uow.catalogue.product_ids()
-        for lot in framework.lots:
-            for code in sorted(lot.product_codes):
-                if (lot.law.value, code) not in ids:
-                    raise CatalogueError(f"lot {lot.code}: no {lot.law.value} product with code {code!r}")
-        uow.contracts.add_framework(framework, ids)
+        code = write_framework(uow, spec)
         uow.commit()
+    return code
+
+
+def write_framework(uow: UnitOfWork, spec: FrameworkSpec) -> str:
+    """:func:`create_framework` within the caller's open unit of work (the caller commits), for
+    a use case that writes the agreement together with more (a tender's final award)."""
+    framework = spec.framework()
+    if uow.contracts.framework(framework.code) is not None:
+        raise ContractError(f"framework agreement {framework.code} exists already")
+    ids = uow.catalogue.product_ids()
+    for lot in framework.lots:
+        for code in sorted(lot.product_codes):
+            if (lot.law.value, code) not in ids:
+                raise CatalogueError(f"lot {lot.code}: no {lot.law.value} product with code {code!r}")
+    uow.contracts.add_framework(framework, ids)
     return framework.code
 
 
@@ -306,14 +316,20 @@ def create_contract(uow: UnitOfWork, spec: ContractSpec) -> str:
 def create_contracts(uow: UnitOfWork, specs: Sequence[ContractSpec]) -> list[str]:
     """Store several contracts at once (an award: every admitted bid), all or none: the first
     refused one (:func:`create_contract`'s rules, or a number twice) stores nothing."""
-    numbers: list[str] = []
     with uow:
-        for spec in specs:
-            number = _add_contract(uow, spec)
-            if number in numbers:
-                raise ContractError(f"contract {number} is named twice")
-            numbers.append(number)
+        numbers = write_contracts(uow, specs)
         uow.commit()
+    return numbers
+
+
+def write_contracts(uow: UnitOfWork, specs: Sequence[ContractSpec]) -> list[str]:
+    """:func:`create_contracts` within the caller's open unit of work (the caller commits)."""
+    numbers: list[str] = []
+    for spec in specs:
+        number = _add_contract(uow, spec)
+        if number in numbers:
+            raise ContractError(f"contract {number} is named twice")
+        numbers.append(number)
     return numbers
 
 
@@ -526,6 +542,25 @@ def add_tariff(
     or with ``provider_agb`` that provider's own price (a bid price) TR418 holds its lines
     against. An open tariff starting earlier is closed the day before; any other overlap, an
     unknown product or provider, or a negative amount is refused."""
+    with uow:
+        added = write_tariff(
+            uow, law, product_code, amount, valid_from, valid_to=valid_to, provider_agb=provider_agb
+        )
+        uow.commit()
+    return added
+
+
+def write_tariff(
+    uow: UnitOfWork,
+    law: Law,
+    product_code: str,
+    amount: Money,
+    valid_from: date,
+    *,
+    valid_to: date | None = None,
+    provider_agb: str | None = None,
+) -> TariffAdded:
+    """:func:`add_tariff` within the caller's open unit of work (the caller commits)."""
     if amount.cents < 0:
         raise CatalogueError(f"a tariff cannot be negative: {amount}")
     if valid_to is not None and valid_to < valid_from:
@@ -534,11 +569,9 @@ def add_tariff(
         )
     with _catalogue_rules():
         tariff = Tariff(product_code, amount, Period(valid_from, valid_to))
-    with uow:
-        if provider_agb is not None:
-            _provider(uow, provider_agb)
-        closed = _store_tariff(uow, law, tariff, provider_agb, close_open=True)
-        uow.commit()
+    if provider_agb is not None:
+        _provider(uow, provider_agb)
+    closed = _store_tariff(uow, law, tariff, provider_agb, close_open=True)
     return TariffAdded(tariff, provider_agb, closed)
 
 

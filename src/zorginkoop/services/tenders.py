@@ -379,10 +379,13 @@ def finalize(uow: UnitOfWork, code: str, on: date) -> FinalAward:
     none, and each contract's own when the catalogue holds another; under policy bid each
     provider's prices become its own tariffs. TR418 holds declarations against own tariffs.
 
-    Every rule is checked here before anything is written; the framework (and any catalogue
-    tariff) is written first, then every contract of the award in one transaction (all or
-    none); a finalize cut off in between is run again and picks up what exists."""
+    The whole award (catalogue tariffs, framework, contracts, the tender's outcome) is one
+    transaction, all or none, checked under a lock on the tender: a second finalize of the same
+    tender at the same moment waits for the first and is then refused as already final (nothing
+    is made twice). A framework or contract that exists already (made by hand, or by a run of
+    an earlier version cut off in between) is picked up, not made again."""
     with uow:
+        _serialise_tender(uow, code)
         stored = _stored(uow, code)
         tender = stored.tender
         with _refusals():
@@ -447,27 +450,44 @@ def finalize(uow: UnitOfWork, code: str, on: date) -> FinalAward:
                         )
         if problems:
             raise TenderRefused(list(dict.fromkeys(problems)))
-    for lot, product, amount in to_add:
-        contracts.add_tariff(uow, lot.law, product, amount, start)
-    if existing is None:
-        contracts.create_framework(uow, _framework_spec(tender))
-    made: dict[tuple[str, str], str] = {}
-    to_make = []
-    for plan in plans:
-        number = f"{tender.code}-{plan.lot.code}-{plan.provider_agb}"
-        made[plan.lot.code, plan.provider_agb] = number
-        if number not in numbers:
-            to_make.append(ContractSpec(
-                provider_agb=plan.provider_agb, framework_code=framework_code, lot_code=plan.lot.code,
-                start=contract_start,
-                tariffs=tuple(sorted({**own.get(plan.lot.code, {}), **plan.tariffs}.items())),
-                ceiling=plan.ceiling, number=number,
-            ))  # fmt: skip
-    contracts.create_contracts(uow, to_make)  # every contract of the award, or none
-    with uow:
+        made: dict[tuple[str, str], str] = {}
+        to_make = []
+        for plan in plans:
+            number = f"{tender.code}-{plan.lot.code}-{plan.provider_agb}"
+            made[plan.lot.code, plan.provider_agb] = number
+            if number not in numbers:
+                to_make.append(ContractSpec(
+                    provider_agb=plan.provider_agb, framework_code=framework_code, lot_code=plan.lot.code,
+                    start=contract_start,
+                    tariffs=tuple(sorted({**own.get(plan.lot.code, {}), **plan.tariffs}.items())),
+                    ceiling=plan.ceiling, number=number,
+                ))  # fmt: skip
+        with _contract_rules():
+            for lot, product, amount in to_add:
+                contracts.write_tariff(uow, lot.law, product, amount, start)
+            if existing is None:
+                contracts.write_framework(uow, _framework_spec(tender))
+            contracts.write_contracts(uow, to_make)
         uow.tenders.record_final_award(code, on, framework_code, made)
         uow.commit()
     return FinalAward(tender, on, framework_code, tuple(made.values()))
+
+
+def _serialise_tender(uow: UnitOfWork, code: str) -> None:
+    """Hold the tender's lock until the transaction ends, before its state is read: a final
+    award, an admission or an additional round is decided by one process at a time, and the
+    next one checks against what the first one stored (PostgreSQL: an advisory lock on the
+    tender; SQLite: the write lock)."""
+    uow.serialise([f"tender:{code}"])
+
+
+@contextmanager
+def _contract_rules() -> Iterator[None]:
+    """A contract or catalogue rule broken while the award is written: refused, nothing stored."""
+    try:
+        yield
+    except (ContractError, contracts.CatalogueError) as exc:
+        raise TenderRefused([str(exc)]) from None
 
 
 def _framework_of(uow: UnitOfWork, tender: Tender) -> str:
@@ -503,9 +523,12 @@ def open_additional_round(
     rounds' admitted bids) leave, registration ``opens`` .. ``closes``; a cell with fewer than
     ``minimum`` providers is a gap. Refused before the
     parent's evaluation is fixed (its intended award), while another round of it is still open,
-    when there is no gap, for a round of a round or an open house, or when ``code`` is taken."""
+    when there is no gap, for a round of a round or an open house, or when ``code`` is taken.
+    Checked and stored under the parent's lock: a second round opened at the same moment waits
+    and is then refused while the first is open."""
     found = tender_coverage(uow, parent_code, minimum)
     with uow:
+        _serialise_tender(uow, parent_code)
         stored = _stored(uow, parent_code)
         parent = stored.tender
         if stored.status is TenderStatus.OPEN and parent.round_of is None:
@@ -549,8 +572,12 @@ def admit(uow: UnitOfWork, code: str, provider_agb: str, on: date) -> Admission:
     made already untouched. Refused for another procedure, before the final award, without a
     bid of the provider, outside the registration period, and a second time (a bid is decided
     once). A bid that fails a requirement is refused with the reason and nothing is stored: the
-    provider may send a corrected bid."""
+    provider may send a corrected bid.
+
+    One transaction under the tender's lock (as :func:`finalize`): a second admission of the same
+    bid at the same moment waits and is then refused as decided already."""
     with uow:
+        _serialise_tender(uow, code)
         stored = _stored(uow, code)
         tender = stored.tender
         decided = {(s.outcome.lot_code, s.outcome.provider_agb): s for s in uow.tenders.outcomes(code)}
@@ -581,19 +608,16 @@ def admit(uow: UnitOfWork, code: str, provider_agb: str, on: date) -> Admission:
         numbers = {c.number for c in uow.contracts.contracts()}
         plans = contract_plans(tender, outcomes, bids)
         names = uow.providers.names()
-    specs = [
-        ContractSpec(
-            provider_agb=p.provider_agb, framework_code=framework_code, lot_code=p.lot.code,
-            start=admission_start(tender, on), tariffs=tuple(sorted(p.tariffs.items())), ceiling=p.ceiling,
-            number=f"{tender.code}-{p.lot.code}-{p.provider_agb}",
-        )
-        for p in plans
-    ]  # fmt: skip
-    try:  # every contract of the admission, or none; one cut off before its record is picked up
-        contracts.create_contracts(uow, [c for c in specs if c.number not in numbers])
-    except ContractError as exc:
-        raise TenderRefused([str(exc)]) from None
-    with uow:
+        specs = [
+            ContractSpec(
+                provider_agb=p.provider_agb, framework_code=framework_code, lot_code=p.lot.code,
+                start=admission_start(tender, on), tariffs=tuple(sorted(p.tariffs.items())), ceiling=p.ceiling,
+                number=f"{tender.code}-{p.lot.code}-{p.provider_agb}",
+            )
+            for p in plans
+        ]  # fmt: skip
+        with _contract_rules():  # every contract of the admission with its record, or none
+            contracts.write_contracts(uow, [c for c in specs if c.number not in numbers])
         for o, spec in zip(outcomes, specs, strict=True):
             uow.tenders.record_admission(code, replace(o, reason=admitted_reason(on)), on, spec.number)
         uow.commit()

@@ -4,7 +4,8 @@
 A use case opens ``with uow:``, works through the repositories and calls ``uow.commit()``
 once; leaving the block without a commit rolls everything back, except the processing-log
 entries of what was read (they are committed alone; see ``ProcessingLog``). A use case that books into a
-running sum (volumes, budgets, ceilings, message numbering) first calls ``uow.serialise(keys)``:
+running sum (volumes, budgets, ceilings, message numbering), or decides a tender step once (its
+final award, an admission, an additional round), first calls ``uow.serialise(keys)``:
 see :class:`~zorginkoop.adapters.db.session.Serialiser`.
 """
 
@@ -128,9 +129,10 @@ class UnitOfWork:
             self.session.close()
 
     def serialise(self, keys: Iterable[str]) -> None:
-        """Hold the locks named by ``keys`` (``provider:<agb>:<law>``, ``contract:<number>``,
-        ``collective:<code>:<year>``, ``numbering:<municipality>:<law>``, ``delivery:<agb>``) until the transaction
-        ends; on SQLite the write lock (so call this before reading what the locks guard)."""
+        """Hold the locks named by ``keys`` (``tender:<code>``, ``provider:<agb>:<law>``,
+        ``contract:<number>``, ``collective:<code>:<year>``, ``numbering:<municipality>:<law>``,
+        ``delivery:<agb>``) until the transaction ends; on SQLite the write lock (so call this
+        before reading what the locks guard)."""
         self._serialiser.lock(keys)
 
     def commit(self) -> None:
