@@ -421,3 +421,22 @@ def test_bestuurlijk_tables_covenant_and_online_input(
         f"provider {own_agb} sits at the groot table: it gives its input there, in person"
     ]
     assert len(_rows(soup(provider.get(path)), "Uw inbreng")) == 1
+
+
+def test_a_newcomer_sees_what_its_own_bid_adds_after_registering(provider: TestClient, own_agb: str) -> None:
+    """The provider is not contracted for youth care: its open-house bid is new to the region,
+    and its own page says in Dutch what the bid adds to coverage; no other bidder's data."""
+    path = "/aanbieder/aanbestedingen/JGGZ-OH-2023"
+    page = provider.get(path)
+    sent = provider.post(f"{path}/inschrijving", data={
+        "csrf_token": csrf_of(page), "perceel": "GGZ", "producten": ["54002"], "gemeenten": ["0321", "0356"],
+        "doelgroepen": ["jeugd-ggz"], "eis-E1": "ja", "eis-E2": "12"})  # fmt: skip
+    assert sent.status_code == 200 and str(sent.url).endswith(path)
+    shown = soup(sent)
+    added = shown.select_one("#toevoeging-GGZ")
+    assert added is not None
+    # Houten has no admitted jeugd-ggz bid yet; Nieuwegein (0356) has, so the bid adds Houten only
+    assert added.get_text(" ", strip=True) == "Uw inschrijving voegt toe: Houten – jeugd-ggz."
+    assert len(shown.select("[id^=toevoeging-]")) == 1  # its own bid, one lot
+    for other in (agb for agb in BIDS if agb != own_agb):
+        assert other not in shown.get_text(" ", strip=True), other

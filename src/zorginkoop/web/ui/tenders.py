@@ -70,6 +70,17 @@ TARGET_GROUP_NL = {
     TargetGroup.YOUTH_MENTAL_HEALTH: "Jeugd-ggz",
     TargetGroup.YOUTH_DISABILITY: "Kind met beperking",
 }
+TARGET_GROUP_SHORT_NL = {
+    TargetGroup.PSYCHOGERIATRIC_SOMATIC.value: "psychogeriatrisch / somatisch",
+    TargetGroup.PSYCHIATRIC_PSYCHOSOCIAL.value: "psychiatrisch / psychosociaal",
+    TargetGroup.ACQUIRED_BRAIN_INJURY.value: "NAH",
+    TargetGroup.MILD_INTELLECTUAL_DISABILITY.value: "LVB",
+    TargetGroup.COMPLEX_PROBLEMS.value: "complexe problematiek",
+    TargetGroup.YOUTH.value: "jeugdhulp",
+    TargetGroup.YOUTH_MENTAL_HEALTH.value: "jeugd-ggz",
+    TargetGroup.YOUTH_DISABILITY.value: "kind met beperking",
+}
+"""A target group as a coverage cell names it after its municipality ("Vijfheerenlanden – LVB")."""
 TABLE_NL = {
     "groot": "Grote aanbieders",
     "middelgroot": "Middelgrote aanbieders",
@@ -487,11 +498,29 @@ def _portal_page(
         "errors": errors, "problems": problems, "form": form or {}, "flash": _flash(request),
         "kinds": RequirementKind, "bid_prices": summary.tender.tariff_policy is TariffPolicy.BID, **_labels(),
     }  # fmt: skip
+    if own:
+        context["additions"] = _own_additions(platform, user, summary.tender, agb)
     if summary.tender.procedure is Procedure.BESTUURLIJK:
         context["my_inputs"] = consultation.inputs(
             _uow(platform, user), summary.tender.code, provider_agb=agb
         )
     return render(request, "tenders/portal_tender.html", context, status_code)
+
+
+def _own_additions(platform: Platform, user: User, tender: Tender, agb: str) -> list[tuple[str, str]]:
+    """What the provider's own bid adds to coverage when it is new to the region, per lot in
+    Dutch ("Vijfheerenlanden – LVB; ..."): its own bids only, never another bidder's data."""
+    try:
+        found = service.bid_additions(_uow(platform, user), tender.code, agb)
+    except TenderRefused:
+        return []
+    shown = []
+    for addition in found:
+        if addition.provider_agb != agb:
+            continue  # the service answers for this provider only; kept explicit
+        cells = "; ".join(f"{m} – {TARGET_GROUP_SHORT_NL.get(g, g)}" for m, g in addition.cells)
+        shown.append((addition.lot_code, cells))
+    return shown
 
 
 @router.get("/aanbieder/aanbestedingen/{code}", response_class=HTMLResponse)
