@@ -138,3 +138,11 @@ def test_by_referrer_keeps_every_cent_and_every_count(rows: list[tuple[str | Non
     for f in found:
         # a share over 1-9 people (the group or the whole) is never shown
         assert f.cost_share is None or ((f.clients == 0 or f.clients >= 10) and people >= 10)
+
+
+def test_a_referrer_reads_as_its_dutch_type_with_name_or_agb() -> None:
+    from zorginkoop.domain.referral import Referrer, ReferrerType
+
+    assert Referrer(ReferrerType.HUISARTS, "Dr. Jansen").label_nl == "Huisarts (Dr. Jansen)"
+    assert Referrer(ReferrerType.JEUGDARTS, agb_code="01234567").label_nl == "Jeugdarts (AGB 01234567)"
+    assert Referrer(ReferrerType.GEMEENTE).label_nl == "Gemeente"

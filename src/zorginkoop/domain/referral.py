@@ -98,6 +98,16 @@ class Referrer:
             if self.name is not None:
                 raise ReferralError("CD066: a referrer with a ZorgverlenerCode has no name")
 
+    @property
+    def label_nl(self) -> str:
+        """The referrer as a client file shows it: the type's Dutch name, with the name or the
+        AGB code where recorded ("Huisarts (Dr. Jansen)", "Jeugdarts (AGB 01234567)", "Gemeente")."""
+        if self.name is not None:
+            return f"{self.type.label} ({self.name})"
+        if self.agb_code is not None:
+            return f"{self.type.label} (AGB {self.agb_code})"
+        return self.type.label
+
     @classmethod
     def of(cls, type_code: str, name: str | None = None, agb_code: str | None = None) -> Referrer:
         """From the stored or received codes; :class:`ReferralError` for a code outside COD327."""
