@@ -91,6 +91,22 @@ class DecisionOut(ApiModel):
     total_budget_eur: Annotated[str, AMOUNT] | None
 
 
+class ReferrerOut(ApiModel):
+    """Who referred the client to youth care (iJw Verwijzer): Jeugd allocations only."""
+
+    type: str = Field(
+        pattern=r"^\d{2}$",
+        examples=["02"],
+        description="COD327 code verwijzer (01 gemeente, 02 huisarts, 03 jeugdarts, 04 gecertificeerde "
+        "instelling, 05 medisch specialist, 06 zelfverwijzer, 08 justitie)",
+    )
+    name: str | None = Field(description="the Verwijzer's Naam, when recorded", examples=["Dr. Jansen"])
+    agb: str | None = Field(
+        description="the referring doctor's ZorgverlenerCode (AGB), when recorded (types 02-05 only)",
+        examples=[None],
+    )
+
+
 class AllocationOut(ApiModel):
     toewijzing_nummer: int
     bsn: str
@@ -108,6 +124,10 @@ class AllocationOut(ApiModel):
     budget_limit_eur: Annotated[str, AMOUNT] | None
     decision_id: str | None
     reden_wijziging: str | None = Field(description="WMO002/JZ002 code of the last change")
+    referrer: ReferrerOut | None = Field(
+        description="who referred the client (iJw Verwijzer, COD327); null for a Wmo allocation "
+        "or a Jeugd allocation without one recorded"
+    )
 
 
 class ClientOut(ApiModel):
@@ -241,6 +261,9 @@ def allocation_out(a: Allocation, names: Mapping[str, str]) -> AllocationOut:
         unit=a.unit.value if a.unit else None, frequency=a.frequency.value if a.frequency else None,
         budget_eur=amount(a.budget), budget_limit_eur=amount(a.budget_limit), decision_id=a.decision_id,
         reden_wijziging=a.change_reason.value if a.change_reason else None,
+        referrer=None if a.referrer is None else ReferrerOut(
+            type=a.referrer.type.value, name=a.referrer.name, agb=a.referrer.agb_code
+        ),
     )  # fmt: skip
 
 
