@@ -49,6 +49,7 @@ from zorginkoop.domain.product_models import Intake, IntakeRefused, ProductModel
 from zorginkoop.domain.referral import Referrer, ReferrerType
 from zorginkoop.domain.region import ProviderMatch
 from zorginkoop.services import allocations as workflow
+from zorginkoop.services import clients as client_service
 from zorginkoop.services import intake as intake_service
 from zorginkoop.services import signals as signal_service
 from zorginkoop.services import stops as stop_service
@@ -372,6 +373,46 @@ def client(
          "phone": contact.phone},
         fmt,
     )  # fmt: skip
+
+
+CLIENT_ALLOCATION_COLUMNS = ["allocation", "law", "provider", "product", "start", "end", "volume", "status",
+                             "referrer"]  # fmt: skip
+
+
+@app.command("allocations")
+def allocations(
+    bsn: str = typer.Option(..., "--bsn", help="the client's BSN"),
+    municipality: str = MUNICIPALITY,
+    on: str | None = ON,
+    db: str | None = DB_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    """A client's allocations, newest first, with their status on --on and, for Jeugd, who
+    referred the client (Verwijzer, COD327). Read from the client file: scoped and logged."""
+    platform = platform_for(db)
+    municipality = known_municipality(platform, municipality)
+    with store_errors():
+        dossier = client_service.client_dossier(
+            unit_of_work(platform, Scope.municipality(municipality)), bsn.strip(), _day(on)
+        )
+    if dossier is None:
+        fail(f"no client with BSN {bsn.strip()} in municipality {municipality}")
+    rows = []
+    for line in dossier.allocations:
+        a = line.allocation
+        referrer: Any = None
+        if a.referrer is not None:
+            referrer = (
+                {"type": a.referrer.type.value, "name": a.referrer.name, "agb": a.referrer.agb_code}
+                if fmt is OutputFormat.json
+                else a.referrer.label_nl
+            )
+        rows.append({
+            "allocation": a.number, "law": a.law.value, "provider": f"{line.provider_name} {a.provider_agb}",
+            "product": a.product_code or a.category, "start": a.valid.start, "end": a.valid.end,
+            "volume": a.volume, "status": line.status.value, "referrer": referrer,
+        })  # fmt: skip
+    render(rows, CLIENT_ALLOCATION_COLUMNS, fmt, title=f"Allocations of client {bsn.strip()}")
 
 
 def _show_allocation(result: workflow.AllocationResult, fmt: OutputFormat) -> None:
