@@ -16,7 +16,7 @@ inside its own ``with uow:`` and commits once.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -323,7 +323,15 @@ def create_contracts(uow: UnitOfWork, specs: Sequence[ContractSpec]) -> list[str
 
 
 def write_contracts(uow: UnitOfWork, specs: Sequence[ContractSpec]) -> list[str]:
-    """:func:`create_contracts` within the caller's open unit of work (the caller commits)."""
+    """:func:`create_contracts` within the caller's open unit of work (the caller commits). The
+    tariff locks of every product the contracts get an own price for are taken first, together."""
+    products: set[tuple[Law, str]] = set()
+    for spec in specs:
+        framework = uow.contracts.framework(spec.framework_code) if spec.tariffs else None
+        lot = next((lot for lot in framework.lots if lot.code == spec.lot_code), None) if framework else None
+        if lot is not None:
+            products.update((lot.law, code) for code, _amount in spec.tariffs)
+    serialise_tariffs(uow, products)
     numbers: list[str] = []
     for spec in specs:
         number = _add_contract(uow, spec)
@@ -486,6 +494,15 @@ def set_ceiling(uow: UnitOfWork, target: str, year: int, amount: Money) -> str:
 # -- writing: the catalogue's tariffs ------------------------------------------------------------
 
 
+def serialise_tariffs(uow: UnitOfWork, products: Iterable[tuple[Law, str]]) -> None:
+    """Hold the tariff lock of each product (``tariff:<law>:<code>``, one lock for its catalogue
+    tariffs and every provider's own) until the transaction ends, before its tariffs are read:
+    the overlap check and the write it allows are made by one process at a time (PostgreSQL: the
+    advisory locks, in sorted order, after a tender's; SQLite: the write lock). A caller that
+    writes tariffs of several products takes all their locks in one call, before the first."""
+    uow.serialise([f"tariff:{law.value}:{code}" for law, code in products])
+
+
 @dataclass(frozen=True, slots=True)
 class TariffAdded:
     """A tariff stored, and the open tariff it closed (None when it closed none)."""
@@ -500,7 +517,9 @@ def _store_tariff(
 ) -> Tariff | None:
     """Store ``tariff`` (the catalogue's, or ``provider_agb``'s own). An open tariff (no end)
     starting before it is closed the day before it starts when ``close_open``; any other
-    overlap is refused. Returns the tariff closed, if any."""
+    overlap is refused. Returns the tariff closed, if any. Checked and written under the
+    product's tariff lock (:func:`serialise_tariffs`; taken here when the caller has not)."""
+    serialise_tariffs(uow, [(law, tariff.product_code)])
     pid = _product_id(uow, law, tariff.product_code)
     rows = uow.catalogue.tariff_rows(pid, provider_agb)
     closed: tuple[int, Tariff] | None = None
@@ -586,7 +605,10 @@ def index_tariffs(uow: UnitOfWork, law: Law, percentage: Decimal, from_date: dat
     day_before = from_date - timedelta(days=1)
     added: list[TariffAdded] = []
     with uow:
-        for product in uow.catalogue.products(law):
+        uow.serialise([])  # SQLite: the write lock before anything is read
+        products = uow.catalogue.products(law)
+        serialise_tariffs(uow, [(law, p.code) for p in products])
+        for product in products:
             pid = _product_id(uow, law, product.code)
             rows = uow.catalogue.tariff_rows(pid)
             current = next((tr for tr in rows if tr[1].valid.contains(day_before)), None)

@@ -388,6 +388,8 @@ def finalize(uow: UnitOfWork, code: str, on: date) -> FinalAward:
         _serialise_tender(uow, code)
         stored = _stored(uow, code)
         tender = stored.tender
+        # the lots' products' tariffs, read and written here, under their locks (after the tender's)
+        contracts.serialise_tariffs(uow, {(lot.law, p) for lot in tender.lots for p in lot.product_codes})
         with _refusals():
             check_final_award(tender, stored.status, stored.intended_award_on, on)
         outcomes = [s.outcome for s in uow.tenders.outcomes(code)]

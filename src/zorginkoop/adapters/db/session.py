@@ -63,7 +63,7 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
-LOCK_ORDER = ("tender", "provider", "contract", "collective", "numbering", "delivery")
+LOCK_ORDER = ("tender", "tariff", "provider", "contract", "collective", "numbering", "delivery")
 """The kinds of lock, in the order they are taken: what a transaction holds is never waited
 for by one that holds a lock further down this list, so two transactions cannot deadlock."""
 

@@ -129,9 +129,9 @@ class UnitOfWork:
             self.session.close()
 
     def serialise(self, keys: Iterable[str]) -> None:
-        """Hold the locks named by ``keys`` (``tender:<code>``, ``provider:<agb>:<law>``,
-        ``contract:<number>``, ``collective:<code>:<year>``, ``numbering:<municipality>:<law>``,
-        ``delivery:<agb>``) until the transaction ends; on SQLite the write lock (so call this
+        """Hold the locks named by ``keys`` (``tender:<code>``, ``tariff:<law>:<product>``,
+        ``provider:<agb>:<law>``, ``contract:<number>``, ``collective:<code>:<year>``,
+        ``numbering:<municipality>:<law>``, ``delivery:<agb>``) until the transaction ends; on SQLite the write lock (so call this
         before reading what the locks guard)."""
         self._serialiser.lock(keys)
 
