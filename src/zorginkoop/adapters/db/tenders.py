@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -426,19 +427,7 @@ class TenderRepository:
     # -- award -----------------------------------------------------------------------------------
     def record_intended_award(self, code: str, on: date, outcomes: Iterable[Outcome]) -> None:
         for o in outcomes:
-            self.session.add(
-                t.TenderOutcomeRow(
-                    tender_code=code,
-                    lot_code=o.lot_code,
-                    provider_agb=o.provider_agb,
-                    admitted=o.admitted,
-                    reason=o.reason,
-                    score=o.score,
-                    rank=o.rank,
-                    price_cents=o.price.cents if o.price else None,
-                    criteria="\n".join(f"{k}={v}" for k, v in o.criterion_scores.items()),
-                )
-            )
+            self.session.add(_outcome_row(code, o))
         self.session.execute(
             update(t.TenderRow)
             .where(t.TenderRow.code == code)
@@ -481,19 +470,7 @@ class TenderRepository:
     def record_admission(self, code: str, outcome: Outcome, on: date, contract_number: str | None) -> None:
         """An open house's decision on one bid after its final award (admitted: its contract)."""
         self.session.add(
-            t.TenderOutcomeRow(
-                tender_code=code,
-                lot_code=outcome.lot_code,
-                provider_agb=outcome.provider_agb,
-                admitted=outcome.admitted,
-                reason=outcome.reason,
-                score=outcome.score,
-                rank=outcome.rank,
-                price_cents=outcome.price.cents if outcome.price else None,
-                criteria="",
-                contract_number=contract_number,
-                decided_on=on,
-            )
+            _outcome_row(code, outcome, criteria="", contract_number=contract_number, decided_on=on)
         )
         self.session.flush()
 
@@ -526,3 +503,19 @@ def _dec(value: Decimal | None) -> Decimal | None:
 def _plain(value: Decimal) -> Decimal:
     """``value`` without trailing zeros and without an exponent (10, not 1E+1)."""
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
+def _outcome_row(code: str, o: Outcome, **more: Any) -> t.TenderOutcomeRow:
+    """The stored form of one bid's outcome (``more``: columns set apart from the outcome's)."""
+    columns: dict[str, Any] = {
+        "tender_code": code,
+        "lot_code": o.lot_code,
+        "provider_agb": o.provider_agb,
+        "admitted": o.admitted,
+        "reason": o.reason,
+        "score": o.score,
+        "rank": o.rank,
+        "price_cents": o.price.cents if o.price else None,
+        "criteria": "\n".join(f"{k}={v}" for k, v in o.criterion_scores.items()),
+    }
+    return t.TenderOutcomeRow(**{**columns, **more})
