@@ -164,6 +164,9 @@ def test_the_tables_are_proposed_changed_and_saved_with_the_cli_s_service(
 def test_a_meeting_is_recorded_and_a_wrong_form_stores_nothing(
     manager: TestClient, web_engine: Engine
 ) -> None:
+    if not consultation.tables(_region(web_engine), CODE).stored:
+        # a meeting needs chosen tables; under xdist the test that saves them may run elsewhere
+        consultation.tables(_region(web_engine), CODE, 2020, save=True)
     path = f"{BASE}/overleggen"
     token = csrf_of(manager.get(path))
     wrong = manager.post(
@@ -301,13 +304,15 @@ def test_a_post_without_the_csrf_token_is_403_and_stores_nothing(
     manager: TestClient, web_engine: Engine
 ) -> None:
     before = consultation.meetings(_region(web_engine), CODE)
+    versions = len(consultation.covenant_history(_region(web_engine), CODE))
     answer = manager.post(f"{BASE}/overleggen", data={"tafel": "groot", "datum": "2016-10-01", "agenda": "x"})
     assert answer.status_code == 403
     assert manager.post(f"{BASE}/convenant", data={"vanaf": "2018-01-01", "nieuw-artikel": "9",
                                                    "nieuw-tekst": "x"}).status_code == 403  # fmt: skip
     assert manager.post(f"{BASE}/overlegtafels", data={"jaar": "2019"}).status_code == 403
     assert consultation.meetings(_region(web_engine), CODE) == before
-    assert len(consultation.covenant_history(_region(web_engine), CODE)) == 2
+    # no version added (the earlier test's second version, when it ran in this worker, stays)
+    assert len(consultation.covenant_history(_region(web_engine), CODE)) == versions
 
 
 def test_another_procedure_has_no_consultation_pages(manager: TestClient) -> None:
